@@ -109,7 +109,7 @@ impl Snapshot {
         for (index, record) in reader.records().enumerate() {
             let record = record?;
             let row = index as u64 + 1;
-            if row % 100_000 == 0 {
+            if row.is_multiple_of(100_000) {
                 progress(row);
             }
             if record.len() != 2 {
@@ -190,7 +190,7 @@ impl Snapshot {
         for index in 0..self.entries.len() {
             let file = self.proof_file(index).expect("index in range");
             write_json(&proofs.join(format!("{}.json", file.old_address)), &file)?;
-            if (index + 1) % 100_000 == 0 {
+            if (index + 1).is_multiple_of(100_000) {
                 progress(index + 1);
             }
         }
