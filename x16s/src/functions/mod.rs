@@ -1,1 +1,5 @@
 //! The 16 hash functions of X16S, each `fn(&[u8]) -> [u8; 64]`, in X16S index order.
+
+mod echo;
+
+pub use echo::echo512;
