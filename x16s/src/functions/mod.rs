@@ -3,6 +3,8 @@
 mod blake;
 mod bmw;
 mod cubehash;
+mod echo;
+mod fugue;
 mod luffa;
 mod rustcrypto;
 mod shavite;
@@ -10,6 +12,8 @@ mod shavite;
 pub use blake::blake512;
 pub use bmw::bmw512;
 pub use cubehash::cubehash512;
+pub use echo::echo512;
+pub use fugue::fugue512;
 pub use luffa::luffa512;
 pub use rustcrypto::{groestl512, jh512, keccak512, sha512, shabal512, skein512, whirlpool};
 pub use shavite::shavite512;
