@@ -1,7 +1,7 @@
 //! Known-answer tests of SIMD-512, ECHO-512, Hamsi-512 and Fugue-512 against the shared
 //! X16S reference vectors (sphlib outputs).
 
-use x16s::functions::{echo512, fugue512};
+use x16s::functions::{echo512, fugue512, hamsi512};
 
 const VECTORS: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -68,4 +68,9 @@ fn echo512_matches_vectors() {
 #[test]
 fn fugue512_matches_vectors() {
     check("fugue512", fugue512);
+}
+
+#[test]
+fn hamsi512_matches_vectors() {
+    check("hamsi512", hamsi512);
 }

@@ -2,6 +2,8 @@
 
 mod echo;
 mod fugue;
+mod hamsi;
 
 pub use echo::echo512;
 pub use fugue::fugue512;
+pub use hamsi::hamsi512;
