@@ -1,7 +1,7 @@
 //! Known-answer tests of SIMD-512, ECHO-512, Hamsi-512 and Fugue-512 against the shared
 //! X16S reference vectors (sphlib outputs).
 
-use x16s::functions::{echo512, fugue512, hamsi512};
+use x16s::functions::{echo512, fugue512, hamsi512, simd512};
 
 const VECTORS: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -58,6 +58,11 @@ fn check(name: &str, hash: fn(&[u8]) -> [u8; 64]) {
     let (input, expected) = chain_step(name);
     assert_eq!(input.len(), 64, "chain inputs after step 0 are 64 bytes");
     assert_eq!(hash(&input).as_slice(), expected, "{name} chain step");
+}
+
+#[test]
+fn simd512_matches_vectors() {
+    check("simd512", simd512);
 }
 
 #[test]

@@ -3,7 +3,9 @@
 mod echo;
 mod fugue;
 mod hamsi;
+mod simd;
 
 pub use echo::echo512;
 pub use fugue::fugue512;
 pub use hamsi::hamsi512;
+pub use simd::simd512;
