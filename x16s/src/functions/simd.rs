@@ -26,15 +26,6 @@ const ROTATIONS: [[u32; 4]; 4] = [
 /// `n ^ PERMUTATION_XOR[k]`; step `i` of round `r` uses k = (i + r) mod 7.
 const PERMUTATION_XOR: [usize; 7] = [1, 6, 2, 3, 5, 7, 4];
 
-/// Which 16-output group of the expanded message feeds step `i` of round `r` (the
-/// message-word permutation of spec §2.3.3).
-const WORD_GROUPS: [[usize; 8]; 4] = [
-    [4, 6, 0, 2, 7, 5, 3, 1],
-    [15, 11, 12, 8, 9, 13, 10, 14],
-    [1, 2, 7, 4, 6, 5, 0, 3],
-    [6, 0, 1, 7, 3, 5, 4, 2],
-];
-
 /// Eight 32-bit lanes of one state row.
 type Row = [u32; 8];
 
@@ -76,7 +67,7 @@ pub fn simd512(data: &[u8]) -> [u8; 64] {
 /// The compression function (spec §2.4): four rounds of eight steps keyed by the
 /// expanded message, then four feed-forward steps keyed by the chaining value.
 fn compress(chain: &mut [u32; 32], block: &[u8; BLOCK], last: bool) {
-    let y = expansion::expand(block, last);
+    let words = expansion::expand(block, last);
     let rows: [Row; 4] = core::array::from_fn(|r| {
         core::array::from_fn(|n| {
             let at = 4 * (8 * r + n);
@@ -91,44 +82,67 @@ fn compress(chain: &mut [u32; 32], block: &[u8; BLOCK], last: bool) {
         d: rows[3],
     };
 
-    for (round, &[p0, p1, p2, p3]) in ROTATIONS.iter().enumerate() {
-        let shifts = [(p0, p1), (p1, p2), (p2, p3), (p3, p0)];
-        for (i, &group) in WORD_GROUPS[round].iter().enumerate() {
-            let w = message_words(&y, round, group);
-            let (r, s) = shifts[i % 4];
-            let xor = PERMUTATION_XOR[(i + round) % 7];
-            if i < 4 {
-                step(&mut state, &w, if_, r, s, xor);
-            } else {
-                step(&mut state, &w, maj, r, s, xor);
-            }
-        }
-    }
+    let rounds = words.as_chunks::<8>().0;
+    round::<0>(&mut state, &rounds[0]);
+    round::<1>(&mut state, &rounds[1]);
+    round::<2>(&mut state, &rounds[2]);
+    round::<3>(&mut state, &rounds[3]);
 
-    // Feed-forward (spec §2.4.3): the chaining value rows as message words.
-    let feed = [(4, 13, 4), (13, 10, 5), (10, 25, 6), (25, 4, 0)];
-    for (row, (r, s, k)) in chain.as_chunks::<8>().0.iter().zip(feed) {
-        step(&mut state, row, if_, r, s, PERMUTATION_XOR[k]);
-    }
+    // Feed-forward (spec §2.4.3): four IF steps with the chaining value rows as
+    // message words.
+    let feed = chain.as_chunks::<8>().0;
+    step_of::<4, 0>(&mut state, &feed[0], if_);
+    step_of::<4, 1>(&mut state, &feed[1], if_);
+    step_of::<4, 2>(&mut state, &feed[2], if_);
+    step_of::<4, 3>(&mut state, &feed[3], if_);
 
     let rows = [state.a, state.b, state.c, state.d];
     chain.copy_from_slice(rows.as_flattened());
 }
 
-/// The eight message words of a step (spec §2.3.2, inner codes): pairs of expanded
-/// values times 185 (rounds 0, 1) or 233 (rounds 2, 3), low halves then high halves.
+/// Round `R` (spec §2.4.2): eight steps, IF in the first four and MAJ in the others.
 #[inline(always)]
-fn message_words(y: &[i32; 256], round: usize, group: usize) -> Row {
-    let (base, second, factor) = match round {
-        0 | 1 => (16 * group, 1, 185),
-        2 => (16 * group, 128, 233),
-        _ => (16 * group + 1, 128, 233),
+fn round<const R: usize>(state: &mut State, words: &[Row; 8]) {
+    step_of::<R, 0>(state, &words[0], if_);
+    step_of::<R, 1>(state, &words[1], if_);
+    step_of::<R, 2>(state, &words[2], if_);
+    step_of::<R, 3>(state, &words[3], if_);
+    step_of::<R, 4>(state, &words[4], maj);
+    step_of::<R, 5>(state, &words[5], maj);
+    step_of::<R, 6>(state, &words[6], maj);
+    step_of::<R, 7>(state, &words[7], maj);
+}
+
+/// Step `I` of round `R` (round 4 being the feed-forward, which keeps the rotations of
+/// round 3): rotations (π_I, π_(I+1)) and permutation p^((I + R) mod 7). Const
+/// parameters make these constants, so the eight lanes vectorize.
+#[inline(always)]
+fn step_of<const R: usize, const I: usize>(
+    state: &mut State,
+    w: &Row,
+    phi: fn(u32, u32, u32) -> u32,
+) {
+    let pi = ROTATIONS[if R < 4 { R } else { 3 }];
+    let (r, s, xor) = (pi[I % 4], pi[(I + 1) % 4], PERMUTATION_XOR[(I + R) % 7]);
+    let State { a, b, c, d } = *state;
+    let rotated = a.map(|x| x.rotate_left(r));
+    let mut t = [0u32; 8];
+    for n in 0..8 {
+        t[n] = d[n]
+            .wrapping_add(w[n])
+            .wrapping_add(phi(a[n], b[n], c[n]))
+            .rotate_left(s);
+    }
+    let mut next = [0u32; 8];
+    for n in 0..8 {
+        next[n] = t[n].wrapping_add(rotated[n ^ xor]);
+    }
+    *state = State {
+        a: next,
+        b: rotated,
+        c: b,
+        d: c,
     };
-    core::array::from_fn(|k| {
-        let lo = y[base + 2 * k] * factor;
-        let hi = y[base + 2 * k + second] * factor;
-        (lo as u32 & 0xffff).wrapping_add((hi as u32) << 16)
-    })
 }
 
 /// IF (spec §2.4.1), the bitwise choice of the first four steps of each round.
@@ -141,24 +155,4 @@ fn if_(x: u32, y: u32, z: u32) -> u32 {
 #[inline(always)]
 fn maj(x: u32, y: u32, z: u32) -> u32 {
     (x & y) | ((x | y) & z)
-}
-
-/// One step (spec §2.4.1) on all eight lanes: D + w + φ(A, B, C), rotated by `s` and
-/// added to a permuted lane of A rotated by `r`; then the rows shift down.
-#[inline(always)]
-fn step(state: &mut State, w: &Row, phi: fn(u32, u32, u32) -> u32, r: u32, s: u32, xor: usize) {
-    let rotated: Row = state.a.map(|a| a.rotate_left(r));
-    let mut a = [0u32; 8];
-    for (n, out) in a.iter_mut().enumerate() {
-        let t = state.d[n]
-            .wrapping_add(w[n])
-            .wrapping_add(phi(state.a[n], state.b[n], state.c[n]));
-        *out = t.rotate_left(s).wrapping_add(rotated[n ^ xor]);
-    }
-    *state = State {
-        a,
-        b: rotated,
-        c: state.b,
-        d: state.c,
-    };
 }
