@@ -83,31 +83,45 @@ fn compress(h: &mut [u32; 16], block: &[u8; 8], alpha: &[u32; 32], rounds: u32) 
 }
 
 /// One round: constant addition, substitution layer, diffusion layer (spec §2.1.2).
+/// The state is four rows of eight words; S-box columns and L diagonals are lanes.
 #[inline(always)]
 fn round(s: &mut [u32; 32], alpha: &[u32; 32], rc: u32) {
     for (w, a) in s.iter_mut().zip(alpha) {
         *w ^= a;
     }
     s[1] ^= rc;
+    let [r0, r1, r2, r3] = *s.as_chunks::<8>().0 else {
+        unreachable!("32 words are four rows")
+    };
+    // Substitution on each column (s_i, s_(i+8), s_(i+16), s_(i+24)).
+    let mut rows = [[0u32; 8]; 4];
     for i in 0..8 {
-        [s[i], s[i + 8], s[i + 16], s[i + 24]] = sbox([s[i], s[i + 8], s[i + 16], s[i + 24]]);
+        let column = sbox([r0[i], r1[i], r2[i], r3[i]]);
+        for (row, v) in rows.iter_mut().zip(column) {
+            row[i] = v;
+        }
     }
-    // Diffusion: L on the four "diagonals", then on four cross quadruples.
-    const QUADS: [[usize; 4]; 12] = [
-        [0x00, 0x09, 0x12, 0x1b],
-        [0x01, 0x0a, 0x13, 0x1c],
-        [0x02, 0x0b, 0x14, 0x1d],
-        [0x03, 0x0c, 0x15, 0x1e],
-        [0x04, 0x0d, 0x16, 0x1f],
-        [0x05, 0x0e, 0x17, 0x18],
-        [0x06, 0x0f, 0x10, 0x19],
-        [0x07, 0x08, 0x11, 0x1a],
+    // Diffusion, first L on the diagonals (s_i, s_(8+(i+1)%8), s_(16+(i+2)%8),
+    // s_(24+(i+3)%8)): row k is read rotated by k lanes.
+    let rotated: [[u32; 8]; 4] =
+        core::array::from_fn(|k| core::array::from_fn(|i| rows[k][(i + k) % 8]));
+    let mut diagonals = [[0u32; 8]; 4];
+    for i in 0..8 {
+        let quad = linear([rotated[0][i], rotated[1][i], rotated[2][i], rotated[3][i]]);
+        for (row, v) in diagonals.iter_mut().zip(quad) {
+            row[i] = v;
+        }
+    }
+    for (k, row) in s.as_chunks_mut::<8>().0.iter_mut().enumerate() {
+        *row = core::array::from_fn(|i| diagonals[k][(i + 8 - k) % 8]);
+    }
+    // Then L on four cross quadruples.
+    for [a, b, c, d] in [
         [0x00, 0x02, 0x05, 0x07],
         [0x10, 0x13, 0x15, 0x16],
         [0x09, 0x0b, 0x0c, 0x0e],
         [0x19, 0x1a, 0x1c, 0x1f],
-    ];
-    for [a, b, c, d] in QUADS {
+    ] {
         [s[a], s[b], s[c], s[d]] = linear([s[a], s[b], s[c], s[d]]);
     }
 }
