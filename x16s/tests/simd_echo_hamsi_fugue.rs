@@ -1,7 +1,7 @@
 //! Known-answer tests of SIMD-512, ECHO-512, Hamsi-512 and Fugue-512 against the shared
 //! X16S reference vectors (sphlib outputs).
 
-use x16s::functions::{echo512, fugue512};
+use x16s::functions::{echo512, fugue512, hamsi512, simd512};
 
 const VECTORS: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -61,6 +61,11 @@ fn check(name: &str, hash: fn(&[u8]) -> [u8; 64]) {
 }
 
 #[test]
+fn simd512_matches_vectors() {
+    check("simd512", simd512);
+}
+
+#[test]
 fn echo512_matches_vectors() {
     check("echo512", echo512);
 }
@@ -68,4 +73,9 @@ fn echo512_matches_vectors() {
 #[test]
 fn fugue512_matches_vectors() {
     check("fugue512", fugue512);
+}
+
+#[test]
+fn hamsi512_matches_vectors() {
+    check("hamsi512", hamsi512);
 }

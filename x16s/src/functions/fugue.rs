@@ -111,17 +111,60 @@ fn absorb<const W: usize>(s: &mut [u32; COLUMNS], word: u32) {
     }
 }
 
-/// The final rounds G (spec §4.2): 32 rounds of ROR3, CMIX, SMIX, then 13 rounds of
-/// four ROR9/ROR9/ROR9/ROR8 + SMIX steps with column XORs. Works on the logical state.
-fn finalize(s: &mut [u32; COLUMNS]) {
-    for _ in 0..32 {
-        s.rotate_right(3);
-        for j in 0..3 {
-            let x = s[4 + j];
-            s[j] ^= x;
-            s[18 + j] ^= x;
+/// The state seen through a rotation: logical column `i` is physical `(i + offset) % 36`,
+/// so that rotating the state only moves the offset.
+struct Rotated<'a> {
+    columns: &'a mut [u32; COLUMNS],
+    offset: usize,
+}
+
+impl Rotated<'_> {
+    /// Physical index of logical column `i < 36`.
+    #[inline(always)]
+    fn at(&self, i: usize) -> usize {
+        let j = self.offset + i;
+        if j >= COLUMNS { j - COLUMNS } else { j }
+    }
+
+    /// ROR`n`: rotates the state right by `n < 36` columns.
+    #[inline(always)]
+    fn rotate_right(&mut self, n: usize) {
+        self.offset = self.at(COLUMNS - n);
+    }
+
+    #[inline(always)]
+    fn xor_from_0(&mut self, columns: [usize; 4]) {
+        let x = self.columns[self.at(0)];
+        for c in columns {
+            let at = self.at(c);
+            self.columns[at] ^= x;
         }
-        smix(s, [0, 1, 2, 3]);
+    }
+
+    #[inline(always)]
+    fn smix(&mut self) {
+        let cols = [0, 1, 2, 3].map(|i| self.at(i));
+        smix(self.columns, cols);
+    }
+}
+
+/// The final rounds G (spec §4.2): 32 rounds of ROR3, CMIX, SMIX, then 13 rounds of
+/// four column-XOR, ROR9/ROR9/ROR9/ROR8, SMIX steps. Works on the logical state.
+fn finalize(s: &mut [u32; COLUMNS]) {
+    let mut state = Rotated {
+        columns: s,
+        offset: 0,
+    };
+    for _ in 0..32 {
+        state.rotate_right(3);
+        for j in 0..3 {
+            let x = state.columns[state.at(4 + j)];
+            for c in [j, 18 + j] {
+                let at = state.at(c);
+                state.columns[at] ^= x;
+            }
+        }
+        state.smix();
     }
     // Columns XORed with column 0 before each rotation of a final round.
     const STEPS: [([usize; 4], usize); 4] = [
@@ -132,38 +175,36 @@ fn finalize(s: &mut [u32; COLUMNS]) {
     ];
     for _ in 0..13 {
         for (columns, rotation) in STEPS {
-            for c in columns {
-                s[c] ^= s[0];
-            }
-            s.rotate_right(rotation);
-            smix(s, [0, 1, 2, 3]);
+            state.xor_from_0(columns);
+            state.rotate_right(rotation);
+            state.smix();
         }
     }
-    for c in STEPS[0].0 {
-        s[c] ^= s[0];
-    }
+    state.xor_from_0(STEPS[0].0);
+    let offset = state.offset;
+    s.rotate_left(offset);
 }
 
 /// SMIX (spec §2.3): S-box every byte of the four columns at `cols`, then apply the
 /// super-mix matrix N = M on the diagonal plus row-transposed M off it.
 #[inline(always)]
 fn smix(s: &mut [u32; COLUMNS], cols: [usize; 4]) {
-    let x = cols.map(|c| s[c]);
-    let mut c = [0u32; 4];
-    let mut r = [0u32; 4];
-    for (j, &w) in x.iter().enumerate() {
-        for (row, table) in MIX.iter().enumerate() {
-            let t = table[(w >> (24 - 8 * row)) as u8 as usize];
-            c[j] ^= t;
-            if row != j {
-                r[row] ^= t;
-            }
-        }
-    }
+    // t[j][row]: S-box of byte `row` of column `j`, times column `row` of M.
+    let t: [[u32; 4]; 4] = core::array::from_fn(|j| {
+        let w = s[cols[j]];
+        core::array::from_fn(|row| MIX[row][(w >> (24 - 8 * row)) as u8 as usize])
+    });
+    // Diagonal blocks: column j gets all its own products; off-diagonal: row `row`
+    // gathers the products of the other columns.
+    let c = t.map(|tj| tj[0] ^ tj[1] ^ tj[2] ^ tj[3]);
+    let r: [u32; 4] =
+        core::array::from_fn(|row| t[0][row] ^ t[1][row] ^ t[2][row] ^ t[3][row] ^ t[row][row]);
     const BYTE: [u32; 4] = [0xff00_0000, 0x00ff_0000, 0x0000_ff00, 0x0000_00ff];
     for (k, &col) in cols.iter().enumerate() {
-        s[col] = (0..4).fold(0, |acc, b| {
-            acc | ((c[(k + b) % 4] ^ r[b].rotate_left(8 * k as u32)) & BYTE[b])
-        });
+        let mut x = 0;
+        for b in 0..4 {
+            x |= (c[(k + b) % 4] ^ r[b].rotate_left(8 * k as u32)) & BYTE[b];
+        }
+        s[col] = x;
     }
 }
