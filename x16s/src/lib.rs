@@ -5,4 +5,5 @@
 //! block hash. `no_std`: the mining contract runs it in wasm.
 #![no_std]
 
+mod aes;
 pub mod functions;
