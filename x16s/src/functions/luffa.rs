@@ -165,15 +165,16 @@ fn permute(w: &mut [u32; 8], j: usize) {
         *x = x.rotate_left(j as u32);
     }
     let [a0, a1, a2, a3, a4, a5, a6, a7] = w;
-    for r in 0..STEPS {
+    let [constants0, constants4] = &STEP_CONSTANTS[j];
+    for (c0, c4) in constants0.iter().zip(constants4) {
         sub_crumb(a0, a1, a2, a3);
         sub_crumb(a5, a6, a7, a4);
         mix_word(a0, a4);
         mix_word(a1, a5);
         mix_word(a2, a6);
         mix_word(a3, a7);
-        *a0 ^= STEP_CONSTANTS[j][0][r];
-        *a4 ^= STEP_CONSTANTS[j][1][r];
+        *a0 ^= c0;
+        *a4 ^= c4;
     }
 }
 
