@@ -2,7 +2,7 @@ use cosmwasm_schema::{QueryResponses, cw_serde};
 use cosmwasm_std::{Addr, HexBinary, Uint128};
 use cw20::Cw20ReceiveMsg;
 
-use crate::state::{Config, MinerStats};
+use crate::state::MinerStats;
 
 /// Parameters of the emission. GUT must already exist; hand its minter over to this
 /// contract (`UpdateMinter`) before the first solution.
@@ -44,7 +44,7 @@ pub enum ExecuteMsg {
 #[derive(QueryResponses)]
 pub enum QueryMsg {
     /// The fixed parameters.
-    #[returns(Config)]
+    #[returns(crate::state::Config)]
     Config {},
     /// What the next solution must solve, and what it pays.
     #[returns(ChallengeResponse)]

@@ -1,7 +1,7 @@
 use cosmwasm_schema::{QueryResponses, cw_serde};
 use cosmwasm_std::{Binary, HexBinary, Timestamp, Uint128};
 
-use crate::state::{ClaimRecord, Config};
+use crate::state::ClaimRecord;
 
 /// Sets up a swap for one snapshot.
 #[cw_serde]
@@ -58,7 +58,7 @@ pub enum MiningPoolHookMsg {
 #[derive(QueryResponses)]
 pub enum QueryMsg {
     /// The swap's parameters.
-    #[returns(Config)]
+    #[returns(crate::state::Config)]
     Config {},
     /// Whether an old address has claimed, and what.
     #[returns(ClaimResponse)]
