@@ -126,6 +126,9 @@ pub enum ContractError {
         now: u64,
     },
 
+    #[error("the provider was Disconnect with {active} Active leases: expire them first")]
+    ExpireLeasesFirst { active: u32 },
+
     #[error("the GPU count cannot change while {open} leases are open")]
     GpuCountLocked { open: u32 },
 }

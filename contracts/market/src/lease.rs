@@ -229,13 +229,15 @@ pub fn execute_accept(
             now,
         });
     }
-    let provider = PROVIDERS.load(deps.storage, &lease.provider)?;
+    let mut provider = PROVIDERS.load(deps.storage, &lease.provider)?;
     if is_disconnected(&provider, config.params.heartbeat_grace_seconds, now) {
         return Err(ContractError::ProviderUnavailable {
             address: lease.provider,
             reason: "disconnected",
         });
     }
+    provider.active_leases += 1;
+    PROVIDERS.save(deps.storage, &lease.provider, &provider)?;
     lease.accepted_at = Some(now);
     lease.state = LeaseState::Active;
     LEASES.save(deps.storage, lease_id, &lease)?;
@@ -494,12 +496,16 @@ fn finish(
     now: u64,
     update_provider: impl FnOnce(&mut Provider),
 ) -> Result<(), ContractError> {
+    let was_active = lease.state == LeaseState::Active;
     lease.state = state;
     lease.closed_at = Some(now);
     LEASES.save(storage, lease.id, lease)?;
     BOOKINGS.remove(storage, (&lease.provider, lease.slot, lease.start));
     let mut provider = PROVIDERS.load(storage, &lease.provider)?;
     provider.open_leases -= 1;
+    if was_active {
+        provider.active_leases -= 1;
+    }
     update_provider(&mut provider);
     PROVIDERS.save(storage, &lease.provider, &provider)?;
     Ok(())

@@ -8,7 +8,7 @@ use gpunion_interface::validate::{
 
 use crate::contract::transfer;
 use crate::error::ContractError;
-use crate::state::{CONFIG, Config, PROVIDERS, TOTALS};
+use crate::state::{CONFIG, Config, PROVIDERS, TOTALS, is_disconnected};
 
 pub fn execute_register(
     deps: DepsMut,
@@ -38,6 +38,7 @@ pub fn execute_register(
         paused: false,
         unbonding_until: None,
         open_leases: 0,
+        active_leases: 0,
         stats: ProviderStats::default(),
     };
     PROVIDERS.save(deps.storage, &sender, &provider)?;
@@ -116,7 +117,16 @@ pub fn execute_heartbeat(
             address: info.sender,
         });
     }
-    provider.last_heartbeat = env.block.time.seconds();
+    let config = CONFIG.load(deps.storage)?;
+    let now = env.block.time.seconds();
+    if is_disconnected(&provider, config.params.heartbeat_grace_seconds, now)
+        && provider.active_leases > 0
+    {
+        return Err(ContractError::ExpireLeasesFirst {
+            active: provider.active_leases,
+        });
+    }
+    provider.last_heartbeat = now;
     provider.stats.heartbeats += 1;
     PROVIDERS.save(deps.storage, &info.sender, &provider)?;
     Ok(Response::new()

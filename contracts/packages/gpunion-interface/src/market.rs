@@ -107,6 +107,8 @@ pub enum ExecuteMsg {
     /// Provider: take leases again.
     Resume {},
     /// Provider: prove liveness; time is credited to leases only up to the last heartbeat.
+    /// A Disconnect provider with Active leases must have them expired first, so time
+    /// while disconnected is never credited.
     Heartbeat {},
     /// Provider without open leases: start unbonding the stake.
     Leave {},
@@ -236,6 +238,8 @@ pub struct Provider {
     pub unbonding_until: Option<u64>,
     /// Leases Pending or Active.
     pub open_leases: u32,
+    /// Leases Active (accepted, not yet settled).
+    pub active_leases: u32,
     pub stats: ProviderStats,
 }
 
