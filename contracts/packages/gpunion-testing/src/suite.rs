@@ -2,6 +2,10 @@ use anyhow::Result as AnyResult;
 use cosmwasm_std::{Addr, Decimal, Empty, Uint128, to_json_binary};
 use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
 use cw20::{BalanceResponse, Cw20ExecuteMsg};
+use gpunion_interface::endorsement::{
+    EndorsementParams, ExecuteMsg as EndorsementExecute, QueryMsg as EndorsementQuery,
+    ReceiveMsg as EndorsementReceive, Reputation,
+};
 use gpunion_interface::market::{
     ComputeCapability, EscrowTotals, ExecuteMsg, InstantiateMsg, LeaseResponse, LeaseResult,
     MarketParams, OpenLease, ProviderAttributes, ProviderResponse, QueryMsg, ReceiveMsg, Region,
@@ -60,6 +64,28 @@ pub fn workload() -> Workload {
     }
 }
 
+/// The endorsement contract's parameters in suites: 500 GUT endorser minimum, 7 days
+/// unbonding, 90-day rating half-life, prior of 100 GUT, ratings weigh at most 1,000 GUT,
+/// full endorsement at 10,000 GUT of endorsing stake.
+pub fn default_endorsement_params() -> EndorsementParams {
+    EndorsementParams {
+        min_endorser_stake: Uint128::new(500 * GUT),
+        unbonding_seconds: 7 * 86_400,
+        rating_half_life_seconds: 90 * 86_400,
+        prior_weight: Uint128::new(100 * GUT),
+        max_rating_weight: Uint128::new(1_000 * GUT),
+        full_endorsement_stake: Uint128::new(10_000 * GUT),
+    }
+}
+
+/// The endorsement contract's typed error inside a failed execution.
+pub fn endorsement_err(err: anyhow::Error) -> endorsement::ContractError {
+    match err.downcast::<endorsement::ContractError>() {
+        Ok(err) => err,
+        Err(other) => panic!("expected an endorsement ContractError, got {other:?}"),
+    }
+}
+
 /// The market's typed error inside a failed execution (through the GUT `Send` too).
 pub fn market_err(err: anyhow::Error) -> market::ContractError {
     match err.downcast::<market::ContractError>() {
@@ -73,6 +99,14 @@ fn gut_contract() -> Box<dyn Contract<Empty>> {
         gut_token::contract::execute,
         gut_token::contract::instantiate,
         gut_token::contract::query,
+    ))
+}
+
+fn endorsement_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(ContractWrapper::new(
+        endorsement::contract::execute,
+        endorsement::contract::instantiate,
+        endorsement::contract::query,
     ))
 }
 
@@ -148,10 +182,28 @@ impl SuiteBuilder {
                 None,
             )
             .expect("market instantiates");
+        let endorsement_code = app.store_code(endorsement_contract());
+        let endorsement = app
+            .instantiate_contract(
+                endorsement_code,
+                owner.clone(),
+                &gpunion_interface::endorsement::InstantiateMsg {
+                    owner: None,
+                    gut_token: gut.to_string(),
+                    market: market.to_string(),
+                    treasury: treasury.to_string(),
+                    params: default_endorsement_params(),
+                },
+                &[],
+                "endorsement",
+                None,
+            )
+            .expect("endorsement instantiates");
         let mut suite = Suite {
             app,
             gut,
             market,
+            endorsement,
             owner,
             treasury,
             minter,
@@ -164,11 +216,12 @@ impl SuiteBuilder {
     }
 }
 
-/// A test chain: GUT, the market, and the accounts around them.
+/// A test chain: GUT, the market, the endorsement contract, and the accounts around them.
 pub struct Suite {
     pub app: App,
     pub gut: Addr,
     pub market: Addr,
+    pub endorsement: Addr,
     pub owner: Addr,
     pub treasury: Addr,
     pub minter: Addr,
@@ -380,5 +433,82 @@ impl Suite {
             (totals.escrowed + totals.stakes).u128(),
             "market balance != escrowed + stakes ({totals:?})"
         );
+    }
+
+    /// Executes `msg` on the endorsement contract.
+    pub fn endorse_execute(
+        &mut self,
+        sender: &Addr,
+        msg: &EndorsementExecute,
+    ) -> AnyResult<AppResponse> {
+        self.app
+            .execute_contract(sender.clone(), self.endorsement.clone(), msg, &[])
+    }
+
+    /// Bonds `amount` of `endorser`'s GUT as endorser stake.
+    pub fn bond_endorser(&mut self, endorser: &Addr, amount: u128) -> AnyResult<AppResponse> {
+        let msg = Cw20ExecuteMsg::Send {
+            contract: self.endorsement.to_string(),
+            amount: Uint128::new(amount),
+            msg: to_json_binary(&EndorsementReceive::BondEndorser {})?,
+        };
+        self.app
+            .execute_contract(endorser.clone(), self.gut.clone(), &msg, &[])
+    }
+
+    pub fn rate(&mut self, customer: &Addr, lease_id: u64, score: u8) -> AnyResult<AppResponse> {
+        self.endorse_execute(
+            customer,
+            &EndorsementExecute::Rate {
+                lease_id,
+                score,
+                comment_cid: Some(CID_B.into()),
+            },
+        )
+    }
+
+    pub fn get_reputation(&self, provider: &Addr) -> Reputation {
+        self.app
+            .wrap()
+            .query_wasm_smart(
+                &self.endorsement,
+                &EndorsementQuery::Reputation {
+                    provider: provider.to_string(),
+                },
+            )
+            .expect("reputation query")
+    }
+
+    pub fn query_endorsement<T: serde::de::DeserializeOwned>(
+        &self,
+        msg: &EndorsementQuery,
+    ) -> cosmwasm_std::StdResult<T> {
+        self.app.wrap().query_wasm_smart(&self.endorsement, msg)
+    }
+
+    /// Runs one served, closed lease of `duration` s at `price` and returns its id.
+    pub fn served_lease(
+        &mut self,
+        customer: &Addr,
+        provider: &Addr,
+        duration: u64,
+        price: u128,
+    ) -> u64 {
+        let request = self.lease_request(provider, duration, price);
+        let cost = (price * duration as u128).div_ceil(3600);
+        self.mint(customer, cost);
+        let id = self
+            .open_lease(customer, cost, request)
+            .expect("lease opens");
+        self.accept(provider, id).expect("provider accepts");
+        let mut left = duration;
+        while left > 0 {
+            let step = left.min(250);
+            self.advance(step);
+            self.heartbeat(provider).expect("provider heartbeats");
+            left -= step;
+        }
+        self.close(customer, id).expect("lease closes");
+        id
     }
 }
