@@ -365,15 +365,15 @@ pub fn execute_post_result(
         return Err(ContractError::ResultAlreadyPosted { id: lease_id });
     }
     validate::cid("result cid", &result.cid)?;
-    if let Some(hash) = &result.output_hash {
-        if hash.len() > MAX_OUTPUT_HASH_LEN {
-            return Err(InputError::TooLong {
-                field: "output hash",
-                len: hash.len(),
-                max: MAX_OUTPUT_HASH_LEN,
-            }
-            .into());
+    if let Some(hash) = &result.output_hash
+        && hash.len() > MAX_OUTPUT_HASH_LEN
+    {
+        return Err(InputError::TooLong {
+            field: "output hash",
+            len: hash.len(),
+            max: MAX_OUTPUT_HASH_LEN,
         }
+        .into());
     }
     let cid = result.cid.clone();
     lease.result = Some(result);

@@ -12,6 +12,9 @@ use market::ContractError;
 
 const PRICE: u128 = 3_600_000;
 
+/// Makes one provider attribute invalid.
+type Spoil = Box<dyn Fn(&mut gpunion_interface::market::ProviderAttributes)>;
+
 /// What must not change when a message is rejected.
 #[derive(Debug, PartialEq)]
 struct Snapshot {
@@ -204,10 +207,7 @@ fn malformed_cids_and_long_strings_are_rejected() {
     // Registration with bad attributes: nothing is registered, the stake stays with its owner.
     let newcomer = suite.addr("newcomer");
     suite.mint(&newcomer, 1_000 * GUT);
-    let cases: Vec<(
-        Box<dyn Fn(&mut gpunion_interface::market::ProviderAttributes)>,
-        ContractError,
-    )> = vec![
+    let cases: Vec<(Spoil, ContractError)> = vec![
         (
             Box::new(|a| a.gpu_model = "x".repeat(65)),
             ContractError::Input(InputError::TooLong {
