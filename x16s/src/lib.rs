@@ -1,8 +1,11 @@
-//! X16S, the proof-of-work hash that emits GUT.
-//!
-//! Sixteen 512-bit hash functions (the sphlib variants used by X16R-family coins)
-//! chained in an order that a move-to-front shuffle derives from the previous
-//! block hash. `no_std`: the mining contract runs it in wasm.
+#![doc = include_str!("../README.md")]
 #![no_std]
 
+mod aes;
+mod chain;
 pub mod functions;
+mod target;
+
+pub use chain::{HEADER_LEN, hash, order};
+pub use functions::{FUNCTIONS, HashFunction};
+pub use target::{CompactTargetError, Target, meets_target};

@@ -1,1 +1,100 @@
 //! The 16 hash functions of X16S, each `fn(&[u8]) -> [u8; 64]`, in X16S index order.
+
+mod blake;
+mod bmw;
+mod cubehash;
+mod echo;
+mod fugue;
+mod hamsi;
+mod luffa;
+mod rustcrypto;
+mod shavite;
+mod simd;
+
+pub use blake::blake512;
+pub use bmw::bmw512;
+pub use cubehash::cubehash512;
+pub use echo::echo512;
+pub use fugue::fugue512;
+pub use hamsi::hamsi512;
+pub use luffa::luffa512;
+pub use rustcrypto::{groestl512, jh512, keccak512, sha512, shabal512, skein512, whirlpool};
+pub use shavite::shavite512;
+pub use simd::simd512;
+
+/// One of the 16 X16S hash functions: its sphlib name and the function itself.
+#[derive(Clone, Copy, Debug)]
+pub struct HashFunction {
+    /// The function's name as in sphlib and the test vectors, e.g. `"blake512"`.
+    pub name: &'static str,
+    /// The function: any input to a 64-byte digest.
+    pub digest: fn(&[u8]) -> [u8; 64],
+}
+
+/// The 16 functions in X16S index order (the digits of [`crate::order`]).
+pub const FUNCTIONS: [HashFunction; 16] = [
+    HashFunction {
+        name: "blake512",
+        digest: blake512,
+    },
+    HashFunction {
+        name: "bmw512",
+        digest: bmw512,
+    },
+    HashFunction {
+        name: "groestl512",
+        digest: groestl512,
+    },
+    HashFunction {
+        name: "jh512",
+        digest: jh512,
+    },
+    HashFunction {
+        name: "keccak512",
+        digest: keccak512,
+    },
+    HashFunction {
+        name: "skein512",
+        digest: skein512,
+    },
+    HashFunction {
+        name: "luffa512",
+        digest: luffa512,
+    },
+    HashFunction {
+        name: "cubehash512",
+        digest: cubehash512,
+    },
+    HashFunction {
+        name: "shavite512",
+        digest: shavite512,
+    },
+    HashFunction {
+        name: "simd512",
+        digest: simd512,
+    },
+    HashFunction {
+        name: "echo512",
+        digest: echo512,
+    },
+    HashFunction {
+        name: "hamsi512",
+        digest: hamsi512,
+    },
+    HashFunction {
+        name: "fugue512",
+        digest: fugue512,
+    },
+    HashFunction {
+        name: "shabal512",
+        digest: shabal512,
+    },
+    HashFunction {
+        name: "whirlpool",
+        digest: whirlpool,
+    },
+    HashFunction {
+        name: "sha512",
+        digest: sha512,
+    },
+];

@@ -166,7 +166,7 @@ fn receive_cw20(
     msg: ReceiverMsg,
 ) -> StdResult<Response> {
     let ReceiverMsg::Receive(msg) = msg;
-    if msg.msg == Binary::from(b"reject") {
+    if msg.msg.as_slice() == b"reject" {
         return Err(StdError::generic_err("receiver rejects this payment"));
     }
     Ok(Response::new()

@@ -1,0 +1,366 @@
+//! The token swap on a cw-multi-test chain, with real secp256k1 keys signing as
+//! Bitcoin-family wallets do.
+
+mod suite;
+
+use cosmwasm_std::{Binary, HexBinary, Uint128};
+use cw_multi_test::Executor;
+use suite::{GUT, OldWallet, Suite, VERSION, instantiate_swap, swap_msg};
+use token_swap::ContractError;
+use token_swap::address::AddressError;
+use token_swap::msg::{ClaimResponse, ExecuteMsg, QueryMsg, StatsResponse};
+use token_swap::signed_message::SignatureFormatError;
+use token_swap::state::Config;
+
+#[test]
+fn a_holder_claims_once_to_the_signed_address() {
+    let mut suite = Suite::new(true);
+    let alice = suite.addr("alice");
+    let response = suite.claim(0, &alice).expect("valid claim");
+    assert_eq!(suite.balance(&alice), 1_000 * GUT);
+    assert!(response.events.iter().any(|e| {
+        e.attributes
+            .iter()
+            .any(|a| a.key == "action" && a.value == "claim")
+    }));
+
+    let old_address = suite.holders[0].wallet.address();
+    let claim: ClaimResponse = suite.query(&QueryMsg::Claim {
+        old_address: old_address.clone(),
+    });
+    let record = claim.claim.expect("claim recorded");
+    assert_eq!(
+        (record.recipient, record.amount),
+        (alice.clone(), Uint128::new(1_000 * GUT))
+    );
+
+    assert_eq!(
+        suite.claim(0, &alice).unwrap_err(),
+        ContractError::AlreadyClaimed { old_address }
+    );
+    let bob = suite.addr("bob");
+    assert!(
+        matches!(
+            suite.claim(0, &bob).unwrap_err(),
+            ContractError::AlreadyClaimed { .. }
+        ),
+        "nor to another address"
+    );
+    assert_eq!(suite.balance(&alice), 1_000 * GUT, "paid once");
+}
+
+#[test]
+fn every_holder_can_claim_including_uncompressed_keys() {
+    let mut suite = Suite::new(true);
+    let total: u128 = suite.holders.iter().map(|h| h.amount).sum();
+    for i in 0..suite.holders.len() {
+        let recipient = suite.addr(&format!("new-{i}"));
+        suite.claim(i, &recipient).expect("claim");
+        assert_eq!(suite.balance(&recipient), suite.holders[i].amount);
+    }
+    let stats: StatsResponse = suite.query(&QueryMsg::Stats {});
+    assert_eq!(stats.claimed.u128(), total);
+    assert_eq!(stats.claims, 4);
+    assert_eq!(stats.unclaimed, Uint128::zero());
+    assert_eq!(suite.balance(&suite.swap.clone()), 0);
+}
+
+#[test]
+fn a_wrong_amount_does_not_fit_the_proof() {
+    let mut suite = Suite::new(true);
+    let alice = suite.addr("alice");
+    let mut msg = suite.claim_msg(1, &alice);
+    {
+        let m = &mut msg;
+        if let ExecuteMsg::Claim { amount, .. } = m {
+            *amount += Uint128::one();
+        }
+    }
+    let err = suite.execute(&alice, &msg).unwrap_err();
+    assert!(matches!(err, ContractError::InvalidProof { .. }), "{err:?}");
+    assert_eq!(suite.balance(&alice), 0);
+}
+
+#[test]
+fn another_key_or_another_recipient_is_not_the_holder_s_signature() {
+    let mut suite = Suite::new(true);
+    let (alice, mallory) = (suite.addr("alice"), suite.addr("mallory"));
+
+    // Signed by a key that is not the holder's.
+    let mut msg = suite.claim_msg(0, &alice);
+    let intruder = OldWallet::new(9, true);
+    {
+        let m = &mut msg;
+        if let ExecuteMsg::Claim { signature, .. } = m {
+            *signature = intruder.sign_message(alice.as_str());
+        }
+    }
+    let err = suite.execute(&alice, &msg).unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::SignerMismatch {
+            old_address: suite.holders[0].wallet.address(),
+            signer: intruder.address(),
+        }
+    );
+
+    // The holder's signature for alice, replayed to pay mallory (mempool theft).
+    let mut msg = suite.claim_msg(0, &alice);
+    {
+        let m = &mut msg;
+        if let ExecuteMsg::Claim { recipient, .. } = m {
+            *recipient = mallory.to_string();
+        }
+    }
+    let err = suite.execute(&mallory, &msg).unwrap_err();
+    assert!(
+        matches!(err, ContractError::SignerMismatch { .. }),
+        "{err:?}"
+    );
+    assert_eq!(suite.balance(&mallory), 0);
+    suite
+        .claim(0, &alice)
+        .expect("the genuine claim still works");
+}
+
+/// A change to a valid claim message.
+type ClaimEdit = dyn Fn(&mut ExecuteMsg);
+
+#[test]
+fn malformed_signatures_and_proofs_are_typed_errors() {
+    let mut suite = Suite::new(true);
+    let alice = suite.addr("alice");
+    let cases: Vec<(Box<ClaimEdit>, ContractError)> = vec![
+        (
+            Box::new(|m| {
+                if let ExecuteMsg::Claim { signature, .. } = m {
+                    *signature = Binary::from(&signature.as_slice()[..64]);
+                }
+            }),
+            ContractError::SignatureFormat(SignatureFormatError::Length(64)),
+        ),
+        (
+            Box::new(|m| {
+                if let ExecuteMsg::Claim { signature, .. } = m {
+                    let mut bytes = signature.to_vec();
+                    bytes[0] = 26;
+                    *signature = Binary::from(bytes);
+                }
+            }),
+            ContractError::SignatureFormat(SignatureFormatError::Header(26)),
+        ),
+        (
+            Box::new(|m| {
+                if let ExecuteMsg::Claim { proof, .. } = m {
+                    proof[0] = HexBinary::from(&[1u8; 31]);
+                }
+            }),
+            ContractError::InvalidProofElement {
+                index: 0,
+                length: 31,
+            },
+        ),
+        (
+            Box::new(|m| {
+                if let ExecuteMsg::Claim { proof, .. } = m {
+                    *proof = vec![HexBinary::from(&[0u8; 32]); 41];
+                }
+            }),
+            ContractError::ProofTooLong { max: 40, found: 41 },
+        ),
+        (
+            Box::new(|m| {
+                if let ExecuteMsg::Claim { amount, .. } = m {
+                    *amount = Uint128::zero();
+                }
+            }),
+            ContractError::ZeroAmount { what: "claim" },
+        ),
+    ];
+    for (edit, expected) in cases {
+        let mut msg = suite.claim_msg(0, &alice);
+        edit(&mut msg);
+        assert_eq!(suite.execute(&alice, &msg).unwrap_err(), expected);
+    }
+    assert_eq!(suite.balance(&alice), 0);
+}
+
+#[test]
+fn bad_addresses_are_rejected() {
+    let mut suite = Suite::new(true);
+    let alice = suite.addr("alice");
+    let mut msg = suite.claim_msg(0, &alice);
+    {
+        let m = &mut msg;
+        if let ExecuteMsg::Claim { old_address, .. } = m {
+            // A valid Bitcoin address: right checksum, wrong chain.
+            *old_address = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa".to_string();
+        }
+    }
+    assert_eq!(
+        suite.execute(&alice, &msg).unwrap_err(),
+        ContractError::InvalidOldAddress {
+            address: "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa".to_string(),
+            reason: AddressError::Version {
+                expected: VERSION,
+                found: 0
+            },
+        }
+    );
+    let mut msg = suite.claim_msg(0, &alice);
+    {
+        let m = &mut msg;
+        if let ExecuteMsg::Claim { recipient, .. } = m {
+            *recipient = "not-bech32".to_string();
+        }
+    }
+    assert!(matches!(
+        suite.execute(&alice, &msg).unwrap_err(),
+        ContractError::InvalidAddress {
+            role: "recipient",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn claims_close_at_the_deadline_and_the_rest_returns_to_the_mining_pool() {
+    let mut suite = Suite::new(true);
+    let (alice, owner, stranger) = (
+        suite.addr("alice"),
+        suite.owner.clone(),
+        suite.addr("stranger"),
+    );
+    suite.claim(0, &alice).expect("claim in time");
+    assert!(matches!(
+        suite
+            .execute(&owner, &ExecuteMsg::ReturnUnclaimed {})
+            .unwrap_err(),
+        ContractError::ClaimWindowOpen { .. }
+    ));
+
+    suite.pass_deadline();
+    let late = suite.addr("late");
+    assert!(matches!(
+        suite.claim(1, &late).unwrap_err(),
+        ContractError::ClaimWindowClosed { .. }
+    ));
+    assert_eq!(
+        suite
+            .execute(&stranger, &ExecuteMsg::ReturnUnclaimed {})
+            .unwrap_err(),
+        ContractError::Unauthorized
+    );
+    let unclaimed: u128 = suite.holders[1..].iter().map(|h| h.amount).sum();
+    let response = suite
+        .execute(&owner, &ExecuteMsg::ReturnUnclaimed {})
+        .expect("return");
+    let pool = suite.mining_pool.clone();
+    assert_eq!(suite.balance(&pool), unclaimed);
+    assert!(response.events.iter().any(|e| {
+        e.attributes
+            .iter()
+            .any(|a| a.key == "returned_amount" && a.value == unclaimed.to_string())
+    }));
+    let stats: StatsResponse = suite.query(&QueryMsg::Stats {});
+    assert_eq!(stats.returned.u128(), unclaimed);
+    assert_eq!(
+        suite
+            .execute(&owner, &ExecuteMsg::ReturnUnclaimed {})
+            .unwrap_err(),
+        ContractError::NothingToReturn
+    );
+}
+
+#[test]
+fn connecting_is_the_owner_s_once_and_needs_the_allocation() {
+    let mut suite = Suite::new(false);
+    let alice = suite.addr("alice");
+    assert_eq!(
+        suite.claim(0, &alice).unwrap_err(),
+        ContractError::NotConnected
+    );
+    assert_eq!(
+        suite.connect(&alice).unwrap_err(),
+        ContractError::Unauthorized
+    );
+    let owner = suite.owner.clone();
+    suite.connect(&owner).expect("owner connects");
+    assert_eq!(
+        suite.connect(&owner).unwrap_err(),
+        ContractError::AlreadyConnected
+    );
+    let config: Config = suite.query(&QueryMsg::Config {});
+    assert_eq!(config.token, Some(suite.token.clone()));
+    assert_eq!(config.mining_pool, Some(suite.mining_pool.clone()));
+
+    // A second swap that GUT did not fund cannot connect.
+    let deadline = suite.app.block_info().time.plus_seconds(10);
+    let msg = swap_msg(&suite.app, &suite.tree, 5, deadline);
+    let unfunded = instantiate_swap(&mut suite.app, &msg).expect("instantiates");
+    let connect = ExecuteMsg::Connect {
+        token: suite.token.to_string(),
+        mining_pool: suite.mining_pool.to_string(),
+    };
+    let err = suite
+        .app
+        .execute_contract(owner, unfunded, &connect, &[])
+        .unwrap_err();
+    assert_eq!(
+        err.downcast::<ContractError>().expect("typed"),
+        ContractError::AllocationNotHeld {
+            held: Uint128::zero(),
+            expected: Uint128::new(5)
+        }
+    );
+}
+
+#[test]
+fn instantiation_rejects_bad_parameters() {
+    let suite = Suite::new(false);
+    let mut app = suite.app;
+    let now = app.block_info().time;
+    let good = swap_msg(&app, &suite.tree, 10, now.plus_seconds(10));
+    let cases = [
+        (
+            cosmwasm_std::HexBinary::from(&[0u8; 31]),
+            Uint128::new(10),
+            "m".to_string(),
+            now.plus_seconds(10),
+            ContractError::InvalidRoot { length: 31 },
+        ),
+        (
+            good.merkle_root.clone(),
+            Uint128::zero(),
+            "m".to_string(),
+            now.plus_seconds(10),
+            ContractError::ZeroAmount {
+                what: "total allocation",
+            },
+        ),
+        (
+            good.merkle_root.clone(),
+            Uint128::new(10),
+            String::new(),
+            now.plus_seconds(10),
+            ContractError::InvalidMagic { max: 64, found: 0 },
+        ),
+        (
+            good.merkle_root.clone(),
+            Uint128::new(10),
+            "m".to_string(),
+            now,
+            ContractError::DeadlineInPast { deadline: now },
+        ),
+    ];
+    for (merkle_root, total_allocation, message_magic, claim_deadline, expected) in cases {
+        let msg = token_swap::msg::InstantiateMsg {
+            merkle_root,
+            total_allocation,
+            message_magic,
+            claim_deadline,
+            ..good.clone()
+        };
+        assert_eq!(instantiate_swap(&mut app, &msg).unwrap_err(), expected);
+    }
+}

@@ -1,0 +1,210 @@
+//! Fugue-512 (Halevi, Hall, Jutla: "The Hash Function Fugue", v2.0), as in sphlib.
+//!
+//! The state is 36 columns of four bytes, each held as a big-endian `u32`. Rotations of
+//! the state are never performed: a column index is read relative to a moving offset,
+//! which is a compile-time constant inside the message rounds.
+
+use super::echo::aes::{SBOX, gf_mul};
+
+/// Columns in the Fugue-512 state.
+const COLUMNS: usize = 36;
+
+/// Initial value of the last 16 columns (spec §4.3, Fugue-512 IV); the first 20 are zero.
+const IV: [u32; 16] = [
+    0x8807a57e, 0xe616af75, 0xc5d3e4db, 0xac9ab027, 0xd915f117, 0xb6eecc54, 0x06e8020b, 0x4a92efd1,
+    0xaac6e2c9, 0xddb21398, 0xcae65838, 0x437f203f, 0x25ea78e7, 0x951fddd6, 0xda6ed11d, 0xe13e3567,
+];
+
+/// Super-mix tables: `MIX[r][x]` is the AES S-box of `x` times column `r` of the Fugue
+/// matrix M (spec §2.3.1, first column `(1, 1, 7, 4)`), packed big-endian and rotated
+/// so that row `r` of the input lands in place.
+const MIX: [[u32; 256]; 4] = {
+    let mut t = [[0u32; 256]; 4];
+    let mut x = 0;
+    while x < 256 {
+        let s = SBOX[x];
+        let col = u32::from_be_bytes([s, s, gf_mul(s, 7), gf_mul(s, 4)]);
+        let mut r = 0;
+        while r < 4 {
+            t[r][x] = col.rotate_right(8 * r as u32);
+            r += 1;
+        }
+        x += 1;
+    }
+    t
+};
+
+/// Fugue-512 digest of `data` (Fugue 2.0 with 512-bit output, as in sphlib's
+/// `sph_fugue512` and the X16R family).
+pub fn fugue512(data: &[u8]) -> [u8; 64] {
+    let mut state = [0u32; COLUMNS];
+    state[COLUMNS - IV.len()..].copy_from_slice(&IV);
+
+    // Three input words rotate the state by 3 × 12 = 36 columns, back to the start.
+    let mut triples = data.chunks_exact(12);
+    for triple in &mut triples {
+        let [a, b, c] = [0, 4, 8].map(|i| be_word(&triple[i..i + 4]));
+        absorb::<0>(&mut state, a);
+        absorb::<1>(&mut state, b);
+        absorb::<2>(&mut state, c);
+    }
+
+    // Tail: the remaining whole words, the last partial word zero-padded, then the
+    // 64-bit big-endian message length in bits (spec §4.1 padding).
+    let rest = triples.remainder();
+    let bits = (data.len() as u64).wrapping_mul(8);
+    let mut tail = [0u8; 20];
+    let padded = rest.len().div_ceil(4) * 4;
+    tail[..rest.len()].copy_from_slice(rest);
+    tail[padded..padded + 8].copy_from_slice(&bits.to_be_bytes());
+    for (i, word) in tail[..padded + 8].chunks_exact(4).enumerate() {
+        match i % 3 {
+            0 => absorb::<0>(&mut state, be_word(word)),
+            1 => absorb::<1>(&mut state, be_word(word)),
+            _ => absorb::<2>(&mut state, be_word(word)),
+        }
+    }
+    let words = padded / 4 + 2;
+    state.rotate_left(offset(words % 3, 0));
+
+    finalize(&mut state);
+
+    let mut out = [0u8; 64];
+    let columns = [1, 2, 3, 4, 9, 10, 11, 12, 18, 19, 20, 21, 27, 28, 29, 30];
+    for (chunk, column) in out.chunks_exact_mut(4).zip(columns) {
+        chunk.copy_from_slice(&state[column].to_be_bytes());
+    }
+    out
+}
+
+fn be_word(bytes: &[u8]) -> u32 {
+    u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+}
+
+/// Physical index of logical column `i` after `shift` columns of right rotation, in a
+/// state whose logical column 0 sat at physical 0 `word` input words ago.
+const fn offset(word: usize, shift: usize) -> usize {
+    (2 * COLUMNS - 12 * word - shift) % COLUMNS
+}
+
+/// The round function R for one input word (spec §4.2, Fugue-512): TIX, then four
+/// times ROR3, CMIX, SMIX. `W` is the index of the word modulo 3, which fixes where the
+/// logical state starts.
+#[inline(always)]
+fn absorb<const W: usize>(s: &mut [u32; COLUMNS], word: u32) {
+    let at = |shift: usize, i: usize| (offset(W, shift) + i) % COLUMNS;
+    // TIX.
+    s[at(0, 22)] ^= s[at(0, 0)];
+    s[at(0, 0)] = word;
+    s[at(0, 8)] ^= word;
+    s[at(0, 1)] ^= s[at(0, 24)];
+    s[at(0, 4)] ^= s[at(0, 27)];
+    s[at(0, 7)] ^= s[at(0, 30)];
+    for shift in [3, 6, 9, 12] {
+        // CMIX.
+        for j in 0..3 {
+            let x = s[at(shift, 4 + j)];
+            s[at(shift, j)] ^= x;
+            s[at(shift, 18 + j)] ^= x;
+        }
+        smix(s, [0, 1, 2, 3].map(|i| at(shift, i)));
+    }
+}
+
+/// The state seen through a rotation: logical column `i` is physical `(i + offset) % 36`,
+/// so that rotating the state only moves the offset.
+struct Rotated<'a> {
+    columns: &'a mut [u32; COLUMNS],
+    offset: usize,
+}
+
+impl Rotated<'_> {
+    /// Physical index of logical column `i < 36`.
+    #[inline(always)]
+    fn at(&self, i: usize) -> usize {
+        let j = self.offset + i;
+        if j >= COLUMNS { j - COLUMNS } else { j }
+    }
+
+    /// ROR`n`: rotates the state right by `n < 36` columns.
+    #[inline(always)]
+    fn rotate_right(&mut self, n: usize) {
+        self.offset = self.at(COLUMNS - n);
+    }
+
+    #[inline(always)]
+    fn xor_from_0(&mut self, columns: [usize; 4]) {
+        let x = self.columns[self.at(0)];
+        for c in columns {
+            let at = self.at(c);
+            self.columns[at] ^= x;
+        }
+    }
+
+    #[inline(always)]
+    fn smix(&mut self) {
+        let cols = [0, 1, 2, 3].map(|i| self.at(i));
+        smix(self.columns, cols);
+    }
+}
+
+/// The final rounds G (spec §4.2): 32 rounds of ROR3, CMIX, SMIX, then 13 rounds of
+/// four column-XOR, ROR9/ROR9/ROR9/ROR8, SMIX steps. Works on the logical state.
+fn finalize(s: &mut [u32; COLUMNS]) {
+    let mut state = Rotated {
+        columns: s,
+        offset: 0,
+    };
+    for _ in 0..32 {
+        state.rotate_right(3);
+        for j in 0..3 {
+            let x = state.columns[state.at(4 + j)];
+            for c in [j, 18 + j] {
+                let at = state.at(c);
+                state.columns[at] ^= x;
+            }
+        }
+        state.smix();
+    }
+    // Columns XORed with column 0 before each rotation of a final round.
+    const STEPS: [([usize; 4], usize); 4] = [
+        ([4, 9, 18, 27], 9),
+        ([4, 10, 18, 27], 9),
+        ([4, 10, 19, 27], 9),
+        ([4, 10, 19, 28], 8),
+    ];
+    for _ in 0..13 {
+        for (columns, rotation) in STEPS {
+            state.xor_from_0(columns);
+            state.rotate_right(rotation);
+            state.smix();
+        }
+    }
+    state.xor_from_0(STEPS[0].0);
+    let offset = state.offset;
+    s.rotate_left(offset);
+}
+
+/// SMIX (spec §2.3): S-box every byte of the four columns at `cols`, then apply the
+/// super-mix matrix N = M on the diagonal plus row-transposed M off it.
+#[inline(always)]
+fn smix(s: &mut [u32; COLUMNS], cols: [usize; 4]) {
+    // t[j][row]: S-box of byte `row` of column `j`, times column `row` of M.
+    let t: [[u32; 4]; 4] = core::array::from_fn(|j| {
+        let w = s[cols[j]];
+        core::array::from_fn(|row| MIX[row][(w >> (24 - 8 * row)) as u8 as usize])
+    });
+    // Diagonal blocks: column j gets all its own products; off-diagonal: row `row`
+    // gathers the products of the other columns.
+    let c = t.map(|tj| tj[0] ^ tj[1] ^ tj[2] ^ tj[3]);
+    let r: [u32; 4] =
+        core::array::from_fn(|row| t[0][row] ^ t[1][row] ^ t[2][row] ^ t[3][row] ^ t[row][row]);
+    const BYTE: [u32; 4] = [0xff00_0000, 0x00ff_0000, 0x0000_ff00, 0x0000_00ff];
+    for (k, &col) in cols.iter().enumerate() {
+        let mut x = 0;
+        for b in 0..4 {
+            x |= (c[(k + b) % 4] ^ r[b].rotate_left(8 * k as u32)) & BYTE[b];
+        }
+        s[col] = x;
+    }
+}
