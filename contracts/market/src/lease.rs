@@ -8,7 +8,7 @@ use gpunion_interface::validate::{self, InputError, MAX_OUTPUT_HASH_LEN};
 use crate::contract::{transfer, validate_addr};
 use crate::error::ContractError;
 use crate::state::{
-    BOOKINGS, Booking, CONFIG, Config, LEASES, LEASES_BY_CUSTOMER, LEASES_BY_PROVIDER,
+    ACCEPTED, BOOKINGS, Booking, CONFIG, Config, LEASES, LEASES_BY_CUSTOMER, LEASES_BY_PROVIDER,
     NEXT_LEASE_ID, PROVIDERS, TOTALS, cost, earned, is_disconnected, slot_is_free,
 };
 
@@ -188,6 +188,13 @@ pub fn execute_extend(
             Ok(booking)
         },
     )?;
+    if lease.state == LeaseState::Active {
+        ACCEPTED.save(
+            deps.storage,
+            (&lease.provider, lease.slot, lease.start),
+            &new_end,
+        )?;
+    }
     lease.end = new_end;
     lease.deposit = lease.deposit.checked_add(extra_cost)?;
     LEASES.save(deps.storage, lease_id, &lease)?;
@@ -249,6 +256,11 @@ pub fn execute_accept(
             booking.accepted = true;
             Ok(booking)
         },
+    )?;
+    ACCEPTED.save(
+        deps.storage,
+        (&lease.provider, lease.slot, lease.start),
+        &lease.end,
     )?;
     Ok(Response::new()
         .add_attribute("action", "accept_lease")
@@ -501,6 +513,7 @@ fn finish(
     lease.closed_at = Some(now);
     LEASES.save(storage, lease.id, lease)?;
     BOOKINGS.remove(storage, (&lease.provider, lease.slot, lease.start));
+    ACCEPTED.remove(storage, (&lease.provider, lease.slot, lease.start));
     let mut provider = PROVIDERS.load(storage, &lease.provider)?;
     provider.open_leases -= 1;
     if was_active {

@@ -35,6 +35,9 @@ pub const LEASES_BY_PROVIDER: Map<(&Addr, u64), ()> = Map::new("by_provider");
 /// Bookings of open leases per GPU slot. Windows on a slot never overlap, so they are
 /// ordered by start and by end alike: one range read finds a conflict.
 pub const BOOKINGS: Map<(&Addr, u32, u64), Booking> = Map::new("bookings");
+/// Accepted bookings only, (provider, slot, start) → end: what status reads, two range
+/// reads per GPU whatever the number of pending requests.
+pub const ACCEPTED: Map<(&Addr, u32, u64), u64> = Map::new("accepted");
 pub const TOTALS: Item<EscrowTotals> = Item::new("totals");
 
 /// Cost of `seconds` at `price_per_hour`, rounded up (what a customer deposits).
@@ -77,8 +80,8 @@ pub fn is_disconnected(provider: &Provider, grace: u64, now: u64) -> bool {
     provider.unbonding_until.is_some() || now > provider.last_heartbeat.saturating_add(grace)
 }
 
-/// The provider's status from its record and its slots' bookings: at most two range reads
-/// per GPU (16 at most).
+/// The provider's status from its record and its slots' accepted bookings: at most two
+/// range reads per GPU (16 at most).
 pub fn status(
     storage: &dyn Storage,
     provider: &Provider,
@@ -93,9 +96,9 @@ pub fn status(
     }
     let mut reserved = false;
     for slot in 0..provider.attributes.gpu_count {
-        let slot_bookings = BOOKINGS.prefix((&provider.address, slot));
-        // The booking that started last at or before now.
-        let current = slot_bookings
+        let accepted = ACCEPTED.prefix((&provider.address, slot));
+        // The accepted booking that started last at or before now.
+        let current = accepted
             .range(
                 storage,
                 None,
@@ -104,19 +107,16 @@ pub fn status(
             )
             .next()
             .transpose()?;
-        if let Some((_, booking)) = current
-            && booking.accepted
-            && booking.end > now
+        if let Some((_, end)) = current
+            && end > now
         {
             return Ok(ProviderStatus::Sharing);
         }
-        if !reserved {
-            // Accepted future bookings; pending ones do not reserve yet.
-            reserved = slot_bookings
-                .range(storage, Some(Bound::exclusive(now)), None, Order::Ascending)
-                .take(8)
-                .any(|item| item.map(|(_, b)| b.accepted).unwrap_or(false));
-        }
+        reserved = reserved
+            || accepted
+                .keys(storage, Some(Bound::exclusive(now)), None, Order::Ascending)
+                .next()
+                .is_some();
     }
     Ok(if reserved {
         ProviderStatus::Reserved
