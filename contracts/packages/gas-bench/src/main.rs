@@ -30,7 +30,7 @@ use gpunion_interface::endorsement::{
 };
 use gpunion_interface::market::{
     self as market_msg, ComputeCapability, MarketParams, OpenLease, ProviderAttributes,
-    ProviderFilter, ProviderStatus, Region, Workload, WorkloadKind,
+    ProviderFilter, Region, Workload, WorkloadKind,
 };
 
 type NativeDeps = OwnedDeps<MockStorage, MockApi, MockQuerier>;
