@@ -72,6 +72,30 @@ impl Target {
     pub fn to_le_bytes(self) -> [u8; 32] {
         self.0
     }
+
+    /// A target from 32 little-endian bytes (as a retarget computes it).
+    pub fn from_le_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    /// Bitcoin's compact form: the inverse of [`Target::from_compact`] up to the
+    /// mantissa's precision (bits below the top 23 significant bits are dropped).
+    pub fn to_compact(&self) -> u32 {
+        let size = self
+            .0
+            .iter()
+            .rposition(|&b| b != 0)
+            .map_or(0, |top| top + 1);
+        let byte = |i: usize| (size + i).checked_sub(3).map_or(0, |at| self.0[at]);
+        let mut mantissa = u32::from_le_bytes([byte(0), byte(1), byte(2), 0]);
+        let mut size = size as u32;
+        // The mantissa's top bit is a sign: a set top bit moves into one more byte.
+        if mantissa & 0x0080_0000 != 0 {
+            mantissa >>= 8;
+            size += 1;
+        }
+        (size << 24) | mantissa
+    }
 }
 
 /// Whether an X16S `hash` meets the compact target `bits`.
@@ -82,6 +106,38 @@ pub fn meets_target(hash: &[u8; 32], bits: u32) -> Result<bool, CompactTargetErr
 #[cfg(test)]
 mod tests {
     use super::{CompactTargetError, Target, meets_target};
+
+    #[test]
+    fn compact_round_trips() {
+        for bits in [
+            0x1d00_ffff,
+            0x1e0f_ffff,
+            0x207f_ffff,
+            0x2003_ffff,
+            0x0312_3456,
+            0x0112_0000,
+            0x0201_2300,
+        ] {
+            let target = Target::from_compact(bits).expect("valid");
+            let again = Target::from_le_bytes(target.to_le_bytes()).to_compact();
+            assert_eq!(
+                Target::from_compact(again),
+                Ok(target),
+                "{bits:#010x} -> {again:#010x}"
+            );
+        }
+        // Canonical forms come back unchanged.
+        assert_eq!(
+            Target::from_compact(0x1d00_ffff)
+                .expect("valid")
+                .to_compact(),
+            0x1d00_ffff
+        );
+        // A mantissa whose top bit would read as a sign gains a byte.
+        let mut bytes = [0u8; 32];
+        bytes[2] = 0x80;
+        assert_eq!(Target::from_le_bytes(bytes).to_compact(), 0x0400_8000);
+    }
 
     fn target_with(position: usize, bytes: &[u8]) -> [u8; 32] {
         let mut target = [0u8; 32];

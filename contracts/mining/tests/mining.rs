@@ -1,0 +1,332 @@
+//! The mining contract on a cw-multi-test chain, solving real X16S challenges with
+//! the CPU reference.
+
+mod suite;
+
+use cosmwasm_std::{HexBinary, Uint128, Uint256, to_json_binary};
+use cw_multi_test::Executor;
+use cw20::Cw20ExecuteMsg;
+use gut_token::supply::MINABLE;
+use mining::ContractError;
+use mining::difficulty::{compact_of, target_of};
+use mining::msg::{ExecuteMsg, InstantiateMsg, MinersResponse, NextRetargetResponse, QueryMsg};
+use mining::state::MinerStats;
+use suite::{EASY_BITS, GUT, SuiteBuilder, fail, solve};
+
+#[test]
+fn a_solution_mints_the_reward_and_changes_the_puzzle() {
+    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let alice = suite.addr("alice");
+    let before = suite.challenge();
+    let header = solve(suite.header_for(&alice));
+    suite.submit(&alice, &header).expect("valid solution");
+
+    assert_eq!(suite.balance(&alice), 50 * GUT);
+    let after = suite.challenge();
+    assert_eq!(after.height, 1);
+    let hash = x16s::hash(&header.encode());
+    assert_eq!(
+        after.prev_hash.as_slice(),
+        hash.as_slice(),
+        "the solution is the next prev"
+    );
+    let order = |prev: &HexBinary| x16s::order(prev.as_slice().try_into().expect("32 bytes"));
+    assert_ne!(
+        order(&before.prev_hash),
+        order(&after.prev_hash),
+        "a new function order"
+    );
+
+    let stats: Option<MinerStats> = suite.query(&QueryMsg::Miner {
+        address: alice.to_string(),
+    });
+    let stats = stats.expect("alice has a record");
+    assert_eq!((stats.solutions, stats.minted), (1, Uint128::new(50 * GUT)));
+    assert_eq!(
+        stats.work,
+        Uint256::from(64u8),
+        "one solution at 1-in-64 odds"
+    );
+    let miners: MinersResponse = suite.query(&QueryMsg::Miners {
+        start_after: None,
+        limit: None,
+    });
+    assert_eq!(miners.miners.len(), 1);
+}
+
+#[test]
+fn a_nonce_that_misses_the_target_is_rejected() {
+    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let alice = suite.addr("alice");
+    let header = fail(suite.header_for(&alice));
+    let err = suite.submit(&alice, &header).unwrap_err();
+    assert!(
+        matches!(err, ContractError::InsufficientWork { .. }),
+        "{err:?}"
+    );
+    assert_eq!(suite.balance(&alice), 0);
+    assert_eq!(suite.challenge().height, 0);
+}
+
+#[test]
+fn a_replayed_or_stale_solution_is_rejected() {
+    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let alice = suite.addr("alice");
+    let header = solve(suite.header_for(&alice));
+    suite.submit(&alice, &header).expect("first time");
+    let err = suite.submit(&alice, &header).unwrap_err();
+    assert!(
+        matches!(err, ContractError::StalePrevious { .. }),
+        "{err:?}"
+    );
+    // Another nonce on the old previous hash is just as stale.
+    let mut other = header;
+    other.nonce += 1;
+    let err = suite.submit(&alice, &solve(other)).unwrap_err();
+    assert!(
+        matches!(err, ContractError::StalePrevious { .. }),
+        "{err:?}"
+    );
+    assert_eq!(suite.balance(&alice), 50 * GUT);
+}
+
+#[test]
+fn a_solution_cannot_be_stolen_by_another_miner() {
+    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let (alice, mallory) = (suite.addr("alice"), suite.addr("mallory"));
+    let header = solve(suite.header_for(&alice));
+    let err = suite.submit(&mallory, &header).unwrap_err();
+    assert!(
+        matches!(err, ContractError::WrongCommitment { .. }),
+        "{err:?}"
+    );
+    suite.submit(&alice, &header).expect("the rightful miner");
+    assert_eq!(
+        (suite.balance(&alice), suite.balance(&mallory)),
+        (50 * GUT, 0)
+    );
+}
+
+#[test]
+fn header_time_must_be_near_block_time() {
+    let mut suite = SuiteBuilder::default().build().expect("suite");
+    suite.advance(10_000);
+    let alice = suite.addr("alice");
+    for time in [suite.now() + 601, suite.now() - 601] {
+        let mut header = suite.header_for(&alice);
+        header.time = time;
+        let err = suite.submit(&alice, &solve(header)).unwrap_err();
+        assert!(
+            matches!(err, ContractError::TimeOutOfWindow { .. }),
+            "{err:?}"
+        );
+    }
+    let mut header = suite.header_for(&alice);
+    header.time = suite.now() + 600;
+    suite
+        .submit(&alice, &solve(header))
+        .expect("at the window's edge");
+}
+
+#[test]
+fn malformed_headers_are_typed_errors() {
+    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let alice = suite.addr("alice");
+    let msg = ExecuteMsg::Submit {
+        header: HexBinary::from(&[0u8; 79]),
+    };
+    let err = suite
+        .app
+        .execute_contract(alice.clone(), suite.mining.clone(), &msg, &[])
+        .unwrap_err();
+    assert_eq!(
+        suite::into_contract_error(err),
+        ContractError::HeaderLength { length: 79 }
+    );
+
+    let mut header = suite.header_for(&alice);
+    header.version = 2;
+    assert_eq!(
+        suite.submit(&alice, &solve(header)).unwrap_err(),
+        ContractError::HeaderVersion {
+            expected: 1,
+            found: 2
+        }
+    );
+    let mut header = suite.header_for(&alice);
+    header.bits = suite::EASIEST_BITS;
+    assert_eq!(
+        suite.submit(&alice, &solve(header)).unwrap_err(),
+        ContractError::WrongBits {
+            expected: EASY_BITS,
+            found: suite::EASIEST_BITS
+        }
+    );
+}
+
+#[test]
+fn difficulty_follows_the_solution_rate_within_bounds() {
+    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let alice = suite.addr("alice");
+    let start = target_of(EASY_BITS).expect("valid");
+    let next: NextRetargetResponse = suite.query(&QueryMsg::NextRetarget {});
+    assert_eq!((next.at_height, next.expected_seconds), (4, 240));
+
+    // Four solutions in 4 s instead of 240 s: the target shrinks by the maximum, 4x.
+    for _ in 0..4 {
+        suite.advance(1);
+        suite.mine(&alice).expect("solve");
+    }
+    // (Compact bits keep 23 bits of mantissa: compare after the same rounding.)
+    let harder_bits = suite.challenge().bits;
+    assert_eq!(harder_bits, compact_of(start / Uint256::from(4u8)));
+    let harder = target_of(harder_bits).expect("valid");
+
+    // Four solutions in 40,000 s: it grows back by the maximum, 4x.
+    for _ in 0..4 {
+        suite.advance(10_000);
+        suite.mine(&alice).expect("solve");
+    }
+    let easier_bits = suite.challenge().bits;
+    assert_eq!(easier_bits, compact_of(harder * Uint256::from(4u8)));
+
+    // On schedule: unchanged.
+    for _ in 0..4 {
+        suite.advance(60);
+        suite.mine(&alice).expect("solve");
+    }
+    assert_eq!(suite.challenge().bits, easier_bits);
+}
+
+#[test]
+fn rewards_halve_on_schedule() {
+    let mut builder = SuiteBuilder::default();
+    builder.msg.initial_reward = Uint128::new(100 * GUT);
+    builder.msg.halving_interval = 2;
+    let mut suite = builder.build().expect("suite");
+    let alice = suite.addr("alice");
+    let mut paid = Vec::new();
+    for _ in 0..5 {
+        let before = suite.balance(&alice);
+        suite.mine(&alice).expect("solve");
+        paid.push((suite.balance(&alice) - before) / GUT);
+    }
+    assert_eq!(paid, [100, 100, 50, 50, 25]);
+    assert_eq!(suite.emission().next_halving_height, 6);
+}
+
+#[test]
+fn emission_stops_at_the_cap() {
+    // The swap took all but 120 GUT of the minable share.
+    let builder = SuiteBuilder {
+        swap_allocation: Some(MINABLE.u128() - 120 * GUT),
+        ..Default::default()
+    };
+    let mut suite = builder.build().expect("suite");
+    let alice = suite.addr("alice");
+    assert_eq!(suite.emission().cap, Uint128::new(120 * GUT));
+    for _ in 0..3 {
+        suite.mine(&alice).expect("solve");
+    }
+    assert_eq!(
+        suite.balance(&alice),
+        120 * GUT,
+        "the last reward is clipped to the cap"
+    );
+    assert_eq!(
+        suite.token_supply(),
+        gut_token::supply::TOTAL_SUPPLY_CAP.u128()
+    );
+    let err = suite.mine(&alice).unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::CapReached {
+            cap: Uint128::new(120 * GUT)
+        }
+    );
+    assert_eq!(suite.emission().remaining, Uint128::zero());
+}
+
+#[test]
+fn only_the_token_swap_may_return_gut_to_the_pool() {
+    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let treasury = suite.addr("treasury");
+    let send = Cw20ExecuteMsg::Send {
+        contract: suite.mining.to_string(),
+        amount: Uint128::new(GUT),
+        msg: to_json_binary(&token_swap::msg::MiningPoolHookMsg::ReturnToPool {}).expect("json"),
+    };
+    let err = suite
+        .app
+        .execute_contract(treasury, suite.token.clone(), &send, &[])
+        .unwrap_err();
+    assert!(
+        format!("{err:?}").contains("only the token swap"),
+        "{err:?}"
+    );
+}
+
+/// A change to a valid instantiation message.
+type ParamEdit = fn(&mut InstantiateMsg);
+
+#[test]
+fn instantiation_rejects_bad_parameters() {
+    let cases: [(ParamEdit, &str); 5] = [
+        (|m| m.initial_bits = 0x2100_ffff, "initial_bits"),
+        (|m| m.target_spacing = 0, "target_spacing"),
+        (|m| m.max_adjustment = 1, "max_adjustment"),
+        (|m| m.time_window = 100_000, "time_window"),
+        (|m| m.initial_reward = Uint128::zero(), "initial_reward"),
+    ];
+    for (edit, parameter) in cases {
+        let mut builder = SuiteBuilder::default();
+        edit(&mut builder.msg);
+        let err = builder.build().err().expect("rejected");
+        assert!(
+            matches!(&err, ContractError::InvalidParameter { name, .. } if *name == parameter)
+                || matches!(&err, ContractError::Bits(_)),
+            "{parameter}: {err:?}"
+        );
+    }
+    let mut builder = SuiteBuilder::default();
+    builder.msg.pow_limit_bits = 0x0180_0001;
+    assert!(matches!(
+        builder.build().err(),
+        Some(ContractError::Bits(_))
+    ));
+}
+
+#[test]
+fn unclaimed_swap_gut_returns_to_the_minable_pool() {
+    let allocation = 1_000 * GUT;
+    let builder = SuiteBuilder {
+        swap_allocation: Some(allocation),
+        ..Default::default()
+    };
+    let mut suite = builder.build().expect("suite");
+    let cap_before = suite.emission().cap;
+    assert_eq!(cap_before, MINABLE - Uint128::new(allocation));
+    let supply_before = suite.token_supply();
+
+    suite.advance(suite::SWAP_WINDOW + 1);
+    let (admin, swap) = (suite.admin.clone(), suite.swap.clone().expect("real swap"));
+    suite
+        .app
+        .execute_contract(
+            admin,
+            swap,
+            &token_swap::msg::ExecuteMsg::ReturnUnclaimed {},
+            &[],
+        )
+        .expect("the swap returns what was not claimed");
+
+    let emission = suite.emission();
+    assert_eq!(emission.cap, cap_before + Uint128::new(allocation));
+    assert_eq!(emission.returned, Uint128::new(allocation));
+    assert_eq!(
+        suite.token_supply(),
+        supply_before - allocation,
+        "burned, so mintable again"
+    );
+    assert_eq!(suite.balance(&suite.mining.clone()), 0);
+}
