@@ -3,6 +3,8 @@
 
 mod aes;
 mod chain;
+#[cfg(target_arch = "x86_64")]
+mod cpu;
 pub mod functions;
 mod target;
 
