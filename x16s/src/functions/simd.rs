@@ -2,7 +2,7 @@
 //! sphlib.
 
 mod expansion;
-mod lanes;
+pub(super) mod lanes;
 
 use lanes::Lanes;
 

@@ -1,17 +1,19 @@
-//! [`Lanes`]: eight 32-bit words operated on together, the rows of the SIMD-512 state.
+//! [`Lanes`]: eight 32-bit words operated on together, the rows of the SIMD-512 and
+//! Hamsi-512 states.
 //! On x86-64 they are two SSE2 registers (SSE2 is part of the x86-64 baseline, so no
 //! detection is needed); elsewhere, wasm included, a plain array. Both backends offer
-//! the same operations: conversions, rotation, lane permutation and `+ & | ^`.
+//! the same operations: conversions, shifts and rotations, lane permutations and
+//! `+ & | ^ !`.
 
 #[cfg(target_arch = "x86_64")]
-pub(super) use sse2::Lanes;
+pub(in crate::functions) use sse2::Lanes;
 
 #[cfg(not(target_arch = "x86_64"))]
-pub(super) use portable::Lanes;
+pub(in crate::functions) use portable::Lanes;
 
 #[cfg(any(test, not(target_arch = "x86_64")))]
 mod portable {
-    use core::ops::{Add, BitAnd, BitOr, BitXor};
+    use core::ops::{Add, BitAnd, BitOr, BitXor, Not};
 
     /// Eight 32-bit lanes.
     #[derive(Clone, Copy)]
@@ -34,10 +36,22 @@ mod portable {
             Self(self.0.map(|x| x.rotate_left(n)))
         }
 
+        /// Every lane shifted left by `n < 32` bits.
+        #[inline(always)]
+        pub(crate) fn shl(self, n: u32) -> Self {
+            Self(self.0.map(|x| x << n))
+        }
+
         /// Lane `i` takes lane `i ^ mask`, for `mask < 8`.
         #[inline(always)]
         pub(crate) fn permute(self, mask: usize) -> Self {
             Self(core::array::from_fn(|i| self.0[i ^ mask]))
+        }
+
+        /// Lane `i` takes lane `(i + k) % 8`.
+        #[inline(always)]
+        pub(crate) fn rotate_lanes(self, k: usize) -> Self {
+            Self(core::array::from_fn(|i| self.0[(i + k) % 8]))
         }
 
         #[inline(always)]
@@ -78,6 +92,14 @@ mod portable {
             self.zip(other, |x, y| x ^ y)
         }
     }
+
+    impl Not for Lanes {
+        type Output = Self;
+        #[inline(always)]
+        fn not(self) -> Self {
+            Self(self.0.map(|x| !x))
+        }
+    }
 }
 
 // SAFETY (every `unsafe` block in this module): it only calls SSE2 intrinsics, and
@@ -86,9 +108,10 @@ mod portable {
 mod sse2 {
     use core::arch::x86_64::{
         __m128i, _mm_add_epi32, _mm_and_si128, _mm_cvtsi32_si128, _mm_cvtsi128_si32, _mm_or_si128,
-        _mm_set_epi32, _mm_shuffle_epi32, _mm_sll_epi32, _mm_srl_epi32, _mm_xor_si128,
+        _mm_set_epi32, _mm_set1_epi32, _mm_shuffle_epi32, _mm_sll_epi32, _mm_slli_si128,
+        _mm_srl_epi32, _mm_srli_si128, _mm_xor_si128,
     };
-    use core::ops::{Add, BitAnd, BitOr, BitXor};
+    use core::ops::{Add, BitAnd, BitOr, BitXor, Not};
 
     const _: () = assert!(cfg!(target_feature = "sse2"));
 
@@ -136,6 +159,37 @@ mod sse2 {
                         .map(|x| _mm_or_si128(_mm_sll_epi32(x, left), _mm_srl_epi32(x, right))),
                 )
             }
+        }
+
+        /// Every lane shifted left by `n < 32` bits.
+        #[inline(always)]
+        pub(crate) fn shl(self, n: u32) -> Self {
+            // SAFETY: see the top of the module.
+            unsafe {
+                let count = _mm_cvtsi32_si128(n as i32);
+                Self(self.0.map(|x| _mm_sll_epi32(x, count)))
+            }
+        }
+
+        /// Lane `i` takes lane `(i + k) % 8`.
+        #[inline(always)]
+        pub(crate) fn rotate_lanes(self, k: usize) -> Self {
+            let [lo, hi] = if k % 8 < 4 {
+                self.0
+            } else {
+                [self.0[1], self.0[0]]
+            };
+            // Lanes k..k+4 of the pair (x, y), for k < 4.
+            // SAFETY: see the top of the module.
+            let window = |x: __m128i, y: __m128i| unsafe {
+                match k % 4 {
+                    0 => x,
+                    1 => _mm_or_si128(_mm_srli_si128::<4>(x), _mm_slli_si128::<12>(y)),
+                    2 => _mm_or_si128(_mm_srli_si128::<8>(x), _mm_slli_si128::<8>(y)),
+                    _ => _mm_or_si128(_mm_srli_si128::<12>(x), _mm_slli_si128::<4>(y)),
+                }
+            };
+            Self([window(lo, hi), window(hi, lo)])
         }
 
         /// Lane `i` takes lane `i ^ mask`, for `mask < 8`.
@@ -198,6 +252,15 @@ mod sse2 {
             self.zip(other, _mm_xor_si128)
         }
     }
+
+    impl Not for Lanes {
+        type Output = Self;
+        #[inline(always)]
+        fn not(self) -> Self {
+            // SAFETY: see the top of the module.
+            self ^ Self([unsafe { _mm_set1_epi32(-1) }; 2])
+        }
+    }
 }
 
 #[cfg(all(test, target_arch = "x86_64"))]
@@ -225,11 +288,14 @@ mod tests {
             assert_eq!((sx & sy).to_array(), (px & py).to_array());
             assert_eq!((sx | sy).to_array(), (px | py).to_array());
             assert_eq!((sx ^ sy).to_array(), (px ^ py).to_array());
+            assert_eq!((!sx).to_array(), (!px).to_array());
             for n in 1..32 {
                 assert_eq!(sx.rotate_left(n).to_array(), px.rotate_left(n).to_array());
+                assert_eq!(sx.shl(n).to_array(), px.shl(n).to_array());
             }
-            for mask in 0..8 {
-                assert_eq!(sx.permute(mask).to_array(), px.permute(mask).to_array());
+            for k in 0..8 {
+                assert_eq!(sx.permute(k).to_array(), px.permute(k).to_array());
+                assert_eq!(sx.rotate_lanes(k).to_array(), px.rotate_lanes(k).to_array());
             }
         }
     }
