@@ -8,8 +8,9 @@
 //!   U[r] = S[r] + S[r-1] + 7 S[r-2] + 4 S[r-3]   (rows mod 4: M on every column),
 //!   V[r] = Σ_(j ≠ r) S[r][j]                       (the off-diagonal part of N),
 //!
-//! and the permutation of U is exactly AES ShiftRows. Registers hold the matrix in AES
-//! byte order: byte 4j + r is row r of column j.
+//! and the permutation of U is the one of AES ShiftRows. Registers hold the columns as
+//! they are stored, big-endian words in little-endian lanes: row r of column j is byte
+//! [`at`]`(r, j)`; the byte permutations below are built from that.
 
 use core::arch::x86_64::{
     __m128i, _mm_add_epi8, _mm_aesenclast_si128, _mm_and_si128, _mm_cmplt_epi8, _mm_cvtsi128_si32,
@@ -45,49 +46,70 @@ struct AesNi;
 impl Mix for AesNi {
     #[inline(always)]
     fn smix(s: &mut [u32; COLUMNS], cols: [usize; 4]) {
-        // Columns are big-endian (row 0 first): byte-swapped, they are in AES order.
-        let [c0, c1, c2, c3] = cols.map(|c| s[c].swap_bytes() as i32);
+        let [c0, c1, c2, c3] = cols.map(|c| s[c] as i32);
         // SAFETY: `AesNi` is only used by `digest_aes_ni`, which requires AES-NI and
         // SSSE3 (and SSE2, baseline on x86-64).
         let out = unsafe { super_mix(_mm_set_epi32(c3, c2, c1, c0)) };
         for (k, &c) in cols.iter().enumerate() {
-            s[c] = out[k].swap_bytes();
+            s[c] = out[k];
         }
     }
 }
 
-/// S-box then super-mix of the matrix `x`; returns the columns in AES byte order.
+/// Register byte holding row `r` of column `j`.
+const fn at(r: usize, j: usize) -> usize {
+    4 * j + 3 - r
+}
+
+/// `pshufb` masks (output byte p takes input byte `mask[p]`), by kind.
+const INVERSE_SHIFT_ROWS: usize = 0;
+const FUGUE_SHIFT: usize = 1;
+/// Rows r of each column taking row r - d, for d = 1, 2, 3.
+const ROWS_DOWN: usize = 2;
+
+const MASKS: [[i8; 16]; 5] = {
+    let mut masks = [[0i8; 16]; 5];
+    let mut p = 0;
+    while p < 16 {
+        // AES ShiftRows (in `aesenclast`) makes byte 4j + i take byte 4((j + i) % 4) + i.
+        let (j, i) = (p / 4, p % 4);
+        masks[INVERSE_SHIFT_ROWS][p] = (4 * ((j + 4 - i) % 4) + i) as i8;
+        // Row r of output column k takes row r of column k + r.
+        let r = 3 - i;
+        masks[FUGUE_SHIFT][p] = at(r, (j + r) % 4) as i8;
+        let mut d = 1;
+        while d < 4 {
+            masks[ROWS_DOWN + d - 1][p] = at((r + 4 - d) % 4, j) as i8;
+            d += 1;
+        }
+        p += 1;
+    }
+    masks
+};
+
+#[inline(always)]
+fn mask(kind: usize) -> __m128i {
+    let m = MASKS[kind];
+    // SAFETY: SSE2 is enabled on every x86-64 target.
+    unsafe {
+        _mm_set_epi8(
+            m[15], m[14], m[13], m[12], m[11], m[10], m[9], m[8], m[7], m[6], m[5], m[4], m[3],
+            m[2], m[1], m[0],
+        )
+    }
+}
+
+/// S-box then super-mix of the matrix `x`; returns the four columns.
 #[inline]
 #[target_feature(enable = "aes,ssse3")]
 fn super_mix(x: __m128i) -> [u32; 4] {
-    // AES ShiftRows moves byte (r, j) to (r, j - r); its inverse is undone by
-    // `aesenclast`, which leaves SubBytes alone: S = SubBytes(x).
-    let inverse_shift_rows = _mm_set_epi8(3, 6, 9, 12, 15, 2, 5, 8, 11, 14, 1, 4, 7, 10, 13, 0);
-    let shift_rows = _mm_set_epi8(11, 6, 1, 12, 7, 2, 13, 8, 3, 14, 9, 4, 15, 10, 5, 0);
-    let s = _mm_aesenclast_si128(_mm_shuffle_epi8(x, inverse_shift_rows), _mm_setzero_si128());
-
-    // Row r of a column taking row r - d: byte rotations within each 32-bit column.
-    let rows_down = |d: i8| {
-        let at = |r: i8, j: i8| 4 * j + (r - d).rem_euclid(4);
-        _mm_set_epi8(
-            at(3, 3),
-            at(2, 3),
-            at(1, 3),
-            at(0, 3),
-            at(3, 2),
-            at(2, 2),
-            at(1, 2),
-            at(0, 2),
-            at(3, 1),
-            at(2, 1),
-            at(1, 1),
-            at(0, 1),
-            at(3, 0),
-            at(2, 0),
-            at(1, 0),
-            at(0, 0),
-        )
-    };
+    // `aesenclast` is SubBytes then AES ShiftRows; undoing the latter beforehand leaves
+    // S = SubBytes(x).
+    let s = _mm_aesenclast_si128(
+        _mm_shuffle_epi8(x, mask(INVERSE_SHIFT_ROWS)),
+        _mm_setzero_si128(),
+    );
+    let rows_down = |d: usize| mask(ROWS_DOWN + d - 1);
     let s2 = _mm_shuffle_epi8(s, rows_down(2));
     let s3 = _mm_shuffle_epi8(s, rows_down(3));
     let four_s3 = double(double(s3));
@@ -99,10 +121,10 @@ fn super_mix(x: __m128i) -> [u32; 4] {
 
     // V: each row's sum over all columns, minus (xor) its diagonal byte, in every column.
     let diagonal = _mm_set_epi32(
-        0xff00_0000_u32 as i32,
-        0x00ff_0000,
-        0x0000_ff00,
         0x0000_00ff,
+        0x0000_ff00,
+        0x00ff_0000,
+        0xff00_0000_u32 as i32,
     );
     let row_sums = xor_columns(s);
     let v = _mm_xor_si128(row_sums, xor_columns(_mm_and_si128(s, diagonal)));
@@ -119,7 +141,7 @@ fn super_mix(x: __m128i) -> [u32; 4] {
         _mm_or_si128(_mm_and_si128(v7, column(2)), _mm_and_si128(v4, column(3))),
     );
 
-    let out = _mm_xor_si128(_mm_shuffle_epi8(u, shift_rows), t2);
+    let out = _mm_xor_si128(_mm_shuffle_epi8(u, mask(FUGUE_SHIFT)), t2);
     [
         _mm_cvtsi128_si32(out),
         _mm_cvtsi128_si32(_mm_shuffle_epi32::<0b01>(out)),
