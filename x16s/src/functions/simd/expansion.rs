@@ -125,6 +125,7 @@ fn centered(x: i32) -> i32 {
 /// inner codes, in round-major step order.
 pub(super) fn expand(block: &[u8; 128], last: bool) -> [[u32; 8]; 32] {
     let y = transform(block, last);
+    let y = y.as_flattened();
     let mut words = [[0u32; 8]; 32];
     let steps = words.as_chunks_mut::<8>().0;
     for ((round, sources), factor) in steps.iter_mut().zip(&SOURCES).zip([185, 185, 233, 233]) {
@@ -139,12 +140,13 @@ pub(super) fn expand(block: &[u8; 128], last: bool) -> [[u32; 8]; 32] {
     words
 }
 
-/// The expanded message y_0..y_255 (spec §2.3.1), each in -128..=128, at [`position`]s:
+/// The expanded message y_0..y_255 (spec §2.3.1), each in -128..=128, at [`position`]s
+/// of the transposed layout (rows of the last stages, flattened):
 /// the 256-point transform of the zero-extended block by decimation in frequency, plus
 /// the offsets. Sums are left unreduced and products folded, so a value after stage k
 /// (of 8) stays below 2^k · 511 < 2^16 in magnitude and a product below 2^25: the
 /// (wrapping) arithmetic never actually wraps.
-fn transform(block: &[u8; 128], last: bool) -> [i32; N] {
+fn transform(block: &[u8; 128], last: bool) -> [[i32; COLUMNS]; 8] {
     // The first stage pairs x_j with the zero x_(j+128): (x_j, x_j α^j).
     let mut a = [0i32; N];
     let (low, high) = a.split_at_mut(N / 2);
@@ -182,15 +184,11 @@ fn transform(block: &[u8; 128], last: bool) -> [i32; N] {
         }
     }
 
-    let mut y = [0i32; N];
-    for ((out, &v), &offset) in y
-        .iter_mut()
-        .zip(rows.as_flattened())
-        .zip(&OFFSETS[usize::from(last)])
-    {
-        *out = centered(v.wrapping_add(offset));
+    let offsets = &OFFSETS[usize::from(last)];
+    for (v, &offset) in rows.as_flattened_mut().iter_mut().zip(offsets) {
+        *v = centered(v.wrapping_add(offset));
     }
-    y
+    rows
 }
 
 /// The decimation-in-frequency butterfly (x, y) ← (x + y, (x − y) w), the product
