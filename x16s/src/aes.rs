@@ -64,23 +64,83 @@ const TABLES: [[u32; 256]; 4] = {
     tables
 };
 
-/// One AES round with an all-zero round key.
-#[inline(always)]
-pub(crate) fn round(x: [u32; 4]) -> [u32; 4] {
-    core::array::from_fn(|j| {
-        TABLES[0][(x[j] & 0xff) as usize]
-            ^ TABLES[1][((x[(j + 1) & 3] >> 8) & 0xff) as usize]
-            ^ TABLES[2][((x[(j + 2) & 3] >> 16) & 0xff) as usize]
-            ^ TABLES[3][(x[(j + 3) & 3] >> 24) as usize]
-    })
+/// A way to compute one AES round with an all-zero round key, so that the functions
+/// built on AES are written once and compiled for each way.
+pub(crate) trait AesRound {
+    /// One AES round (SubBytes, ShiftRows, MixColumns) with an all-zero round key.
+    fn round(x: [u32; 4]) -> [u32; 4];
+}
+
+/// The portable way: four table look-ups per column.
+pub(crate) struct Tables;
+
+impl AesRound for Tables {
+    #[inline(always)]
+    fn round(x: [u32; 4]) -> [u32; 4] {
+        core::array::from_fn(|j| {
+            TABLES[0][(x[j] & 0xff) as usize]
+                ^ TABLES[1][((x[(j + 1) & 3] >> 8) & 0xff) as usize]
+                ^ TABLES[2][((x[(j + 2) & 3] >> 16) & 0xff) as usize]
+                ^ TABLES[3][(x[(j + 3) & 3] >> 24) as usize]
+        })
+    }
+}
+
+/// AES-NI's `aesenc`; only for code that runs after [`crate::cpu::has_aes_ni`] said yes.
+#[cfg(target_arch = "x86_64")]
+pub(crate) struct AesNi;
+
+#[cfg(target_arch = "x86_64")]
+impl AesRound for AesNi {
+    #[inline(always)]
+    fn round(x: [u32; 4]) -> [u32; 4] {
+        // SAFETY: `AesNi` is only used on CPUs with AES-NI (see its documentation).
+        unsafe { aesenc(x) }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "aes")]
+#[inline]
+unsafe fn aesenc(x: [u32; 4]) -> [u32; 4] {
+    use core::arch::x86_64::{__m128i, _mm_aesenc_si128, _mm_setzero_si128};
+    // The four little-endian columns are exactly the AES state's byte order in memory.
+    // SAFETY: [u32; 4] and __m128i have the same size, and every bit pattern is valid.
+    unsafe {
+        let state: __m128i = core::mem::transmute(x);
+        core::mem::transmute(_mm_aesenc_si128(state, _mm_setzero_si128()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{AesRound, Tables};
+
     #[test]
     fn sbox_matches_fips_197() {
         assert_eq!(super::SBOX[0x00], 0x63);
         assert_eq!(super::SBOX[0x53], 0xed);
         assert_eq!(super::SBOX[0xff], 0x16);
+    }
+
+    /// FIPS-197 appendix B, round 1: the state after SubBytes, ShiftRows and MixColumns.
+    #[test]
+    fn table_round_matches_fips_197() {
+        let input = [
+            0x19, 0x3d, 0xe3, 0xbe, 0xa0, 0xf4, 0xe2, 0x2b, 0x9a, 0xc6, 0x8d, 0x2a, 0xe9, 0xf8,
+            0x48, 0x08,
+        ];
+        let expected = [
+            0x04, 0x66, 0x81, 0xe5, 0xe0, 0xcb, 0x19, 0x9a, 0x48, 0xf8, 0xd3, 0x7a, 0x28, 0x06,
+            0x26, 0x4c,
+        ];
+        let columns = |b: [u8; 16]| -> [u32; 4] {
+            core::array::from_fn(|i| u32::from_le_bytes(b[4 * i..4 * i + 4].try_into().unwrap()))
+        };
+        assert_eq!(Tables::round(columns(input)), columns(expected));
+        #[cfg(target_arch = "x86_64")]
+        if crate::cpu::has_aes_ni() {
+            assert_eq!(super::AesNi::round(columns(input)), columns(expected));
+        }
     }
 }

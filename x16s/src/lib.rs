@@ -1,8 +1,11 @@
 #![doc = include_str!("../README.md")]
 #![no_std]
+#![warn(missing_docs)]
 
 mod aes;
 mod chain;
+#[cfg(target_arch = "x86_64")]
+mod cpu;
 pub mod functions;
 mod target;
 

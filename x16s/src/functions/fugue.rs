@@ -6,6 +6,9 @@
 
 use super::echo::aes::{SBOX, gf_mul};
 
+#[cfg(target_arch = "x86_64")]
+mod aes_ni;
+
 /// Columns in the Fugue-512 state.
 const COLUMNS: usize = 36;
 
@@ -36,7 +39,29 @@ const MIX: [[u32; 256]; 4] = {
 
 /// Fugue-512 digest of `data` (Fugue 2.0 with 512-bit output, as in sphlib's
 /// `sph_fugue512` and the X16R family).
+///
+/// On x86-64 processors with AES-NI and SSSE3, SMIX uses them (detected at run time);
+/// everywhere else, and as the reference, it uses precomputed tables.
 pub fn fugue512(data: &[u8]) -> [u8; 64] {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(digest) = aes_ni::digest() {
+        return digest(data);
+    }
+    digest::<Tables>(data)
+}
+
+/// SMIX (spec §2.3) on the four state columns at `cols`: S-box every byte, then apply
+/// the super-mix matrix N.
+trait Mix {
+    fn smix(s: &mut [u32; COLUMNS], cols: [usize; 4]);
+}
+
+/// SMIX from the super-mix tables [`MIX`].
+struct Tables;
+
+/// Fugue-512 with the given SMIX.
+#[inline(always)]
+fn digest<M: Mix>(data: &[u8]) -> [u8; 64] {
     let mut state = [0u32; COLUMNS];
     state[COLUMNS - IV.len()..].copy_from_slice(&IV);
 
@@ -44,9 +69,9 @@ pub fn fugue512(data: &[u8]) -> [u8; 64] {
     let mut triples = data.chunks_exact(12);
     for triple in &mut triples {
         let [a, b, c] = [0, 4, 8].map(|i| be_word(&triple[i..i + 4]));
-        absorb::<0>(&mut state, a);
-        absorb::<1>(&mut state, b);
-        absorb::<2>(&mut state, c);
+        absorb::<M, 0>(&mut state, a);
+        absorb::<M, 1>(&mut state, b);
+        absorb::<M, 2>(&mut state, c);
     }
 
     // Tail: the remaining whole words, the last partial word zero-padded, then the
@@ -59,15 +84,22 @@ pub fn fugue512(data: &[u8]) -> [u8; 64] {
     tail[padded..padded + 8].copy_from_slice(&bits.to_be_bytes());
     for (i, word) in tail[..padded + 8].chunks_exact(4).enumerate() {
         match i % 3 {
-            0 => absorb::<0>(&mut state, be_word(word)),
-            1 => absorb::<1>(&mut state, be_word(word)),
-            _ => absorb::<2>(&mut state, be_word(word)),
+            0 => absorb::<M, 0>(&mut state, be_word(word)),
+            1 => absorb::<M, 1>(&mut state, be_word(word)),
+            _ => absorb::<M, 2>(&mut state, be_word(word)),
         }
     }
+    // G (spec §4.2). Its first phase, 32 rounds of ROR3, CMIX, SMIX, is eight `mix4`.
     let words = padded / 4 + 2;
-    state.rotate_left(offset(words % 3, 0));
-
-    finalize(&mut state);
+    for w in words..words + 8 {
+        match w % 3 {
+            0 => mix4::<M, 0>(&mut state),
+            1 => mix4::<M, 1>(&mut state),
+            _ => mix4::<M, 2>(&mut state),
+        }
+    }
+    state.rotate_left(offset((words + 8) % 3, 0));
+    finalize::<M>(&mut state);
 
     let mut out = [0u8; 64];
     let columns = [1, 2, 3, 4, 9, 10, 11, 12, 18, 19, 20, 21, 27, 28, 29, 30];
@@ -91,24 +123,38 @@ const fn offset(word: usize, shift: usize) -> usize {
 /// times ROR3, CMIX, SMIX. `W` is the index of the word modulo 3, which fixes where the
 /// logical state starts.
 #[inline(always)]
-fn absorb<const W: usize>(s: &mut [u32; COLUMNS], word: u32) {
-    let at = |shift: usize, i: usize| (offset(W, shift) + i) % COLUMNS;
+fn absorb<M: Mix, const W: usize>(s: &mut [u32; COLUMNS], word: u32) {
+    let at = |i: usize| (offset(W, 0) + i) % COLUMNS;
     // TIX.
-    s[at(0, 22)] ^= s[at(0, 0)];
-    s[at(0, 0)] = word;
-    s[at(0, 8)] ^= word;
-    s[at(0, 1)] ^= s[at(0, 24)];
-    s[at(0, 4)] ^= s[at(0, 27)];
-    s[at(0, 7)] ^= s[at(0, 30)];
-    for shift in [3, 6, 9, 12] {
-        // CMIX.
-        for j in 0..3 {
-            let x = s[at(shift, 4 + j)];
-            s[at(shift, j)] ^= x;
-            s[at(shift, 18 + j)] ^= x;
-        }
-        smix(s, [0, 1, 2, 3].map(|i| at(shift, i)));
+    s[at(22)] ^= s[at(0)];
+    s[at(0)] = word;
+    s[at(8)] ^= word;
+    s[at(1)] ^= s[at(24)];
+    s[at(4)] ^= s[at(27)];
+    s[at(7)] ^= s[at(30)];
+    mix4::<M, W>(s);
+}
+
+/// Four times ROR3, CMIX, SMIX: the end of R, and a quarter of a round of G's first
+/// phase. As in [`absorb`], `W` fixes where the logical state starts.
+#[inline(always)]
+fn mix4<M: Mix, const W: usize>(s: &mut [u32; COLUMNS]) {
+    cmix_smix::<M, W, 3>(s);
+    cmix_smix::<M, W, 6>(s);
+    cmix_smix::<M, W, 9>(s);
+    cmix_smix::<M, W, 12>(s);
+}
+
+/// CMIX then SMIX once the state has been rotated right by `SHIFT` columns.
+#[inline(always)]
+fn cmix_smix<M: Mix, const W: usize, const SHIFT: usize>(s: &mut [u32; COLUMNS]) {
+    let at = |i: usize| (offset(W, SHIFT) + i) % COLUMNS;
+    for j in 0..3 {
+        let x = s[at(4 + j)];
+        s[at(j)] ^= x;
+        s[at(18 + j)] ^= x;
     }
+    M::smix(s, [at(0), at(1), at(2), at(3)]);
 }
 
 /// The state seen through a rotation: logical column `i` is physical `(i + offset) % 36`,
@@ -142,30 +188,20 @@ impl Rotated<'_> {
     }
 
     #[inline(always)]
-    fn smix(&mut self) {
+    fn smix<M: Mix>(&mut self) {
         let cols = [0, 1, 2, 3].map(|i| self.at(i));
-        smix(self.columns, cols);
+        M::smix(self.columns, cols);
     }
 }
 
-/// The final rounds G (spec §4.2): 32 rounds of ROR3, CMIX, SMIX, then 13 rounds of
-/// four column-XOR, ROR9/ROR9/ROR9/ROR8, SMIX steps. Works on the logical state.
-fn finalize(s: &mut [u32; COLUMNS]) {
+/// The second phase of the final rounds G (spec §4.2): 13 rounds of four column-XOR,
+/// ROR9/ROR9/ROR9/ROR8, SMIX steps, on the logical state.
+#[inline(always)]
+fn finalize<M: Mix>(s: &mut [u32; COLUMNS]) {
     let mut state = Rotated {
         columns: s,
         offset: 0,
     };
-    for _ in 0..32 {
-        state.rotate_right(3);
-        for j in 0..3 {
-            let x = state.columns[state.at(4 + j)];
-            for c in [j, 18 + j] {
-                let at = state.at(c);
-                state.columns[at] ^= x;
-            }
-        }
-        state.smix();
-    }
     // Columns XORed with column 0 before each rotation of a final round.
     const STEPS: [([usize; 4], usize); 4] = [
         ([4, 9, 18, 27], 9),
@@ -177,7 +213,7 @@ fn finalize(s: &mut [u32; COLUMNS]) {
         for (columns, rotation) in STEPS {
             state.xor_from_0(columns);
             state.rotate_right(rotation);
-            state.smix();
+            state.smix::<M>();
         }
     }
     state.xor_from_0(STEPS[0].0);
@@ -185,26 +221,44 @@ fn finalize(s: &mut [u32; COLUMNS]) {
     s.rotate_left(offset);
 }
 
-/// SMIX (spec §2.3): S-box every byte of the four columns at `cols`, then apply the
-/// super-mix matrix N = M on the diagonal plus row-transposed M off it.
-#[inline(always)]
-fn smix(s: &mut [u32; COLUMNS], cols: [usize; 4]) {
-    // t[j][row]: S-box of byte `row` of column `j`, times column `row` of M.
-    let t: [[u32; 4]; 4] = core::array::from_fn(|j| {
-        let w = s[cols[j]];
-        core::array::from_fn(|row| MIX[row][(w >> (24 - 8 * row)) as u8 as usize])
-    });
-    // Diagonal blocks: column j gets all its own products; off-diagonal: row `row`
-    // gathers the products of the other columns.
-    let c = t.map(|tj| tj[0] ^ tj[1] ^ tj[2] ^ tj[3]);
-    let r: [u32; 4] =
-        core::array::from_fn(|row| t[0][row] ^ t[1][row] ^ t[2][row] ^ t[3][row] ^ t[row][row]);
-    const BYTE: [u32; 4] = [0xff00_0000, 0x00ff_0000, 0x0000_ff00, 0x0000_00ff];
-    for (k, &col) in cols.iter().enumerate() {
-        let mut x = 0;
-        for b in 0..4 {
-            x |= (c[(k + b) % 4] ^ r[b].rotate_left(8 * k as u32)) & BYTE[b];
+impl Mix for Tables {
+    /// The super-mix N is M on the diagonal plus row-transposed M off it (spec §2.3).
+    #[inline(always)]
+    fn smix(s: &mut [u32; COLUMNS], cols: [usize; 4]) {
+        // t[j][row]: S-box of byte `row` of column `j`, times column `row` of M.
+        let t: [[u32; 4]; 4] = core::array::from_fn(|j| {
+            let w = s[cols[j]];
+            core::array::from_fn(|row| MIX[row][(w >> (24 - 8 * row)) as u8 as usize])
+        });
+        // Diagonal blocks: column j gets all its own products; off-diagonal: row `row`
+        // gathers the products of the other columns.
+        let c = t.map(|tj| tj[0] ^ tj[1] ^ tj[2] ^ tj[3]);
+        let r: [u32; 4] =
+            core::array::from_fn(|row| t[0][row] ^ t[1][row] ^ t[2][row] ^ t[3][row] ^ t[row][row]);
+        const BYTE: [u32; 4] = [0xff00_0000, 0x00ff_0000, 0x0000_ff00, 0x0000_00ff];
+        for (k, &col) in cols.iter().enumerate() {
+            let mut x = 0;
+            for b in 0..4 {
+                x |= (c[(k + b) % 4] ^ r[b].rotate_left(8 * k as u32)) & BYTE[b];
+            }
+            s[col] = x;
         }
-        s[col] = x;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The portable SMIX gives the digests of the one `fugue512` dispatches to (AES-NI
+    /// where present), for every tail length and both final-round phases.
+    #[test]
+    fn portable_matches_dispatched() {
+        let data: [u8; 300] = core::array::from_fn(|i| (i * 7 + 3) as u8);
+        for len in 0..=data.len() {
+            let message = &data[..len];
+            assert_eq!(
+                super::digest::<super::Tables>(message),
+                super::fugue512(message)
+            );
+        }
     }
 }

@@ -2,6 +2,10 @@
 
 mod expansion;
 
+use core::ops::{BitAnd, BitOr, BitXor, Not};
+
+use super::simd::lanes::Lanes;
+
 /// Initial chaining value (spec §2.3): the big-endian words of this address string.
 const IV: [u32; 16] = {
     let text = b"steelpark Arenberg 10, bus 2446, B-3001 Leuven-Heverlee, Belgium";
@@ -68,54 +72,43 @@ pub fn hamsi512(data: &[u8]) -> [u8; 64] {
 fn compress(h: &mut [u32; 16], block: &[u8; 8], alpha: &[u32; 32], rounds: u32) {
     let m = expansion::expand(block);
     // Concatenation order of message and chaining words (spec §2.2, Hamsi-512).
-    let mut s = [
+    let s = [
         m[0], m[1], h[0], h[1], m[2], m[3], h[2], h[3], h[4], h[5], m[4], m[5], h[6], h[7], m[6],
         m[7], m[8], m[9], h[8], h[9], m[10], m[11], h[10], h[11], h[12], h[13], m[12], m[13],
         h[14], h[15], m[14], m[15],
     ];
+    let mut rows = to_rows(&s);
+    let alpha = to_rows(alpha);
     for rc in 0..rounds {
-        round(&mut s, alpha, rc);
+        round(&mut rows, &alpha, rc);
     }
     // Truncation keeps rows 0 and 2 of the 4 × 8 state (spec §2.2).
-    for (i, w) in h.iter_mut().enumerate() {
-        *w ^= s[i + 8 * (i / 8)];
+    let kept = [rows[0].to_array(), rows[2].to_array()];
+    for (w, s) in h.iter_mut().zip(kept.as_flattened()) {
+        *w ^= s;
     }
 }
 
-/// One round: constant addition, substitution layer, diffusion layer (spec §2.1.2).
-/// The state is four rows of eight words; S-box columns and L diagonals are lanes.
+/// The 4 × 8 state (or constants) as rows of lanes.
 #[inline(always)]
-fn round(s: &mut [u32; 32], alpha: &[u32; 32], rc: u32) {
-    for (w, a) in s.iter_mut().zip(alpha) {
-        *w ^= a;
-    }
-    s[1] ^= rc;
-    let [r0, r1, r2, r3] = *s.as_chunks::<8>().0 else {
-        unreachable!("32 words are four rows")
-    };
-    // Substitution on each column (s_i, s_(i+8), s_(i+16), s_(i+24)).
-    let mut rows = [[0u32; 8]; 4];
-    for i in 0..8 {
-        let column = sbox([r0[i], r1[i], r2[i], r3[i]]);
-        for (row, v) in rows.iter_mut().zip(column) {
-            row[i] = v;
-        }
-    }
-    // Diffusion, first L on the diagonals (s_i, s_(8+(i+1)%8), s_(16+(i+2)%8),
-    // s_(24+(i+3)%8)): row k is read rotated by k lanes.
-    let rotated: [[u32; 8]; 4] =
-        core::array::from_fn(|k| core::array::from_fn(|i| rows[k][(i + k) % 8]));
-    let mut diagonals = [[0u32; 8]; 4];
-    for i in 0..8 {
-        let quad = linear([rotated[0][i], rotated[1][i], rotated[2][i], rotated[3][i]]);
-        for (row, v) in diagonals.iter_mut().zip(quad) {
-            row[i] = v;
-        }
-    }
-    for (k, row) in s.as_chunks_mut::<8>().0.iter_mut().enumerate() {
-        *row = core::array::from_fn(|i| diagonals[k][(i + 8 - k) % 8]);
-    }
-    // Then L on four cross quadruples.
+fn to_rows(words: &[u32; 32]) -> [Lanes; 4] {
+    let rows = words.as_chunks::<8>().0;
+    core::array::from_fn(|r| Lanes::from_array(rows[r]))
+}
+
+/// One round (spec §2.1.2): constant addition, then the substitution layer on the
+/// columns (s_i, s_(i+8), s_(i+16), s_(i+24)) and the L of the diffusion layer on the
+/// diagonals (s_i, s_(8+(i+1)%8), s_(16+(i+2)%8), s_(24+(i+3)%8)), both as lanes of the
+/// rows; then L on four cross quadruples, on words.
+#[inline(always)]
+fn round(rows: &mut [Lanes; 4], alpha: &[Lanes; 4], rc: u32) {
+    let [a, b, c, d] = core::array::from_fn(|r| rows[r] ^ alpha[r]);
+    let a = a ^ Lanes::from_array([0, rc, 0, 0, 0, 0, 0, 0]);
+    let [a, b, c, d] = sbox([a, b, c, d]);
+    let [a, b, c, d] = linear([a, b.rotate_lanes(1), c.rotate_lanes(2), d.rotate_lanes(3)]);
+    let rotated_back = [a, b.rotate_lanes(7), c.rotate_lanes(6), d.rotate_lanes(5)];
+    let mut words = rotated_back.map(Lanes::to_array);
+    let s = words.as_flattened_mut();
     for [a, b, c, d] in [
         [0x00, 0x02, 0x05, 0x07],
         [0x10, 0x13, 0x15, 0x16],
@@ -124,40 +117,72 @@ fn round(s: &mut [u32; 32], alpha: &[u32; 32], rc: u32) {
     ] {
         [s[a], s[b], s[c], s[d]] = linear([s[a], s[b], s[c], s[d]]);
     }
+    *rows = words.map(Lanes::from_array);
 }
 
 /// The Serpent S-box S0 in bitsliced form over four words (spec §2.1.2, substitution).
 #[inline(always)]
-fn sbox([mut a, mut b, mut c, mut d]: [u32; 4]) -> [u32; 4] {
+fn sbox<W>([mut a, mut b, mut c, mut d]: [W; 4]) -> [W; 4]
+where
+    W: Copy + BitAnd<Output = W> + BitOr<Output = W> + BitXor<Output = W> + Not<Output = W>,
+{
     let mut t = a;
-    a &= c;
-    a ^= d;
-    c ^= b;
-    c ^= a;
-    d |= t;
-    d ^= b;
-    t ^= c;
+    a = a & c;
+    a = a ^ d;
+    c = c ^ b;
+    c = c ^ a;
+    d = d | t;
+    d = d ^ b;
+    t = t ^ c;
     b = d;
-    d |= t;
-    d ^= a;
-    a &= b;
-    t ^= a;
-    b ^= d;
-    b ^= t;
+    d = d | t;
+    d = d ^ a;
+    a = a & b;
+    t = t ^ a;
+    b = b ^ d;
+    b = b ^ t;
     [c, d, b, !t]
+}
+
+/// A 32-bit word, or eight of them as lanes: what the linear transformation needs.
+trait Word: Copy + BitXor<Output = Self> {
+    fn rotate_left(self, n: u32) -> Self;
+    fn shl(self, n: u32) -> Self;
+}
+
+impl Word for u32 {
+    #[inline(always)]
+    fn rotate_left(self, n: u32) -> Self {
+        u32::rotate_left(self, n)
+    }
+    #[inline(always)]
+    fn shl(self, n: u32) -> Self {
+        self << n
+    }
+}
+
+impl Word for Lanes {
+    #[inline(always)]
+    fn rotate_left(self, n: u32) -> Self {
+        Lanes::rotate_left(self, n)
+    }
+    #[inline(always)]
+    fn shl(self, n: u32) -> Self {
+        Lanes::shl(self, n)
+    }
 }
 
 /// The Serpent linear transformation L (spec §2.1.2, diffusion).
 #[inline(always)]
-fn linear([mut a, mut b, mut c, mut d]: [u32; 4]) -> [u32; 4] {
+fn linear<W: Word>([mut a, mut b, mut c, mut d]: [W; 4]) -> [W; 4] {
     a = a.rotate_left(13);
     c = c.rotate_left(3);
-    b ^= a ^ c;
-    d ^= c ^ (a << 3);
+    b = b ^ a ^ c;
+    d = d ^ c ^ a.shl(3);
     b = b.rotate_left(1);
     d = d.rotate_left(7);
-    a ^= b ^ d;
-    c ^= d ^ (b << 7);
+    a = a ^ b ^ d;
+    c = c ^ d ^ b.shl(7);
     a = a.rotate_left(5);
     c = c.rotate_left(22);
     [a, b, c, d]

@@ -1,5 +1,8 @@
 //! Luffa-512 (Luffa v2, five 256-bit sub-permutations), as sphlib's `sph_luffa512`.
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+
 const BLOCK: usize = 32;
 const STEPS: usize = 8;
 
@@ -106,6 +109,7 @@ fn xor(a: [u32; 8], b: [u32; 8]) -> [u32; 8] {
 }
 
 /// The message injection MI of Luffa with five words.
+#[inline(always)]
 fn inject(v: &mut State, message: [u32; 8]) {
     let sum = times2(v.iter().fold([0; 8], |acc, &w| xor(acc, w)));
     for w in v.iter_mut() {
@@ -178,15 +182,33 @@ fn permute(w: &mut [u32; 8], j: usize) {
     }
 }
 
+/// A way to run the five sub-permutations, so that the hash is written once and
+/// compiled for each way.
+trait Permutations {
+    /// Q_0..Q_4 (tweaks included), each on its own 256-bit word.
+    fn permute(v: &mut State);
+}
+
+/// The portable way: one sub-permutation after the other.
+struct OneByOne;
+
+impl Permutations for OneByOne {
+    #[inline(always)]
+    fn permute(v: &mut State) {
+        for (j, w) in v.iter_mut().enumerate() {
+            permute(w, j);
+        }
+    }
+}
+
 /// One round: message injection, then the five sub-permutations.
-fn round(v: &mut State, block: &[u8]) {
+#[inline(always)]
+fn round<P: Permutations>(v: &mut State, block: &[u8]) {
     inject(
         v,
         core::array::from_fn(|i| u32::from_be_bytes(block[4 * i..4 * i + 4].try_into().unwrap())),
     );
-    for (j, w) in v.iter_mut().enumerate() {
-        permute(w, j);
-    }
+    P::permute(v);
 }
 
 /// The 256 output bits of a blank round: the xor of the five words.
@@ -196,22 +218,58 @@ fn output(v: &State) -> [u32; 8] {
 
 /// Luffa-512 of `data`, as sphlib's `sph_luffa512`.
 pub fn luffa512(data: &[u8]) -> [u8; 64] {
+    #[cfg(target_arch = "x86_64")]
+    if crate::cpu::has_avx2() {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { luffa512_avx2(data) };
+    }
+    digest::<OneByOne>(data)
+}
+
+/// [`digest`] with the sub-permutations side by side in AVX2 registers.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn luffa512_avx2(data: &[u8]) -> [u8; 64] {
+    digest::<avx2::SideBySide>(data)
+}
+
+#[inline(always)]
+fn digest<P: Permutations>(data: &[u8]) -> [u8; 64] {
     let mut v = IV;
     let mut blocks = data.chunks_exact(BLOCK);
     for block in &mut blocks {
-        round(&mut v, block);
+        round::<P>(&mut v, block);
     }
     let tail = blocks.remainder();
     let mut last = [0u8; BLOCK];
     last[..tail.len()].copy_from_slice(tail);
     last[tail.len()] = 0x80;
-    round(&mut v, &last);
+    round::<P>(&mut v, &last);
     let mut out = [0u8; 64];
     for half in out.chunks_exact_mut(32) {
-        round(&mut v, &[0; BLOCK]);
+        round::<P>(&mut v, &[0; BLOCK]);
         for (chunk, word) in half.chunks_exact_mut(4).zip(output(&v)) {
             chunk.copy_from_slice(&word.to_be_bytes());
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OneByOne;
+
+    /// The portable code (what wasm runs) against the dispatched one (which the
+    /// differential tests check against sphlib on this machine).
+    #[test]
+    fn portable_code_matches_the_dispatched_one() {
+        let data: [u8; 200] = core::array::from_fn(|i| (i * 37 + 11) as u8);
+        for len in 0..=data.len() {
+            assert_eq!(
+                super::digest::<OneByOne>(&data[..len]),
+                super::luffa512(&data[..len]),
+                "{len} bytes"
+            );
+        }
+    }
 }

@@ -10,6 +10,7 @@ mod luffa;
 mod rustcrypto;
 mod shavite;
 mod simd;
+mod skein;
 
 pub use blake::blake512;
 pub use bmw::bmw512;
@@ -18,9 +19,10 @@ pub use echo::echo512;
 pub use fugue::fugue512;
 pub use hamsi::hamsi512;
 pub use luffa::luffa512;
-pub use rustcrypto::{groestl512, jh512, keccak512, sha512, shabal512, skein512, whirlpool};
+pub use rustcrypto::{groestl512, jh512, keccak512, sha512, shabal512, whirlpool};
 pub use shavite::shavite512;
 pub use simd::simd512;
+pub use skein::skein512;
 
 /// One of the 16 X16S hash functions: its sphlib name and the function itself.
 #[derive(Clone, Copy, Debug)]

@@ -1,4 +1,4 @@
-//! The seven X16S functions that RustCrypto crates compute exactly as sphlib does
+//! The six X16S functions that RustCrypto crates compute exactly as sphlib does
 //! (checked by the known-answer and differential tests). They live in one file
 //! because each is a one-line adapter to [`Digest`]; the functions written here
 //! get a file of their own.
@@ -25,11 +25,6 @@ pub fn jh512(data: &[u8]) -> [u8; 64] {
 /// Keccak-512 with the original Keccak padding (0x01), not SHA3-512's.
 pub fn keccak512(data: &[u8]) -> [u8; 64] {
     digest512::<sha3::Keccak512>(data)
-}
-
-/// Skein-512-512 (version 1.3).
-pub fn skein512(data: &[u8]) -> [u8; 64] {
-    digest512::<skein::Skein512_512>(data)
 }
 
 /// Shabal-512.

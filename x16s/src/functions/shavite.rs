@@ -1,7 +1,7 @@
 //! SHAvite-3-512 (second-round tweaked version, following the specification's AES
 //! byte order), as sphlib's `sph_shavite512`.
 
-use crate::aes;
+use crate::aes::{AesRound, Tables};
 
 const BLOCK: usize = 128;
 const ROUNDS: usize = 14;
@@ -23,7 +23,8 @@ const COUNTER_INJECTIONS: [(usize, [usize; 4]); 4] = [
 ];
 
 /// The message expansion: 448 round-key words from the block and the bit counter.
-fn expand_keys(block: &[u8], counter: [u32; 4]) -> [u32; KEY_WORDS] {
+#[inline(always)]
+fn expand_keys<R: AesRound>(block: &[u8], counter: [u32; 4]) -> [u32; KEY_WORDS] {
     let mut rk = [0u32; KEY_WORDS];
     for (word, bytes) in rk[..32].iter_mut().zip(block.chunks_exact(4)) {
         *word = u32::from_le_bytes(bytes.try_into().unwrap());
@@ -32,7 +33,7 @@ fn expand_keys(block: &[u8], counter: [u32; 4]) -> [u32; KEY_WORDS] {
     loop {
         // Nonlinear part: 8 groups of 4 words through an AES round.
         for _ in 0..8 {
-            let x = aes::round([rk[u - 31], rk[u - 30], rk[u - 29], rk[u - 32]]);
+            let x = R::round([rk[u - 31], rk[u - 30], rk[u - 29], rk[u - 32]]);
             for i in 0..4 {
                 rk[u + i] = x[i] ^ rk[u - 4 + i];
             }
@@ -56,8 +57,9 @@ fn expand_keys(block: &[u8], counter: [u32; 4]) -> [u32; KEY_WORDS] {
 }
 
 /// The compression function C_512 (Davies-Meyer over a 14-round Feistel cipher).
-fn compress(h: &mut [u32; 16], block: &[u8], counter: [u32; 4]) {
-    let rk = expand_keys(block, counter);
+#[inline(always)]
+fn compress<R: AesRound>(h: &mut [u32; 16], block: &[u8], counter: [u32; 4]) {
+    let rk = expand_keys::<R>(block, counter);
     let mut keys = rk.chunks_exact(16);
     let mut p: [[u32; 4]; 4] = core::array::from_fn(|i| h[4 * i..4 * i + 4].try_into().unwrap());
     for _ in 0..ROUNDS {
@@ -68,7 +70,7 @@ fn compress(h: &mut [u32; 16], block: &[u8], counter: [u32; 4]) {
                 for i in 0..4 {
                     x[i] ^= k[4 * aes_round + i];
                 }
-                x = aes::round(x);
+                x = R::round(x);
             }
             for i in 0..4 {
                 p[left][i] ^= x[i];
@@ -88,13 +90,30 @@ fn counter_words(bits: u64) -> [u32; 4] {
 
 /// SHAvite-3-512 of `data`, as sphlib's `sph_shavite512`.
 pub fn shavite512(data: &[u8]) -> [u8; 64] {
+    #[cfg(target_arch = "x86_64")]
+    if crate::cpu::has_aes_ni() {
+        // SAFETY: the CPU has AES-NI, checked just above.
+        return unsafe { shavite512_aes_ni(data) };
+    }
+    digest::<Tables>(data)
+}
+
+/// [`digest`] with AES-NI rounds.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "aes")]
+unsafe fn shavite512_aes_ni(data: &[u8]) -> [u8; 64] {
+    digest::<crate::aes::AesNi>(data)
+}
+
+#[inline(always)]
+fn digest<R: AesRound>(data: &[u8]) -> [u8; 64] {
     let bits = (data.len() as u64) << 3;
     let mut h = IV;
     let mut blocks = data.chunks_exact(BLOCK);
     let mut processed = 0u64;
     for block in &mut blocks {
         processed += (BLOCK as u64) << 3;
-        compress(&mut h, block, counter_words(processed));
+        compress::<R>(&mut h, block, counter_words(processed));
     }
     let tail = blocks.remainder();
     let mut buf = [0u8; BLOCK];
@@ -103,16 +122,35 @@ pub fn shavite512(data: &[u8]) -> [u8; 64] {
     let mut last_counter = if tail.is_empty() { 0 } else { bits };
     // 110 bytes of message and padding, 16 of counter, 2 of digest size.
     if tail.len() >= 110 {
-        compress(&mut h, &buf, counter_words(bits));
+        compress::<R>(&mut h, &buf, counter_words(bits));
         buf = [0u8; BLOCK];
         last_counter = 0;
     }
     buf[110..118].copy_from_slice(&bits.to_le_bytes());
     buf[126..].copy_from_slice(&512u16.to_le_bytes());
-    compress(&mut h, &buf, counter_words(last_counter));
+    compress::<R>(&mut h, &buf, counter_words(last_counter));
     let mut out = [0u8; 64];
     for (chunk, word) in out.chunks_exact_mut(4).zip(&h) {
         chunk.copy_from_slice(&word.to_le_bytes());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::aes::Tables;
+
+    /// The portable code (what wasm runs) against the dispatched one (which the
+    /// differential tests check against sphlib on this machine).
+    #[test]
+    fn portable_code_matches_the_dispatched_one() {
+        let data: [u8; 300] = core::array::from_fn(|i| (i * 37 + 11) as u8);
+        for len in 0..=data.len() {
+            assert_eq!(
+                super::digest::<Tables>(&data[..len]),
+                super::shavite512(&data[..len]),
+                "{len} bytes"
+            );
+        }
+    }
 }

@@ -2,6 +2,9 @@
 //! sphlib.
 
 mod expansion;
+pub(super) mod lanes;
+
+use lanes::Lanes;
 
 /// Message block size in bytes.
 const BLOCK: usize = 128;
@@ -32,10 +35,10 @@ type Row = [u32; 8];
 /// The A, B, C, D rows of the SIMD-512 state.
 #[derive(Clone, Copy)]
 struct State {
-    a: Row,
-    b: Row,
-    c: Row,
-    d: Row,
+    a: Lanes,
+    b: Lanes,
+    c: Lanes,
+    d: Lanes,
 }
 
 /// SIMD-512 digest of `data` (SIMD v1.1 with the round-2 tweak, as in sphlib's
@@ -75,12 +78,8 @@ fn compress(chain: &mut [u32; 32], block: &[u8; BLOCK], last: bool) {
                 ^ u32::from_le_bytes([block[at], block[at + 1], block[at + 2], block[at + 3]])
         })
     });
-    let mut state = State {
-        a: rows[0],
-        b: rows[1],
-        c: rows[2],
-        d: rows[3],
-    };
+    let [a, b, c, d] = rows.map(Lanes::from_array);
+    let mut state = State { a, b, c, d };
 
     let rounds = words.as_chunks::<8>().0;
     round::<0>(&mut state, &rounds[0]);
@@ -96,7 +95,7 @@ fn compress(chain: &mut [u32; 32], block: &[u8; BLOCK], last: bool) {
     step_of::<4, 2>(&mut state, &feed[2], if_);
     step_of::<4, 3>(&mut state, &feed[3], if_);
 
-    let rows = [state.a, state.b, state.c, state.d];
+    let rows = [state.a, state.b, state.c, state.d].map(Lanes::to_array);
     chain.copy_from_slice(rows.as_flattened());
 }
 
@@ -120,25 +119,15 @@ fn round<const R: usize>(state: &mut State, words: &[Row; 8]) {
 fn step_of<const R: usize, const I: usize>(
     state: &mut State,
     w: &Row,
-    phi: fn(u32, u32, u32) -> u32,
+    phi: fn(Lanes, Lanes, Lanes) -> Lanes,
 ) {
     let pi = ROTATIONS[if R < 4 { R } else { 3 }];
     let (r, s, xor) = (pi[I % 4], pi[(I + 1) % 4], PERMUTATION_XOR[(I + R) % 7]);
     let State { a, b, c, d } = *state;
-    let rotated = a.map(|x| x.rotate_left(r));
-    let mut t = [0u32; 8];
-    for n in 0..8 {
-        t[n] = d[n]
-            .wrapping_add(w[n])
-            .wrapping_add(phi(a[n], b[n], c[n]))
-            .rotate_left(s);
-    }
-    let mut next = [0u32; 8];
-    for n in 0..8 {
-        next[n] = t[n].wrapping_add(rotated[n ^ xor]);
-    }
+    let rotated = a.rotate_left(r);
+    let t = (d + Lanes::from_array(*w) + phi(a, b, c)).rotate_left(s);
     *state = State {
-        a: next,
+        a: t + rotated.permute(xor),
         b: rotated,
         c: b,
         d: c,
@@ -147,12 +136,12 @@ fn step_of<const R: usize, const I: usize>(
 
 /// IF (spec §2.4.1), the bitwise choice of the first four steps of each round.
 #[inline(always)]
-fn if_(x: u32, y: u32, z: u32) -> u32 {
+fn if_(x: Lanes, y: Lanes, z: Lanes) -> Lanes {
     ((y ^ z) & x) ^ z
 }
 
 /// MAJ (spec §2.4.1), the bitwise majority of the last four steps of each round.
 #[inline(always)]
-fn maj(x: u32, y: u32, z: u32) -> u32 {
+fn maj(x: Lanes, y: Lanes, z: Lanes) -> Lanes {
     (x & y) | ((x | y) & z)
 }

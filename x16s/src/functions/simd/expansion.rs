@@ -108,17 +108,16 @@ const OFFSETS: [[i32; N]; 2] = {
     t
 };
 
-/// A representative of `x` mod 257 of much smaller magnitude (256 ≡ -1): for
-/// |x| < 2^15 it lies in -127..=383.
+/// A representative of `x` mod 257 of magnitude at most |x| / 256 + 256 (as 256 ≡ -1).
 #[inline(always)]
 fn fold(x: i32) -> i32 {
     (x & 0xff).wrapping_sub(x >> 8)
 }
 
-/// The representative of `x` mod 257 in -128..=128, for |x| < 2^15.
+/// The representative of `x` mod 257 in -128..=128, for |x| < 2^17.
 #[inline(always)]
 fn centered(x: i32) -> i32 {
-    let r = fold(fold(x)); // in -1..=256
+    let r = fold(fold(fold(x))); // in -512..=767, then -2..=257, then -1..=256
     if r > 128 { r.wrapping_sub(P) } else { r }
 }
 
@@ -126,6 +125,7 @@ fn centered(x: i32) -> i32 {
 /// inner codes, in round-major step order.
 pub(super) fn expand(block: &[u8; 128], last: bool) -> [[u32; 8]; 32] {
     let y = transform(block, last);
+    let y = y.as_flattened();
     let mut words = [[0u32; 8]; 32];
     let steps = words.as_chunks_mut::<8>().0;
     for ((round, sources), factor) in steps.iter_mut().zip(&SOURCES).zip([185, 185, 233, 233]) {
@@ -140,11 +140,13 @@ pub(super) fn expand(block: &[u8; 128], last: bool) -> [[u32; 8]; 32] {
     words
 }
 
-/// The expanded message y_0..y_255 (spec §2.3.1), each in -128..=128, at [`position`]s:
+/// The expanded message y_0..y_255 (spec §2.3.1), each in -128..=128, at [`position`]s
+/// of the transposed layout (rows of the last stages, flattened):
 /// the 256-point transform of the zero-extended block by decimation in frequency, plus
-/// the offsets. Intermediate values stay in -127..=383 and are only congruent mod 257,
-/// so the (wrapping) arithmetic never actually wraps.
-fn transform(block: &[u8; 128], last: bool) -> [i32; N] {
+/// the offsets. Sums are left unreduced and products folded, so a value after stage k
+/// (of 8) stays below 2^k · 511 < 2^16 in magnitude and a product below 2^25: the
+/// (wrapping) arithmetic never actually wraps.
+fn transform(block: &[u8; 128], last: bool) -> [[i32; COLUMNS]; 8] {
     // The first stage pairs x_j with the zero x_(j+128): (x_j, x_j α^j).
     let mut a = [0i32; N];
     let (low, high) = a.split_at_mut(N / 2);
@@ -182,21 +184,18 @@ fn transform(block: &[u8; 128], last: bool) -> [i32; N] {
         }
     }
 
-    let mut y = [0i32; N];
-    for ((out, &v), &offset) in y
-        .iter_mut()
-        .zip(rows.as_flattened())
-        .zip(&OFFSETS[usize::from(last)])
-    {
-        *out = centered(v.wrapping_add(offset));
+    let offsets = &OFFSETS[usize::from(last)];
+    for (v, &offset) in rows.as_flattened_mut().iter_mut().zip(offsets) {
+        *v = centered(v.wrapping_add(offset));
     }
-    y
+    rows
 }
 
-/// The decimation-in-frequency butterfly (x, y) ← (x + y, (x − y) w), folded.
+/// The decimation-in-frequency butterfly (x, y) ← (x + y, (x − y) w), the product
+/// folded.
 #[inline(always)]
 fn butterfly(x: &mut i32, y: &mut i32, w: i32) {
     let (s, d) = (x.wrapping_add(*y), x.wrapping_sub(*y));
-    *x = fold(s);
+    *x = s;
     *y = fold(d.wrapping_mul(w));
 }

@@ -1,0 +1,16 @@
+//! Runtime detection of the x86_64 features that the fast paths use (no_std, via
+//! `cpufeatures`). Every fast path is the portable code compiled a second time with
+//! the feature enabled, or an intrinsic with the same result, chosen per call.
+
+cpufeatures::new!(avx2, "avx2");
+cpufeatures::new!(aes_ni, "aes", "sse2");
+
+/// Whether the CPU has AVX2.
+pub(crate) fn has_avx2() -> bool {
+    avx2::get()
+}
+
+/// Whether the CPU has AES-NI.
+pub(crate) fn has_aes_ni() -> bool {
+    aes_ni::get()
+}
