@@ -21,8 +21,8 @@ pub enum ContractError {
     #[error("only GUT ({expected}) is accepted, got a hook from {got}")]
     WrongToken { expected: Addr, got: Addr },
 
-    #[error("invalid address {address:?}")]
-    InvalidAddress { address: String },
+    #[error(transparent)]
+    InvalidAddress(#[from] gpunion_interface::address::InvalidAddress),
 
     #[error("{what} must be greater than zero")]
     ZeroAmount { what: &'static str },

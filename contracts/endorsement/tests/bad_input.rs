@@ -6,7 +6,7 @@ use gpunion_interface::endorsement::{
     Attribute, Endorsement, ExecuteMsg, QueryMsg, RecommendRequest, RecommendResponse,
 };
 use gpunion_interface::validate::InputError;
-use gpunion_testing::{GUT, SuiteBuilder, attributes, endorsement_err};
+use gpunion_testing::{GUT, SuiteBuilder, attributes, endorsement_err, invalid_address};
 
 #[test]
 fn over_long_claims_and_invalid_addresses_are_rejected() {
@@ -36,9 +36,7 @@ fn over_long_claims_and_invalid_addresses_are_rejected() {
     };
     assert_eq!(
         endorsement_err(suite.endorse_execute(&auditor, &invalid).unwrap_err()),
-        ContractError::InvalidAddress {
-            address: "not an address".into()
-        }
+        ContractError::InvalidAddress(invalid_address("not an address"))
     );
     let stored: Vec<Endorsement> = suite
         .query_endorsement(&QueryMsg::Endorsements {

@@ -4,6 +4,8 @@ use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult,
 use cw20::{Cw20Coin, MinterResponse};
 use cw20_base::contract as base;
 
+use gpunion_interface::address::validate;
+
 use crate::error::ContractError;
 use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg};
 use crate::supply::{DECIMALS, MINABLE, NAME, PREMINE, SYMBOL, TOTAL_SUPPLY_CAP};
@@ -18,15 +20,15 @@ pub fn instantiate(
     info: MessageInfo,
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
-    let treasury = validate_address(deps.as_ref(), "treasury", &msg.treasury)?;
-    let minter = validate_address(deps.as_ref(), "minter", &msg.minter)?;
+    let treasury = validate(deps.api, &msg.treasury)?.into_string();
+    let minter = validate(deps.api, &msg.minter)?.into_string();
 
     let mut initial_balances = vec![Cw20Coin {
         address: treasury.clone(),
         amount: PREMINE,
     }];
     if let Some(swap) = &msg.token_swap {
-        let address = validate_address(deps.as_ref(), "token swap", &swap.address)?;
+        let address = validate(deps.api, &swap.address)?.into_string();
         ensure_nonzero("token swap allocation", swap.amount)?;
         if swap.amount > MINABLE {
             return Err(ContractError::SwapAllocationTooLarge {
@@ -104,19 +106,4 @@ fn ensure_nonzero(action: &'static str, amount: Uint128) -> Result<(), ContractE
         return Err(ContractError::ZeroAmount { action });
     }
     Ok(())
-}
-
-fn validate_address(
-    deps: Deps,
-    role: &'static str,
-    address: &str,
-) -> Result<String, ContractError> {
-    deps.api
-        .addr_validate(address)
-        .map(String::from)
-        .map_err(|err| ContractError::InvalidAddress {
-            role,
-            address: address.to_string(),
-            reason: err.to_string(),
-        })
 }

@@ -11,12 +11,8 @@ pub enum ContractError {
     #[error(transparent)]
     Cw20(#[from] cw20_base::ContractError),
 
-    #[error("invalid {role} address {address:?}: {reason}")]
-    InvalidAddress {
-        role: &'static str,
-        address: String,
-        reason: String,
-    },
+    #[error(transparent)]
+    InvalidAddress(#[from] gpunion_interface::address::InvalidAddress),
 
     #[error("{action} amount must be greater than zero")]
     ZeroAmount { action: &'static str },

@@ -211,11 +211,7 @@ pub(crate) fn only_owner(deps: Deps, info: &MessageInfo) -> Result<Config, Contr
 }
 
 pub(crate) fn validate_addr(deps: Deps, address: &str) -> Result<Addr, ContractError> {
-    deps.api
-        .addr_validate(address)
-        .map_err(|_| ContractError::InvalidAddress {
-            address: address.chars().take(128).collect(),
-        })
+    Ok(gpunion_interface::address::validate(deps.api, address)?)
 }
 
 /// A GUT transfer out of the market; `None` for zero (cw20 rejects zero transfers).

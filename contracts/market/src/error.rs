@@ -27,8 +27,8 @@ pub enum ContractError {
     #[error("{what} must be greater than zero")]
     ZeroDuration { what: &'static str },
 
-    #[error("invalid address {address:?}")]
-    InvalidAddress { address: String },
+    #[error(transparent)]
+    InvalidAddress(#[from] gpunion_interface::address::InvalidAddress),
 
     #[error("parameter {name} = {value} is outside [{min}, {max}]")]
     ParamOutOfBounds {

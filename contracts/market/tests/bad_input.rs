@@ -7,7 +7,7 @@ use gpunion_interface::market::{
     ConfigResponse, EscrowTotals, ExecuteMsg, LeaseResult, OpenLease, QueryMsg, ReceiveMsg,
 };
 use gpunion_interface::validate::InputError;
-use gpunion_testing::{GUT, Suite, SuiteBuilder, attributes, market_err};
+use gpunion_testing::{GUT, Suite, SuiteBuilder, attributes, invalid_address, market_err};
 use market::ContractError;
 
 const PRICE: u128 = 3_600_000;
@@ -153,9 +153,7 @@ fn lease_requests_with_bad_numbers_are_rejected() {
         &mut suite,
         PRICE,
         invalid,
-        ContractError::InvalidAddress {
-            address: "not an address".into(),
-        },
+        ContractError::InvalidAddress(invalid_address("not an address")),
     );
 
     let mut self_lease = good;
@@ -272,9 +270,7 @@ fn malformed_cids_and_long_strings_are_rejected() {
         ),
         (
             Box::new(|a| a.mining_address = Some("miner".into())),
-            ContractError::InvalidAddress {
-                address: "miner".into(),
-            },
+            ContractError::InvalidAddress(invalid_address("miner")),
         ),
         (
             Box::new(|a| a.compute.features = vec!["F".repeat(65)]),

@@ -11,6 +11,8 @@ use token_swap::msg::MiningPoolHookMsg;
 
 use crate::difficulty::{self, RetargetRule};
 use crate::emission;
+use gpunion_interface::address::validate;
+
 use crate::error::ContractError;
 use crate::header::{self, HEADER_VERSION, Header};
 use crate::msg::{
@@ -30,11 +32,11 @@ pub fn instantiate(
     _info: MessageInfo,
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
-    let token = validate_address(deps.as_ref(), "token", &msg.token)?;
+    let token = validate(deps.api, &msg.token)?;
     let token_swap = msg
         .token_swap
         .as_deref()
-        .map(|a| validate_address(deps.as_ref(), "token swap", a))
+        .map(|a| validate(deps.api, a))
         .transpose()?;
     let pow_limit = difficulty::target_of(msg.pow_limit_bits)?;
     if difficulty::target_of(msg.initial_bits)? > pow_limit {
@@ -407,14 +409,4 @@ fn invalid(name: &'static str, reason: &str) -> ContractError {
         name,
         reason: reason.to_string(),
     }
-}
-
-fn validate_address(deps: Deps, role: &'static str, address: &str) -> Result<Addr, ContractError> {
-    deps.api
-        .addr_validate(address)
-        .map_err(|e| ContractError::InvalidAddress {
-            role,
-            address: address.to_string(),
-            reason: e.to_string(),
-        })
 }

@@ -8,12 +8,8 @@ pub enum ContractError {
     #[error(transparent)]
     Std(#[from] StdError),
 
-    #[error("invalid {role} address {address:?}: {reason}")]
-    InvalidAddress {
-        role: &'static str,
-        address: String,
-        reason: String,
-    },
+    #[error(transparent)]
+    InvalidAddress(#[from] gpunion_interface::address::InvalidAddress),
 
     #[error("parameter {name}: {reason}")]
     InvalidParameter { name: &'static str, reason: String },

@@ -7,6 +7,8 @@ use cosmwasm_std::{
 use cw20::{BalanceResponse, Cw20ExecuteMsg, Cw20QueryMsg};
 
 use crate::address::{decode_p2pkh, encode_p2pkh, p2pkh_of_pubkey};
+use gpunion_interface::address::validate;
+
 use crate::error::ContractError;
 use crate::merkle::{self, Hash};
 use crate::msg::{
@@ -30,7 +32,7 @@ pub fn instantiate(
     _info: MessageInfo,
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
-    let owner = validate_address(deps.as_ref(), "owner", &msg.owner)?;
+    let owner = validate(deps.api, &msg.owner)?;
     if msg.merkle_root.len() != 32 {
         return Err(ContractError::InvalidRoot {
             length: msg.merkle_root.len(),
@@ -116,8 +118,8 @@ fn execute_connect(
     if config.token.is_some() {
         return Err(ContractError::AlreadyConnected);
     }
-    let token = validate_address(deps.as_ref(), "token", token)?;
-    let mining_pool = validate_address(deps.as_ref(), "mining pool", mining_pool)?;
+    let token = validate(deps.api, token)?;
+    let mining_pool = validate(deps.api, mining_pool)?;
     let held = token_balance(deps.as_ref(), &token, &env.contract.address)?;
     if held < config.total_allocation {
         return Err(ContractError::AllocationNotHeld {
@@ -163,7 +165,7 @@ fn execute_claim(
     if CLAIMS.has(deps.storage, &old_address) {
         return Err(ContractError::AlreadyClaimed { old_address });
     }
-    let recipient = validate_address(deps.as_ref(), "recipient", recipient)?;
+    let recipient = validate(deps.api, recipient)?;
 
     let proof = parse_proof(proof)?;
     let root = merkle::root_from_proof(merkle::leaf(&payload, amount.u128()), &proof);
@@ -336,14 +338,4 @@ fn token_balance(deps: Deps, token: &Addr, holder: &Addr) -> StdResult<Uint128> 
         },
     )?;
     Ok(response.balance)
-}
-
-fn validate_address(deps: Deps, role: &'static str, address: &str) -> Result<Addr, ContractError> {
-    deps.api
-        .addr_validate(address)
-        .map_err(|e| ContractError::InvalidAddress {
-            role,
-            address: address.to_string(),
-            reason: e.to_string(),
-        })
 }

@@ -13,12 +13,8 @@ pub enum ContractError {
     #[error("only the owner may do this")]
     Unauthorized,
 
-    #[error("invalid {role} address {address:?}: {reason}")]
-    InvalidAddress {
-        role: &'static str,
-        address: String,
-        reason: String,
-    },
+    #[error(transparent)]
+    InvalidAddress(#[from] gpunion_interface::address::InvalidAddress),
 
     #[error("invalid old-chain address {address:?}: {reason}")]
     InvalidOldAddress {

@@ -1,11 +1,13 @@
 //! Types that cross between GPUnion's contracts and into the SDK.
 //!
+//! - [`address`]: address validation with one typed error for every contract;
 //! - [`market`]: the market's messages and records (providers, leases, escrow);
 //! - [`endorsement`]: ratings, endorsements, reputation and recommendations;
 //! - [`validate`]: the input rules both contracts (and clients) apply: CIDs, regions,
 //!   geohashes, peer ids and string limits;
 //! - [`geo`]: geohash decoding and an integer distance, for the recommendation query.
 
+pub mod address;
 pub mod endorsement;
 pub mod geo;
 pub mod market;

@@ -5,5 +5,5 @@ mod suite;
 
 pub use suite::{
     CID_A, CID_B, GUT, Suite, SuiteBuilder, attributes, default_endorsement_params, default_params,
-    endorsement_err, market_err, workload,
+    endorsement_err, invalid_address, market_err, workload,
 };

@@ -79,6 +79,12 @@ pub fn default_endorsement_params() -> EndorsementParams {
     }
 }
 
+/// The error every contract returns for `address` (the suite's chain uses `MockApi`).
+pub fn invalid_address(address: &str) -> gpunion_interface::address::InvalidAddress {
+    gpunion_interface::address::validate(&cosmwasm_std::testing::MockApi::default(), address)
+        .expect_err("an invalid address")
+}
+
 /// The endorsement contract's typed error inside a failed execution.
 pub fn endorsement_err(err: anyhow::Error) -> endorsement::ContractError {
     match err.downcast::<endorsement::ContractError>() {
