@@ -6,8 +6,8 @@ use cosmwasm_std::{
 };
 use cw_storage_plus::Bound;
 use cw20::{Cw20ExecuteMsg, Cw20QueryMsg, Cw20ReceiveMsg, MinterResponse, TokenInfoResponse};
+use gpunion_interface::mining::MiningPoolHookMsg;
 use sha2::{Digest, Sha256};
-use token_swap::msg::MiningPoolHookMsg;
 
 use crate::difficulty::{self, RetargetRule};
 use crate::emission;

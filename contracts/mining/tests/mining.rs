@@ -254,7 +254,8 @@ fn only_the_token_swap_may_return_gut_to_the_pool() {
     let send = Cw20ExecuteMsg::Send {
         contract: suite.mining.to_string(),
         amount: Uint128::new(GUT),
-        msg: to_json_binary(&token_swap::msg::MiningPoolHookMsg::ReturnToPool {}).expect("json"),
+        msg: to_json_binary(&gpunion_interface::mining::MiningPoolHookMsg::ReturnToPool {})
+            .expect("json"),
     };
     let err = suite
         .app

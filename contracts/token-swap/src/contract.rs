@@ -11,11 +11,10 @@ use gpunion_interface::address::validate;
 
 use crate::error::ContractError;
 use crate::merkle::{self, Hash};
-use crate::msg::{
-    ClaimResponse, ExecuteMsg, InstantiateMsg, MiningPoolHookMsg, QueryMsg, StatsResponse,
-};
+use crate::msg::{ClaimResponse, ExecuteMsg, InstantiateMsg, QueryMsg, StatsResponse};
 use crate::signed_message::{compress_pubkey, message_digest, parse_signature};
 use crate::state::{CLAIMS, CONFIG, ClaimRecord, Config, STATS, Stats};
+use gpunion_interface::mining::MiningPoolHookMsg;
 
 const CONTRACT_NAME: &str = "crates.io:token-swap";
 const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");

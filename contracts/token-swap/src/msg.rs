@@ -45,15 +45,6 @@ pub enum ExecuteMsg {
     ReturnUnclaimed {},
 }
 
-/// The hook message this contract sends with unclaimed GUT to the mining pool
-/// (the mining contract accepts it in its CW20 `Receive`).
-#[cw_serde]
-pub enum MiningPoolHookMsg {
-    /// These GUT were allocated to the swap and not claimed: they go back to the
-    /// minable share.
-    ReturnToPool {},
-}
-
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {

@@ -2,6 +2,7 @@
 //!
 //! - [`address`]: address validation with one typed error for every contract;
 //! - [`market`]: the market's messages and records (providers, leases, escrow);
+//! - [`mining`]: the hook the token swap sends unclaimed GUT back to the mining pool with;
 //! - [`endorsement`]: ratings, endorsements, reputation and recommendations;
 //! - [`validate`]: the input rules both contracts (and clients) apply: CIDs, regions,
 //!   geohashes, peer ids and string limits;
@@ -11,4 +12,5 @@ pub mod address;
 pub mod endorsement;
 pub mod geo;
 pub mod market;
+pub mod mining;
 pub mod validate;

@@ -7,11 +7,12 @@ use cosmwasm_std::{
 };
 use cw_multi_test::{App, AppResponse, ContractWrapper, Executor};
 use cw20::{BalanceResponse, Cw20QueryMsg, Cw20ReceiveMsg};
+use gpunion_interface::mining::MiningPoolHookMsg;
 use k256::ecdsa::SigningKey;
 use token_swap::ContractError;
 use token_swap::address::{encode_p2pkh, p2pkh_of_pubkey};
 use token_swap::merkle::{self, MerkleTree};
-use token_swap::msg::{ExecuteMsg, InstantiateMsg, MiningPoolHookMsg, QueryMsg};
+use token_swap::msg::{ExecuteMsg, InstantiateMsg, QueryMsg};
 use token_swap::signed_message::message_digest;
 
 /// Pigeoncoin-style parameters of the distribution chain.
