@@ -1,6 +1,8 @@
-//! Gas of the market and endorsement contracts in the real CosmWasm VM (`cosmwasm-vm`'s
-//! testing instance, which meters wasm execution like the chain), as providers grow
-//! from 10 to 10,000 and leases to 100,000, against a plain cw20-base transfer.
+//! Gas of GPUnion's contracts in the real CosmWasm VM (`cosmwasm-vm`'s testing
+//! instance, which meters wasm execution like the chain): a mining verification and a
+//! token-swap claim (see `emission.rs`), then the market and endorsement contracts as
+//! providers grow from 10 to 10,000 and leases to 100,000, against a plain cw20-base
+//! transfer.
 //!
 //! Run `scripts/build-contracts` first, then `cargo run --release -p gas-bench`.
 //!
@@ -11,6 +13,8 @@
 //! contract's queries to the market are answered from the native market, so their
 //! gas is the endorsement contract's own; the market-query gas that a chain would add
 //! is measured separately and shown beside it.
+
+mod emission;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -560,6 +564,16 @@ fn main() {
         read("endorsement.wasm"),
         read("gut_token.wasm"),
     );
+
+    let mining = emission::mining(&read("mining.wasm"), 16);
+    println!(
+        "mining Submit (X16S verification, mint message): mean {} min {} max {} over {} solutions",
+        mining.mean, mining.min, mining.max, mining.solutions
+    );
+    for holders in [1 << 10, 1 << 16, 1 << 20] {
+        let gas = emission::claim(&read("token_swap.wasm"), holders);
+        println!("token-swap Claim, {holders} holders in the snapshot: {gas}");
+    }
 
     let (transfer, send) = cw20_baseline(&gut_wasm);
     println!(
