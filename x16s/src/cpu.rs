@@ -3,14 +3,15 @@
 //! the feature enabled, or an intrinsic with the same result, chosen per call.
 
 cpufeatures::new!(avx2, "avx2");
-cpufeatures::new!(aes_ni, "aes", "sse2");
+cpufeatures::new!(aes_ni, "aes", "sse2", "ssse3");
 
 /// Whether the CPU has AVX2.
 pub(crate) fn has_avx2() -> bool {
     avx2::get()
 }
 
-/// Whether the CPU has AES-NI.
+/// Whether the CPU has AES-NI, and with it SSSE3 (every processor with AES-NI has
+/// it; Fugue's fast path shuffles bytes with it).
 pub(crate) fn has_aes_ni() -> bool {
     aes_ni::get()
 }

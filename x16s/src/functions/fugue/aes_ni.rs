@@ -13,25 +13,16 @@
 //! [`at`]`(r, j)`; the byte permutations below are built from that.
 
 use core::arch::x86_64::{
-    __m128i, _mm_add_epi8, _mm_aesenclast_si128, _mm_and_si128, _mm_cmplt_epi8, _mm_cvtsi128_si32,
-    _mm_or_si128, _mm_set_epi8, _mm_set_epi32, _mm_set1_epi8, _mm_setzero_si128, _mm_shuffle_epi8,
-    _mm_shuffle_epi32, _mm_xor_si128,
+    __m128i, _mm_aesenclast_si128, _mm_and_si128, _mm_cvtsi128_si32, _mm_or_si128, _mm_set_epi8,
+    _mm_set_epi32, _mm_setzero_si128, _mm_shuffle_epi8, _mm_shuffle_epi32, _mm_xor_si128,
 };
 
 use super::{COLUMNS, Mix};
+use crate::aes::double;
 
-cpufeatures::new!(aes_ssse3_detected, "aes", "ssse3");
-
-/// A whole Fugue-512 digest function.
-type Digest = fn(&[u8]) -> [u8; 64];
-
-/// Fugue-512 on AES-NI, if this processor has AES-NI and SSSE3.
-pub(super) fn digest() -> Option<Digest> {
-    aes_ssse3_detected::get().then_some(digest_checked as Digest)
-}
-
-fn digest_checked(data: &[u8]) -> [u8; 64] {
-    // SAFETY: only handed out by `digest()` once AES-NI and SSSE3 have been detected.
+/// Fugue-512 on AES-NI and SSSE3; only for use after [`crate::cpu::has_aes_ni`] said yes.
+pub(super) fn digest(data: &[u8]) -> [u8; 64] {
+    // SAFETY: `fugue512` calls this only once AES-NI and SSSE3 have been detected.
     unsafe { digest_aes_ni(data) }
 }
 
@@ -159,23 +150,15 @@ fn xor_columns(x: __m128i) -> __m128i {
     _mm_xor_si128(pairs, _mm_shuffle_epi32::<0b10_11_00_01>(pairs))
 }
 
-/// Bytewise multiplication by 2 in GF(2^8) (FIPS-197 §4.2.1).
-#[inline]
-#[target_feature(enable = "sse2")]
-fn double(x: __m128i) -> __m128i {
-    let carries = _mm_and_si128(_mm_cmplt_epi8(x, _mm_setzero_si128()), _mm_set1_epi8(0x1b));
-    _mm_xor_si128(_mm_add_epi8(x, x), carries)
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::{COLUMNS, Mix, Tables};
-    use super::{AesNi, aes_ssse3_detected};
+    use super::AesNi;
 
     /// SMIX on AES-NI equals SMIX from the tables.
     #[test]
     fn smix_matches_tables() {
-        if !aes_ssse3_detected::get() {
+        if !crate::cpu::has_aes_ni() {
             return;
         }
         let mut seed = 0x2545_f491_u32;
