@@ -2,9 +2,8 @@
 //! sphlib.
 
 mod expansion;
-pub(super) mod lanes;
 
-use lanes::Lanes;
+use crate::lanes::Lanes;
 
 /// Message block size in bytes.
 const BLOCK: usize = 128;
