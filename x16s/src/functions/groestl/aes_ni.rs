@@ -184,20 +184,21 @@ fn permute<T: Permutation>(mut state: Rows) -> Rows {
 
 /// MixBytes: row `i` becomes Σ_k c_k · row `(i + k) % 8` with the circulant's first row
 /// c = (2, 2, 3, 4, 5, 3, 5, 7), computed as X1 ⊕ 2 (X2 ⊕ 2 X4), where X_b sums the
-/// rows whose coefficient has bit b set.
+/// rows `i + k` whose c_k has bit b set: X1 over k = 2, 4, 5, 6, 7, X2 over 0, 1, 2, 5, 7
+/// and X4 over 3, 4, 6, 7. Sums of neighbouring rows t_j = a_j ⊕ a_(j+1) are shared:
+/// X4 = t_(i+3) ⊕ t_(i+6), X1 = u ⊕ t_(i+4) and X2 = u ⊕ t_i ⊕ t_(i+5) with
+/// u = a_(i+2) ⊕ t_(i+6).
 #[inline]
 #[target_feature(enable = "sse2")]
 fn mix_bytes(state: &mut Rows) {
     let a = *state;
-    let sum = |i: usize, offsets: &[usize]| {
-        offsets
-            .iter()
-            .fold(_mm_setzero_si128(), |x, k| _mm_xor_si128(x, a[(i + k) % 8]))
-    };
+    let t: Rows = core::array::from_fn(|j| _mm_xor_si128(a[j], a[(j + 1) % 8]));
     *state = core::array::from_fn(|i| {
-        let x1 = sum(i, &[2, 4, 5, 6, 7]);
-        let x2 = sum(i, &[0, 1, 2, 5, 7]);
-        let x4 = sum(i, &[3, 4, 6, 7]);
+        let t = |k: usize| t[(i + k) % 8];
+        let u = _mm_xor_si128(a[(i + 2) % 8], t(6));
+        let x1 = _mm_xor_si128(u, t(4));
+        let x2 = _mm_xor_si128(_mm_xor_si128(u, t(0)), t(5));
+        let x4 = _mm_xor_si128(t(3), t(6));
         _mm_xor_si128(x1, double(_mm_xor_si128(x2, double(x4))))
     });
 }
