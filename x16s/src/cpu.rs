@@ -4,6 +4,7 @@
 
 cpufeatures::new!(avx2, "avx2");
 cpufeatures::new!(aes_ni, "aes", "sse2", "ssse3");
+cpufeatures::new!(vaes_gfni, "vaes", "gfni", "avx2", "aes", "ssse3");
 
 /// Whether the CPU has AVX2.
 pub(crate) fn has_avx2() -> bool {
@@ -14,4 +15,10 @@ pub(crate) fn has_avx2() -> bool {
 /// it; Fugue's fast path shuffles bytes with it).
 pub(crate) fn has_aes_ni() -> bool {
     aes_ni::get()
+}
+
+/// Whether the CPU has VAES and GFNI (AES rounds and GF(2^8) products on 256-bit
+/// registers), with AVX2, AES-NI and SSSE3.
+pub(crate) fn has_vaes_gfni() -> bool {
+    vaes_gfni::get()
 }
