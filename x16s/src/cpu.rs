@@ -4,6 +4,7 @@
 
 cpufeatures::new!(avx2, "avx2");
 cpufeatures::new!(aes_ni, "aes", "sse2", "ssse3");
+cpufeatures::new!(gfni, "gfni");
 cpufeatures::new!(vaes_gfni, "vaes", "gfni", "avx2", "aes", "ssse3");
 
 /// Whether the CPU has AVX2.
@@ -21,4 +22,9 @@ pub(crate) fn has_aes_ni() -> bool {
 /// registers), with AVX2, AES-NI and SSSE3.
 pub(crate) fn has_vaes_gfni() -> bool {
     vaes_gfni::get()
+}
+
+/// Whether the CPU has GFNI (products in GF(2^8), the AES field, on whole registers).
+pub(crate) fn has_gfni() -> bool {
+    gfni::get()
 }
