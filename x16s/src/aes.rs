@@ -1,11 +1,13 @@
-//! One keyless AES round (SubBytes, ShiftRows, MixColumns), the building block of
-//! SHAvite-3 and ECHO. The state is four columns, each a little-endian `u32` (the
-//! byte order of the AES state in memory), so the result equals `aesenc` with a
+//! The AES pieces that SHAvite-3, ECHO and Fugue share: the S-box and GF(2^8)
+//! multiplication (FIPS-197), one keyless AES round (SubBytes, ShiftRows, MixColumns)
+//! written once for tables and for AES-NI, and the bytewise doubling the SSE code of
+//! ECHO and Fugue uses. A round's state is four columns, each a little-endian `u32`
+//! (the byte order of the AES state in memory), so the result equals `aesenc` with a
 //! zero round key.
 
-/// The AES S-box, computed at compile time from its definition: inversion in
-/// GF(2^8) followed by the affine map.
-const SBOX: [u8; 256] = {
+/// The AES S-box (FIPS-197 §5.1.1), computed at compile time from its definition:
+/// inversion in GF(2^8) followed by the affine map.
+pub(crate) const SBOX: [u8; 256] = {
     let mut sbox = [0u8; 256];
     let mut x = 0;
     while x < 256 {
@@ -22,7 +24,9 @@ const SBOX: [u8; 256] = {
     sbox
 };
 
-const fn gf_mul(mut a: u8, mut b: u8) -> u8 {
+/// Multiplication in GF(2^8) modulo the AES polynomial x^8 + x^4 + x^3 + x + 1
+/// (FIPS-197 §4.2).
+pub(crate) const fn gf_mul(mut a: u8, mut b: u8) -> u8 {
     let mut product = 0;
     while b != 0 {
         if b & 1 != 0 {
@@ -110,6 +114,19 @@ unsafe fn aesenc(x: [u32; 4]) -> [u32; 4] {
         let state: __m128i = core::mem::transmute(x);
         core::mem::transmute(_mm_aesenc_si128(state, _mm_setzero_si128()))
     }
+}
+
+/// Bytewise multiplication by 2 in GF(2^8) (FIPS-197 §4.2.1) of sixteen bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "sse2")]
+pub(crate) fn double(x: core::arch::x86_64::__m128i) -> core::arch::x86_64::__m128i {
+    use core::arch::x86_64::{
+        _mm_add_epi8, _mm_and_si128, _mm_cmplt_epi8, _mm_set1_epi8, _mm_setzero_si128,
+        _mm_xor_si128,
+    };
+    let carries = _mm_and_si128(_mm_cmplt_epi8(x, _mm_setzero_si128()), _mm_set1_epi8(0x1b));
+    _mm_xor_si128(_mm_add_epi8(x, x), carries)
 }
 
 #[cfg(test)]

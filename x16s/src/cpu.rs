@@ -3,14 +3,28 @@
 //! the feature enabled, or an intrinsic with the same result, chosen per call.
 
 cpufeatures::new!(avx2, "avx2");
-cpufeatures::new!(aes_ni, "aes", "sse2");
+cpufeatures::new!(aes_ni, "aes", "sse2", "ssse3");
+cpufeatures::new!(gfni, "gfni");
+cpufeatures::new!(vaes_gfni, "vaes", "gfni", "avx2", "aes", "ssse3");
 
 /// Whether the CPU has AVX2.
 pub(crate) fn has_avx2() -> bool {
     avx2::get()
 }
 
-/// Whether the CPU has AES-NI.
+/// Whether the CPU has AES-NI, and with it SSSE3 (every processor with AES-NI has
+/// it; Fugue's fast path shuffles bytes with it).
 pub(crate) fn has_aes_ni() -> bool {
     aes_ni::get()
+}
+
+/// Whether the CPU has VAES and GFNI (AES rounds and GF(2^8) products on 256-bit
+/// registers), with AVX2, AES-NI and SSSE3.
+pub(crate) fn has_vaes_gfni() -> bool {
+    vaes_gfni::get()
+}
+
+/// Whether the CPU has GFNI (products in GF(2^8), the AES field, on whole registers).
+pub(crate) fn has_gfni() -> bool {
+    gfni::get()
 }

@@ -7,6 +7,7 @@ mod chain;
 #[cfg(target_arch = "x86_64")]
 mod cpu;
 pub mod functions;
+mod lanes;
 mod target;
 
 pub use chain::{HEADER_LEN, hash, order};

@@ -4,7 +4,7 @@
 //! the state are never performed: a column index is read relative to a moving offset,
 //! which is a compile-time constant inside the message rounds.
 
-use super::echo::aes::{SBOX, gf_mul};
+use crate::aes::{SBOX, gf_mul};
 
 #[cfg(target_arch = "x86_64")]
 mod aes_ni;
@@ -44,8 +44,8 @@ const MIX: [[u32; 256]; 4] = {
 /// everywhere else, and as the reference, it uses precomputed tables.
 pub fn fugue512(data: &[u8]) -> [u8; 64] {
     #[cfg(target_arch = "x86_64")]
-    if let Some(digest) = aes_ni::digest() {
-        return digest(data);
+    if crate::cpu::has_aes_ni() {
+        return aes_ni::digest(data);
     }
     digest::<Tables>(data)
 }
@@ -248,17 +248,11 @@ impl Mix for Tables {
 
 #[cfg(test)]
 mod tests {
-    /// The portable SMIX gives the digests of the one `fugue512` dispatches to (AES-NI
-    /// where present), for every tail length and both final-round phases.
     #[test]
     fn portable_matches_dispatched() {
-        let data: [u8; 300] = core::array::from_fn(|i| (i * 7 + 3) as u8);
-        for len in 0..=data.len() {
-            let message = &data[..len];
-            assert_eq!(
-                super::digest::<super::Tables>(message),
-                super::fugue512(message)
-            );
-        }
+        super::super::assert_portable_matches_dispatched(
+            super::digest::<super::Tables>,
+            super::fugue512,
+        );
     }
 }

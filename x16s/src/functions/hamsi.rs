@@ -4,7 +4,7 @@ mod expansion;
 
 use core::ops::{BitAnd, BitOr, BitXor, Not};
 
-use super::simd::lanes::Lanes;
+use crate::lanes::Lanes;
 
 /// Initial chaining value (spec §2.3): the big-endian words of this address string.
 const IV: [u32; 16] = {

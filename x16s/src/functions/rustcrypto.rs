@@ -1,20 +1,15 @@
-//! The six X16S functions that RustCrypto crates compute exactly as sphlib does
-//! (checked by the known-answer and differential tests). They live in one file
-//! because each is a one-line adapter to [`Digest`]; the functions written here
-//! get a file of their own.
+//! The five X16S functions that RustCrypto crates compute exactly as sphlib does
+//! (checked by the known-answer and differential tests), and the adapter that
+//! Grøstl-512's portable path shares. They live in one file because each is a
+//! one-line adapter to [`Digest`]; the functions written here get a file of their own.
 
 use sha2::digest::Digest;
 
 /// Any 512-bit [`Digest`] of `data`, as an array.
-fn digest512<D: Digest>(data: &[u8]) -> [u8; 64] {
+pub(super) fn digest512<D: Digest>(data: &[u8]) -> [u8; 64] {
     let mut out = [0u8; 64];
     out.copy_from_slice(&D::digest(data));
     out
-}
-
-/// Grøstl-512 (final round version).
-pub fn groestl512(data: &[u8]) -> [u8; 64] {
-    digest512::<groestl::Groestl512>(data)
 }
 
 /// JH-512 (final round version, 42 rounds).

@@ -138,19 +138,11 @@ fn digest<R: AesRound>(data: &[u8]) -> [u8; 64] {
 
 #[cfg(test)]
 mod tests {
-    use crate::aes::Tables;
-
-    /// The portable code (what wasm runs) against the dispatched one (which the
-    /// differential tests check against sphlib on this machine).
     #[test]
-    fn portable_code_matches_the_dispatched_one() {
-        let data: [u8; 300] = core::array::from_fn(|i| (i * 37 + 11) as u8);
-        for len in 0..=data.len() {
-            assert_eq!(
-                super::digest::<Tables>(&data[..len]),
-                super::shavite512(&data[..len]),
-                "{len} bytes"
-            );
-        }
+    fn portable_matches_dispatched() {
+        super::super::assert_portable_matches_dispatched(
+            super::digest::<crate::aes::Tables>,
+            super::shavite512,
+        );
     }
 }

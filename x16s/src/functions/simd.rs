@@ -2,9 +2,8 @@
 //! sphlib.
 
 mod expansion;
-pub(super) mod lanes;
 
-use lanes::Lanes;
+use crate::lanes::Lanes;
 
 /// Message block size in bytes.
 const BLOCK: usize = 128;
@@ -43,7 +42,29 @@ struct State {
 
 /// SIMD-512 digest of `data` (SIMD v1.1 with the round-2 tweak, as in sphlib's
 /// `sph_simd512` and the X16R family).
+///
+/// On x86-64 processors with AVX2 the same code is compiled for AVX2 (detected at run
+/// time), which LLVM vectorizes on wider registers.
 pub fn simd512(data: &[u8]) -> [u8; 64] {
+    #[cfg(target_arch = "x86_64")]
+    if crate::cpu::has_avx2() {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { simd512_avx2(data) };
+    }
+    digest(data)
+}
+
+/// [`digest`] compiled for AVX2 (the compression function is inlined into it, so
+/// that it is compiled for AVX2 too).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn simd512_avx2(data: &[u8]) -> [u8; 64] {
+    digest(data)
+}
+
+/// SIMD-512 of `data`: the portable code.
+#[inline(always)]
+fn digest(data: &[u8]) -> [u8; 64] {
     let mut chain = IV;
     let (blocks, rest) = data.as_chunks::<BLOCK>();
     for block in blocks {
@@ -69,6 +90,7 @@ pub fn simd512(data: &[u8]) -> [u8; 64] {
 
 /// The compression function (spec §2.4): four rounds of eight steps keyed by the
 /// expanded message, then four feed-forward steps keyed by the chaining value.
+#[inline(always)]
 fn compress(chain: &mut [u32; 32], block: &[u8; BLOCK], last: bool) {
     let words = expansion::expand(block, last);
     let rows: [Row; 4] = core::array::from_fn(|r| {
@@ -144,4 +166,12 @@ fn if_(x: Lanes, y: Lanes, z: Lanes) -> Lanes {
 #[inline(always)]
 fn maj(x: Lanes, y: Lanes, z: Lanes) -> Lanes {
     (x & y) | ((x | y) & z)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn portable_matches_dispatched() {
+        super::super::assert_portable_matches_dispatched(super::digest, super::simd512);
+    }
 }

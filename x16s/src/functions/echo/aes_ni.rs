@@ -2,23 +2,18 @@
 //! BIG.MixColumns on whole 128-bit words. Same results as the portable `compress`.
 
 use core::arch::x86_64::{
-    __m128i, _mm_add_epi8, _mm_aesenc_si128, _mm_and_si128, _mm_cmplt_epi8, _mm_cvtsi128_si32,
-    _mm_set_epi32, _mm_set_epi64x, _mm_set1_epi8, _mm_setzero_si128, _mm_shuffle_epi32,
-    _mm_xor_si128,
+    __m128i, _mm_aesenc_si128, _mm_cvtsi128_si32, _mm_set_epi32, _mm_set_epi64x, _mm_setzero_si128,
+    _mm_shuffle_epi32, _mm_xor_si128,
 };
 
-use super::{BLOCK, CHAIN_WORDS, Compress, ROUNDS, Word};
+use super::{BLOCK, CHAIN_WORDS, ROUNDS, Word};
+use crate::aes::double;
 
-cpufeatures::new!(aes_detected, "aes");
-
-/// The AES-NI compression function, if this processor has AES-NI.
-pub(super) fn compress() -> Option<Compress> {
-    aes_detected::get().then_some(compress_checked as Compress)
-}
-
-fn compress_checked(chain: &mut [Word; CHAIN_WORDS], block: &[u8; BLOCK], counter: u128) {
-    // SAFETY: only handed out by `compress()` once AES-NI (and SSE2, baseline on
-    // x86-64) has been detected.
+/// The compression function on AES-NI; only for use after
+/// [`crate::cpu::has_aes_ni`] said yes.
+pub(super) fn compress(chain: &mut [Word; CHAIN_WORDS], block: &[u8; BLOCK], counter: u128) {
+    // SAFETY: `echo512` passes this function on only once AES-NI (and SSE2, baseline
+    // on x86-64) has been detected.
     unsafe { compress_aes_ni(chain, block, counter) }
 }
 
@@ -83,12 +78,4 @@ fn compress_aes_ni(chain: &mut [Word; CHAIN_WORDS], block: &[u8; BLOCK], counter
             _mm_cvtsi128_si32(_mm_shuffle_epi32::<0b11>(x)) as u32,
         ];
     }
-}
-
-/// Bytewise multiplication by 2 in GF(2^8) (FIPS-197 §4.2.1).
-#[inline]
-#[target_feature(enable = "sse2")]
-fn double(x: __m128i) -> __m128i {
-    let carries = _mm_and_si128(_mm_cmplt_epi8(x, _mm_setzero_si128()), _mm_set1_epi8(0x1b));
-    _mm_xor_si128(_mm_add_epi8(x, x), carries)
 }

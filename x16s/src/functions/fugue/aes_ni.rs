@@ -13,43 +13,82 @@
 //! [`at`]`(r, j)`; the byte permutations below are built from that.
 
 use core::arch::x86_64::{
-    __m128i, _mm_add_epi8, _mm_aesenclast_si128, _mm_and_si128, _mm_cmplt_epi8, _mm_cvtsi128_si32,
+    __m128i, _mm_aesenclast_si128, _mm_and_si128, _mm_cvtsi128_si32, _mm_gf2p8mul_epi8,
     _mm_or_si128, _mm_set_epi8, _mm_set_epi32, _mm_set1_epi8, _mm_setzero_si128, _mm_shuffle_epi8,
     _mm_shuffle_epi32, _mm_xor_si128,
 };
+use core::marker::PhantomData;
 
 use super::{COLUMNS, Mix};
 
-cpufeatures::new!(aes_ssse3_detected, "aes", "ssse3");
-
-/// A whole Fugue-512 digest function.
-type Digest = fn(&[u8]) -> [u8; 64];
-
-/// Fugue-512 on AES-NI, if this processor has AES-NI and SSSE3.
-pub(super) fn digest() -> Option<Digest> {
-    aes_ssse3_detected::get().then_some(digest_checked as Digest)
-}
-
-fn digest_checked(data: &[u8]) -> [u8; 64] {
-    // SAFETY: only handed out by `digest()` once AES-NI and SSSE3 have been detected.
+/// Fugue-512 on AES-NI and SSSE3 (and GFNI where present); only for use after
+/// [`crate::cpu::has_aes_ni`] said yes.
+pub(super) fn digest(data: &[u8]) -> [u8; 64] {
+    if crate::cpu::has_gfni() {
+        // SAFETY: GFNI, AES-NI and SSSE3 have just been detected.
+        return unsafe { digest_gfni(data) };
+    }
+    // SAFETY: `fugue512` calls this only once AES-NI and SSSE3 have been detected.
     unsafe { digest_aes_ni(data) }
 }
 
 #[target_feature(enable = "aes,ssse3")]
 fn digest_aes_ni(data: &[u8]) -> [u8; 64] {
-    super::digest::<AesNi>(data)
+    super::digest::<AesNi<Doublings>>(data)
 }
 
-/// SMIX on AES-NI; only instantiated inside `digest_aes_ni`.
-struct AesNi;
+#[target_feature(enable = "aes,ssse3,gfni")]
+fn digest_gfni(data: &[u8]) -> [u8; 64] {
+    super::digest::<AesNi<Gfni>>(data)
+}
 
-impl Mix for AesNi {
+/// A way to multiply sixteen bytes by a constant in GF(2^8).
+trait Multiply {
+    fn mul(x: __m128i, c: u8) -> __m128i;
+}
+
+/// Doublings and XORs on SSE2.
+struct Doublings;
+
+impl Multiply for Doublings {
+    #[inline(always)]
+    fn mul(mut x: __m128i, mut c: u8) -> __m128i {
+        // SAFETY: SSE2 is baseline on x86-64.
+        unsafe {
+            let mut product = _mm_setzero_si128();
+            while c != 0 {
+                if c & 1 != 0 {
+                    product = _mm_xor_si128(product, x);
+                }
+                x = crate::aes::double(x);
+                c >>= 1;
+            }
+            product
+        }
+    }
+}
+
+/// GFNI's `gf2p8mulb` (the AES field); only inlined into `digest_gfni`.
+struct Gfni;
+
+impl Multiply for Gfni {
+    #[inline(always)]
+    fn mul(x: __m128i, c: u8) -> __m128i {
+        // SAFETY: only used by `digest_gfni`, which requires GFNI.
+        unsafe { _mm_gf2p8mul_epi8(x, _mm_set1_epi8(c as i8)) }
+    }
+}
+
+/// SMIX on AES-NI, with products by `F`; only instantiated inside `digest_aes_ni` and
+/// `digest_gfni`.
+struct AesNi<F>(PhantomData<F>);
+
+impl<F: Multiply> Mix for AesNi<F> {
     #[inline(always)]
     fn smix(s: &mut [u32; COLUMNS], cols: [usize; 4]) {
         let [c0, c1, c2, c3] = cols.map(|c| s[c] as i32);
-        // SAFETY: `AesNi` is only used by `digest_aes_ni`, which requires AES-NI and
-        // SSSE3 (and SSE2, baseline on x86-64).
-        let out = unsafe { super_mix(_mm_set_epi32(c3, c2, c1, c0)) };
+        // SAFETY: SSE2 is baseline on x86-64.
+        let out = super_mix::<F>(unsafe { _mm_set_epi32(c3, c2, c1, c0) });
         for (k, &c) in cols.iter().enumerate() {
             s[c] = out[k];
         }
@@ -100,55 +139,58 @@ fn mask(kind: usize) -> __m128i {
 }
 
 /// S-box then super-mix of the matrix `x`; returns the four columns.
-#[inline]
-#[target_feature(enable = "aes,ssse3")]
-fn super_mix(x: __m128i) -> [u32; 4] {
-    // `aesenclast` is SubBytes then AES ShiftRows; undoing the latter beforehand leaves
-    // S = SubBytes(x).
-    let s = _mm_aesenclast_si128(
-        _mm_shuffle_epi8(x, mask(INVERSE_SHIFT_ROWS)),
-        _mm_setzero_si128(),
-    );
-    let rows_down = |d: usize| mask(ROWS_DOWN + d - 1);
-    let s2 = _mm_shuffle_epi8(s, rows_down(2));
-    let s3 = _mm_shuffle_epi8(s, rows_down(3));
-    let four_s3 = double(double(s3));
-    let seven_s2 = _mm_xor_si128(_mm_xor_si128(double(double(s2)), double(s2)), s2);
-    let u = _mm_xor_si128(
-        _mm_xor_si128(s, _mm_shuffle_epi8(s, rows_down(1))),
-        _mm_xor_si128(seven_s2, four_s3),
-    );
+#[inline(always)]
+fn super_mix<F: Multiply>(x: __m128i) -> [u32; 4] {
+    // SAFETY: `super_mix` is only inlined into `digest_aes_ni` and `digest_gfni`, which
+    // require AES-NI and SSSE3. (Inlined, without target features of its own, so that
+    // `F` can use those of its caller.)
+    unsafe {
+        // `aesenclast` is SubBytes then AES ShiftRows; undoing the latter beforehand leaves
+        // S = SubBytes(x).
+        let s = _mm_aesenclast_si128(
+            _mm_shuffle_epi8(x, mask(INVERSE_SHIFT_ROWS)),
+            _mm_setzero_si128(),
+        );
+        let rows_down = |d: usize| mask(ROWS_DOWN + d - 1);
+        let s2 = _mm_shuffle_epi8(s, rows_down(2));
+        let s3 = _mm_shuffle_epi8(s, rows_down(3));
+        let four_s3 = F::mul(s3, 4);
+        let seven_s2 = F::mul(s2, 7);
+        let u = _mm_xor_si128(
+            _mm_xor_si128(s, _mm_shuffle_epi8(s, rows_down(1))),
+            _mm_xor_si128(seven_s2, four_s3),
+        );
 
-    // V: each row's sum over all columns, minus (xor) its diagonal byte, in every column.
-    let diagonal = _mm_set_epi32(
-        0x0000_00ff,
-        0x0000_ff00,
-        0x00ff_0000,
-        0xff00_0000_u32 as i32,
-    );
-    let row_sums = xor_columns(s);
-    let v = _mm_xor_si128(row_sums, xor_columns(_mm_and_si128(s, diagonal)));
-    // M1[k] · V in column k: (V, V, 7V, 4V).
-    let (v2, v4) = (double(v), double(double(v)));
-    let v7 = _mm_xor_si128(_mm_xor_si128(v4, v2), v);
-    let column = |k: usize| {
-        let mut mask = [0i32; 4];
-        mask[k] = -1;
-        _mm_set_epi32(mask[3], mask[2], mask[1], mask[0])
-    };
-    let t2 = _mm_or_si128(
-        _mm_and_si128(v, _mm_or_si128(column(0), column(1))),
-        _mm_or_si128(_mm_and_si128(v7, column(2)), _mm_and_si128(v4, column(3))),
-    );
+        // V: each row's sum over all columns, minus (xor) its diagonal byte, in every column.
+        let diagonal = _mm_set_epi32(
+            0x0000_00ff,
+            0x0000_ff00,
+            0x00ff_0000,
+            0xff00_0000_u32 as i32,
+        );
+        let row_sums = xor_columns(s);
+        let v = _mm_xor_si128(row_sums, xor_columns(_mm_and_si128(s, diagonal)));
+        // M1[k] · V in column k: (V, V, 7V, 4V).
+        let (v4, v7) = (F::mul(v, 4), F::mul(v, 7));
+        let column = |k: usize| {
+            let mut mask = [0i32; 4];
+            mask[k] = -1;
+            _mm_set_epi32(mask[3], mask[2], mask[1], mask[0])
+        };
+        let t2 = _mm_or_si128(
+            _mm_and_si128(v, _mm_or_si128(column(0), column(1))),
+            _mm_or_si128(_mm_and_si128(v7, column(2)), _mm_and_si128(v4, column(3))),
+        );
 
-    let out = _mm_xor_si128(_mm_shuffle_epi8(u, mask(FUGUE_SHIFT)), t2);
-    [
-        _mm_cvtsi128_si32(out),
-        _mm_cvtsi128_si32(_mm_shuffle_epi32::<0b01>(out)),
-        _mm_cvtsi128_si32(_mm_shuffle_epi32::<0b10>(out)),
-        _mm_cvtsi128_si32(_mm_shuffle_epi32::<0b11>(out)),
-    ]
-    .map(|w| w as u32)
+        let out = _mm_xor_si128(_mm_shuffle_epi8(u, mask(FUGUE_SHIFT)), t2);
+        [
+            _mm_cvtsi128_si32(out),
+            _mm_cvtsi128_si32(_mm_shuffle_epi32::<0b01>(out)),
+            _mm_cvtsi128_si32(_mm_shuffle_epi32::<0b10>(out)),
+            _mm_cvtsi128_si32(_mm_shuffle_epi32::<0b11>(out)),
+        ]
+        .map(|w| w as u32)
+    }
 }
 
 /// The XOR of the four columns, in every column.
@@ -159,38 +201,24 @@ fn xor_columns(x: __m128i) -> __m128i {
     _mm_xor_si128(pairs, _mm_shuffle_epi32::<0b10_11_00_01>(pairs))
 }
 
-/// Bytewise multiplication by 2 in GF(2^8) (FIPS-197 §4.2.1).
-#[inline]
-#[target_feature(enable = "sse2")]
-fn double(x: __m128i) -> __m128i {
-    let carries = _mm_and_si128(_mm_cmplt_epi8(x, _mm_setzero_si128()), _mm_set1_epi8(0x1b));
-    _mm_xor_si128(_mm_add_epi8(x, x), carries)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::{COLUMNS, Mix, Tables};
-    use super::{AesNi, aes_ssse3_detected};
-
-    /// SMIX on AES-NI equals SMIX from the tables.
+    /// Both SMIX paths against the tables (the dispatched one is tested in the parent
+    /// module), where this processor has them, for every tail length and both
+    /// final-round phases.
     #[test]
-    fn smix_matches_tables() {
-        if !aes_ssse3_detected::get() {
-            return;
-        }
-        let mut seed = 0x2545_f491_u32;
-        for _ in 0..1000 {
-            let mut s = [0u32; COLUMNS];
-            for w in s.iter_mut() {
-                seed ^= seed << 13;
-                seed ^= seed >> 17;
-                seed ^= seed << 5;
-                *w = seed;
+    fn both_paths_match_tables() {
+        let data: [u8; 300] = core::array::from_fn(|i| (i * 37 + 11) as u8);
+        for len in 0..=data.len() {
+            let expected = super::super::digest::<super::super::Tables>(&data[..len]);
+            if crate::cpu::has_aes_ni() {
+                // SAFETY: just detected.
+                assert_eq!(unsafe { super::digest_aes_ni(&data[..len]) }, expected);
             }
-            let mut expected = s;
-            Tables::smix(&mut expected, [33, 34, 35, 0]);
-            AesNi::smix(&mut s, [33, 34, 35, 0]);
-            assert_eq!(s, expected);
+            if crate::cpu::has_aes_ni() && crate::cpu::has_gfni() {
+                // SAFETY: just detected.
+                assert_eq!(unsafe { super::digest_gfni(&data[..len]) }, expected);
+            }
         }
     }
 }

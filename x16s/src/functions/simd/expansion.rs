@@ -123,6 +123,7 @@ fn centered(x: i32) -> i32 {
 
 /// The 32 steps' message words W (spec §2.3): the transform y of the block, then the
 /// inner codes, in round-major step order.
+#[inline(always)]
 pub(super) fn expand(block: &[u8; 128], last: bool) -> [[u32; 8]; 32] {
     let y = transform(block, last);
     let y = y.as_flattened();
@@ -146,6 +147,7 @@ pub(super) fn expand(block: &[u8; 128], last: bool) -> [[u32; 8]; 32] {
 /// the offsets. Sums are left unreduced and products folded, so a value after stage k
 /// (of 8) stays below 2^k · 511 < 2^16 in magnitude and a product below 2^25: the
 /// (wrapping) arithmetic never actually wraps.
+#[inline(always)]
 fn transform(block: &[u8; 128], last: bool) -> [[i32; COLUMNS]; 8] {
     // The first stage pairs x_j with the zero x_(j+128): (x_j, x_j α^j).
     let mut a = [0i32; N];

@@ -6,10 +6,10 @@
 //! `+ & | ^ !`.
 
 #[cfg(target_arch = "x86_64")]
-pub(in crate::functions) use sse2::Lanes;
+pub(crate) use sse2::Lanes;
 
 #[cfg(not(target_arch = "x86_64"))]
-pub(in crate::functions) use portable::Lanes;
+pub(crate) use portable::Lanes;
 
 #[cfg(any(test, not(target_arch = "x86_64")))]
 mod portable {
