@@ -89,9 +89,8 @@ pub fn mining(wasm: &[u8], solutions: usize) -> MiningGas {
         let env = env_at(start + 60 * (i + 1));
         let (_, challenge): (u64, mining::msg::ChallengeResponse) =
             vm_query(&mut vm, &env, &mining::msg::QueryMsg::Challenge {});
-        let target = Uint256::from_be_bytes(
-            challenge.target.as_slice().try_into().expect("32 bytes"),
-        );
+        let target =
+            Uint256::from_be_bytes(challenge.target.as_slice().try_into().expect("32 bytes"));
         let mut header = Header {
             version: HEADER_VERSION,
             prev_hash: challenge.prev_hash.as_slice().try_into().expect("32 bytes"),
