@@ -1,12 +1,18 @@
 # The two commands of the README. Both run scripts/bootstrap first (fast when the
 # machine is already set up).
-.PHONY: demo test lint unit contracts bootstrap
+.PHONY: demo test lint unit contracts bootstrap e2e
 
-# The main job: set up the machine and build every contract to checked wasm.
+SHELL_SCRIPTS = scripts/bootstrap scripts/build-contracts testnet/lib.sh testnet/chain \
+	testnet/network testnet/deploy testnet/e2e testnet/demo
+
+# The main job: set up the machine, build every contract to checked wasm, bring up the
+# local chain with the contracts deployed (it keeps running: `testnet/chain stop`).
 demo: bootstrap contracts
+	testnet/demo
 
-# Everything CI checks: formatting, lints, native tests, the wasm build and cosmwasm-check.
-test: bootstrap lint unit contracts
+# Everything CI checks: formatting, lints, native tests, the wasm build and
+# cosmwasm-check, then the end-to-end tests on a real local chain.
+test: bootstrap lint unit contracts e2e
 
 bootstrap:
 	scripts/bootstrap
@@ -14,9 +20,14 @@ bootstrap:
 lint:
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings
+	shellcheck -x $(SHELL_SCRIPTS)
 
 unit:
 	cargo test --locked --workspace
 
 contracts:
 	scripts/build-contracts
+
+# Starts a fresh chain of its own, deploys artifacts/, tests, always stops it.
+e2e: bootstrap contracts
+	testnet/e2e
