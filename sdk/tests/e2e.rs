@@ -1,0 +1,301 @@
+//! End-to-end tests against a real local chain. They need the chain the testnet harness
+//! starts, so they are `#[ignore]`d in plain `cargo test`; run them with
+//!
+//!   testnet/e2e "cargo test -p gpunion-sdk --test e2e -- --ignored --test-threads=1"
+//!
+//! (what `make e2e` does). The harness sets GPUNION_DEPLOYMENT and RPC_URL and the
+//! chain's home and ports, so `testnet/chain stop|start` here act on its chain; it
+//! always stops the chain afterwards.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use futures::StreamExt;
+use gpunion_sdk::miner::Miner;
+use gpunion_sdk::{Chain, Deployment, Error, Rpc, Signer, TestAccounts, events, tx};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn deployment() -> Deployment {
+    let path = std::env::var("GPUNION_DEPLOYMENT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo().join("testnet/deployment.json"));
+    Deployment::load(&path).expect("deployment written by testnet/deploy")
+}
+
+fn rpc_url(d: &Deployment) -> String {
+    std::env::var("RPC_URL").unwrap_or_else(|_| d.rpc.clone())
+}
+
+fn accounts() -> TestAccounts {
+    TestAccounts::load(repo().join("testnet/accounts.json")).expect("testnet/accounts.json")
+}
+
+fn chain() -> Chain {
+    let d = deployment();
+    let rpc = Rpc::new(&[rpc_url(&d)]).expect("rpc");
+    Chain::with_rpc(d, rpc).expect("chain")
+}
+
+fn signer(chain: &Chain, name: &str) -> Signer {
+    let mnemonic = accounts().get(name).expect("account").mnemonic.clone();
+    chain.signer(chain.wallet(&mnemonic).expect("wallet"))
+}
+
+fn address(name: &str) -> String {
+    accounts().get(name).expect("account").address.clone()
+}
+
+fn testnet_chain(action: &[&str]) {
+    let status = std::process::Command::new(repo().join("testnet/chain"))
+        .args(action)
+        .status()
+        .expect("testnet/chain runs");
+    assert!(status.success(), "testnet/chain {action:?} failed");
+}
+
+#[tokio::test]
+#[ignore = "needs the local chain: run under testnet/e2e"]
+async fn e2e_status_blocks_and_queries() {
+    let chain = chain();
+    let status = chain.rpc().status().await.unwrap();
+    assert_eq!(
+        status.node_info.network.as_str(),
+        chain.deployment().chain_id
+    );
+    assert!(chain.rpc().latest_height().await.unwrap() >= 1);
+    let block = chain.rpc().block(1).await.unwrap();
+    assert_eq!(block.header.height.value(), 1);
+
+    let treasury = address("treasury");
+    let account = chain.rpc().account(&treasury).await.unwrap();
+    assert_eq!(account.address, treasury);
+    let denom = chain.deployment().denom.clone();
+    assert!(chain.rpc().balance(&treasury, &denom).await.unwrap() > 0);
+
+    let gut = chain.gut().unwrap();
+    let info = gut.token_info().await.unwrap();
+    assert_eq!(info.symbol, "GUT");
+    assert_eq!(info.decimals, 6);
+    let minter = gut.minter().await.unwrap().expect("a minter");
+    assert_eq!(
+        minter.minter,
+        chain.deployment().contract("mining").unwrap()
+    );
+
+    // cw2 keeps the contract's name under the raw key "contract_info".
+    let raw = chain
+        .rpc()
+        .raw_query(gut.address(), b"contract_info")
+        .await
+        .unwrap()
+        .expect("cw2 contract_info");
+    let cw2: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+    assert!(cw2["contract"].as_str().unwrap().contains("gut"));
+    assert_eq!(
+        chain
+            .rpc()
+            .raw_query(gut.address(), b"no such key")
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs the local chain: run under testnet/e2e"]
+async fn e2e_gut_transfer_moves_exact_amounts() {
+    let chain = chain();
+    let gut = chain.gut().unwrap();
+    let treasury = signer(&chain, "treasury");
+    let to = address("provider2");
+    let (from_before, to_before) = (
+        gut.balance(treasury.address()).await.unwrap(),
+        gut.balance(&to).await.unwrap(),
+    );
+    let tx = gut.transfer(&treasury, &to, 7_654_321).await.unwrap();
+    assert!(tx.height > 0);
+    assert_eq!(tx.attribute("wasm", "action"), Some("transfer"));
+    assert_eq!(gut.balance(&to).await.unwrap(), to_before + 7_654_321);
+    assert_eq!(
+        gut.balance(treasury.address()).await.unwrap(),
+        from_before - 7_654_321
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs the local chain: run under testnet/e2e"]
+async fn e2e_errors_are_typed() {
+    let chain = chain();
+    let gut = chain.gut().unwrap();
+    // customer1 holds fee tokens but no GUT: the contract refuses (caught by simulation).
+    let customer = signer(&chain, "customer1");
+    assert_eq!(gut.balance(customer.address()).await.unwrap(), 0);
+    match gut.transfer(&customer, &address("customer2"), 1).await {
+        Err(Error::Contract { message, .. }) => assert!(
+            message.contains("Overflow")
+                || message.contains("overflow")
+                || message.contains("insufficient"),
+            "{message}"
+        ),
+        other => panic!("expected a contract error, got {other:?}"),
+    }
+    // More fee tokens than the account has: the bank module refuses.
+    let denom = chain.deployment().denom.clone();
+    let msg = tx::bank_send_msg(
+        customer.address(),
+        &address("customer2"),
+        u128::from(u64::MAX),
+        &denom,
+    )
+    .unwrap();
+    match customer.send(vec![msg], "").await {
+        Err(Error::ChainRejected {
+            code, codespace, ..
+        }) => {
+            assert_eq!((code, codespace.as_str()), (5, "sdk"))
+        }
+        other => panic!("expected insufficient funds, got {other:?}"),
+    }
+    // A bad address never leaves the SDK.
+    assert!(matches!(
+        gut.transfer(&customer, "wasm1nope", 1).await,
+        Err(Error::BadInput(_))
+    ));
+    // After the failures the signer still sends (sequence not lost).
+    let msg = tx::bank_send_msg(customer.address(), &address("customer2"), 1, &denom).unwrap();
+    customer.send(vec![msg], "").await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs the local chain: run under testnet/e2e"]
+async fn e2e_mine_one_solution() {
+    let chain = chain();
+    let mining = chain.mining().unwrap();
+    let gut = chain.gut().unwrap();
+    let miner_signer = signer(&chain, "miner1");
+    let before = gut.balance(miner_signer.address()).await.unwrap();
+    let challenge = mining.challenge().await.unwrap();
+    assert_eq!(
+        mining.commitment(miner_signer.address()).await.unwrap(),
+        mining::header::commitment(&challenge.chain_id, miner_signer.address())
+    );
+    let miner = Miner::new(miner_signer.clone(), mining.clone());
+    let solution = miner.mine_one(|_| {}).await.unwrap();
+    assert!(x16s::meets_target(&x16s::hash(&solution.header), challenge.bits).unwrap());
+    assert_eq!(
+        gut.balance(miner_signer.address()).await.unwrap(),
+        before + solution.reward
+    );
+    assert_eq!(
+        mining.challenge().await.unwrap().height,
+        solution.height + 1
+    );
+    assert!(
+        mining
+            .miner(miner_signer.address())
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs the local chain: run under testnet/e2e"]
+async fn e2e_concurrent_transfers_from_one_wallet() {
+    let chain = chain();
+    let gut = chain.gut().unwrap();
+    let treasury = signer(&chain, "treasury");
+    let to = address("customer2");
+    let before = gut.balance(&to).await.unwrap();
+    // Another client sends with the same key first: the signer's cached sequence is
+    // stale and must be corrected from the chain's wrong-sequence answer.
+    treasury.rpc().account(treasury.address()).await.unwrap();
+    gut.transfer(&treasury, &to, 1).await.unwrap();
+    let other = signer(&chain, "treasury");
+    gut.transfer(&other, &to, 1).await.unwrap();
+
+    let sends = (1..=20u128).map(|i| {
+        let (gut, treasury, to) = (gut.clone(), treasury.clone(), to.clone());
+        tokio::spawn(async move { gut.transfer(&treasury, &to, i).await })
+    });
+    let mut hashes = std::collections::HashSet::new();
+    for send in futures::future::join_all(sends).await {
+        hashes.insert(send.unwrap().unwrap().hash);
+    }
+    assert_eq!(hashes.len(), 20);
+    assert_eq!(
+        gut.balance(&to).await.unwrap(),
+        before + 2 + (1..=20).sum::<u128>()
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs the local chain: run under testnet/e2e"]
+async fn e2e_fail_over_to_the_second_endpoint() {
+    let d = deployment();
+    let live = rpc_url(&d);
+    let rpc = Rpc::with_timeout(
+        &["http://127.0.0.1:1".to_string(), live.clone()],
+        Duration::from_secs(3),
+    )
+    .unwrap();
+    let chain = Chain::with_rpc(d, rpc).unwrap();
+    assert!(chain.rpc().latest_height().await.unwrap() >= 1);
+    assert_eq!(chain.rpc().healthy_endpoint(), live.trim_end_matches('/'));
+    let gut = chain.gut().unwrap();
+    let treasury = signer(&chain, "treasury");
+    gut.transfer(&treasury, &address("provider1"), 5)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs the local chain: run under testnet/e2e"]
+async fn e2e_events_arrive_over_websocket() {
+    let chain = chain();
+    let gut = chain.gut().unwrap();
+    let query = format!(
+        "wasm._contract_address='{}' AND wasm.action='transfer'",
+        gut.address()
+    );
+    let mut stream = events::subscribe_txs(&rpc_url(chain.deployment()), &query)
+        .await
+        .unwrap();
+    let treasury = signer(&chain, "treasury");
+    let to = address("endorser1");
+    let tx = gut.transfer(&treasury, &to, 42).await.unwrap();
+    let note = tokio::time::timeout(Duration::from_secs(30), stream.next())
+        .await
+        .expect("an event within 30 s")
+        .expect("stream open")
+        .unwrap();
+    assert_eq!(note.height, tx.height);
+    assert!(note.attributes("wasm", "to").any(|v| v == to));
+    assert!(note.attributes("wasm", "amount").any(|v| v == "42"));
+}
+
+#[tokio::test]
+#[ignore = "needs the local chain: run under testnet/e2e"]
+async fn e2e_zz_chain_restart_then_the_next_call_succeeds() {
+    let chain = chain();
+    let gut = chain.gut().unwrap();
+    let treasury = signer(&chain, "treasury");
+    let to = address("relayer");
+    gut.transfer(&treasury, &to, 3).await.unwrap();
+
+    testnet_chain(&["stop"]);
+    match chain.rpc().latest_height().await {
+        Err(Error::Network { .. }) => {}
+        other => panic!("expected a network error while stopped, got {other:?}"),
+    }
+    testnet_chain(&["start"]);
+    let height = chain.rpc().latest_height().await.unwrap_or(1);
+    testnet_chain(&["wait", &(height + 1).to_string(), "60"]);
+
+    let before = gut.balance(&to).await.unwrap();
+    gut.transfer(&treasury, &to, 4).await.unwrap();
+    assert_eq!(gut.balance(&to).await.unwrap(), before + 4);
+}
