@@ -1,0 +1,254 @@
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{
+    Addr, Binary, CosmosMsg, Deps, DepsMut, Env, MessageInfo, Response, StdResult, Uint128,
+    WasmMsg, from_json, to_json_binary,
+};
+use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
+use gpunion_interface::endorsement::{ConfigResponse, EndorsementParams};
+use gpunion_interface::market;
+
+use crate::error::ContractError;
+use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg};
+use crate::state::{CONFIG, Config};
+use crate::{endorse, rating, recommend};
+
+const CONTRACT_NAME: &str = "crates.io:gpunion-endorsement";
+const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Limits on the parameters: half-life from a day to five years, unbonding up to 60 days.
+pub const HALF_LIFE_BOUNDS: (u64, u64) = (86_400, 5 * 365 * 86_400);
+pub const UNBONDING_BOUNDS: (u64, u64) = (0, 60 * 86_400);
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response, ContractError> {
+    validate_params(&msg.params)?;
+    let owner = match msg.owner {
+        Some(owner) => validate_addr(deps.as_ref(), &owner)?,
+        None => info.sender,
+    };
+    let config = Config {
+        owner,
+        gut_token: validate_addr(deps.as_ref(), &msg.gut_token)?,
+        market: validate_addr(deps.as_ref(), &msg.market)?,
+        treasury: validate_addr(deps.as_ref(), &msg.treasury)?,
+        params: msg.params,
+    };
+    CONFIG.save(deps.storage, &config)?;
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new()
+        .add_attribute("action", "instantiate")
+        .add_attribute("market", config.market))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> Result<Response, ContractError> {
+    match msg {
+        ExecuteMsg::Receive(receive) => execute_receive(deps, env, info, receive),
+        ExecuteMsg::Rate {
+            lease_id,
+            score,
+            comment_cid,
+        } => rating::execute_rate(deps, env, info, lease_id, score, comment_cid),
+        ExecuteMsg::Endorse {
+            provider,
+            attribute,
+            claim,
+        } => endorse::execute_endorse(deps, env, info, provider, attribute, claim),
+        ExecuteMsg::Revoke {
+            provider,
+            attribute,
+        } => endorse::execute_revoke(deps, env, info, provider, attribute),
+        ExecuteMsg::Unbond {} => endorse::execute_unbond(deps, env, info),
+        ExecuteMsg::ClaimStake {} => endorse::execute_claim_stake(deps, env, info),
+        ExecuteMsg::Slash {
+            endorser,
+            provider,
+            attribute,
+            fraction,
+        } => endorse::execute_slash(deps, env, info, endorser, provider, attribute, fraction),
+        ExecuteMsg::IndexProvider { provider } => {
+            let provider = recommend::ensure_provider(deps.as_ref(), &provider)?;
+            recommend::reindex(deps, &env, &provider)?;
+            Ok(Response::new()
+                .add_attribute("action", "index_provider")
+                .add_attribute("provider", provider))
+        }
+        ExecuteMsg::UpdateParams { params } => {
+            let mut config = only_owner(deps.as_ref(), &info)?;
+            validate_params(&params)?;
+            config.params = params;
+            CONFIG.save(deps.storage, &config)?;
+            Ok(Response::new().add_attribute("action", "update_params"))
+        }
+    }
+}
+
+fn execute_receive(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    receive: Cw20ReceiveMsg,
+) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    if info.sender != config.gut_token {
+        return Err(ContractError::WrongToken {
+            expected: config.gut_token,
+            got: info.sender,
+        });
+    }
+    if receive.amount.is_zero() {
+        return Err(ContractError::ZeroAmount {
+            what: "amount sent",
+        });
+    }
+    let sender = validate_addr(deps.as_ref(), &receive.sender)?;
+    match from_json(&receive.msg)? {
+        ReceiveMsg::BondEndorser {} => {
+            endorse::execute_bond(deps, env, &config, sender, receive.amount)
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
+    let now = env.block.time.seconds();
+    match msg {
+        QueryMsg::Config {} => {
+            let config = CONFIG.load(deps.storage)?;
+            to_json_binary(&ConfigResponse {
+                owner: config.owner,
+                gut_token: config.gut_token,
+                market: config.market,
+                treasury: config.treasury,
+                params: config.params,
+            })
+        }
+        QueryMsg::Reputation { provider } => {
+            to_json_binary(&recommend::query_reputation(deps, now, provider)?)
+        }
+        QueryMsg::Rating { lease_id } => to_json_binary(&rating::query_rating(deps, lease_id)?),
+        QueryMsg::Ratings {
+            provider,
+            start_before,
+            limit,
+        } => to_json_binary(&rating::query_ratings(deps, provider, start_before, limit)?),
+        QueryMsg::Endorser { address } => to_json_binary(&endorse::query_endorser(deps, address)?),
+        QueryMsg::Endorsements {
+            provider,
+            start_after,
+            limit,
+        } => to_json_binary(&endorse::query_endorsements(
+            deps,
+            provider,
+            start_after,
+            limit,
+        )?),
+        QueryMsg::Recommend(request) => {
+            to_json_binary(&recommend::query_recommend(deps, now, request)?)
+        }
+    }
+}
+
+pub(crate) fn only_owner(deps: Deps, info: &MessageInfo) -> Result<Config, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    if info.sender != config.owner {
+        return Err(ContractError::NotOwner);
+    }
+    Ok(config)
+}
+
+pub(crate) fn validate_addr(deps: Deps, address: &str) -> Result<Addr, ContractError> {
+    deps.api
+        .addr_validate(address)
+        .map_err(|_| ContractError::InvalidAddress {
+            address: address.chars().take(128).collect(),
+        })
+}
+
+/// A GUT transfer; `None` for zero.
+pub(crate) fn transfer(gut: &Addr, to: &Addr, amount: Uint128) -> Option<CosmosMsg> {
+    if amount.is_zero() {
+        return None;
+    }
+    let msg = Cw20ExecuteMsg::Transfer {
+        recipient: to.to_string(),
+        amount,
+    };
+    Some(
+        WasmMsg::Execute {
+            contract_addr: gut.to_string(),
+            msg: to_json_binary(&msg).ok()?,
+            funds: vec![],
+        }
+        .into(),
+    )
+}
+
+/// The market's record of `provider`, or `ProviderNotFound`.
+pub(crate) fn market_provider(
+    deps: Deps,
+    market_addr: &Addr,
+    provider: &Addr,
+) -> Result<market::ProviderResponse, ContractError> {
+    deps.querier
+        .query_wasm_smart(
+            market_addr,
+            &market::QueryMsg::Provider {
+                address: provider.to_string(),
+            },
+        )
+        .map_err(|_| ContractError::ProviderNotFound {
+            address: provider.to_string(),
+        })
+}
+
+fn check_range(
+    name: &'static str,
+    value: u64,
+    (min, max): (u64, u64),
+) -> Result<(), ContractError> {
+    if value < min || value > max {
+        return Err(ContractError::ParamOutOfBounds {
+            name,
+            value: value.to_string(),
+            min: min.to_string(),
+            max: max.to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn validate_params(params: &EndorsementParams) -> Result<(), ContractError> {
+    for (what, value) in [
+        ("min_endorser_stake", params.min_endorser_stake),
+        ("prior_weight", params.prior_weight),
+        ("max_rating_weight", params.max_rating_weight),
+        ("full_endorsement_stake", params.full_endorsement_stake),
+    ] {
+        if value.is_zero() {
+            return Err(ContractError::ZeroAmount { what });
+        }
+    }
+    check_range(
+        "rating_half_life_seconds",
+        params.rating_half_life_seconds,
+        HALF_LIFE_BOUNDS,
+    )?;
+    check_range(
+        "unbonding_seconds",
+        params.unbonding_seconds,
+        UNBONDING_BOUNDS,
+    )?;
+    Ok(())
+}

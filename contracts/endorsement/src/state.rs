@@ -1,0 +1,53 @@
+//! Stored records and the reputation index.
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Uint128};
+use cw_storage_plus::{Item, Map};
+use gpunion_interface::endorsement::{Endorsement, EndorsementParams, Endorser, Rating};
+
+#[cw_serde]
+pub struct Config {
+    pub owner: Addr,
+    pub gut_token: Addr,
+    pub market: Addr,
+    pub treasury: Addr,
+    pub params: EndorsementParams,
+}
+
+/// A provider's ratings folded into two decayed sums (see `reputation`): rating i with
+/// stars r_i and weight w_i contributes w_i·r_i to `weighted_stars` and w_i to `weight`,
+/// both multiplied by the decay since it was given.
+#[cw_serde]
+#[derive(Default)]
+pub struct RatingAggregate {
+    pub weighted_stars: Uint128,
+    pub weight: Uint128,
+    /// Time the sums were last decayed to.
+    pub updated_at: u64,
+    pub count: u64,
+}
+
+/// Where a provider sits in the recommendation index.
+#[cw_serde]
+pub struct IndexEntry {
+    pub country: String,
+    /// Reputation × 10^6 when last indexed.
+    pub score_key: u64,
+}
+
+pub const CONFIG: Item<Config> = Item::new("config");
+pub const RATINGS: Map<u64, Rating> = Map::new("ratings");
+pub const RATINGS_BY_PROVIDER: Map<(&Addr, u64), ()> = Map::new("ratings_by_provider");
+pub const AGGREGATES: Map<&Addr, RatingAggregate> = Map::new("aggregates");
+pub const ENDORSERS: Map<&Addr, Endorser> = Map::new("endorsers");
+/// Attestations keyed by (provider, attribute, endorser).
+pub const ENDORSEMENTS: Map<(&Addr, u8, &Addr), Endorsement> = Map::new("endorsements");
+pub const ENDORSEMENT_COUNT: Map<&Addr, u32> = Map::new("endorsement_count");
+pub const INDEX_ENTRIES: Map<&Addr, IndexEntry> = Map::new("index_entries");
+/// Providers by (country, score_key, address): walked in descending score.
+pub const BY_COUNTRY: Map<(&str, u64, &Addr), ()> = Map::new("by_country");
+/// Providers by (score_key, address) across all countries.
+pub const BY_SCORE: Map<(u64, &Addr), ()> = Map::new("by_score");
+
+/// Most attestations one provider may hold, so summing them stays bounded.
+pub const MAX_ENDORSEMENTS_PER_PROVIDER: u32 = 20;

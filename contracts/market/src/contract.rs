@@ -1,0 +1,298 @@
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{
+    Addr, Binary, CosmosMsg, Decimal, Deps, DepsMut, Env, MessageInfo, Response, StdResult,
+    Uint128, WasmMsg, from_json, to_json_binary,
+};
+use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
+use gpunion_interface::market::{EscrowTotals, MarketParams, ParamBounds};
+
+use crate::error::ContractError;
+use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg};
+use crate::state::{CONFIG, Config, NEXT_LEASE_ID, TOTALS};
+use crate::{lease, provider, query};
+
+const CONTRACT_NAME: &str = "crates.io:gpunion-market";
+const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response, ContractError> {
+    validate_params(&msg.params)?;
+    let owner = match msg.owner {
+        Some(owner) => validate_addr(deps.as_ref(), &owner)?,
+        None => info.sender,
+    };
+    let config = Config {
+        owner,
+        gut_token: validate_addr(deps.as_ref(), &msg.gut_token)?,
+        treasury: validate_addr(deps.as_ref(), &msg.treasury)?,
+        params: msg.params,
+    };
+    CONFIG.save(deps.storage, &config)?;
+    NEXT_LEASE_ID.save(deps.storage, &1)?;
+    TOTALS.save(deps.storage, &EscrowTotals::default())?;
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new()
+        .add_attribute("action", "instantiate")
+        .add_attribute("owner", config.owner)
+        .add_attribute("gut_token", config.gut_token))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> Result<Response, ContractError> {
+    match msg {
+        ExecuteMsg::Receive(receive) => execute_receive(deps, env, info, receive),
+        ExecuteMsg::UpdateProvider { attributes } => {
+            provider::execute_update(deps, env, info, attributes)
+        }
+        ExecuteMsg::Pause {} => provider::execute_set_paused(deps, info, true),
+        ExecuteMsg::Resume {} => provider::execute_set_paused(deps, info, false),
+        ExecuteMsg::Heartbeat {} => provider::execute_heartbeat(deps, env, info),
+        ExecuteMsg::Leave {} => provider::execute_leave(deps, env, info),
+        ExecuteMsg::ClaimStake {} => provider::execute_claim_stake(deps, env, info),
+        ExecuteMsg::AcceptLease { lease_id } => lease::execute_accept(deps, env, info, lease_id),
+        ExecuteMsg::RejectLease { lease_id } => lease::execute_reject(deps, env, info, lease_id),
+        ExecuteMsg::ReclaimLapsed { lease_id } => {
+            lease::execute_reclaim_lapsed(deps, env, lease_id)
+        }
+        ExecuteMsg::Withdraw { lease_id } => lease::execute_withdraw(deps, env, info, lease_id),
+        ExecuteMsg::PostResult { lease_id, result } => {
+            lease::execute_post_result(deps, info, lease_id, result)
+        }
+        ExecuteMsg::CloseLease { lease_id } => lease::execute_close(deps, env, info, lease_id),
+        ExecuteMsg::ExpireLease { lease_id } => lease::execute_expire(deps, env, lease_id),
+        ExecuteMsg::UpdateParams { params } => execute_update_params(deps, info, params),
+        ExecuteMsg::TransferOwnership { new_owner } => {
+            execute_transfer_ownership(deps, info, new_owner)
+        }
+        ExecuteMsg::UpdateTreasury { treasury } => execute_update_treasury(deps, info, treasury),
+    }
+}
+
+/// A GUT `Send`: `info.sender` is the token, `receive.sender` the account that sent it.
+fn execute_receive(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    receive: Cw20ReceiveMsg,
+) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    if info.sender != config.gut_token {
+        return Err(ContractError::WrongToken {
+            expected: config.gut_token,
+            got: info.sender,
+        });
+    }
+    if receive.amount.is_zero() {
+        return Err(ContractError::ZeroAmount {
+            what: "amount sent",
+        });
+    }
+    let sender = validate_addr(deps.as_ref(), &receive.sender)?;
+    match from_json(&receive.msg)? {
+        ReceiveMsg::Register { attributes } => {
+            provider::execute_register(deps, env, &config, sender, receive.amount, attributes)
+        }
+        ReceiveMsg::TopUpStake {} => provider::execute_top_up(deps, sender, receive.amount),
+        ReceiveMsg::OpenLease(open) => {
+            lease::execute_open(deps, env, &config, sender, receive.amount, open)
+        }
+        ReceiveMsg::ExtendLease {
+            lease_id,
+            extra_seconds,
+        } => lease::execute_extend(
+            deps,
+            env,
+            &config,
+            sender,
+            receive.amount,
+            lease_id,
+            extra_seconds,
+        ),
+    }
+}
+
+fn execute_update_params(
+    deps: DepsMut,
+    info: MessageInfo,
+    params: MarketParams,
+) -> Result<Response, ContractError> {
+    let mut config = only_owner(deps.as_ref(), &info)?;
+    validate_params(&params)?;
+    config.params = params;
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new().add_attribute("action", "update_params"))
+}
+
+fn execute_transfer_ownership(
+    deps: DepsMut,
+    info: MessageInfo,
+    new_owner: String,
+) -> Result<Response, ContractError> {
+    let mut config = only_owner(deps.as_ref(), &info)?;
+    config.owner = validate_addr(deps.as_ref(), &new_owner)?;
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "transfer_ownership")
+        .add_attribute("owner", config.owner))
+}
+
+fn execute_update_treasury(
+    deps: DepsMut,
+    info: MessageInfo,
+    treasury: String,
+) -> Result<Response, ContractError> {
+    let mut config = only_owner(deps.as_ref(), &info)?;
+    config.treasury = validate_addr(deps.as_ref(), &treasury)?;
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "update_treasury")
+        .add_attribute("treasury", config.treasury))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
+    let now = env.block.time.seconds();
+    match msg {
+        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
+        QueryMsg::Provider { address } => to_json_binary(&query::provider(deps, now, address)?),
+        QueryMsg::Providers {
+            filter,
+            start_after,
+            limit,
+        } => to_json_binary(&query::providers(
+            deps,
+            now,
+            filter.unwrap_or_default(),
+            start_after,
+            limit,
+        )?),
+        QueryMsg::Lease { id } => to_json_binary(&query::lease(deps, now, id)?),
+        QueryMsg::LeasesByCustomer {
+            customer,
+            start_after,
+            limit,
+        } => to_json_binary(&query::leases_by_customer(
+            deps,
+            customer,
+            start_after,
+            limit,
+        )?),
+        QueryMsg::LeasesByProvider {
+            provider,
+            start_after,
+            limit,
+        } => to_json_binary(&query::leases_by_provider(
+            deps,
+            provider,
+            start_after,
+            limit,
+        )?),
+        QueryMsg::EscrowTotals {} => to_json_binary(&query::escrow_totals(deps)?),
+    }
+}
+
+pub(crate) fn only_owner(deps: Deps, info: &MessageInfo) -> Result<Config, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    if info.sender != config.owner {
+        return Err(ContractError::NotOwner);
+    }
+    Ok(config)
+}
+
+pub(crate) fn validate_addr(deps: Deps, address: &str) -> Result<Addr, ContractError> {
+    deps.api
+        .addr_validate(address)
+        .map_err(|_| ContractError::InvalidAddress {
+            address: address.chars().take(128).collect(),
+        })
+}
+
+/// A GUT transfer out of the market; `None` for zero (cw20 rejects zero transfers).
+pub(crate) fn transfer(gut: &Addr, to: &Addr, amount: Uint128) -> Option<CosmosMsg> {
+    if amount.is_zero() {
+        return None;
+    }
+    let msg = Cw20ExecuteMsg::Transfer {
+        recipient: to.to_string(),
+        amount,
+    };
+    Some(
+        WasmMsg::Execute {
+            contract_addr: gut.to_string(),
+            msg: to_json_binary(&msg).ok()?,
+            funds: vec![],
+        }
+        .into(),
+    )
+}
+
+fn check_range(
+    name: &'static str,
+    value: u64,
+    (min, max): (u64, u64),
+) -> Result<(), ContractError> {
+    if value < min || value > max {
+        return Err(ContractError::ParamOutOfBounds {
+            name,
+            value: value.to_string(),
+            min: min.to_string(),
+            max: max.to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn validate_params(params: &MarketParams) -> Result<(), ContractError> {
+    if params.min_stake.is_zero() {
+        return Err(ContractError::ZeroAmount { what: "min_stake" });
+    }
+    check_range(
+        "heartbeat_grace_seconds",
+        params.heartbeat_grace_seconds,
+        ParamBounds::HEARTBEAT_GRACE,
+    )?;
+    check_range(
+        "accept_window_seconds",
+        params.accept_window_seconds,
+        ParamBounds::ACCEPT_WINDOW,
+    )?;
+    check_range(
+        "unbonding_seconds",
+        params.unbonding_seconds,
+        ParamBounds::UNBONDING,
+    )?;
+    check_range(
+        "max_lease_seconds",
+        params.max_lease_seconds,
+        ParamBounds::MAX_LEASE,
+    )?;
+    if params.slash_fraction > Decimal::one() {
+        return Err(ContractError::ParamOutOfBounds {
+            name: "slash_fraction",
+            value: params.slash_fraction.to_string(),
+            min: "0".into(),
+            max: "1".into(),
+        });
+    }
+    let max_fee = Decimal::permille(ParamBounds::MAX_PROTOCOL_FEE_PERMILLE);
+    if params.protocol_fee > max_fee {
+        return Err(ContractError::ParamOutOfBounds {
+            name: "protocol_fee",
+            value: params.protocol_fee.to_string(),
+            min: "0".into(),
+            max: max_fee.to_string(),
+        });
+    }
+    Ok(())
+}

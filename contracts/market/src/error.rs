@@ -1,0 +1,134 @@
+use cosmwasm_std::{Addr, OverflowError, StdError, Uint128};
+use gpunion_interface::market::LeaseState;
+use gpunion_interface::validate::InputError;
+use thiserror::Error;
+
+/// Everything the market rejects, with the data that explains it.
+#[derive(Error, Debug, PartialEq)]
+pub enum ContractError {
+    #[error(transparent)]
+    Std(#[from] StdError),
+
+    #[error(transparent)]
+    Overflow(#[from] OverflowError),
+
+    #[error("invalid input: {0}")]
+    Input(#[from] InputError),
+
+    #[error("only the owner may do this")]
+    NotOwner,
+
+    #[error("only GUT ({expected}) is accepted, got a hook from {got}")]
+    WrongToken { expected: Addr, got: Addr },
+
+    #[error("{what} must be greater than zero")]
+    ZeroAmount { what: &'static str },
+
+    #[error("{what} must be greater than zero")]
+    ZeroDuration { what: &'static str },
+
+    #[error("invalid address {address:?}")]
+    InvalidAddress { address: String },
+
+    #[error("parameter {name} = {value} is outside [{min}, {max}]")]
+    ParamOutOfBounds {
+        name: &'static str,
+        value: String,
+        min: String,
+        max: String,
+    },
+
+    #[error("stake of {sent} ugut is below the minimum of {min} ugut")]
+    StakeTooLow { sent: Uint128, min: Uint128 },
+
+    #[error("{address} is already a provider")]
+    AlreadyRegistered { address: Addr },
+
+    #[error("{address} is not a provider")]
+    ProviderNotFound { address: String },
+
+    #[error("provider {address} is not taking leases: {reason}")]
+    ProviderUnavailable { address: Addr, reason: &'static str },
+
+    #[error("provider {address} has {open} open leases")]
+    HasOpenLeases { address: Addr, open: u32 },
+
+    #[error("provider {address} is not leaving")]
+    NotLeaving { address: Addr },
+
+    #[error("stake unbonds at {until}, it is {now}")]
+    StillUnbonding { until: u64, now: u64 },
+
+    #[error("provider {address} is already leaving")]
+    AlreadyLeaving { address: Addr },
+
+    #[error("lease {id} not found")]
+    LeaseNotFound { id: u64 },
+
+    #[error("only the {role} of lease {id} may do this")]
+    NotLeaseParty { id: u64, role: &'static str },
+
+    #[error("lease {id} is {state:?}, this needs {expected}")]
+    WrongLeaseState {
+        id: u64,
+        state: LeaseState,
+        expected: &'static str,
+    },
+
+    #[error("a provider cannot lease its own GPUs")]
+    SelfLease,
+
+    #[error("start {start} is in the past (now {now})")]
+    StartInPast { start: u64, now: u64 },
+
+    #[error("{what} of {seconds} s is over the limit of {max} s")]
+    DurationTooLong {
+        what: &'static str,
+        seconds: u64,
+        max: u64,
+    },
+
+    #[error("provider price {price} ugut/h is above the cap of {cap} ugut/h")]
+    PriceAboveCap { price: Uint128, cap: Uint128 },
+
+    #[error("deposit of {sent} ugut does not cover the cost of {cost} ugut")]
+    InsufficientDeposit { sent: Uint128, cost: Uint128 },
+
+    #[error("slot {slot} does not exist (provider has {count} GPUs)")]
+    NoSuchSlot { slot: u32, count: u32 },
+
+    #[error("no free GPU slot of {provider} for [{start}, {end})")]
+    SlotTaken {
+        provider: Addr,
+        start: u64,
+        end: u64,
+    },
+
+    #[error("lease {id} accept deadline {deadline} has passed (now {now})")]
+    AcceptDeadlinePassed { id: u64, deadline: u64, now: u64 },
+
+    #[error("lease {id} can be reclaimed after {deadline} (now {now})")]
+    AcceptDeadlineNotReached { id: u64, deadline: u64, now: u64 },
+
+    #[error("lease {id} has ended ({end}, now {now})")]
+    LeaseEnded { id: u64, end: u64, now: u64 },
+
+    #[error("nothing to withdraw from lease {id}")]
+    NothingToWithdraw { id: u64 },
+
+    #[error("lease {id} already has a result")]
+    ResultAlreadyPosted { id: u64 },
+
+    #[error("provider {address} is not Disconnect (last heartbeat {last_heartbeat}, now {now})")]
+    ProviderNotDisconnected {
+        address: Addr,
+        last_heartbeat: u64,
+        now: u64,
+    },
+
+    #[error("the provider was Disconnect with {active} Active leases: expire them first")]
+    ExpireLeasesFirst { active: u32 },
+
+    #[error("the GPU count cannot change while {open} leases are open")]
+    GpuCountLocked { open: u32 },
+}

@@ -1,0 +1,236 @@
+//! Provider handlers: registration with a stake, attributes, pause, heartbeats, leaving.
+
+use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
+use gpunion_interface::market::{Provider, ProviderAttributes, ProviderStats};
+use gpunion_interface::validate::{
+    self, MAX_FEATURES, MAX_GPU_COUNT, MAX_LABEL_LEN, MAX_MULTIADDRS,
+};
+
+use crate::contract::transfer;
+use crate::error::ContractError;
+use crate::state::{CONFIG, Config, PROVIDERS, TOTALS, is_disconnected};
+
+pub fn execute_register(
+    deps: DepsMut,
+    env: Env,
+    config: &Config,
+    sender: Addr,
+    stake: Uint128,
+    attributes: ProviderAttributes,
+) -> Result<Response, ContractError> {
+    validate_attributes(&attributes)?;
+    if stake < config.params.min_stake {
+        return Err(ContractError::StakeTooLow {
+            sent: stake,
+            min: config.params.min_stake,
+        });
+    }
+    if PROVIDERS.has(deps.storage, &sender) {
+        return Err(ContractError::AlreadyRegistered { address: sender });
+    }
+    let now = env.block.time.seconds();
+    let provider = Provider {
+        address: sender.clone(),
+        attributes,
+        stake,
+        registered_at: now,
+        last_heartbeat: now,
+        paused: false,
+        unbonding_until: None,
+        open_leases: 0,
+        active_leases: 0,
+        stats: ProviderStats::default(),
+    };
+    PROVIDERS.save(deps.storage, &sender, &provider)?;
+    TOTALS.update(deps.storage, |mut totals| -> Result<_, ContractError> {
+        totals.stakes = totals.stakes.checked_add(stake)?;
+        Ok(totals)
+    })?;
+    Ok(Response::new()
+        .add_attribute("action", "register")
+        .add_attribute("provider", sender)
+        .add_attribute("stake", stake))
+}
+
+pub fn execute_top_up(
+    deps: DepsMut,
+    sender: Addr,
+    amount: Uint128,
+) -> Result<Response, ContractError> {
+    let mut provider = load_provider(&deps, &sender)?;
+    if provider.unbonding_until.is_some() {
+        return Err(ContractError::AlreadyLeaving { address: sender });
+    }
+    provider.stake = provider.stake.checked_add(amount)?;
+    PROVIDERS.save(deps.storage, &sender, &provider)?;
+    TOTALS.update(deps.storage, |mut totals| -> Result<_, ContractError> {
+        totals.stakes = totals.stakes.checked_add(amount)?;
+        Ok(totals)
+    })?;
+    Ok(Response::new()
+        .add_attribute("action", "top_up_stake")
+        .add_attribute("provider", sender)
+        .add_attribute("stake", provider.stake))
+}
+
+pub fn execute_update(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    attributes: ProviderAttributes,
+) -> Result<Response, ContractError> {
+    validate_attributes(&attributes)?;
+    let mut provider = load_provider(&deps, &info.sender)?;
+    if attributes.gpu_count != provider.attributes.gpu_count && provider.open_leases > 0 {
+        return Err(ContractError::GpuCountLocked {
+            open: provider.open_leases,
+        });
+    }
+    provider.attributes = attributes;
+    PROVIDERS.save(deps.storage, &info.sender, &provider)?;
+    Ok(Response::new()
+        .add_attribute("action", "update_provider")
+        .add_attribute("provider", info.sender))
+}
+
+pub fn execute_set_paused(
+    deps: DepsMut,
+    info: MessageInfo,
+    paused: bool,
+) -> Result<Response, ContractError> {
+    let mut provider = load_provider(&deps, &info.sender)?;
+    provider.paused = paused;
+    PROVIDERS.save(deps.storage, &info.sender, &provider)?;
+    Ok(Response::new()
+        .add_attribute("action", if paused { "pause" } else { "resume" })
+        .add_attribute("provider", info.sender))
+}
+
+pub fn execute_heartbeat(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+) -> Result<Response, ContractError> {
+    let mut provider = load_provider(&deps, &info.sender)?;
+    if provider.unbonding_until.is_some() {
+        return Err(ContractError::AlreadyLeaving {
+            address: info.sender,
+        });
+    }
+    let config = CONFIG.load(deps.storage)?;
+    let now = env.block.time.seconds();
+    if is_disconnected(&provider, config.params.heartbeat_grace_seconds, now)
+        && provider.active_leases > 0
+    {
+        return Err(ContractError::ExpireLeasesFirst {
+            active: provider.active_leases,
+        });
+    }
+    provider.last_heartbeat = now;
+    provider.stats.heartbeats += 1;
+    PROVIDERS.save(deps.storage, &info.sender, &provider)?;
+    Ok(Response::new()
+        .add_attribute("action", "heartbeat")
+        .add_attribute("provider", info.sender))
+}
+
+pub fn execute_leave(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let mut provider = load_provider(&deps, &info.sender)?;
+    if provider.unbonding_until.is_some() {
+        return Err(ContractError::AlreadyLeaving {
+            address: info.sender,
+        });
+    }
+    if provider.open_leases > 0 {
+        return Err(ContractError::HasOpenLeases {
+            address: info.sender,
+            open: provider.open_leases,
+        });
+    }
+    let until = env.block.time.seconds() + config.params.unbonding_seconds;
+    provider.unbonding_until = Some(until);
+    PROVIDERS.save(deps.storage, &info.sender, &provider)?;
+    Ok(Response::new()
+        .add_attribute("action", "leave")
+        .add_attribute("provider", info.sender)
+        .add_attribute("unbonding_until", until.to_string()))
+}
+
+pub fn execute_claim_stake(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let provider = load_provider(&deps, &info.sender)?;
+    let now = env.block.time.seconds();
+    let Some(until) = provider.unbonding_until else {
+        return Err(ContractError::NotLeaving {
+            address: info.sender,
+        });
+    };
+    if now < until {
+        return Err(ContractError::StillUnbonding { until, now });
+    }
+    PROVIDERS.remove(deps.storage, &info.sender);
+    TOTALS.update(deps.storage, |mut totals| -> Result<_, ContractError> {
+        totals.stakes = totals.stakes.checked_sub(provider.stake)?;
+        Ok(totals)
+    })?;
+    Ok(Response::new()
+        .add_messages(transfer(&config.gut_token, &info.sender, provider.stake))
+        .add_attribute("action", "claim_stake")
+        .add_attribute("provider", info.sender)
+        .add_attribute("amount", provider.stake))
+}
+
+pub(crate) fn load_provider(deps: &DepsMut, address: &Addr) -> Result<Provider, ContractError> {
+    PROVIDERS
+        .may_load(deps.storage, address)?
+        .ok_or_else(|| ContractError::ProviderNotFound {
+            address: address.to_string(),
+        })
+}
+
+/// The declared attributes' limits; see `gpunion_interface::validate`.
+pub(crate) fn validate_attributes(attributes: &ProviderAttributes) -> Result<(), ContractError> {
+    validate::bounded("gpu model", &attributes.gpu_model, MAX_LABEL_LEN)?;
+    if attributes.gpu_count == 0 {
+        return Err(ContractError::ZeroAmount { what: "gpu_count" });
+    }
+    if attributes.gpu_count > MAX_GPU_COUNT {
+        return Err(validate::InputError::TooMany {
+            field: "gpu count",
+            count: attributes.gpu_count as usize,
+            max: MAX_GPU_COUNT as usize,
+        }
+        .into());
+    }
+    if attributes.memory_mib == 0 {
+        return Err(ContractError::ZeroAmount { what: "memory_mib" });
+    }
+    if attributes.price_per_hour.is_zero() {
+        return Err(ContractError::ZeroAmount {
+            what: "price_per_hour",
+        });
+    }
+    let compute = &attributes.compute;
+    validate::bounded("backend", &compute.backend, MAX_LABEL_LEN)?;
+    validate::count("features", compute.features.len(), MAX_FEATURES)?;
+    for feature in &compute.features {
+        validate::bounded("feature", feature, MAX_LABEL_LEN)?;
+    }
+    validate::country(&attributes.region.country)?;
+    validate::geohash(&attributes.region.geohash)?;
+    validate::peer_id(&attributes.peer_id)?;
+    validate::count("multiaddrs", attributes.multiaddrs.len(), MAX_MULTIADDRS)?;
+    for addr in &attributes.multiaddrs {
+        validate::multiaddr(addr)?;
+    }
+    Ok(())
+}

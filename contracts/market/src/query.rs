@@ -1,0 +1,181 @@
+//! Queries. Every list is paginated and reads a bounded number of records.
+
+use cosmwasm_std::{Addr, Deps, Order, StdError, StdResult, Storage};
+use cw_storage_plus::{Bound, Map};
+use gpunion_interface::market::{
+    ConfigResponse, EscrowTotals, LeaseResponse, LeasesResponse, Provider, ProviderFilter,
+    ProviderResponse, ProvidersResponse,
+};
+
+use crate::state::{
+    CONFIG, LEASES, LEASES_BY_CUSTOMER, LEASES_BY_PROVIDER, NEXT_LEASE_ID, PROVIDERS, TOTALS,
+    earned, status,
+};
+
+/// Default page size.
+pub const DEFAULT_LIMIT: u32 = 10;
+/// Largest page size.
+pub const MAX_LIMIT: u32 = 30;
+/// Most provider records one `Providers` query reads, whatever the filter.
+pub const MAX_SCAN: usize = 100;
+
+pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
+    let config = CONFIG.load(deps.storage)?;
+    Ok(ConfigResponse {
+        owner: config.owner,
+        gut_token: config.gut_token,
+        treasury: config.treasury,
+        params: config.params,
+        next_lease_id: NEXT_LEASE_ID.load(deps.storage)?,
+    })
+}
+
+pub fn provider(deps: Deps, now: u64, address: String) -> StdResult<ProviderResponse> {
+    let address = deps.api.addr_validate(&address)?;
+    let provider = PROVIDERS
+        .may_load(deps.storage, &address)?
+        .ok_or_else(|| StdError::not_found(format!("provider {address}")))?;
+    describe(deps.storage, now, provider)
+}
+
+fn describe(storage: &dyn Storage, now: u64, provider: Provider) -> StdResult<ProviderResponse> {
+    let grace = CONFIG.load(storage)?.params.heartbeat_grace_seconds;
+    let status = status(storage, &provider, grace, now)?;
+    let stats = &provider.stats;
+    let good = stats.completed_leases + 1;
+    let all = stats.completed_leases + stats.expired_leases + stats.lapsed_leases + 2;
+    Ok(ProviderResponse {
+        reliability_permille: good * 1000 / all,
+        provider,
+        status,
+    })
+}
+
+pub fn providers(
+    deps: Deps,
+    now: u64,
+    filter: ProviderFilter,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> StdResult<ProvidersResponse> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
+    let start_after = start_after
+        .map(|a| deps.api.addr_validate(&a))
+        .transpose()?;
+    let start = start_after.as_ref().map(Bound::exclusive);
+    let model = filter.gpu_model.as_ref().map(|m| m.to_lowercase());
+    let mut providers = Vec::new();
+    let mut last_read: Option<Addr> = None;
+    let mut scanned = 0;
+    for item in PROVIDERS.range(deps.storage, start, None, Order::Ascending) {
+        let (address, provider) = item?;
+        scanned += 1;
+        last_read = Some(address);
+        let attrs = &provider.attributes;
+        let matches = model
+            .as_ref()
+            .is_none_or(|m| attrs.gpu_model.to_lowercase() == *m)
+            && filter.min_memory_mib.is_none_or(|m| attrs.memory_mib >= m)
+            && filter
+                .country
+                .as_ref()
+                .is_none_or(|c| attrs.region.country == *c)
+            && filter
+                .max_price_per_hour
+                .is_none_or(|p| attrs.price_per_hour <= p);
+        if matches {
+            let described = describe(deps.storage, now, provider)?;
+            if filter.status.is_none_or(|s| s == described.status) {
+                providers.push(described);
+            }
+        }
+        if providers.len() >= limit || scanned >= MAX_SCAN {
+            break;
+        }
+    }
+    // More may follow if the scan stopped early; an extra read tells whether it did.
+    let next_start_after = match &last_read {
+        Some(last)
+            if PROVIDERS
+                .range(
+                    deps.storage,
+                    Some(Bound::exclusive(last)),
+                    None,
+                    Order::Ascending,
+                )
+                .next()
+                .is_some() =>
+        {
+            Some(last.to_string())
+        }
+        _ => None,
+    };
+    Ok(ProvidersResponse {
+        providers,
+        next_start_after,
+    })
+}
+
+pub fn lease(deps: Deps, now: u64, id: u64) -> StdResult<LeaseResponse> {
+    let lease = LEASES
+        .may_load(deps.storage, id)?
+        .ok_or_else(|| StdError::not_found(format!("lease {id}")))?;
+    let (earned, withdrawable) = if lease.state.is_final() {
+        (lease.paid_to_provider, Default::default())
+    } else {
+        let provider = PROVIDERS.load(deps.storage, &lease.provider)?;
+        let earned = earned(&lease, provider.last_heartbeat, now);
+        (earned, earned - lease.paid_to_provider)
+    };
+    Ok(LeaseResponse {
+        lease,
+        earned,
+        withdrawable,
+    })
+}
+
+pub fn leases_by_customer(
+    deps: Deps,
+    customer: String,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> StdResult<LeasesResponse> {
+    let customer = deps.api.addr_validate(&customer)?;
+    leases_in(deps, LEASES_BY_CUSTOMER, &customer, start_after, limit)
+}
+
+pub fn leases_by_provider(
+    deps: Deps,
+    provider: String,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> StdResult<LeasesResponse> {
+    let provider = deps.api.addr_validate(&provider)?;
+    leases_in(deps, LEASES_BY_PROVIDER, &provider, start_after, limit)
+}
+
+fn leases_in(
+    deps: Deps,
+    index: Map<(&Addr, u64), ()>,
+    owner: &Addr,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> StdResult<LeasesResponse> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
+    let leases = index
+        .prefix(owner)
+        .keys(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(limit)
+        .map(|id| LEASES.load(deps.storage, id?))
+        .collect::<StdResult<_>>()?;
+    Ok(LeasesResponse { leases })
+}
+
+pub fn escrow_totals(deps: Deps) -> StdResult<EscrowTotals> {
+    TOTALS.load(deps.storage)
+}

@@ -1,0 +1,156 @@
+//! Stored records and the indexes that keep every query and every lease action bounded.
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Order, StdError, StdResult, Storage, Uint128};
+use cw_storage_plus::{Bound, Item, Map};
+use gpunion_interface::market::{
+    EscrowTotals, Lease, MarketParams, Provider, ProviderStatus, SECONDS_PER_HOUR,
+};
+
+use crate::error::ContractError;
+
+#[cw_serde]
+pub struct Config {
+    pub owner: Addr,
+    pub gut_token: Addr,
+    pub treasury: Addr,
+    pub params: MarketParams,
+}
+
+/// A slot's booked window, keyed by (provider, slot, start).
+#[cw_serde]
+pub struct Booking {
+    pub end: u64,
+    pub lease_id: u64,
+    pub accepted: bool,
+}
+
+pub const CONFIG: Item<Config> = Item::new("config");
+pub const PROVIDERS: Map<&Addr, Provider> = Map::new("providers");
+pub const LEASES: Map<u64, Lease> = Map::new("leases");
+/// The id the next lease gets.
+pub const NEXT_LEASE_ID: Item<u64> = Item::new("next_lease_id");
+pub const LEASES_BY_CUSTOMER: Map<(&Addr, u64), ()> = Map::new("by_customer");
+pub const LEASES_BY_PROVIDER: Map<(&Addr, u64), ()> = Map::new("by_provider");
+/// Bookings of open leases per GPU slot. Windows on a slot never overlap, so they are
+/// ordered by start and by end alike: one range read finds a conflict.
+pub const BOOKINGS: Map<(&Addr, u32, u64), Booking> = Map::new("bookings");
+/// Accepted bookings only, (provider, slot, start) → end: what status reads, two range
+/// reads per GPU whatever the number of pending requests.
+pub const ACCEPTED: Map<(&Addr, u32, u64), u64> = Map::new("accepted");
+pub const TOTALS: Item<EscrowTotals> = Item::new("totals");
+
+/// Cost of `seconds` at `price_per_hour`, rounded up (what a customer deposits).
+pub fn cost(price_per_hour: Uint128, seconds: u64) -> Result<Uint128, ContractError> {
+    let numerator = price_per_hour.checked_mul(Uint128::from(seconds))?;
+    let hour = Uint128::from(SECONDS_PER_HOUR);
+    let whole = numerator.checked_div(hour).map_err(StdError::from)?;
+    Ok(if (whole * hour) == numerator {
+        whole
+    } else {
+        whole + Uint128::one()
+    })
+}
+
+/// Earned (gross) by `lease` at `now`: price × time from the later of start and
+/// acceptance to the earliest of now, end and the provider's last heartbeat, rounded
+/// down and capped by the deposit. Time not covered by a heartbeat earns nothing.
+pub fn earned(lease: &Lease, last_heartbeat: u64, now: u64) -> Uint128 {
+    let Some(accepted_at) = lease.accepted_at else {
+        return Uint128::zero();
+    };
+    let from = lease.start.max(accepted_at);
+    let until = now.min(lease.end).min(last_heartbeat);
+    if until <= from {
+        return Uint128::zero();
+    }
+    let served = Uint128::from(until - from);
+    let amount = lease
+        .price_per_hour
+        .full_mul(served)
+        .checked_div(SECONDS_PER_HOUR.into())
+        .ok()
+        .and_then(|v| Uint128::try_from(v).ok())
+        .unwrap_or(Uint128::MAX);
+    amount.min(lease.deposit)
+}
+
+/// Whether the provider is Disconnect at `now` (leaving, or heartbeat too old).
+pub fn is_disconnected(provider: &Provider, grace: u64, now: u64) -> bool {
+    provider.unbonding_until.is_some() || now > provider.last_heartbeat.saturating_add(grace)
+}
+
+/// The provider's status from its record and its slots' accepted bookings: at most two
+/// range reads per GPU (16 at most).
+pub fn status(
+    storage: &dyn Storage,
+    provider: &Provider,
+    grace: u64,
+    now: u64,
+) -> StdResult<ProviderStatus> {
+    if is_disconnected(provider, grace, now) {
+        return Ok(ProviderStatus::Disconnect);
+    }
+    if provider.open_leases == 0 {
+        return Ok(ProviderStatus::Idle);
+    }
+    let mut reserved = false;
+    for slot in 0..provider.attributes.gpu_count {
+        let accepted = ACCEPTED.prefix((&provider.address, slot));
+        // The accepted booking that started last at or before now.
+        let current = accepted
+            .range(
+                storage,
+                None,
+                Some(Bound::inclusive(now)),
+                Order::Descending,
+            )
+            .next()
+            .transpose()?;
+        if let Some((_, end)) = current
+            && end > now
+        {
+            return Ok(ProviderStatus::Sharing);
+        }
+        reserved = reserved
+            || accepted
+                .keys(storage, Some(Bound::exclusive(now)), None, Order::Ascending)
+                .next()
+                .is_some();
+    }
+    Ok(if reserved {
+        ProviderStatus::Reserved
+    } else {
+        ProviderStatus::Idle
+    })
+}
+
+/// Whether [start, end) on `slot` is free: the booking that starts last before `end` must
+/// end by `start` (bookings on a slot never overlap).
+pub fn slot_is_free(
+    storage: &dyn Storage,
+    provider: &Addr,
+    slot: u32,
+    start: u64,
+    end: u64,
+    ignore_lease: Option<u64>,
+) -> StdResult<bool> {
+    let before_end = BOOKINGS
+        .prefix((provider, slot))
+        .range(
+            storage,
+            None,
+            Some(Bound::exclusive(end)),
+            Order::Descending,
+        )
+        .take(2);
+    for item in before_end {
+        let (booking_start, booking) = item?;
+        if Some(booking.lease_id) == ignore_lease {
+            continue;
+        }
+        debug_assert!(booking_start < end);
+        return Ok(booking.end <= start);
+    }
+    Ok(true)
+}

@@ -1,0 +1,366 @@
+//! Property test: random sequences of operations by several providers and customers.
+//! After every step:
+//! - the market's GUT balance equals escrow + stakes + earned-not-withdrawn, both as the
+//!   market reports it and as summed from every lease and provider record;
+//! - nobody is paid twice: a lease never pays out more than its deposit, a settled lease
+//!   never pays again, and every account's balance matches what its leases say;
+//! - no lease is served by a Disconnect provider: what a lease has earned never exceeds
+//!   its price times the time covered by heartbeats sent while the provider was connected,
+//!   and the reported status agrees with the heartbeat record.
+
+use std::collections::HashMap;
+
+use cosmwasm_std::Addr;
+use gpunion_interface::market::{ExecuteMsg, LeaseState, ProviderStatus, SECONDS_PER_HOUR};
+use gpunion_testing::{CID_B, GUT, Suite, SuiteBuilder, attributes, market_err};
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+const CUSTOMERS: usize = 3;
+const FUNDS: u128 = 10_000 * GUT;
+/// (GPUs, price per hour): odd prices exercise rounding.
+const PROVIDERS: [(u32, u128); 3] = [(1, 3_600_000), (2, 7_200_001), (1, 1_234_567)];
+
+#[derive(Clone, Debug)]
+enum Op {
+    Open {
+        customer: usize,
+        provider: usize,
+        duration: u64,
+        delay: u64,
+        overpay: u128,
+    },
+    Accept(Index),
+    Reject(Index),
+    Heartbeat(usize),
+    Advance(u64),
+    /// Time passes while the provider of a lease keeps heartbeating.
+    Work(Index, u64),
+    Withdraw(Index),
+    Close(Index, bool),
+    Expire(Index),
+    Reclaim(Index),
+    Extend(Index, u64),
+    PostResult(Index),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (0..CUSTOMERS, 0..PROVIDERS.len(), 60u64..7200, prop_oneof![3 => Just(0u64), 1 => 1u64..4000], 0u128..1000)
+            .prop_map(|(customer, provider, duration, delay, overpay)| Op::Open { customer, provider, duration, delay, overpay }),
+        6 => any::<Index>().prop_map(Op::Accept),
+        1 => any::<Index>().prop_map(Op::Reject),
+        8 => (0..PROVIDERS.len()).prop_map(Op::Heartbeat),
+        4 => prop_oneof![3 => 1u64..150, 1 => 150u64..700].prop_map(Op::Advance),
+        4 => any::<Index>().prop_map(Op::Withdraw),
+        4 => (any::<Index>(), 1u64..300).prop_map(|(i, s)| Op::Work(i, s)),
+        2 => (any::<Index>(), any::<bool>()).prop_map(|(i, c)| Op::Close(i, c)),
+        2 => any::<Index>().prop_map(Op::Expire),
+        1 => any::<Index>().prop_map(Op::Reclaim),
+        1 => (any::<Index>(), 1u64..3600).prop_map(|(i, s)| Op::Extend(i, s)),
+        1 => any::<Index>().prop_map(Op::PostResult),
+    ]
+}
+
+/// What the test knows independently of the market.
+struct Model {
+    providers: Vec<Addr>,
+    customers: Vec<Addr>,
+    /// Accepted heartbeats per provider (registration counts as one).
+    heartbeats: Vec<Vec<u64>>,
+    leases: Vec<u64>,
+    slashes_received: HashMap<Addr, u128>,
+    /// (paid, refunded) of settled leases, which must never change again.
+    settled: HashMap<u64, (u128, u128)>,
+    treasury_start: u128,
+    grace: u64,
+}
+
+impl Model {
+    /// Seconds of [from, until) covered by heartbeat intervals no longer than the grace.
+    fn covered(&self, provider: usize, from: u64, until: u64) -> u64 {
+        self.heartbeats[provider]
+            .windows(2)
+            .filter(|w| w[1] - w[0] <= self.grace)
+            .map(|w| w[1].min(until).saturating_sub(w[0].max(from)))
+            .sum()
+    }
+}
+
+/// Mostly an open lease (settled ones only reject), sometimes any lease.
+fn pick(model: &Model, index: &Index) -> Option<u64> {
+    if model.leases.is_empty() {
+        return None;
+    }
+    let open: Vec<u64> = model
+        .leases
+        .iter()
+        .copied()
+        .filter(|id| !model.settled.contains_key(id))
+        .collect();
+    if open.is_empty() || index.index(8) == 0 {
+        return Some(model.leases[index.index(model.leases.len())]);
+    }
+    Some(open[index.index(open.len())])
+}
+
+fn setup() -> (Suite, Model) {
+    let mut builder = SuiteBuilder::default();
+    for c in 0..CUSTOMERS {
+        builder = builder.with_funds(&format!("customer{c}"), FUNDS);
+    }
+    let mut suite = builder.build();
+    let providers: Vec<Addr> = PROVIDERS
+        .iter()
+        .enumerate()
+        .map(|(i, (gpus, price))| {
+            suite.add_provider(&format!("provider{i}"), attributes(*gpus, *price))
+        })
+        .collect();
+    let customers = (0..CUSTOMERS)
+        .map(|c| suite.addr(&format!("customer{c}")))
+        .collect();
+    let now = suite.now();
+    let model = Model {
+        heartbeats: vec![vec![now]; providers.len()],
+        providers,
+        customers,
+        leases: Vec::new(),
+        slashes_received: HashMap::new(),
+        settled: HashMap::new(),
+        treasury_start: suite.balance(&suite.treasury.clone()),
+        grace: gpunion_testing::default_params().heartbeat_grace_seconds,
+    };
+    (suite, model)
+}
+
+/// Runs `op`; a failure must be one of the market's typed errors.
+fn apply(suite: &mut Suite, model: &mut Model, op: &Op) {
+    let result = match op {
+        Op::Open {
+            customer,
+            provider,
+            duration,
+            delay,
+            overpay,
+        } => {
+            let customer = model.customers[*customer].clone();
+            let (_, price) = PROVIDERS[*provider];
+            let mut request = suite.lease_request(&model.providers[*provider], *duration, price);
+            if *delay > 0 {
+                request.start = Some(suite.now() + delay);
+            }
+            let cost = (price * *duration as u128).div_ceil(SECONDS_PER_HOUR as u128);
+            match suite.open_lease(&customer, cost + overpay, request) {
+                Ok(id) => {
+                    model.leases.push(id);
+                    Ok(())
+                }
+                Err(err) => Err(err),
+            }
+        }
+        Op::Accept(i) | Op::Reject(i) | Op::Withdraw(i) | Op::PostResult(i) => {
+            let Some(id) = pick(model, i) else { return };
+            let provider = suite.get_lease(id).lease.provider;
+            let msg = match op {
+                Op::Accept(_) => ExecuteMsg::AcceptLease { lease_id: id },
+                Op::Reject(_) => ExecuteMsg::RejectLease { lease_id: id },
+                Op::Withdraw(_) => ExecuteMsg::Withdraw { lease_id: id },
+                _ => ExecuteMsg::PostResult {
+                    lease_id: id,
+                    result: gpunion_interface::market::LeaseResult {
+                        cid: CID_B.into(),
+                        output_hash: None,
+                    },
+                },
+            };
+            suite.execute(&provider, &msg).map(|_| ())
+        }
+        Op::Heartbeat(p) => {
+            let provider = model.providers[*p].clone();
+            let result = suite.heartbeat(&provider).map(|_| ());
+            if result.is_ok() {
+                model.heartbeats[*p].push(suite.now());
+            }
+            result
+        }
+        Op::Advance(seconds) => {
+            suite.advance(*seconds);
+            Ok(())
+        }
+        Op::Work(i, seconds) => {
+            let Some(id) = pick(model, i) else { return };
+            let provider = suite.get_lease(id).lease.provider;
+            let p = model.providers.iter().position(|a| *a == provider).unwrap();
+            suite.advance(*seconds);
+            let result = suite.heartbeat(&provider).map(|_| ());
+            if result.is_ok() {
+                model.heartbeats[p].push(suite.now());
+            }
+            result
+        }
+        Op::Close(i, by_customer) => {
+            let Some(id) = pick(model, i) else { return };
+            let lease = suite.get_lease(id).lease;
+            let sender = if *by_customer {
+                lease.customer
+            } else {
+                lease.provider
+            };
+            suite.close(&sender, id).map(|_| ())
+        }
+        Op::Expire(i) => {
+            let Some(id) = pick(model, i) else { return };
+            let customer = suite.get_lease(id).lease.customer;
+            let stranger = suite.addr("stranger");
+            match suite.expire(&stranger, id) {
+                Ok(response) => {
+                    let slashed: u128 = response
+                        .events
+                        .iter()
+                        .flat_map(|e| &e.attributes)
+                        .find(|a| a.key == "slashed")
+                        .map(|a| a.value.parse().unwrap())
+                        .unwrap();
+                    *model.slashes_received.entry(customer).or_default() += slashed;
+                    Ok(())
+                }
+                Err(err) => Err(err),
+            }
+        }
+        Op::Reclaim(i) => {
+            let Some(id) = pick(model, i) else { return };
+            let stranger = suite.addr("stranger");
+            suite
+                .execute(&stranger, &ExecuteMsg::ReclaimLapsed { lease_id: id })
+                .map(|_| ())
+        }
+        Op::Extend(i, extra) => {
+            let Some(id) = pick(model, i) else { return };
+            let lease = suite.get_lease(id).lease;
+            let cost =
+                (lease.price_per_hour.u128() * *extra as u128).div_ceil(SECONDS_PER_HOUR as u128);
+            suite.extend(&lease.customer, cost, id, *extra).map(|_| ())
+        }
+    };
+    if let Err(err) = result {
+        // Panics unless it is a market ContractError.
+        let _ = market_err(err);
+    }
+}
+
+fn check(suite: &Suite, model: &mut Model) {
+    let now = suite.now();
+    let market_balance = suite.balance(&suite.market);
+    let totals = suite.get_totals();
+    assert_eq!(
+        market_balance,
+        (totals.escrowed + totals.stakes).u128(),
+        "reported totals"
+    );
+
+    let mut held = 0u128;
+    let mut earned_not_withdrawn = 0u128;
+    let mut paid_total = 0u128;
+    let mut spent: HashMap<Addr, u128> = HashMap::new();
+    for &id in &model.leases {
+        let response = suite.get_lease(id);
+        let lease = &response.lease;
+        let (deposit, paid, refunded) = (
+            lease.deposit.u128(),
+            lease.paid_to_provider.u128(),
+            lease.refunded.u128(),
+        );
+        assert!(
+            paid + refunded <= deposit,
+            "lease {id} pays out more than its deposit"
+        );
+        paid_total += paid;
+        *spent.entry(lease.customer.clone()).or_default() += deposit - refunded;
+        if lease.state.is_final() {
+            assert_eq!(paid + refunded, deposit, "settled lease {id} keeps escrow");
+            let before = model.settled.insert(id, (paid, refunded));
+            assert!(
+                before.is_none_or(|b| b == (paid, refunded)),
+                "settled lease {id} paid again"
+            );
+        } else {
+            held += lease.held().u128();
+            earned_not_withdrawn += response.withdrawable.u128();
+        }
+        // Credited time never exceeds heartbeat-covered, connected time.
+        if let Some(accepted_at) = lease.accepted_at {
+            let p = model
+                .providers
+                .iter()
+                .position(|a| *a == lease.provider)
+                .unwrap();
+            let until = lease.closed_at.unwrap_or(now).min(lease.end);
+            let covered = model.covered(p, lease.start.max(accepted_at), until);
+            let credited = if lease.state.is_final() {
+                paid
+            } else {
+                response.earned.u128()
+            };
+            assert!(
+                credited * SECONDS_PER_HOUR as u128
+                    <= lease.price_per_hour.u128() * covered as u128,
+                "lease {id} credited {credited} for {covered} s covered by heartbeats"
+            );
+        }
+        if lease.state == LeaseState::Pending {
+            assert!(lease.accepted_at.is_none());
+        }
+    }
+    assert!(earned_not_withdrawn <= held);
+    let mut stakes = 0u128;
+    for (p, address) in model.providers.iter().enumerate() {
+        let record = suite.get_provider(address);
+        stakes += record.provider.stake.u128();
+        let last = *model.heartbeats[p].last().unwrap();
+        let disconnected = now > last + model.grace;
+        assert_eq!(
+            record.status == ProviderStatus::Disconnect,
+            disconnected,
+            "status of provider {p}"
+        );
+        assert_eq!(record.provider.last_heartbeat, last);
+    }
+    assert_eq!(
+        market_balance,
+        held + stakes,
+        "balance = escrow (incl. earned-not-withdrawn) + stakes"
+    );
+    assert_eq!(totals.escrowed.u128(), held);
+
+    for customer in &model.customers {
+        let expected = FUNDS - spent.get(customer).copied().unwrap_or(0)
+            + model.slashes_received.get(customer).copied().unwrap_or(0);
+        assert_eq!(suite.balance(customer), expected, "customer balance");
+    }
+    let providers_and_treasury: u128 = model
+        .providers
+        .iter()
+        .map(|p| suite.balance(p))
+        .sum::<u128>()
+        + suite.balance(&suite.treasury);
+    assert_eq!(
+        providers_and_treasury,
+        model.treasury_start + paid_total,
+        "payouts"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn escrow_invariant_holds_after_every_step(ops in prop::collection::vec(op(), 1..80)) {
+        let (mut suite, mut model) = setup();
+        check(&suite, &mut model);
+        for op in &ops {
+            apply(&mut suite, &mut model, op);
+            check(&suite, &mut model);
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! The market contract's messages and records.
+//!
+//! Times are UNIX seconds of block time; amounts are `ugut`.
+
+use cosmwasm_schema::{QueryResponses, cw_serde};
+use cosmwasm_std::{Addr, Decimal, HexBinary, Uint128};
+use cw20::Cw20ReceiveMsg;
+
+/// Seconds in an hour: prices are per hour, time is billed per second.
+pub const SECONDS_PER_HOUR: u64 = 3600;
+
+/// Parameters the owner may change, within [`ParamBounds`].
+#[cw_serde]
+pub struct MarketParams {
+    /// Smallest GUT stake a provider registers with, in ugut.
+    pub min_stake: Uint128,
+    /// A provider whose last heartbeat is older than this is Disconnect.
+    pub heartbeat_grace_seconds: u64,
+    /// A lease not accepted within this many seconds of its start lapses (refundable).
+    pub accept_window_seconds: u64,
+    /// How long a leaving provider's stake stays bonded (slashable).
+    pub unbonding_seconds: u64,
+    /// Share of the provider's stake paid to the customer when a lease expires.
+    pub slash_fraction: Decimal,
+    /// Share of every provider payout sent to the treasury.
+    pub protocol_fee: Decimal,
+    /// Longest lease (and extension target) in seconds.
+    pub max_lease_seconds: u64,
+}
+
+/// Limits on [`MarketParams`]; the owner cannot go outside them.
+pub struct ParamBounds;
+
+impl ParamBounds {
+    pub const HEARTBEAT_GRACE: (u64, u64) = (30, 86_400);
+    pub const ACCEPT_WINDOW: (u64, u64) = (60, 7 * 86_400);
+    pub const UNBONDING: (u64, u64) = (0, 60 * 86_400);
+    pub const MAX_LEASE: (u64, u64) = (3_600, 366 * 86_400);
+    /// Protocol fee at most 10%.
+    pub const MAX_PROTOCOL_FEE_PERMILLE: u64 = 100;
+}
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    /// May change parameters; defaults to the sender.
+    pub owner: Option<String>,
+    /// The GUT CW20 contract; the only token accepted.
+    pub gut_token: String,
+    /// Receives the protocol fee.
+    pub treasury: String,
+    pub params: MarketParams,
+}
+
+/// What a provider declares about its machine. Self-reported: endorsers attest it, and
+/// the mining contract's per-miner statistics bound the hashrate from below.
+#[cw_serde]
+pub struct ProviderAttributes {
+    /// e.g. "NVIDIA RTX 4090".
+    pub gpu_model: String,
+    /// GPUs offered, each a lease slot (1..=16).
+    pub gpu_count: u32,
+    /// Memory per GPU in MiB.
+    pub memory_mib: u64,
+    /// What wgpu reports for the adapter.
+    pub compute: ComputeCapability,
+    /// Measured X16S hashrate in hashes per second.
+    pub x16s_hashrate: Uint128,
+    pub region: Region,
+    /// Price of one GPU for one hour, in ugut.
+    pub price_per_hour: Uint128,
+    /// libp2p peer id of the provider's node.
+    pub peer_id: String,
+    /// Multiaddrs the node listens on (or is relayed through).
+    pub multiaddrs: Vec<String>,
+}
+
+/// A summary of wgpu's adapter features and limits.
+#[cw_serde]
+pub struct ComputeCapability {
+    /// The backend ("vulkan", "metal", "dx12").
+    pub backend: String,
+    /// wgpu feature names, e.g. "SHADER_INT64".
+    pub features: Vec<String>,
+    pub max_compute_invocations_per_workgroup: u32,
+    pub max_compute_workgroup_storage_size: u32,
+    pub max_storage_buffer_binding_size: u64,
+    pub max_buffer_size: u64,
+}
+
+/// Where a provider is: a country code and a geohash for distance.
+#[cw_serde]
+pub struct Region {
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: String,
+    /// 1 to 12 geohash characters; longer is more precise.
+    pub geohash: String,
+}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// GUT sent with a [`ReceiveMsg`] hook: registration stake, lease deposits.
+    Receive(Cw20ReceiveMsg),
+    /// Provider: replace the declared attributes (GPU count only without open leases).
+    UpdateProvider { attributes: ProviderAttributes },
+    /// Provider: take no new leases until resumed.
+    Pause {},
+    /// Provider: take leases again.
+    Resume {},
+    /// Provider: prove liveness; time is credited to leases only up to the last heartbeat.
+    /// A Disconnect provider with Active leases must have them expired first, so time
+    /// while disconnected is never credited.
+    Heartbeat {},
+    /// Provider without open leases: start unbonding the stake.
+    Leave {},
+    /// Provider after unbonding: receive the stake back and remove the record.
+    ClaimStake {},
+    /// Provider: accept a pending lease before its accept deadline.
+    AcceptLease { lease_id: u64 },
+    /// Provider: decline a pending lease; the customer is refunded in full.
+    RejectLease { lease_id: u64 },
+    /// Anyone: refund a lease its provider did not accept by the deadline.
+    ReclaimLapsed { lease_id: u64 },
+    /// Provider: receive what the lease has earned so far (price × heartbeat-covered time).
+    Withdraw { lease_id: u64 },
+    /// Provider: post the result of an accepted lease.
+    PostResult { lease_id: u64, result: LeaseResult },
+    /// Customer or provider: settle what was earned and refund the rest.
+    CloseLease { lease_id: u64 },
+    /// Anyone, once the provider is Disconnect: settle up to the last heartbeat, refund the
+    /// rest and slash part of the provider's stake to the customer.
+    ExpireLease { lease_id: u64 },
+    /// Owner: change parameters within [`ParamBounds`].
+    UpdateParams { params: MarketParams },
+    /// Owner: hand ownership over.
+    TransferOwnership { new_owner: String },
+    /// Owner: change the treasury that receives the protocol fee.
+    UpdateTreasury { treasury: String },
+}
+
+/// The hook of a GUT `Send` to the market.
+#[cw_serde]
+pub enum ReceiveMsg {
+    /// Register as a provider with the sent amount as stake.
+    Register { attributes: ProviderAttributes },
+    /// Add the sent amount to the sender's provider stake.
+    TopUpStake {},
+    /// Open a lease with the sent amount as deposit; any excess over the cost is returned.
+    OpenLease(OpenLease),
+    /// Lengthen a lease; the sent amount pays for the extra time.
+    ExtendLease { lease_id: u64, extra_seconds: u64 },
+}
+
+#[cw_serde]
+pub struct OpenLease {
+    pub provider: String,
+    /// A GPU slot of the provider; the first free one if absent.
+    pub slot: Option<u32>,
+    /// Start time; now if absent. A future start books the slot (provider Reserved).
+    pub start: Option<u64>,
+    pub duration_seconds: u64,
+    pub workload: Workload,
+    /// The most the customer pays per hour; the provider's current price must not exceed it.
+    pub max_price_per_hour: Uint128,
+}
+
+/// What runs on the GPU.
+#[cw_serde]
+pub struct Workload {
+    /// IPFS CID of the job bundle or image layout.
+    pub cid: String,
+    pub kind: WorkloadKind,
+}
+
+#[cw_serde]
+pub enum WorkloadKind {
+    /// A WGSL job bundle run by wgpu.
+    WgslBundle,
+    /// An OCI image layout run by runc.
+    OciImage,
+}
+
+/// A lease's result: the CID, and room for a hash of the output buffers so a second
+/// provider can re-run a deterministic job and dispute a mismatch.
+#[cw_serde]
+pub struct LeaseResult {
+    pub cid: String,
+    pub output_hash: Option<HexBinary>,
+}
+
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum ProviderStatus {
+    /// Registered and heartbeating, no lease running.
+    Idle,
+    /// A lease is running on one of its GPUs.
+    Sharing,
+    /// An accepted lease starts later; the GPU may mine until then.
+    Reserved,
+    /// Heartbeats stopped for longer than the grace period, or the provider is leaving.
+    Disconnect,
+}
+
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum LeaseState {
+    /// Waiting for the provider to accept.
+    Pending,
+    /// Accepted; running between `start` and `end`.
+    Active,
+    /// Closed by customer or provider (or cancelled before acceptance).
+    Closed,
+    /// Expired because the provider stopped heartbeating; stake slashed.
+    Expired,
+    /// Not accepted by the deadline; refunded.
+    Lapsed,
+    /// Declined by the provider; refunded.
+    Rejected,
+}
+
+impl LeaseState {
+    /// Final states hold no escrow and accept no further action.
+    pub fn is_final(self) -> bool {
+        !matches!(self, LeaseState::Pending | LeaseState::Active)
+    }
+}
+
+/// A provider as stored.
+#[cw_serde]
+pub struct Provider {
+    pub address: Addr,
+    pub attributes: ProviderAttributes,
+    /// Bonded stake in ugut (slashable until claimed).
+    pub stake: Uint128,
+    pub registered_at: u64,
+    pub last_heartbeat: u64,
+    pub paused: bool,
+    /// Set by `Leave`: the stake can be claimed from this time.
+    pub unbonding_until: Option<u64>,
+    /// Leases Pending or Active.
+    pub open_leases: u32,
+    /// Leases Active (accepted, not yet settled).
+    pub active_leases: u32,
+    pub stats: ProviderStats,
+}
+
+/// Counters reputation reads: how reliably the provider served.
+#[cw_serde]
+#[derive(Default)]
+pub struct ProviderStats {
+    /// Accepted leases closed normally.
+    pub completed_leases: u64,
+    /// Leases expired for missing heartbeats.
+    pub expired_leases: u64,
+    /// Pending leases the provider let lapse.
+    pub lapsed_leases: u64,
+    pub heartbeats: u64,
+    /// Total stake slashed, in ugut.
+    pub slashed: Uint128,
+    /// Total earned (gross of fee), in ugut.
+    pub earned: Uint128,
+}
+
+/// A lease as stored.
+#[cw_serde]
+pub struct Lease {
+    pub id: u64,
+    pub customer: Addr,
+    pub provider: Addr,
+    pub slot: u32,
+    pub workload: Workload,
+    pub price_per_hour: Uint128,
+    pub opened_at: u64,
+    /// The booked window [start, end).
+    pub start: u64,
+    pub end: u64,
+    pub accept_deadline: u64,
+    pub accepted_at: Option<u64>,
+    pub state: LeaseState,
+    /// Everything the customer paid in (net of any excess returned at once).
+    pub deposit: Uint128,
+    /// Paid out for service, gross of the protocol fee.
+    pub paid_to_provider: Uint128,
+    pub refunded: Uint128,
+    pub result: Option<LeaseResult>,
+    pub closed_at: Option<u64>,
+}
+
+impl Lease {
+    /// Escrow still held for this lease.
+    pub fn held(&self) -> Uint128 {
+        self.deposit - self.paid_to_provider - self.refunded
+    }
+}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    /// Owner, token, treasury and parameters.
+    #[returns(ConfigResponse)]
+    Config {},
+    /// One provider with its computed status.
+    #[returns(ProviderResponse)]
+    Provider { address: String },
+    /// Providers in address order matching `filter`. At most `MAX_SCAN` records are read per
+    /// call whatever the filter; continue from `next_start_after` until it is `None`.
+    #[returns(ProvidersResponse)]
+    Providers {
+        filter: Option<ProviderFilter>,
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    /// One lease, with what it has earned and what could be withdrawn now.
+    #[returns(LeaseResponse)]
+    Lease { id: u64 },
+    /// A customer's leases in id order.
+    #[returns(LeasesResponse)]
+    LeasesByCustomer {
+        customer: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// A provider's leases in id order.
+    #[returns(LeasesResponse)]
+    LeasesByProvider {
+        provider: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// What the market holds: escrow of open leases and provider stakes.
+    #[returns(EscrowTotals)]
+    EscrowTotals {},
+}
+
+#[cw_serde]
+pub struct ConfigResponse {
+    pub owner: Addr,
+    pub gut_token: Addr,
+    pub treasury: Addr,
+    pub params: MarketParams,
+    pub next_lease_id: u64,
+}
+
+#[cw_serde]
+#[derive(Default)]
+pub struct ProviderFilter {
+    pub status: Option<ProviderStatus>,
+    /// Exact model name, compared case-insensitively.
+    pub gpu_model: Option<String>,
+    pub min_memory_mib: Option<u64>,
+    pub country: Option<String>,
+    pub max_price_per_hour: Option<Uint128>,
+}
+
+#[cw_serde]
+pub struct ProviderResponse {
+    pub provider: Provider,
+    pub status: ProviderStatus,
+    /// Reliability in per mille: (completed + 1) / (completed + expired + lapsed + 2).
+    pub reliability_permille: u64,
+}
+
+#[cw_serde]
+pub struct ProvidersResponse {
+    pub providers: Vec<ProviderResponse>,
+    /// Where to continue scanning; `None` when the end was reached.
+    pub next_start_after: Option<String>,
+}
+
+#[cw_serde]
+pub struct LeaseResponse {
+    pub lease: Lease,
+    /// Earned so far (gross), price × time covered by heartbeats, capped by the deposit.
+    pub earned: Uint128,
+    /// Earned minus already paid: what `Withdraw` would pay now (gross).
+    pub withdrawable: Uint128,
+}
+
+#[cw_serde]
+pub struct LeasesResponse {
+    pub leases: Vec<Lease>,
+}
+
+/// The market's GUT balance always equals `escrowed + stakes`; `escrowed` includes what
+/// leases have earned and providers have not withdrawn yet.
+#[cw_serde]
+#[derive(Default)]
+pub struct EscrowTotals {
+    /// Held for open leases (unearned deposit plus earned-not-withdrawn).
+    pub escrowed: Uint128,
+    /// Provider stakes, including unbonding ones.
+    pub stakes: Uint128,
+}
