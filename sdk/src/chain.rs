@@ -1,6 +1,8 @@
 //! A connected chain: endpoints, settings and the deployed contracts' clients.
 
-use crate::contracts::{gut::Gut, mining::Mining, token_swap::TokenSwap};
+use crate::contracts::{
+    endorsement::Endorsement, gut::Gut, market::Market, mining::Mining, token_swap::TokenSwap,
+};
 use crate::deployment::Deployment;
 use crate::error::Result;
 use crate::keys::Wallet;
@@ -84,6 +86,22 @@ impl Chain {
         Ok(TokenSwap::new(
             self.rpc.clone(),
             self.deployment.contract("token_swap")?,
+        ))
+    }
+
+    /// The market.
+    pub fn market(&self) -> Result<Market> {
+        Ok(Market::new(
+            self.rpc.clone(),
+            self.deployment.contract("market")?,
+        ))
+    }
+
+    /// The endorsement contract.
+    pub fn endorsement(&self) -> Result<Endorsement> {
+        Ok(Endorsement::new(
+            self.rpc.clone(),
+            self.deployment.contract("endorsement")?,
         ))
     }
 }

@@ -8,6 +8,7 @@ pub mod contracts;
 pub mod deployment;
 pub mod error;
 pub mod events;
+pub mod flows;
 pub mod keys;
 pub mod miner;
 pub mod rpc;
@@ -22,6 +23,8 @@ pub use tx::{GasPrice, Signer, TxOutcome, TxSettings};
 
 /// The contracts' own message types, re-exported for callers.
 pub mod msg {
+    pub use gpunion_interface::endorsement;
+    pub use gpunion_interface::market;
     pub use gut_token::msg as gut;
     pub use mining::msg as mining;
     pub use token_swap::msg as token_swap;

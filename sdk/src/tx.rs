@@ -18,6 +18,10 @@ use crate::rpc::Rpc;
 /// How many times a transaction is re-signed after a wrong-sequence rejection.
 const SEQUENCE_RETRIES: usize = 5;
 
+/// Gas limit (and so fee) of the transaction that is simulated; simulation meters gas
+/// without a limit, the fee only has to be non-zero and payable.
+const SIMULATION_GAS_LIMIT: u64 = 200_000;
+
 /// A gas price such as `0.025ustake`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GasPrice {
@@ -242,7 +246,9 @@ impl Signer {
     }
 
     async fn simulate(&self, msgs: &[Any], memo: &str, account: AccountState) -> Result<u64> {
-        let tx_bytes = self.sign(msgs, memo, account, 0)?;
+        // Simulated with a real fee: a zero fee skips the fee transfer, whose gas
+        // (reads and writes of two balances) would then be missing from the estimate.
+        let tx_bytes = self.sign(msgs, memo, account, SIMULATION_GAS_LIMIT)?;
         #[allow(deprecated)]
         let request = SimulateRequest { tx: None, tx_bytes };
         let answer: SimulateResponse = self

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+use gpunion_sdk::flows::{Customer, ProviderAgent};
 use gpunion_sdk::miner::{Miner, MiningProgress};
+use gpunion_sdk::msg::market::{ProviderAttributes, ProviderFilter, Workload, WorkloadKind};
 use gpunion_sdk::{Chain, Deployment, Error, Result, Rpc, Signer, TestAccounts, TxOutcome};
 
 #[derive(Parser)]
@@ -68,6 +70,76 @@ enum Command {
         #[command(subcommand)]
         command: SwapCommand,
     },
+    /// A provider's side of the market (signs with --key).
+    Provider {
+        #[command(subcommand)]
+        command: ProviderCommand,
+    },
+    /// Providers matching a filter, cheapest first.
+    Providers {
+        #[arg(long)]
+        country: Option<String>,
+        #[arg(long)]
+        gpu_model: Option<String>,
+        #[arg(long)]
+        max_price: Option<u128>,
+    },
+    /// A customer's leases (signs with --key).
+    Lease {
+        #[command(subcommand)]
+        command: LeaseCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProviderCommand {
+    /// Registers with a stake (ugut) and attributes given as a JSON file
+    /// (the market's ProviderAttributes).
+    Register {
+        #[arg(long)]
+        stake: u128,
+        #[arg(long)]
+        attributes: PathBuf,
+    },
+    /// The provider's record and status.
+    Show { address: Option<String> },
+    /// Sends a heartbeat.
+    Heartbeat,
+    /// Leases waiting for acceptance.
+    Pending,
+    /// Accepts a pending lease.
+    Accept { lease_id: u64 },
+    /// Withdraws what a lease has earned so far.
+    Withdraw { lease_id: u64 },
+    /// Posts a lease's result CID.
+    Result { lease_id: u64, cid: String },
+}
+
+#[derive(Subcommand)]
+enum LeaseCommand {
+    /// Opens a lease starting now, depositing what the duration costs.
+    Open {
+        #[arg(long)]
+        provider: String,
+        /// Seconds.
+        #[arg(long)]
+        duration: u64,
+        /// IPFS CID of the workload.
+        #[arg(long)]
+        cid: String,
+        /// The workload is an OCI image layout (default: a WGSL job bundle).
+        #[arg(long)]
+        oci: bool,
+        /// Highest price per hour accepted, in ugut.
+        #[arg(long)]
+        max_price: u128,
+    },
+    /// One lease.
+    Show { lease_id: u64 },
+    /// Closes a lease.
+    Close { lease_id: u64 },
+    /// Rates the provider of a finished lease (1 to 5).
+    Rate { lease_id: u64, score: u8 },
 }
 
 #[derive(Subcommand)]
@@ -187,7 +259,7 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 GutCommand::Transfer { recipient, amount } => {
                     let signer = ctx.signer()?;
-                    progress("transfer sent, waiting for inclusion");
+                    progress("sending the transfer, then waiting for inclusion");
                     print_tx(&gut.transfer(&signer, recipient, *amount).await?);
                 }
             }
@@ -228,12 +300,106 @@ async fn run(cli: Cli) -> Result<()> {
             }
             println!("GUT balance {} ugut", gut.balance(signer.address()).await?);
         }
+        Command::Provider { command } => provider_command(&ctx, command).await?,
+        Command::Providers {
+            country,
+            gpu_model,
+            max_price,
+        } => {
+            let filter = ProviderFilter {
+                country: country.clone(),
+                gpu_model: gpu_model.clone(),
+                max_price_per_hour: max_price.map(Into::into),
+                ..ProviderFilter::default()
+            };
+            let mut found = chain.market()?.all_providers(Some(filter)).await?;
+            found.sort_by_key(|p| p.provider.attributes.price_per_hour);
+            json(&found)?
+        }
+        Command::Lease { command } => lease_command(&ctx, command).await?,
         Command::Swap { command } => {
             let swap = chain.token_swap()?;
             match command {
                 SwapCommand::Stats => json(&swap.stats().await?)?,
                 SwapCommand::Claimed { old_address } => json(&swap.claim_of(old_address).await?)?,
             }
+        }
+    }
+    Ok(())
+}
+
+async fn provider_command(ctx: &Context, command: &ProviderCommand) -> Result<()> {
+    let chain = &ctx.chain;
+    let market = chain.market()?;
+    if let ProviderCommand::Show { address } = command {
+        return json(&market.provider(&ctx.address_or_signer(address)?).await?);
+    }
+    let agent = ProviderAgent::new(ctx.signer()?, market, chain.gut()?);
+    match command {
+        ProviderCommand::Register { stake, attributes } => {
+            let text = std::fs::read_to_string(attributes).map_err(|e| {
+                Error::BadInput(format!("cannot read {}: {e}", attributes.display()))
+            })?;
+            let attributes: ProviderAttributes = serde_json::from_str(&text)
+                .map_err(|e| Error::BadInput(format!("{}: {e}", attributes.display())))?;
+            progress("registering, waiting for inclusion");
+            print_tx(&agent.register(*stake, attributes).await?);
+        }
+        ProviderCommand::Show { .. } => {}
+        ProviderCommand::Heartbeat => print_tx(&agent.heartbeat().await?),
+        ProviderCommand::Pending => json(&agent.pending_leases().await?)?,
+        ProviderCommand::Accept { lease_id } => print_tx(&agent.accept(*lease_id).await?),
+        ProviderCommand::Withdraw { lease_id } => match agent.withdraw(*lease_id).await? {
+            Some(tx) => print_tx(&tx),
+            None => println!("nothing to withdraw yet"),
+        },
+        ProviderCommand::Result { lease_id, cid } => {
+            print_tx(&agent.post_result(*lease_id, cid, None).await?)
+        }
+    }
+    Ok(())
+}
+
+async fn lease_command(ctx: &Context, command: &LeaseCommand) -> Result<()> {
+    let chain = &ctx.chain;
+    let market = chain.market()?;
+    if let LeaseCommand::Show { lease_id } = command {
+        return json(&market.lease(*lease_id).await?);
+    }
+    let customer = Customer::new(
+        ctx.signer()?,
+        market,
+        chain.gut()?,
+        chain.endorsement().ok(),
+    );
+    match command {
+        LeaseCommand::Open {
+            provider,
+            duration,
+            cid,
+            oci,
+            max_price,
+        } => {
+            let kind = if *oci {
+                WorkloadKind::OciImage
+            } else {
+                WorkloadKind::WgslBundle
+            };
+            let workload = Workload {
+                cid: cid.clone(),
+                kind,
+            };
+            progress("opening the lease, waiting for inclusion");
+            let (id, tx) = customer
+                .open_lease(provider, *duration, workload, *max_price)
+                .await?;
+            println!("lease {id}");
+            print_tx(&tx);
+        }
+        LeaseCommand::Show { .. } => {}
+        LeaseCommand::Close { lease_id } => print_tx(&customer.close(*lease_id).await?),
+        LeaseCommand::Rate { lease_id, score } => {
+            print_tx(&customer.rate(*lease_id, *score, None).await?)
         }
     }
     Ok(())

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::contracts::execute_msg;
 use crate::error::{Error, Result};
+use crate::keys::parse_address;
 use crate::rpc::Rpc;
 use crate::tx::{Signer, TxOutcome};
 
@@ -61,6 +62,7 @@ impl Gut {
 
     /// The message transferring `amount` ugut from `sender` to `recipient`, for batching.
     pub fn transfer_msg(&self, sender: &str, recipient: &str, amount: u128) -> Result<cosmrs::Any> {
+        parse_address(recipient, None)?;
         execute_msg(
             sender,
             &self.address,

@@ -1,6 +1,8 @@
 //! Typed clients of GPUnion's contracts, speaking the contracts' own message types.
 
+pub mod endorsement;
 pub mod gut;
+pub mod market;
 pub mod mining;
 pub mod token_swap;
 
