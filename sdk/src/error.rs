@@ -112,20 +112,23 @@ pub fn expected_sequence(log: &str) -> Option<u64> {
 /// [`Error::Rpc`], every transport failure [`Error::Network`].
 pub(crate) fn from_rpc(endpoint: &str, err: tendermint_rpc::Error) -> Error {
     use tendermint_rpc::error::ErrorDetail;
+    // The detail, not the error itself: tendermint-rpc's `Display` of an error carries
+    // a captured backtrace.
+    let message = err.detail().to_string();
     match err.detail() {
         ErrorDetail::Response(_) | ErrorDetail::Server(_) | ErrorDetail::MethodNotFound(_) => {
             Error::Rpc {
                 endpoint: endpoint.to_string(),
-                message: err.to_string(),
+                message: message.clone(),
             }
         }
         ErrorDetail::Parse(_) | ErrorDetail::Serde(_) => Error::Decode {
             what: format!("RPC answer from {endpoint}"),
-            message: err.to_string(),
+            message: message.clone(),
         },
         _ => Error::Network {
             endpoint: endpoint.to_string(),
-            message: err.to_string(),
+            message: message.clone(),
         },
     }
 }

@@ -18,6 +18,15 @@ use crate::rpc::Rpc;
 /// How many times a transaction is re-signed after a wrong-sequence rejection.
 const SEQUENCE_RETRIES: usize = 5;
 
+/// CometBFT's answer to a transaction whose bytes are already in its mempool cache.
+const ALREADY_IN_MEMPOOL: &str = "tx already exists in cache";
+
+/// The hash CometBFT gives transaction bytes: SHA-256, upper-case hex.
+pub fn tx_hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode_upper(sha2::Sha256::digest(bytes))
+}
+
 /// Gas limit (and so fee) of the transaction that is simulated; simulation meters gas
 /// without a limit, the fee only has to be non-zero and payable.
 const SIMULATION_GAS_LIMIT: u64 = 200_000;
@@ -295,7 +304,17 @@ impl Signer {
                         let bytes = bytes.clone();
                         async move { c.broadcast_tx_sync(bytes).await }
                     })
-                    .await?;
+                    .await;
+                let answer = match answer {
+                    Ok(answer) => answer,
+                    // The node already holds these exact bytes: an earlier broadcast of
+                    // them timed out on our side but reached the mempool. Same bytes,
+                    // same transaction: it is in, under its hash.
+                    Err(Error::Rpc { message, .. }) if message.contains(ALREADY_IN_MEMPOOL) => {
+                        return Ok(tx_hash(&bytes));
+                    }
+                    Err(e) => return Err(e),
+                };
                 if answer.code.is_err() {
                     return Err(Error::from_abci(
                         answer.code.value(),
@@ -387,6 +406,14 @@ pub async fn wait_for_tx(rpc: &Rpc, hash: &str, settings: &TxSettings) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tx_hash_is_upper_hex_sha256() {
+        assert_eq!(
+            tx_hash(b""),
+            "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"
+        );
+    }
 
     #[test]
     fn gas_price_parses_and_rounds_up() {
