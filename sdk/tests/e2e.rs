@@ -456,3 +456,149 @@ async fn e2e_market_provider_and_customer_flows() {
         totals.escrowed.u128() + totals.stakes.u128()
     );
 }
+
+/// Pigeoncoin-style distribution chain of the swap test.
+const OLD_VERSION: u8 = 55;
+const OLD_MAGIC: &str = "Pigeon Signed Message:\n";
+
+/// An old-chain key (compressed P2PKH) that signs as `signmessage` does.
+struct OldWallet(k256::ecdsa::SigningKey);
+
+impl OldWallet {
+    fn new(seed: u8) -> Self {
+        Self(k256::ecdsa::SigningKey::from_bytes(&[seed; 32].into()).unwrap())
+    }
+
+    fn payload(&self) -> [u8; 21] {
+        let pubkey = self.0.verifying_key().to_encoded_point(true);
+        token_swap::address::p2pkh_of_pubkey(pubkey.as_bytes(), OLD_VERSION)
+    }
+
+    fn address(&self) -> String {
+        token_swap::address::encode_p2pkh(&self.payload())
+    }
+
+    fn sign_message(&self, message: &str) -> Vec<u8> {
+        let digest = token_swap::signed_message::message_digest(OLD_MAGIC, message);
+        let (signature, recovery_id) = self.0.sign_prehash_recoverable(&digest).unwrap();
+        let mut out = vec![27 + recovery_id.to_byte() + 4];
+        out.extend_from_slice(&signature.to_bytes());
+        out
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs the local chain: run under testnet/e2e"]
+async fn e2e_token_swap_claim() {
+    use ::token_swap::merkle::{MerkleTree, leaf};
+    use gpunion_sdk::contracts::token_swap::{Claim, TokenSwap};
+    use gpunion_sdk::contracts::{gut::Gut, instantiate, store_code};
+    use gpunion_sdk::msg::gut::{InstantiateMsg as GutInit, TokenSwapAllocation};
+
+    // The harness deploys without a snapshot (GUT's supply checks assume no swap), so
+    // this test sets up its own swap and GUT instance from the stored GUT code.
+    let chain = chain();
+    let deployer = signer(&chain, "deployer");
+    let holders = [
+        (OldWallet::new(7), 1_500_000u128),
+        (OldWallet::new(8), 2_500_000),
+    ];
+    let tree = MerkleTree::new(
+        holders
+            .iter()
+            .map(|(w, a)| leaf(&w.payload(), *a))
+            .collect(),
+    )
+    .unwrap();
+    let total: u128 = holders.iter().map(|(_, a)| a).sum();
+
+    let wasm =
+        std::fs::read(repo().join("artifacts/token_swap.wasm")).expect("make contracts built it");
+    let (code_id, _) = store_code(&deployer, wasm).await.unwrap();
+    let deadline_ns = (chain
+        .rpc()
+        .status()
+        .await
+        .unwrap()
+        .sync_info
+        .latest_block_time
+        .unix_timestamp() as u64
+        + 86_400)
+        * 1_000_000_000;
+    let (swap_address, _) = instantiate(
+        &deployer,
+        code_id,
+        &::token_swap::msg::InstantiateMsg {
+            owner: deployer.address().to_string(),
+            merkle_root: tree.root().to_vec().into(),
+            total_allocation: total.into(),
+            message_magic: OLD_MAGIC.into(),
+            address_version: OLD_VERSION,
+            snapshot_height: 1_000,
+            claim_deadline: cosmwasm_std::Timestamp::from_nanos(deadline_ns),
+        },
+        "gpunion-sdk e2e swap",
+        None,
+    )
+    .await
+    .unwrap();
+    let gut_code = chain.deployment().contracts["gut_token"].code_id;
+    let (gut_address, _) = instantiate(
+        &deployer,
+        gut_code,
+        &GutInit {
+            treasury: address("treasury"),
+            minter: deployer.address().to_string(),
+            token_swap: Some(TokenSwapAllocation {
+                address: swap_address.clone(),
+                amount: total.into(),
+            }),
+            marketing: None,
+        },
+        "gpunion-sdk e2e GUT",
+        None,
+    )
+    .await
+    .unwrap();
+    let mining = chain.deployment().contract("mining").unwrap().to_string();
+    let connect = gpunion_sdk::contracts::execute_msg(
+        deployer.address(),
+        &swap_address,
+        &::token_swap::msg::ExecuteMsg::Connect {
+            token: gut_address.clone(),
+            mining_pool: mining,
+        },
+    )
+    .unwrap();
+    deployer.send(vec![connect], "").await.unwrap();
+
+    let swap = TokenSwap::new(chain.rpc().clone(), swap_address);
+    let gut = Gut::new(chain.rpc().clone(), gut_address);
+    let recipient = address("customer2");
+    let (wallet, amount) = &holders[1];
+    let claim = Claim {
+        old_address: wallet.address(),
+        amount: *amount,
+        proof: tree.proof(1).unwrap(),
+        signature: wallet.sign_message(&recipient),
+        recipient: recipient.clone(),
+    };
+    // Anyone may send the claim; the GUT go to the signed recipient.
+    let relayer = signer(&chain, "relayer");
+    swap.claim(&relayer, &claim).await.unwrap();
+    assert_eq!(gut.balance(&recipient).await.unwrap(), *amount);
+    assert!(
+        swap.claim_of(&wallet.address())
+            .await
+            .unwrap()
+            .claim
+            .is_some()
+    );
+    let stats = swap.stats().await.unwrap();
+    assert_eq!((stats.claimed.u128(), stats.claims), (*amount, 1));
+    // A second claim of the same old address is refused by the contract.
+    assert!(matches!(
+        swap.claim(&relayer, &claim).await,
+        Err(Error::Contract { .. })
+    ));
+}
