@@ -1,12 +1,12 @@
 //! Provider handlers: registration with a stake, attributes, pause, heartbeats, leaving.
 
-use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Addr, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
 use gpunion_interface::market::{Provider, ProviderAttributes, ProviderStats};
 use gpunion_interface::validate::{
     self, MAX_FEATURES, MAX_GPU_COUNT, MAX_LABEL_LEN, MAX_MULTIADDRS,
 };
 
-use crate::contract::transfer;
+use crate::contract::{transfer, validate_addr};
 use crate::error::ContractError;
 use crate::state::{CONFIG, Config, PROVIDERS, TOTALS, is_disconnected};
 
@@ -18,7 +18,7 @@ pub fn execute_register(
     stake: Uint128,
     attributes: ProviderAttributes,
 ) -> Result<Response, ContractError> {
-    validate_attributes(&attributes)?;
+    validate_attributes(deps.as_ref(), &attributes)?;
     if stake < config.params.min_stake {
         return Err(ContractError::StakeTooLow {
             sent: stake,
@@ -79,7 +79,7 @@ pub fn execute_update(
     info: MessageInfo,
     attributes: ProviderAttributes,
 ) -> Result<Response, ContractError> {
-    validate_attributes(&attributes)?;
+    validate_attributes(deps.as_ref(), &attributes)?;
     let mut provider = load_provider(&deps, &info.sender)?;
     if attributes.gpu_count != provider.attributes.gpu_count && provider.open_leases > 0 {
         return Err(ContractError::GpuCountLocked {
@@ -198,7 +198,10 @@ pub(crate) fn load_provider(deps: &DepsMut, address: &Addr) -> Result<Provider, 
 }
 
 /// The declared attributes' limits; see `gpunion_interface::validate`.
-pub(crate) fn validate_attributes(attributes: &ProviderAttributes) -> Result<(), ContractError> {
+pub(crate) fn validate_attributes(
+    deps: Deps,
+    attributes: &ProviderAttributes,
+) -> Result<(), ContractError> {
     validate::bounded("gpu model", &attributes.gpu_model, MAX_LABEL_LEN)?;
     if attributes.gpu_count == 0 {
         return Err(ContractError::ZeroAmount { what: "gpu_count" });
@@ -231,6 +234,9 @@ pub(crate) fn validate_attributes(attributes: &ProviderAttributes) -> Result<(),
     validate::count("multiaddrs", attributes.multiaddrs.len(), MAX_MULTIADDRS)?;
     for addr in &attributes.multiaddrs {
         validate::multiaddr(addr)?;
+    }
+    if let Some(miner) = &attributes.mining_address {
+        validate_addr(deps, miner)?;
     }
     Ok(())
 }

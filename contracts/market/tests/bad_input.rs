@@ -271,6 +271,12 @@ fn malformed_cids_and_long_strings_are_rejected() {
             }),
         ),
         (
+            Box::new(|a| a.mining_address = Some("miner".into())),
+            ContractError::InvalidAddress {
+                address: "miner".into(),
+            },
+        ),
+        (
             Box::new(|a| a.compute.features = vec!["F".repeat(65)]),
             ContractError::Input(InputError::TooLong {
                 field: "feature",

@@ -87,22 +87,27 @@ impl Model {
     }
 }
 
-/// Mostly an open lease (settled ones only reject), sometimes any lease.
-fn pick(model: &Model, index: &Index) -> Option<u64> {
+/// Mostly a lease in one of the `wanted` states (others only reject), sometimes any lease.
+fn pick(suite: &Suite, model: &Model, index: &Index, wanted: &[LeaseState]) -> Option<u64> {
     if model.leases.is_empty() {
         return None;
     }
-    let open: Vec<u64> = model
+    let fitting: Vec<u64> = model
         .leases
         .iter()
         .copied()
         .filter(|id| !model.settled.contains_key(id))
+        .filter(|id| wanted.contains(&suite.get_lease(*id).lease.state))
         .collect();
-    if open.is_empty() || index.index(8) == 0 {
+    if fitting.is_empty() || index.index(8) == 0 {
         return Some(model.leases[index.index(model.leases.len())]);
     }
-    Some(open[index.index(open.len())])
+    Some(fitting[index.index(fitting.len())])
 }
+
+const PENDING: &[LeaseState] = &[LeaseState::Pending];
+const ACTIVE: &[LeaseState] = &[LeaseState::Active];
+const OPEN: &[LeaseState] = &[LeaseState::Pending, LeaseState::Active];
 
 fn setup() -> (Suite, Model) {
     let mut builder = SuiteBuilder::default();
@@ -160,7 +165,13 @@ fn apply(suite: &mut Suite, model: &mut Model, op: &Op) {
             }
         }
         Op::Accept(i) | Op::Reject(i) | Op::Withdraw(i) | Op::PostResult(i) => {
-            let Some(id) = pick(model, i) else { return };
+            let wanted = match op {
+                Op::Accept(_) | Op::Reject(_) => PENDING,
+                _ => ACTIVE,
+            };
+            let Some(id) = pick(suite, model, i, wanted) else {
+                return;
+            };
             let provider = suite.get_lease(id).lease.provider;
             let msg = match op {
                 Op::Accept(_) => ExecuteMsg::AcceptLease { lease_id: id },
@@ -189,7 +200,9 @@ fn apply(suite: &mut Suite, model: &mut Model, op: &Op) {
             Ok(())
         }
         Op::Work(i, seconds) => {
-            let Some(id) = pick(model, i) else { return };
+            let Some(id) = pick(suite, model, i, ACTIVE) else {
+                return;
+            };
             let provider = suite.get_lease(id).lease.provider;
             let p = model.providers.iter().position(|a| *a == provider).unwrap();
             suite.advance(*seconds);
@@ -200,7 +213,9 @@ fn apply(suite: &mut Suite, model: &mut Model, op: &Op) {
             result
         }
         Op::Close(i, by_customer) => {
-            let Some(id) = pick(model, i) else { return };
+            let Some(id) = pick(suite, model, i, OPEN) else {
+                return;
+            };
             let lease = suite.get_lease(id).lease;
             let sender = if *by_customer {
                 lease.customer
@@ -210,7 +225,9 @@ fn apply(suite: &mut Suite, model: &mut Model, op: &Op) {
             suite.close(&sender, id).map(|_| ())
         }
         Op::Expire(i) => {
-            let Some(id) = pick(model, i) else { return };
+            let Some(id) = pick(suite, model, i, ACTIVE) else {
+                return;
+            };
             let customer = suite.get_lease(id).lease.customer;
             let stranger = suite.addr("stranger");
             match suite.expire(&stranger, id) {
@@ -229,14 +246,18 @@ fn apply(suite: &mut Suite, model: &mut Model, op: &Op) {
             }
         }
         Op::Reclaim(i) => {
-            let Some(id) = pick(model, i) else { return };
+            let Some(id) = pick(suite, model, i, PENDING) else {
+                return;
+            };
             let stranger = suite.addr("stranger");
             suite
                 .execute(&stranger, &ExecuteMsg::ReclaimLapsed { lease_id: id })
                 .map(|_| ())
         }
         Op::Extend(i, extra) => {
-            let Some(id) = pick(model, i) else { return };
+            let Some(id) = pick(suite, model, i, OPEN) else {
+                return;
+            };
             let lease = suite.get_lease(id).lease;
             let cost =
                 (lease.price_per_hour.u128() * *extra as u128).div_ceil(SECONDS_PER_HOUR as u128);

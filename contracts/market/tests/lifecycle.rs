@@ -464,7 +464,14 @@ fn listings_filter_and_paginate() {
     a100.gpu_model = "NVIDIA A100".into();
     a100.memory_mib = 81_920;
     a100.region.country = "US".into();
+    // Its hashrate is vouched for by another account's mining record.
+    let rig = suite.addr("rig");
+    a100.mining_address = Some(rig.to_string());
     let big = suite.add_provider("big", a100);
+    assert_eq!(
+        suite.get_provider(&big).provider.attributes.mining_address,
+        Some(rig.to_string())
+    );
     let customer = suite.addr("customer");
     let request = suite.lease_request(&cheap, 3600, PRICE);
     let id = suite.open_lease(&customer, PRICE, request).unwrap();

@@ -81,6 +81,7 @@ fn attributes(geohash: &str) -> ProviderAttributes {
         price_per_hour: Uint128::new(PRICE),
         peer_id: "12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA".into(),
         multiaddrs: vec!["/ip4/203.0.113.7/udp/4001/quic-v1".into()],
+        mining_address: None,
     }
 }
 

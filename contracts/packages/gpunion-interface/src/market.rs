@@ -72,6 +72,9 @@ pub struct ProviderAttributes {
     pub peer_id: String,
     /// Multiaddrs the node listens on (or is relayed through).
     pub multiaddrs: Vec<String>,
+    /// The account whose statistics in the mining contract (difficulty-weighted X16S
+    /// solutions) vouch for this machine's hashrate; the provider's own if absent.
+    pub mining_address: Option<String>,
 }
 
 /// A summary of wgpu's adapter features and limits.
