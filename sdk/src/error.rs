@@ -110,11 +110,30 @@ pub fn expected_sequence(log: &str) -> Option<u64> {
 
 /// Maps an error of tendermint-rpc at `endpoint`: JSON-RPC error answers become
 /// [`Error::Rpc`], every transport failure [`Error::Network`].
+/// The message of a tendermint-rpc error without the location and backtrace its
+/// `Display` appends: `HTTP error\n\nCaused by:\n    refused\n\nLocation: …` becomes
+/// `HTTP error: refused`.
+fn without_trace(text: &str) -> String {
+    let head = text.split("Location:").next().unwrap_or(text);
+    head.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "Caused by:")
+        .map(|l| {
+            l.trim_start_matches(|c: char| c.is_ascii_digit() || c == ':')
+                .trim()
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
 pub(crate) fn from_rpc(endpoint: &str, err: tendermint_rpc::Error) -> Error {
     use tendermint_rpc::error::ErrorDetail;
     // The detail, not the error itself: tendermint-rpc's `Display` of an error carries
     // a captured backtrace.
-    let message = err.detail().to_string();
+    let message = match err.detail() {
+        ErrorDetail::Response(e) => e.source.to_string(),
+        _ => without_trace(&err.to_string()),
+    };
     match err.detail() {
         ErrorDetail::Response(_) | ErrorDetail::Server(_) | ErrorDetail::MethodNotFound(_) => {
             Error::Rpc {
@@ -193,10 +212,26 @@ mod tests {
             tendermint_rpc::Error::io(std::io::Error::other("refused")),
         );
         assert!(err.is_network());
+        let Error::Network { message, .. } = err else {
+            unreachable!()
+        };
+        assert!(message.contains("refused"), "{message}");
+        assert!(!message.contains("Location"), "{message}");
         let err = from_rpc(
             "http://x",
             tendermint_rpc::Error::server("tx not found".into()),
         );
         assert!(matches!(err, Error::Rpc { .. }));
+        let answer = tendermint_rpc::response_error::ResponseError::new(
+            tendermint_rpc::response_error::Code::InternalError,
+            Some("tx already exists in cache".into()),
+        );
+        match from_rpc("http://x", tendermint_rpc::Error::response(answer)) {
+            Error::Rpc { message, .. } => {
+                assert!(message.contains("tx already exists in cache"), "{message}");
+                assert!(!message.contains("backtrace"), "{message}");
+            }
+            other => panic!("expected an RPC error, got {other:?}"),
+        }
     }
 }

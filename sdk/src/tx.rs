@@ -327,7 +327,7 @@ impl Signer {
             match attempt.await {
                 Ok(hash) => {
                     *account = Some(AccountState {
-                        sequence: state.sequence + 1,
+                        sequence: state.sequence.saturating_add(1),
                         ..state
                     });
                     return Ok(hash);

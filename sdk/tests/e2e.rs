@@ -324,6 +324,7 @@ fn attributes(price_per_hour: u128) -> ProviderAttributes {
             max_buffer_size: 4_294_967_296,
         },
         x16s_hashrate: 1_000_000u128.into(),
+        mining_address: Some(address("miner1")),
         region: Region {
             country: "DE".into(),
             geohash: "u33dc0".into(),
