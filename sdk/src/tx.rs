@@ -140,6 +140,63 @@ pub fn bank_send_msg(from: &str, to: &str, amount: u128, denom: &str) -> Result<
     .map_err(|e| Error::bad_input(format!("bank send: {e}")))
 }
 
+/// A boxed future of [`TxIo`].
+pub type IoFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send + 'a>>;
+
+/// What a [`Signer`] needs from the chain to send: small, so that a test fake is a few
+/// lines. [`Rpc`] is the real one.
+pub trait TxIo: Send + Sync {
+    /// Account number and next sequence of `address` (committed state).
+    fn account<'a>(&'a self, address: &'a str) -> IoFuture<'a, (u64, u64)>;
+    /// Gas used by simulating the signed transaction `tx_bytes`.
+    fn simulate(&self, tx_bytes: Vec<u8>) -> IoFuture<'_, u64>;
+    /// Broadcasts (sync); the hash when the mempool accepted it, the ABCI error if not.
+    fn broadcast_sync(&self, tx_bytes: Vec<u8>) -> IoFuture<'_, String>;
+}
+
+impl TxIo for Rpc {
+    fn account<'a>(&'a self, address: &'a str) -> IoFuture<'a, (u64, u64)> {
+        Box::pin(async move {
+            let base = Rpc::account(self, address).await?;
+            Ok((base.account_number, base.sequence))
+        })
+    }
+
+    fn simulate(&self, tx_bytes: Vec<u8>) -> IoFuture<'_, u64> {
+        Box::pin(async move {
+            #[allow(deprecated)]
+            let request = SimulateRequest { tx: None, tx_bytes };
+            let answer: SimulateResponse = self
+                .grpc_query("/cosmos.tx.v1beta1.Service/Simulate", &request)
+                .await?;
+            Ok(answer
+                .gas_info
+                .ok_or_else(|| Error::decode("simulation", "no gas info"))?
+                .gas_used)
+        })
+    }
+
+    fn broadcast_sync(&self, tx_bytes: Vec<u8>) -> IoFuture<'_, String> {
+        Box::pin(async move {
+            let answer = self
+                .call(|c| {
+                    let bytes = tx_bytes.clone();
+                    async move { c.broadcast_tx_sync(bytes).await }
+                })
+                .await?;
+            if answer.code.is_err() {
+                return Err(Error::from_abci(
+                    answer.code.value(),
+                    &answer.codespace,
+                    &answer.log,
+                ));
+            }
+            Ok(answer.hash.to_string())
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct AccountState {
     number: u64,
@@ -148,6 +205,8 @@ struct AccountState {
 
 struct Inner {
     rpc: Rpc,
+    /// Where transactions go: `rpc` itself except in tests.
+    io: Arc<dyn TxIo>,
     wallet: Wallet,
     settings: TxSettings,
     /// `None` until read from the chain, and again after anything that leaves the
@@ -193,9 +252,17 @@ pub(crate) fn decode_tx_events(events: &[tendermint::abci::Event]) -> Vec<TxEven
 impl Signer {
     /// A signer for `wallet` sending through `rpc`.
     pub fn new(rpc: Rpc, wallet: Wallet, settings: TxSettings) -> Self {
+        let io = Arc::new(rpc.clone());
+        Self::with_io(rpc, io, wallet, settings)
+    }
+
+    /// A signer that simulates and broadcasts through `io` (a fake in tests); `rpc`
+    /// still serves queries and the wait for inclusion.
+    pub fn with_io(rpc: Rpc, io: Arc<dyn TxIo>, wallet: Wallet, settings: TxSettings) -> Self {
         Self {
             inner: Arc::new(Inner {
                 rpc,
+                io,
                 wallet,
                 settings,
                 account: Mutex::new(None),
@@ -258,17 +325,7 @@ impl Signer {
         // Simulated with a real fee: a zero fee skips the fee transfer, whose gas
         // (reads and writes of two balances) would then be missing from the estimate.
         let tx_bytes = self.sign(msgs, memo, account, SIMULATION_GAS_LIMIT)?;
-        #[allow(deprecated)]
-        let request = SimulateRequest { tx: None, tx_bytes };
-        let answer: SimulateResponse = self
-            .inner
-            .rpc
-            .grpc_query("/cosmos.tx.v1beta1.Service/Simulate", &request)
-            .await?;
-        let used = answer
-            .gas_info
-            .ok_or_else(|| Error::decode("simulation", "no gas info"))?
-            .gas_used;
+        let used = self.inner.io.simulate(tx_bytes).await?;
         Ok((used as f64 * self.inner.settings.gas_adjustment).ceil() as u64)
     }
 
@@ -280,18 +337,15 @@ impl Signer {
         if msgs.is_empty() {
             return Err(Error::bad_input("a transaction needs at least one message"));
         }
-        let rpc = &self.inner.rpc;
+        let io = &self.inner.io;
         let mut account = self.inner.account.lock().await;
         let mut last = None;
         for _ in 0..=SEQUENCE_RETRIES {
             let state = match *account {
                 Some(state) => state,
                 None => {
-                    let base = rpc.account(self.address()).await?;
-                    let state = AccountState {
-                        number: base.account_number,
-                        sequence: base.sequence,
-                    };
+                    let (number, sequence) = io.account(self.address()).await?;
+                    let state = AccountState { number, sequence };
                     *account = Some(state);
                     state
                 }
@@ -299,30 +353,15 @@ impl Signer {
             let attempt = async {
                 let gas = self.simulate(&msgs, memo, state).await?;
                 let bytes = self.sign(&msgs, memo, state, gas)?;
-                let answer = rpc
-                    .call(|c| {
-                        let bytes = bytes.clone();
-                        async move { c.broadcast_tx_sync(bytes).await }
-                    })
-                    .await;
-                let answer = match answer {
-                    Ok(answer) => answer,
+                match io.broadcast_sync(bytes.clone()).await {
                     // The node already holds these exact bytes: an earlier broadcast of
                     // them timed out on our side but reached the mempool. Same bytes,
                     // same transaction: it is in, under its hash.
                     Err(Error::Rpc { message, .. }) if message.contains(ALREADY_IN_MEMPOOL) => {
-                        return Ok(tx_hash(&bytes));
+                        Ok(tx_hash(&bytes))
                     }
-                    Err(e) => return Err(e),
-                };
-                if answer.code.is_err() {
-                    return Err(Error::from_abci(
-                        answer.code.value(),
-                        &answer.codespace,
-                        &answer.log,
-                    ));
+                    other => other,
                 }
-                Ok(answer.hash.to_string())
             };
             match attempt.await {
                 Ok(hash) => {
@@ -406,6 +445,146 @@ pub async fn wait_for_tx(rpc: &Rpc, hash: &str, settings: &TxSettings) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const MNEMONIC: &str = "oval army slide sense latin task genuine gossip enable rough pool human risk shove fabric cargo future harbor habit welcome once boss shrimp member";
+
+    /// A chain that checks sequences like CometBFT's mempool does: the committed
+    /// sequence lags behind the mempool's, and a wrong sequence is answered with the
+    /// chain's own log (code 32 from CheckTx, code 6 through simulation).
+    struct FakeChain {
+        committed: u64,
+        next: std::sync::Mutex<u64>,
+        account_reads: AtomicUsize,
+        /// Broadcasts that fail with a network error before reaching the mempool.
+        drop_broadcasts: AtomicUsize,
+    }
+
+    fn sequence_of(tx_bytes: &[u8]) -> u64 {
+        cosmrs::Tx::from_bytes(tx_bytes)
+            .unwrap()
+            .auth_info
+            .signer_infos[0]
+            .sequence
+    }
+
+    fn mismatch(expected: u64, got: u64) -> String {
+        format!(
+            "account sequence mismatch, expected {expected}, got {got}: incorrect account sequence"
+        )
+    }
+
+    impl TxIo for FakeChain {
+        fn account<'a>(&'a self, _: &'a str) -> IoFuture<'a, (u64, u64)> {
+            self.account_reads.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async move { Ok((7, self.committed)) })
+        }
+
+        fn simulate(&self, tx_bytes: Vec<u8>) -> IoFuture<'_, u64> {
+            Box::pin(async move {
+                let (got, expected) = (sequence_of(&tx_bytes), *self.next.lock().unwrap());
+                if got != expected {
+                    return Err(Error::from_abci(6, "sdk", &mismatch(expected, got)));
+                }
+                Ok(100_000)
+            })
+        }
+
+        fn broadcast_sync(&self, tx_bytes: Vec<u8>) -> IoFuture<'_, String> {
+            Box::pin(async move {
+                tokio::task::yield_now().await;
+                if self.drop_broadcasts.load(Ordering::SeqCst) > 0 {
+                    self.drop_broadcasts.fetch_sub(1, Ordering::SeqCst);
+                    return Err(Error::Network {
+                        endpoint: "fake".into(),
+                        message: "connection reset".into(),
+                    });
+                }
+                let mut next = self.next.lock().unwrap();
+                let got = sequence_of(&tx_bytes);
+                if got != *next {
+                    return Err(Error::from_abci(32, "sdk", &mismatch(*next, got)));
+                }
+                *next += 1;
+                Ok(tx_hash(&tx_bytes))
+            })
+        }
+    }
+
+    fn signer_on(chain: Arc<FakeChain>) -> Signer {
+        let wallet = Wallet::from_mnemonic(MNEMONIC, "wasm").unwrap();
+        let rpc = Rpc::new(&["http://127.0.0.1:1"]).unwrap();
+        let settings = TxSettings::new("gpunion-local", "0.025ustake".parse().unwrap());
+        Signer::with_io(rpc, chain, wallet, settings)
+    }
+
+    fn send_msg(signer: &Signer, amount: u128) -> Any {
+        bank_send_msg(signer.address(), signer.address(), amount, "ustake").unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_broadcasts_from_one_wallet_all_get_in() {
+        // Committed 10, but 3 transactions of another client already sit in the mempool.
+        let chain = Arc::new(FakeChain {
+            committed: 10,
+            next: std::sync::Mutex::new(13),
+            account_reads: AtomicUsize::new(0),
+            drop_broadcasts: AtomicUsize::new(0),
+        });
+        let signer = signer_on(chain.clone());
+        let sends = (1..=50u128).map(|i| {
+            let signer = signer.clone();
+            tokio::spawn(async move { signer.broadcast(vec![send_msg(&signer, i)], "").await })
+        });
+        let mut hashes = std::collections::HashSet::new();
+        for send in futures::future::join_all(sends).await {
+            hashes.insert(send.unwrap().unwrap());
+        }
+        assert_eq!(hashes.len(), 50);
+        assert_eq!(*chain.next.lock().unwrap(), 63);
+        assert_eq!(chain.account_reads.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_network_error_in_broadcast_rereads_the_sequence() {
+        let chain = Arc::new(FakeChain {
+            committed: 4,
+            next: std::sync::Mutex::new(4),
+            account_reads: AtomicUsize::new(0),
+            drop_broadcasts: AtomicUsize::new(1),
+        });
+        let signer = signer_on(chain.clone());
+        let err = signer
+            .broadcast(vec![send_msg(&signer, 1)], "")
+            .await
+            .unwrap_err();
+        assert!(err.is_network());
+        signer
+            .broadcast(vec![send_msg(&signer, 1)], "")
+            .await
+            .unwrap();
+        signer
+            .broadcast(vec![send_msg(&signer, 2)], "")
+            .await
+            .unwrap();
+        assert_eq!(*chain.next.lock().unwrap(), 6);
+        assert_eq!(chain.account_reads.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn an_empty_transaction_is_bad_input() {
+        let chain = Arc::new(FakeChain {
+            committed: 0,
+            next: std::sync::Mutex::new(0),
+            account_reads: AtomicUsize::new(0),
+            drop_broadcasts: AtomicUsize::new(0),
+        });
+        let signer = signer_on(chain);
+        assert!(matches!(
+            signer.broadcast(vec![], "").await,
+            Err(Error::BadInput(_))
+        ));
+    }
 
     #[test]
     fn tx_hash_is_upper_hex_sha256() {
