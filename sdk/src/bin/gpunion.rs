@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+use futures::StreamExt;
+use gpunion_sdk::events;
 use gpunion_sdk::flows::{Customer, ProviderAgent};
 use gpunion_sdk::miner::{Miner, MiningProgress};
 use gpunion_sdk::msg::market::{ProviderAttributes, ProviderFilter, Workload, WorkloadKind};
@@ -83,6 +85,14 @@ enum Command {
         gpu_model: Option<String>,
         #[arg(long)]
         max_price: Option<u128>,
+    },
+    /// Prints transactions matching a CometBFT event query as they are included, e.g.
+    /// "wasm.action='open_lease'" (over the RPC endpoint's WebSocket).
+    Watch {
+        query: String,
+        /// Stop after this many transactions.
+        #[arg(long)]
+        count: Option<usize>,
     },
     /// A customer's leases (signs with --key).
     Lease {
@@ -317,6 +327,26 @@ async fn run(cli: Cli) -> Result<()> {
             json(&found)?
         }
         Command::Lease { command } => lease_command(&ctx, command).await?,
+        Command::Watch { query, count } => {
+            let endpoint = chain.rpc().healthy_endpoint();
+            let mut stream = events::subscribe_txs(&endpoint, query).await?;
+            progress(&format!("watching {query} at {endpoint}"));
+            let mut seen = 0;
+            while let Some(note) = stream.next().await {
+                let note = note?;
+                let wasm: Vec<String> = note
+                    .events
+                    .iter()
+                    .filter(|e| e.kind == "wasm")
+                    .flat_map(|e| e.attributes.iter().map(|(k, v)| format!("{k}={v}")))
+                    .collect();
+                println!("block {}: {}", note.height, wasm.join(" "));
+                seen += 1;
+                if count.is_some_and(|c| seen >= c) {
+                    break;
+                }
+            }
+        }
         Command::Swap { command } => {
             let swap = chain.token_swap()?;
             match command {
