@@ -28,6 +28,11 @@ unit:
 contracts:
 	scripts/build-contracts
 
-# Starts a fresh chain of its own, deploys artifacts/, tests, always stops it.
+# Starts a fresh chain of its own, deploys artifacts/, tests, always stops it. The SDK's
+# end-to-end tests (sdk/tests/e2e.rs) and a CLI mining run go in as harness commands.
+SDK_E2E = "cargo test --locked -p gpunion-sdk --test e2e -- --ignored --test-threads=1" \
+	"cargo run --locked -q -p gpunion-sdk --bin gpunion -- --key miner1 mine --count 2"
+
 e2e: bootstrap contracts
-	testnet/e2e
+	cargo build --locked -p gpunion-sdk --all-targets
+	testnet/e2e $(SDK_E2E)

@@ -1,0 +1,286 @@
+//! The market: provider registry, leases, escrow and settlement.
+
+use gpunion_interface::market::{
+    ConfigResponse, EscrowTotals, ExecuteMsg, LeaseResponse, LeaseResult, LeasesResponse,
+    OpenLease, ProviderAttributes, ProviderFilter, ProviderResponse, ProvidersResponse, QueryMsg,
+    ReceiveMsg,
+};
+
+use crate::contracts::execute_msg;
+use crate::contracts::gut::Gut;
+use crate::error::{Error, Result};
+use crate::rpc::Rpc;
+use crate::tx::{Signer, TxOutcome};
+
+/// The market contract at one address.
+#[derive(Debug, Clone)]
+pub struct Market {
+    rpc: Rpc,
+    address: String,
+}
+
+impl Market {
+    /// The market at `address`.
+    pub fn new(rpc: Rpc, address: impl Into<String>) -> Self {
+        Self {
+            rpc,
+            address: address.into(),
+        }
+    }
+
+    /// The contract address.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    async fn query<R: serde::de::DeserializeOwned>(&self, msg: &QueryMsg) -> Result<R> {
+        self.rpc.smart_query(&self.address, msg).await
+    }
+
+    async fn execute(&self, signer: &Signer, msg: &ExecuteMsg) -> Result<TxOutcome> {
+        let msg = execute_msg(signer.address(), &self.address, msg)?;
+        signer.send(vec![msg], "").await
+    }
+
+    /// Owner, token, treasury and parameters.
+    pub async fn config(&self) -> Result<ConfigResponse> {
+        self.query(&QueryMsg::Config {}).await
+    }
+
+    /// One provider with its computed status.
+    pub async fn provider(&self, address: &str) -> Result<ProviderResponse> {
+        self.query(&QueryMsg::Provider {
+            address: address.to_string(),
+        })
+        .await
+    }
+
+    /// One page of providers matching `filter`.
+    pub async fn providers(
+        &self,
+        filter: Option<ProviderFilter>,
+        start_after: Option<String>,
+        limit: Option<u32>,
+    ) -> Result<ProvidersResponse> {
+        self.query(&QueryMsg::Providers {
+            filter,
+            start_after,
+            limit,
+        })
+        .await
+    }
+
+    /// Every provider matching `filter`, following the pages to the end.
+    pub async fn all_providers(
+        &self,
+        filter: Option<ProviderFilter>,
+    ) -> Result<Vec<ProviderResponse>> {
+        let mut all = Vec::new();
+        let mut start_after = None;
+        loop {
+            let page = self
+                .providers(filter.clone(), start_after, Some(30))
+                .await?;
+            all.extend(page.providers);
+            match page.next_start_after {
+                Some(next) => start_after = Some(next),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// One lease, with what it has earned and what could be withdrawn now.
+    pub async fn lease(&self, id: u64) -> Result<LeaseResponse> {
+        self.query(&QueryMsg::Lease { id }).await
+    }
+
+    /// A customer's leases.
+    pub async fn leases_by_customer(
+        &self,
+        customer: &str,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    ) -> Result<LeasesResponse> {
+        self.query(&QueryMsg::LeasesByCustomer {
+            customer: customer.to_string(),
+            start_after,
+            limit,
+        })
+        .await
+    }
+
+    /// A provider's leases.
+    pub async fn leases_by_provider(
+        &self,
+        provider: &str,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    ) -> Result<LeasesResponse> {
+        self.query(&QueryMsg::LeasesByProvider {
+            provider: provider.to_string(),
+            start_after,
+            limit,
+        })
+        .await
+    }
+
+    /// Escrow of open leases and provider stakes.
+    pub async fn escrow_totals(&self) -> Result<EscrowTotals> {
+        self.query(&QueryMsg::EscrowTotals {}).await
+    }
+
+    /// Provider: registers with `stake` ugut of GUT (sent with a CW20 `Send`).
+    pub async fn register(
+        &self,
+        signer: &Signer,
+        gut: &Gut,
+        stake: u128,
+        attributes: ProviderAttributes,
+    ) -> Result<TxOutcome> {
+        gut.send(
+            signer,
+            &self.address,
+            stake,
+            &ReceiveMsg::Register { attributes },
+        )
+        .await
+    }
+
+    /// Provider: adds `amount` to its stake.
+    pub async fn top_up_stake(
+        &self,
+        signer: &Signer,
+        gut: &Gut,
+        amount: u128,
+    ) -> Result<TxOutcome> {
+        gut.send(signer, &self.address, amount, &ReceiveMsg::TopUpStake {})
+            .await
+    }
+
+    /// Customer: opens a lease with `deposit` ugut; returns the lease id and the transaction.
+    pub async fn open_lease(
+        &self,
+        signer: &Signer,
+        gut: &Gut,
+        deposit: u128,
+        lease: OpenLease,
+    ) -> Result<(u64, TxOutcome)> {
+        let tx = gut
+            .send(
+                signer,
+                &self.address,
+                deposit,
+                &ReceiveMsg::OpenLease(lease),
+            )
+            .await?;
+        let id = tx
+            .attribute("wasm", "lease_id")
+            .ok_or_else(|| Error::decode("open_lease events", "no lease_id"))?
+            .parse()
+            .map_err(|e| Error::decode("lease_id", e))?;
+        Ok((id, tx))
+    }
+
+    /// Customer: pays `amount` to lengthen a lease by `extra_seconds`.
+    pub async fn extend_lease(
+        &self,
+        signer: &Signer,
+        gut: &Gut,
+        lease_id: u64,
+        extra_seconds: u64,
+        amount: u128,
+    ) -> Result<TxOutcome> {
+        gut.send(
+            signer,
+            &self.address,
+            amount,
+            &ReceiveMsg::ExtendLease {
+                lease_id,
+                extra_seconds,
+            },
+        )
+        .await
+    }
+
+    /// Provider: replaces its declared attributes.
+    pub async fn update_provider(
+        &self,
+        signer: &Signer,
+        attributes: ProviderAttributes,
+    ) -> Result<TxOutcome> {
+        self.execute(signer, &ExecuteMsg::UpdateProvider { attributes })
+            .await
+    }
+
+    /// Provider: proves liveness.
+    pub async fn heartbeat(&self, signer: &Signer) -> Result<TxOutcome> {
+        self.execute(signer, &ExecuteMsg::Heartbeat {}).await
+    }
+
+    /// Provider: takes no new leases.
+    pub async fn pause(&self, signer: &Signer) -> Result<TxOutcome> {
+        self.execute(signer, &ExecuteMsg::Pause {}).await
+    }
+
+    /// Provider: takes leases again.
+    pub async fn resume(&self, signer: &Signer) -> Result<TxOutcome> {
+        self.execute(signer, &ExecuteMsg::Resume {}).await
+    }
+
+    /// Provider without open leases: starts unbonding.
+    pub async fn leave(&self, signer: &Signer) -> Result<TxOutcome> {
+        self.execute(signer, &ExecuteMsg::Leave {}).await
+    }
+
+    /// Provider after unbonding: takes the stake back.
+    pub async fn claim_stake(&self, signer: &Signer) -> Result<TxOutcome> {
+        self.execute(signer, &ExecuteMsg::ClaimStake {}).await
+    }
+
+    /// Provider: accepts a pending lease.
+    pub async fn accept_lease(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
+        self.execute(signer, &ExecuteMsg::AcceptLease { lease_id })
+            .await
+    }
+
+    /// Provider: declines a pending lease (full refund).
+    pub async fn reject_lease(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
+        self.execute(signer, &ExecuteMsg::RejectLease { lease_id })
+            .await
+    }
+
+    /// Anyone: refunds a lease not accepted in time.
+    pub async fn reclaim_lapsed(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
+        self.execute(signer, &ExecuteMsg::ReclaimLapsed { lease_id })
+            .await
+    }
+
+    /// Provider: receives what the lease has earned so far.
+    pub async fn withdraw(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
+        self.execute(signer, &ExecuteMsg::Withdraw { lease_id })
+            .await
+    }
+
+    /// Provider: posts the lease's result.
+    pub async fn post_result(
+        &self,
+        signer: &Signer,
+        lease_id: u64,
+        result: LeaseResult,
+    ) -> Result<TxOutcome> {
+        self.execute(signer, &ExecuteMsg::PostResult { lease_id, result })
+            .await
+    }
+
+    /// Customer or provider: settles and refunds the rest.
+    pub async fn close_lease(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
+        self.execute(signer, &ExecuteMsg::CloseLease { lease_id })
+            .await
+    }
+
+    /// Anyone, once the provider is Disconnect: settles, refunds and slashes.
+    pub async fn expire_lease(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
+        self.execute(signer, &ExecuteMsg::ExpireLease { lease_id })
+            .await
+    }
+}

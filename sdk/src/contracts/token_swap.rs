@@ -1,0 +1,93 @@
+//! The token swap: claims of distribution-chain balances from a Merkle snapshot.
+
+use cosmwasm_std::{Binary, HexBinary, Uint128};
+use token_swap::msg::{ClaimResponse, ExecuteMsg, QueryMsg, StatsResponse};
+use token_swap::state::Config;
+
+use crate::contracts::execute_msg;
+use crate::error::Result;
+use crate::rpc::Rpc;
+use crate::tx::{Signer, TxOutcome};
+
+/// One claim as the snapshot CLI hands it to a holder of an old address.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    /// Base58 P2PKH address on the old chain.
+    pub old_address: String,
+    /// Snapshot amount in ugut.
+    pub amount: u128,
+    /// Sibling hashes from leaf to root.
+    pub proof: Vec<[u8; 32]>,
+    /// 65-byte `signmessage` signature of `recipient` by the old key.
+    pub signature: Vec<u8>,
+    /// The bech32 address receiving the GUT.
+    pub recipient: String,
+}
+
+/// The token-swap contract at one address.
+#[derive(Debug, Clone)]
+pub struct TokenSwap {
+    rpc: Rpc,
+    address: String,
+}
+
+impl TokenSwap {
+    /// The swap at `address`.
+    pub fn new(rpc: Rpc, address: impl Into<String>) -> Self {
+        Self {
+            rpc,
+            address: address.into(),
+        }
+    }
+
+    /// The contract address.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// The swap's parameters.
+    pub async fn config(&self) -> Result<Config> {
+        self.rpc
+            .smart_query(&self.address, &QueryMsg::Config {})
+            .await
+    }
+
+    /// Whether `old_address` has claimed.
+    pub async fn claim_of(&self, old_address: &str) -> Result<ClaimResponse> {
+        self.rpc
+            .smart_query(
+                &self.address,
+                &QueryMsg::Claim {
+                    old_address: old_address.to_string(),
+                },
+            )
+            .await
+    }
+
+    /// Totals claimed and returned.
+    pub async fn stats(&self) -> Result<StatsResponse> {
+        self.rpc
+            .smart_query(&self.address, &QueryMsg::Stats {})
+            .await
+    }
+
+    /// Submits a claim (anyone may send it; the GUT goes to `claim.recipient`).
+    pub async fn claim(&self, signer: &Signer, claim: &Claim) -> Result<TxOutcome> {
+        let msg = execute_msg(
+            signer.address(),
+            &self.address,
+            &ExecuteMsg::Claim {
+                old_address: claim.old_address.clone(),
+                amount: Uint128::new(claim.amount),
+                proof: claim
+                    .proof
+                    .iter()
+                    .map(|h| HexBinary::from(h.as_slice()))
+                    .collect(),
+                signature: Binary::from(claim.signature.clone()),
+                recipient: claim.recipient.clone(),
+            },
+        )?;
+        signer.send(vec![msg], "").await
+    }
+}

@@ -1,0 +1,242 @@
+//! The market's two sides as flows over the contract clients: a provider (register,
+//! heartbeat, accept, withdraw, post the result) and a customer (find providers, open a
+//! lease, close it, rate the provider). The miner's flow is in [`crate::miner`].
+
+use gpunion_interface::endorsement::RecommendRequest;
+use gpunion_interface::market::{
+    Lease, LeaseResult, LeaseState, OpenLease, ProviderAttributes, ProviderFilter,
+    ProviderResponse, SECONDS_PER_HOUR, Workload,
+};
+
+use crate::contracts::{endorsement::Endorsement, gut::Gut, market::Market};
+use crate::error::{Error, Result};
+use crate::tx::{Signer, TxOutcome};
+
+/// What a lease of `duration_seconds` at `price_per_hour` costs, rounded up.
+pub fn lease_cost(price_per_hour: u128, duration_seconds: u64) -> Result<u128> {
+    price_per_hour
+        .checked_mul(u128::from(duration_seconds))
+        .map(|total| total.div_ceil(u128::from(SECONDS_PER_HOUR)))
+        .ok_or_else(|| Error::bad_input("lease cost overflows"))
+}
+
+/// A provider's side of the market, for one signer.
+#[derive(Debug, Clone)]
+pub struct ProviderAgent {
+    signer: Signer,
+    market: Market,
+    gut: Gut,
+}
+
+impl ProviderAgent {
+    /// The provider signing with `signer`.
+    pub fn new(signer: Signer, market: Market, gut: Gut) -> Self {
+        Self {
+            signer,
+            market,
+            gut,
+        }
+    }
+
+    /// The provider's address.
+    pub fn address(&self) -> &str {
+        self.signer.address()
+    }
+
+    /// The provider's record, if registered.
+    pub async fn record(&self) -> Result<Option<ProviderResponse>> {
+        match self.market.provider(self.address()).await {
+            Ok(p) => Ok(Some(p)),
+            // The market answers an unknown provider with a not-found contract error.
+            Err(Error::Contract { message, .. }) if message.contains("not found") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Registers with `stake` ugut and `attributes`.
+    pub async fn register(&self, stake: u128, attributes: ProviderAttributes) -> Result<TxOutcome> {
+        self.market
+            .register(&self.signer, &self.gut, stake, attributes)
+            .await
+    }
+
+    /// Sends a heartbeat.
+    pub async fn heartbeat(&self) -> Result<TxOutcome> {
+        self.market.heartbeat(&self.signer).await
+    }
+
+    /// Leases waiting for this provider to accept.
+    pub async fn pending_leases(&self) -> Result<Vec<Lease>> {
+        Ok(self
+            .market
+            .leases_by_provider(self.address(), None, Some(100))
+            .await?
+            .leases
+            .into_iter()
+            .filter(|l| l.state == LeaseState::Pending)
+            .collect())
+    }
+
+    /// Accepts a pending lease.
+    pub async fn accept(&self, lease_id: u64) -> Result<TxOutcome> {
+        self.market.accept_lease(&self.signer, lease_id).await
+    }
+
+    /// Withdraws what the lease has earned so far; `None` when nothing is withdrawable.
+    pub async fn withdraw(&self, lease_id: u64) -> Result<Option<TxOutcome>> {
+        if self.market.lease(lease_id).await?.withdrawable.is_zero() {
+            return Ok(None);
+        }
+        self.market.withdraw(&self.signer, lease_id).await.map(Some)
+    }
+
+    /// Posts the result CID (and optionally a hash of the output buffers).
+    pub async fn post_result(
+        &self,
+        lease_id: u64,
+        cid: &str,
+        output_hash: Option<Vec<u8>>,
+    ) -> Result<TxOutcome> {
+        self.market
+            .post_result(
+                &self.signer,
+                lease_id,
+                LeaseResult {
+                    cid: cid.to_string(),
+                    output_hash: output_hash.map(Into::into),
+                },
+            )
+            .await
+    }
+
+    /// Closes a lease (settles and refunds the rest).
+    pub async fn close(&self, lease_id: u64) -> Result<TxOutcome> {
+        self.market.close_lease(&self.signer, lease_id).await
+    }
+}
+
+/// A customer's side of the market, for one signer.
+#[derive(Debug, Clone)]
+pub struct Customer {
+    signer: Signer,
+    market: Market,
+    gut: Gut,
+    endorsement: Option<Endorsement>,
+}
+
+impl Customer {
+    /// The customer signing with `signer`; `endorsement` for ratings and
+    /// recommendations.
+    pub fn new(signer: Signer, market: Market, gut: Gut, endorsement: Option<Endorsement>) -> Self {
+        Self {
+            signer,
+            market,
+            gut,
+            endorsement,
+        }
+    }
+
+    /// The customer's address.
+    pub fn address(&self) -> &str {
+        self.signer.address()
+    }
+
+    fn endorsement(&self) -> Result<&Endorsement> {
+        self.endorsement
+            .as_ref()
+            .ok_or_else(|| Error::bad_input("no endorsement contract given"))
+    }
+
+    /// Providers matching `filter`, cheapest first.
+    pub async fn find_providers(&self, filter: ProviderFilter) -> Result<Vec<ProviderResponse>> {
+        let mut found = self.market.all_providers(Some(filter)).await?;
+        found.sort_by_key(|p| p.provider.attributes.price_per_hour);
+        Ok(found)
+    }
+
+    /// The endorsement contract's ranking for a request.
+    pub async fn recommend(
+        &self,
+        request: RecommendRequest,
+    ) -> Result<Vec<gpunion_interface::endorsement::Recommendation>> {
+        Ok(self
+            .endorsement()?
+            .recommend(request)
+            .await?
+            .recommendations)
+    }
+
+    /// Opens a lease on `provider` starting now, depositing exactly what
+    /// `duration_seconds` costs at the provider's current price (refused if that price
+    /// is above `max_price_per_hour`). Returns the lease id.
+    pub async fn open_lease(
+        &self,
+        provider: &str,
+        duration_seconds: u64,
+        workload: Workload,
+        max_price_per_hour: u128,
+    ) -> Result<(u64, TxOutcome)> {
+        let price = self
+            .market
+            .provider(provider)
+            .await?
+            .provider
+            .attributes
+            .price_per_hour
+            .u128();
+        if price > max_price_per_hour {
+            return Err(Error::bad_input(format!(
+                "provider {provider} asks {price} ugut/h, more than {max_price_per_hour}"
+            )));
+        }
+        let deposit = lease_cost(price, duration_seconds)?;
+        self.market
+            .open_lease(
+                &self.signer,
+                &self.gut,
+                deposit,
+                OpenLease {
+                    provider: provider.to_string(),
+                    slot: None,
+                    start: None,
+                    duration_seconds,
+                    workload,
+                    max_price_per_hour: max_price_per_hour.into(),
+                },
+            )
+            .await
+    }
+
+    /// Closes a lease: the provider is paid what was earned, the rest refunded.
+    pub async fn close(&self, lease_id: u64) -> Result<TxOutcome> {
+        self.market.close_lease(&self.signer, lease_id).await
+    }
+
+    /// Rates the provider of a finished lease, 1 to 5.
+    pub async fn rate(
+        &self,
+        lease_id: u64,
+        score: u8,
+        comment_cid: Option<String>,
+    ) -> Result<TxOutcome> {
+        if !(1..=5).contains(&score) {
+            return Err(Error::bad_input(format!("score {score} is not 1..=5")));
+        }
+        self.endorsement()?
+            .rate(&self.signer, lease_id, score, comment_cid)
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lease_cost_rounds_up_per_second() {
+        assert_eq!(lease_cost(3_600, 1).unwrap(), 1);
+        assert_eq!(lease_cost(3_600_000, 600).unwrap(), 600_000);
+        assert_eq!(lease_cost(1, 1).unwrap(), 1);
+        assert!(lease_cost(u128::MAX, 2).is_err());
+    }
+}

@@ -1,0 +1,31 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod chain;
+pub mod contracts;
+pub mod deployment;
+pub mod error;
+pub mod events;
+pub mod flows;
+pub mod keys;
+pub mod miner;
+pub mod rpc;
+pub mod tx;
+
+pub use chain::Chain;
+pub use deployment::{Deployment, TestAccounts};
+pub use error::{Error, Result};
+pub use keys::Wallet;
+pub use rpc::Rpc;
+pub use tx::{GasPrice, Signer, TxOutcome, TxSettings};
+
+/// The contracts' own message types, re-exported for callers.
+pub mod msg {
+    pub use gpunion_interface::endorsement;
+    pub use gpunion_interface::market;
+    pub use gut_token::msg as gut;
+    pub use mining::msg as mining;
+    pub use token_swap::msg as token_swap;
+}

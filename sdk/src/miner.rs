@@ -1,0 +1,249 @@
+//! The miner's flow: read the challenge, build a header committing to the miner,
+//! search nonces with X16S on the CPU, submit.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use mining::header::{Header, commitment};
+use mining::msg::ChallengeResponse;
+
+use crate::contracts::mining::Mining;
+use crate::error::{Error, Result};
+use crate::tx::{Signer, TxOutcome};
+
+/// Nonces tried per blocking batch (then progress is reported and the time refreshed).
+const BATCH: u32 = 20_000;
+
+/// Batches between refreshes of the header time and checks of the challenge.
+const REFRESH_BATCHES: u32 = 8;
+
+/// The header for `challenge` with `miner`'s commitment, at `time` and `nonce`.
+pub fn build_header(
+    challenge: &ChallengeResponse,
+    miner: &str,
+    time: u32,
+    nonce: u32,
+) -> Result<[u8; x16s::HEADER_LEN]> {
+    let prev_hash: [u8; 32] = challenge
+        .prev_hash
+        .as_slice()
+        .try_into()
+        .map_err(|_| Error::decode("challenge prev_hash", "not 32 bytes"))?;
+    Ok(Header {
+        version: challenge.header_version,
+        prev_hash,
+        commitment: commitment(&challenge.chain_id, miner),
+        time,
+        bits: challenge.bits,
+        nonce,
+    }
+    .encode())
+}
+
+/// Tries nonces `start..start + count` on `header`; the first header meeting `bits`.
+pub fn search(
+    header: &[u8; x16s::HEADER_LEN],
+    start: u32,
+    count: u32,
+    stop: &AtomicBool,
+) -> Result<Option<[u8; x16s::HEADER_LEN]>> {
+    let mut candidate = *header;
+    let bits = u32::from_le_bytes([header[72], header[73], header[74], header[75]]);
+    for nonce in start..start.saturating_add(count) {
+        if nonce % 1024 == 0 && stop.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        candidate[76..80].copy_from_slice(&nonce.to_le_bytes());
+        let hash = x16s::hash(&candidate);
+        if x16s::meets_target(&hash, bits)
+            .map_err(|e| Error::decode("target bits", format!("{e:?}")))?
+        {
+            return Ok(Some(candidate));
+        }
+    }
+    Ok(None)
+}
+
+/// What [`Miner::mine_one`] reports while it works.
+#[derive(Debug, Clone)]
+pub enum MiningProgress {
+    /// Searching `challenge_height` at `bits`; `hashes` tried so far, at `rate` H/s.
+    Searching {
+        challenge_height: u64,
+        bits: u32,
+        hashes: u64,
+        rate: f64,
+    },
+    /// Found a header after `hashes`; submitting it.
+    Submitting { hashes: u64 },
+    /// The challenge moved on (another miner won): starting again.
+    Stale,
+}
+
+/// One solution accepted by the contract.
+#[derive(Debug, Clone)]
+pub struct Solution {
+    pub header: [u8; x16s::HEADER_LEN],
+    /// The challenge height it solved.
+    pub height: u64,
+    pub hashes: u64,
+    pub reward: u128,
+    pub tx: TxOutcome,
+}
+
+/// A CPU miner for one signer.
+#[derive(Debug, Clone)]
+pub struct Miner {
+    signer: Signer,
+    mining: Mining,
+}
+
+impl Miner {
+    /// Mines for `signer` on `mining`.
+    pub fn new(signer: Signer, mining: Mining) -> Self {
+        Self { signer, mining }
+    }
+
+    /// The chain's current time in seconds (the header's time must be near block time).
+    async fn chain_time(&self) -> Result<u32> {
+        let status = self.signer.rpc().status().await?;
+        let secs = status.sync_info.latest_block_time.unix_timestamp();
+        u32::try_from(secs).map_err(|_| Error::decode("block time", secs))
+    }
+
+    /// Solves the current challenge and submits the solution. If another miner solves
+    /// first, starts over on the new challenge (up to 5 times).
+    pub async fn mine_one(&self, mut progress: impl FnMut(MiningProgress)) -> Result<Solution> {
+        let mut last = None;
+        for _ in 0..5 {
+            let challenge = self.mining.challenge().await?;
+            let stop = Arc::new(AtomicBool::new(false));
+            let started = Instant::now();
+            let mut hashes: u64 = 0;
+            let mut nonce: u32 = 0;
+            let mut batches: u32 = 0;
+            let mut time = self.chain_time().await?;
+            let found = loop {
+                let header = build_header(&challenge, self.signer.address(), time, 0)?;
+                let s = stop.clone();
+                let start = nonce;
+                let batch = tokio::task::spawn_blocking(move || search(&header, start, BATCH, &s))
+                    .await
+                    .map_err(|e| Error::decode("mining task", e))??;
+                if let Some(h) = batch {
+                    let n = u32::from_le_bytes([h[76], h[77], h[78], h[79]]);
+                    hashes += u64::from(n - start) + 1;
+                    break Some(h);
+                }
+                hashes += u64::from(BATCH);
+                let elapsed = started.elapsed().as_secs_f64().max(1e-9);
+                progress(MiningProgress::Searching {
+                    challenge_height: challenge.height,
+                    bits: challenge.bits,
+                    hashes,
+                    rate: hashes as f64 / elapsed,
+                });
+                match nonce.checked_add(BATCH) {
+                    Some(next) => nonce = next,
+                    None => {
+                        nonce = 0;
+                        time = self.chain_time().await?;
+                    }
+                }
+                // Every few batches: keep the header's time near block time, and notice
+                // a challenge solved by someone else.
+                batches += 1;
+                if batches.is_multiple_of(REFRESH_BATCHES) {
+                    time = self.chain_time().await?;
+                    if self.mining.challenge().await?.height != challenge.height {
+                        break None;
+                    }
+                }
+            };
+            let Some(found) = found else {
+                progress(MiningProgress::Stale);
+                continue;
+            };
+            progress(MiningProgress::Submitting { hashes });
+            match self.mining.submit(&self.signer, &found).await {
+                Ok(tx) => {
+                    return Ok(Solution {
+                        header: found,
+                        height: challenge.height,
+                        hashes,
+                        reward: challenge.reward.u128(),
+                        tx,
+                    });
+                }
+                Err(err @ Error::Contract { .. }) => {
+                    // A stale challenge fails in the contract; anything else is final.
+                    if self.mining.challenge().await?.height == challenge.height {
+                        return Err(err);
+                    }
+                    progress(MiningProgress::Stale);
+                    last = Some(err);
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::Timeout {
+            what: "a challenge that stays current".into(),
+            seconds: 0,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::{HexBinary, Uint128};
+
+    fn challenge(bits: u32) -> ChallengeResponse {
+        ChallengeResponse {
+            chain_id: "gpunion-local".into(),
+            header_version: 1,
+            height: 0,
+            prev_hash: HexBinary::from(vec![7u8; 32]),
+            bits,
+            target: HexBinary::from(vec![0u8; 32]),
+            reward: Uint128::new(50_000_000),
+            time_window: 600,
+        }
+    }
+
+    #[test]
+    fn header_carries_the_challenge_and_the_commitment() {
+        let header = build_header(&challenge(0x2003_ffff), "wasm1miner", 1_764_000_000, 9).unwrap();
+        let decoded = Header::decode(&header);
+        assert_eq!(decoded.version, 1);
+        assert_eq!(decoded.prev_hash, [7; 32]);
+        assert_eq!(
+            decoded.commitment,
+            commitment("gpunion-local", "wasm1miner")
+        );
+        assert_eq!(decoded.time, 1_764_000_000);
+        assert_eq!(decoded.bits, 0x2003_ffff);
+        assert_eq!(decoded.nonce, 9);
+    }
+
+    #[test]
+    fn short_prev_hash_is_a_decode_error() {
+        let mut c = challenge(0x2003_ffff);
+        c.prev_hash = HexBinary::from(vec![1u8; 31]);
+        assert!(matches!(
+            build_header(&c, "wasm1m", 0, 0),
+            Err(Error::Decode { .. })
+        ));
+    }
+
+    #[test]
+    fn search_finds_a_header_meeting_an_easy_target() {
+        let header = build_header(&challenge(0x2003_ffff), "wasm1miner", 1_764_000_000, 0).unwrap();
+        let found = search(&header, 0, 5_000, &AtomicBool::new(false))
+            .unwrap()
+            .expect("1 in 64 odds");
+        assert!(x16s::meets_target(&x16s::hash(&found), 0x2003_ffff).unwrap());
+        assert_eq!(&found[..76], &header[..76]);
+    }
+}
