@@ -1,11 +1,13 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    Addr, Binary, CosmosMsg, Decimal, Deps, DepsMut, Env, MessageInfo, Response, StdResult,
-    Uint128, WasmMsg, from_json, to_json_binary,
+    Addr, Binary, Decimal, Deps, DepsMut, Env, MessageInfo, Response, StdResult, from_json,
+    to_json_binary,
 };
-use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
+use cw20::Cw20ReceiveMsg;
 use gpunion_interface::market::{EscrowTotals, MarketParams, ParamBounds};
+
+pub(crate) use gpunion_interface::token::transfer;
 
 use crate::error::ContractError;
 use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg};
@@ -212,25 +214,6 @@ pub(crate) fn only_owner(deps: Deps, info: &MessageInfo) -> Result<Config, Contr
 
 pub(crate) fn validate_addr(deps: Deps, address: &str) -> Result<Addr, ContractError> {
     Ok(gpunion_interface::address::validate(deps.api, address)?)
-}
-
-/// A GUT transfer out of the market; `None` for zero (cw20 rejects zero transfers).
-pub(crate) fn transfer(gut: &Addr, to: &Addr, amount: Uint128) -> Option<CosmosMsg> {
-    if amount.is_zero() {
-        return None;
-    }
-    let msg = Cw20ExecuteMsg::Transfer {
-        recipient: to.to_string(),
-        amount,
-    };
-    Some(
-        WasmMsg::Execute {
-            contract_addr: gut.to_string(),
-            msg: to_json_binary(&msg).ok()?,
-            funds: vec![],
-        }
-        .into(),
-    )
 }
 
 fn check_range(

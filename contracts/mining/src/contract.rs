@@ -2,7 +2,7 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     Addr, Binary, Deps, DepsMut, Env, HexBinary, MessageInfo, Order, Response, StdResult, Uint128,
-    Uint256, WasmMsg, from_json, to_json_binary,
+    Uint256, from_json, to_json_binary,
 };
 use cw_storage_plus::Bound;
 use cw20::{Cw20ExecuteMsg, Cw20QueryMsg, Cw20ReceiveMsg, MinterResponse, TokenInfoResponse};
@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::difficulty::{self, RetargetRule};
 use crate::emission;
 use gpunion_interface::address::validate;
+use gpunion_interface::token;
 
 use crate::error::ContractError;
 use crate::header::{self, HEADER_VERSION, Header};
@@ -219,14 +220,13 @@ fn execute_submit(
     }
     CHALLENGE.save(deps.storage, &challenge)?;
 
-    let mint = WasmMsg::Execute {
-        contract_addr: config.token.into_string(),
-        msg: to_json_binary(&Cw20ExecuteMsg::Mint {
+    let mint = token::execute(
+        &config.token,
+        &Cw20ExecuteMsg::Mint {
             recipient: info.sender.to_string(),
             amount: reward,
-        })?,
-        funds: vec![],
-    };
+        },
+    )?;
     Ok(Response::new()
         .add_message(mint)
         .add_attribute("action", "submit")
@@ -260,13 +260,12 @@ fn execute_receive(
     emission.returned += receive.amount;
     EMISSION.save(deps.storage, &emission)?;
     // Burning frees room under the token's cap for the minted replacement.
-    let burn = WasmMsg::Execute {
-        contract_addr: config.token.into_string(),
-        msg: to_json_binary(&Cw20ExecuteMsg::Burn {
+    let burn = token::execute(
+        &config.token,
+        &Cw20ExecuteMsg::Burn {
             amount: receive.amount,
-        })?,
-        funds: vec![],
-    };
+        },
+    )?;
     Ok(Response::new()
         .add_message(burn)
         .add_attribute("action", "return_to_pool")

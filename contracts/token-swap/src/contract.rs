@@ -2,12 +2,13 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     Addr, Binary, Deps, DepsMut, Env, HexBinary, MessageInfo, Response, StdResult, Uint128,
-    WasmMsg, to_json_binary,
+    to_json_binary,
 };
 use cw20::{BalanceResponse, Cw20ExecuteMsg, Cw20QueryMsg};
 
 use crate::address::{decode_p2pkh, encode_p2pkh, p2pkh_of_pubkey};
 use gpunion_interface::address::validate;
+use gpunion_interface::token;
 
 use crate::error::ContractError;
 use crate::merkle::{self, Hash};
@@ -193,14 +194,13 @@ fn execute_claim(
         stats.claims += 1;
         Ok(stats)
     })?;
-    let pay = WasmMsg::Execute {
-        contract_addr: token.into_string(),
-        msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
+    let pay = token::execute(
+        &token,
+        &Cw20ExecuteMsg::Transfer {
             recipient: recipient.to_string(),
             amount,
-        })?,
-        funds: vec![],
-    };
+        },
+    )?;
     Ok(Response::new()
         .add_message(pay)
         .add_attribute("action", "claim")
@@ -234,15 +234,14 @@ fn execute_return_unclaimed(
         stats.returned = stats.returned.checked_add(unclaimed)?;
         Ok(stats)
     })?;
-    let send = WasmMsg::Execute {
-        contract_addr: token.into_string(),
-        msg: to_json_binary(&Cw20ExecuteMsg::Send {
+    let send = token::execute(
+        &token,
+        &Cw20ExecuteMsg::Send {
             contract: mining_pool.to_string(),
             amount: unclaimed,
             msg: to_json_binary(&MiningPoolHookMsg::ReturnToPool {})?,
-        })?,
-        funds: vec![],
-    };
+        },
+    )?;
     Ok(Response::new()
         .add_message(send)
         .add_attribute("action", "return_unclaimed")
