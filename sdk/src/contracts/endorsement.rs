@@ -5,7 +5,7 @@ use gpunion_interface::endorsement::{
     Rating, ReceiveMsg, RecommendRequest, RecommendResponse, Reputation,
 };
 
-use crate::contracts::execute_msg;
+use crate::contracts::Contract;
 use crate::contracts::gut::Gut;
 use crate::error::Result;
 use crate::rpc::Rpc;
@@ -14,49 +14,39 @@ use crate::tx::{Signer, TxOutcome};
 /// The endorsement contract at one address.
 #[derive(Debug, Clone)]
 pub struct Endorsement {
-    rpc: Rpc,
-    address: String,
+    contract: Contract,
 }
 
 impl Endorsement {
     /// The contract at `address`.
     pub fn new(rpc: Rpc, address: impl Into<String>) -> Self {
         Self {
-            rpc,
-            address: address.into(),
+            contract: Contract::new(rpc, address),
         }
     }
 
     /// The contract address.
     pub fn address(&self) -> &str {
-        &self.address
-    }
-
-    async fn query<R: serde::de::DeserializeOwned>(&self, msg: &QueryMsg) -> Result<R> {
-        self.rpc.smart_query(&self.address, msg).await
-    }
-
-    async fn execute(&self, signer: &Signer, msg: &ExecuteMsg) -> Result<TxOutcome> {
-        let msg = execute_msg(signer.address(), &self.address, msg)?;
-        signer.send(vec![msg], "").await
+        self.contract.address()
     }
 
     /// Parameters and linked contracts.
     pub async fn config(&self) -> Result<ConfigResponse> {
-        self.query(&QueryMsg::Config {}).await
+        self.contract.query(&QueryMsg::Config {}).await
     }
 
     /// A provider's reputation now.
     pub async fn reputation(&self, provider: &str) -> Result<Reputation> {
-        self.query(&QueryMsg::Reputation {
-            provider: provider.to_string(),
-        })
-        .await
+        self.contract
+            .query(&QueryMsg::Reputation {
+                provider: provider.to_string(),
+            })
+            .await
     }
 
     /// The rating of a lease, if any.
     pub async fn rating(&self, lease_id: u64) -> Result<Option<Rating>> {
-        self.query(&QueryMsg::Rating { lease_id }).await
+        self.contract.query(&QueryMsg::Rating { lease_id }).await
     }
 
     /// A provider's ratings, newest first.
@@ -66,20 +56,22 @@ impl Endorsement {
         start_before: Option<u64>,
         limit: Option<u32>,
     ) -> Result<Vec<Rating>> {
-        self.query(&QueryMsg::Ratings {
-            provider: provider.to_string(),
-            start_before,
-            limit,
-        })
-        .await
+        self.contract
+            .query(&QueryMsg::Ratings {
+                provider: provider.to_string(),
+                start_before,
+                limit,
+            })
+            .await
     }
 
     /// An endorser's record.
     pub async fn endorser(&self, address: &str) -> Result<Option<Endorser>> {
-        self.query(&QueryMsg::Endorser {
-            address: address.to_string(),
-        })
-        .await
+        self.contract
+            .query(&QueryMsg::Endorser {
+                address: address.to_string(),
+            })
+            .await
     }
 
     /// Attestations of a provider.
@@ -88,17 +80,18 @@ impl Endorsement {
         provider: &str,
         limit: Option<u32>,
     ) -> Result<Vec<EndorsementRecord>> {
-        self.query(&QueryMsg::Endorsements {
-            provider: provider.to_string(),
-            start_after: None,
-            limit,
-        })
-        .await
+        self.contract
+            .query(&QueryMsg::Endorsements {
+                provider: provider.to_string(),
+                start_after: None,
+                limit,
+            })
+            .await
     }
 
     /// Providers ranked for a customer.
     pub async fn recommend(&self, request: RecommendRequest) -> Result<RecommendResponse> {
-        self.query(&QueryMsg::Recommend(request)).await
+        self.contract.query(&QueryMsg::Recommend(request)).await
     }
 
     /// Customer of a finished lease: rates its provider (1..=5) once.
@@ -109,15 +102,16 @@ impl Endorsement {
         score: u8,
         comment_cid: Option<String>,
     ) -> Result<TxOutcome> {
-        self.execute(
-            signer,
-            &ExecuteMsg::Rate {
-                lease_id,
-                score,
-                comment_cid,
-            },
-        )
-        .await
+        self.contract
+            .execute(
+                signer,
+                &ExecuteMsg::Rate {
+                    lease_id,
+                    score,
+                    comment_cid,
+                },
+            )
+            .await
     }
 
     /// Bonds `stake` ugut as an endorser.
@@ -127,8 +121,13 @@ impl Endorsement {
         gut: &Gut,
         stake: u128,
     ) -> Result<TxOutcome> {
-        gut.send(signer, &self.address, stake, &ReceiveMsg::BondEndorser {})
-            .await
+        gut.send(
+            signer,
+            self.contract.address(),
+            stake,
+            &ReceiveMsg::BondEndorser {},
+        )
+        .await
     }
 
     /// Endorser: attests one attribute of a provider.
@@ -139,25 +138,27 @@ impl Endorsement {
         attribute: Attribute,
         claim: &str,
     ) -> Result<TxOutcome> {
-        self.execute(
-            signer,
-            &ExecuteMsg::Endorse {
-                provider: provider.to_string(),
-                attribute,
-                claim: claim.to_string(),
-            },
-        )
-        .await
+        self.contract
+            .execute(
+                signer,
+                &ExecuteMsg::Endorse {
+                    provider: provider.to_string(),
+                    attribute,
+                    claim: claim.to_string(),
+                },
+            )
+            .await
     }
 
     /// Puts a provider into the recommendation index (anyone).
     pub async fn index_provider(&self, signer: &Signer, provider: &str) -> Result<TxOutcome> {
-        self.execute(
-            signer,
-            &ExecuteMsg::IndexProvider {
-                provider: provider.to_string(),
-            },
-        )
-        .await
+        self.contract
+            .execute(
+                signer,
+                &ExecuteMsg::IndexProvider {
+                    provider: provider.to_string(),
+                },
+            )
+            .await
     }
 }

@@ -5,7 +5,7 @@ use cw20::{BalanceResponse, MinterResponse, TokenInfoResponse};
 use gut_token::msg::{ExecuteMsg, QueryMsg};
 use serde::Serialize;
 
-use crate::contracts::execute_msg;
+use crate::contracts::{Contract, execute_msg};
 use crate::error::{Error, Result};
 use crate::keys::parse_address;
 use crate::rpc::Rpc;
@@ -14,50 +14,41 @@ use crate::tx::{Signer, TxOutcome};
 /// The GUT token contract at one address.
 #[derive(Debug, Clone)]
 pub struct Gut {
-    rpc: Rpc,
-    address: String,
+    contract: Contract,
 }
 
 impl Gut {
     /// The token at `address`.
     pub fn new(rpc: Rpc, address: impl Into<String>) -> Self {
         Self {
-            rpc,
-            address: address.into(),
+            contract: Contract::new(rpc, address),
         }
     }
 
     /// The contract address.
     pub fn address(&self) -> &str {
-        &self.address
+        self.contract.address()
     }
 
     /// GUT balance of `owner`, in ugut.
     pub async fn balance(&self, owner: &str) -> Result<u128> {
         let answer: BalanceResponse = self
-            .rpc
-            .smart_query(
-                &self.address,
-                &QueryMsg::Balance {
-                    address: owner.to_string(),
-                },
-            )
+            .contract
+            .query(&QueryMsg::Balance {
+                address: owner.to_string(),
+            })
             .await?;
         Ok(answer.balance.u128())
     }
 
     /// Name, symbol, decimals and total supply.
     pub async fn token_info(&self) -> Result<TokenInfoResponse> {
-        self.rpc
-            .smart_query(&self.address, &QueryMsg::TokenInfo {})
-            .await
+        self.contract.query(&QueryMsg::TokenInfo {}).await
     }
 
     /// Who may mint, and the cap.
     pub async fn minter(&self) -> Result<Option<MinterResponse>> {
-        self.rpc
-            .smart_query(&self.address, &QueryMsg::Minter {})
-            .await
+        self.contract.query(&QueryMsg::Minter {}).await
     }
 
     /// The message transferring `amount` ugut from `sender` to `recipient`, for batching.
@@ -65,7 +56,7 @@ impl Gut {
         parse_address(recipient, None)?;
         execute_msg(
             sender,
-            &self.address,
+            self.contract.address(),
             &ExecuteMsg::Transfer {
                 recipient: recipient.to_string(),
                 amount: Uint128::new(amount),
@@ -95,15 +86,15 @@ impl Gut {
     ) -> Result<TxOutcome> {
         let hook =
             serde_json::to_vec(hook).map_err(|e| Error::bad_input(format!("hook message: {e}")))?;
-        let msg = execute_msg(
-            signer.address(),
-            &self.address,
-            &ExecuteMsg::Send {
-                contract: contract.to_string(),
-                amount: Uint128::new(amount),
-                msg: Binary::from(hook),
-            },
-        )?;
-        signer.send(vec![msg], "").await
+        self.contract
+            .execute(
+                signer,
+                &ExecuteMsg::Send {
+                    contract: contract.to_string(),
+                    amount: Uint128::new(amount),
+                    msg: Binary::from(hook),
+                },
+            )
+            .await
     }
 }

@@ -6,7 +6,7 @@ use gpunion_interface::market::{
     ReceiveMsg,
 };
 
-use crate::contracts::execute_msg;
+use crate::contracts::Contract;
 use crate::contracts::gut::Gut;
 use crate::error::{Error, Result};
 use crate::rpc::Rpc;
@@ -15,44 +15,34 @@ use crate::tx::{Signer, TxOutcome};
 /// The market contract at one address.
 #[derive(Debug, Clone)]
 pub struct Market {
-    rpc: Rpc,
-    address: String,
+    contract: Contract,
 }
 
 impl Market {
     /// The market at `address`.
     pub fn new(rpc: Rpc, address: impl Into<String>) -> Self {
         Self {
-            rpc,
-            address: address.into(),
+            contract: Contract::new(rpc, address),
         }
     }
 
     /// The contract address.
     pub fn address(&self) -> &str {
-        &self.address
-    }
-
-    async fn query<R: serde::de::DeserializeOwned>(&self, msg: &QueryMsg) -> Result<R> {
-        self.rpc.smart_query(&self.address, msg).await
-    }
-
-    async fn execute(&self, signer: &Signer, msg: &ExecuteMsg) -> Result<TxOutcome> {
-        let msg = execute_msg(signer.address(), &self.address, msg)?;
-        signer.send(vec![msg], "").await
+        self.contract.address()
     }
 
     /// Owner, token, treasury and parameters.
     pub async fn config(&self) -> Result<ConfigResponse> {
-        self.query(&QueryMsg::Config {}).await
+        self.contract.query(&QueryMsg::Config {}).await
     }
 
     /// One provider with its computed status.
     pub async fn provider(&self, address: &str) -> Result<ProviderResponse> {
-        self.query(&QueryMsg::Provider {
-            address: address.to_string(),
-        })
-        .await
+        self.contract
+            .query(&QueryMsg::Provider {
+                address: address.to_string(),
+            })
+            .await
     }
 
     /// One page of providers matching `filter`.
@@ -62,12 +52,13 @@ impl Market {
         start_after: Option<String>,
         limit: Option<u32>,
     ) -> Result<ProvidersResponse> {
-        self.query(&QueryMsg::Providers {
-            filter,
-            start_after,
-            limit,
-        })
-        .await
+        self.contract
+            .query(&QueryMsg::Providers {
+                filter,
+                start_after,
+                limit,
+            })
+            .await
     }
 
     /// Every provider matching `filter`, following the pages to the end.
@@ -91,7 +82,7 @@ impl Market {
 
     /// One lease, with what it has earned and what could be withdrawn now.
     pub async fn lease(&self, id: u64) -> Result<LeaseResponse> {
-        self.query(&QueryMsg::Lease { id }).await
+        self.contract.query(&QueryMsg::Lease { id }).await
     }
 
     /// A customer's leases.
@@ -101,12 +92,13 @@ impl Market {
         start_after: Option<u64>,
         limit: Option<u32>,
     ) -> Result<LeasesResponse> {
-        self.query(&QueryMsg::LeasesByCustomer {
-            customer: customer.to_string(),
-            start_after,
-            limit,
-        })
-        .await
+        self.contract
+            .query(&QueryMsg::LeasesByCustomer {
+                customer: customer.to_string(),
+                start_after,
+                limit,
+            })
+            .await
     }
 
     /// A provider's leases.
@@ -116,17 +108,18 @@ impl Market {
         start_after: Option<u64>,
         limit: Option<u32>,
     ) -> Result<LeasesResponse> {
-        self.query(&QueryMsg::LeasesByProvider {
-            provider: provider.to_string(),
-            start_after,
-            limit,
-        })
-        .await
+        self.contract
+            .query(&QueryMsg::LeasesByProvider {
+                provider: provider.to_string(),
+                start_after,
+                limit,
+            })
+            .await
     }
 
     /// Escrow of open leases and provider stakes.
     pub async fn escrow_totals(&self) -> Result<EscrowTotals> {
-        self.query(&QueryMsg::EscrowTotals {}).await
+        self.contract.query(&QueryMsg::EscrowTotals {}).await
     }
 
     /// Provider: registers with `stake` ugut of GUT (sent with a CW20 `Send`).
@@ -139,7 +132,7 @@ impl Market {
     ) -> Result<TxOutcome> {
         gut.send(
             signer,
-            &self.address,
+            self.contract.address(),
             stake,
             &ReceiveMsg::Register { attributes },
         )
@@ -153,8 +146,13 @@ impl Market {
         gut: &Gut,
         amount: u128,
     ) -> Result<TxOutcome> {
-        gut.send(signer, &self.address, amount, &ReceiveMsg::TopUpStake {})
-            .await
+        gut.send(
+            signer,
+            self.contract.address(),
+            amount,
+            &ReceiveMsg::TopUpStake {},
+        )
+        .await
     }
 
     /// Customer: opens a lease with `deposit` ugut; returns the lease id and the transaction.
@@ -168,7 +166,7 @@ impl Market {
         let tx = gut
             .send(
                 signer,
-                &self.address,
+                self.contract.address(),
                 deposit,
                 &ReceiveMsg::OpenLease(lease),
             )
@@ -192,7 +190,7 @@ impl Market {
     ) -> Result<TxOutcome> {
         gut.send(
             signer,
-            &self.address,
+            self.contract.address(),
             amount,
             &ReceiveMsg::ExtendLease {
                 lease_id,
@@ -208,56 +206,65 @@ impl Market {
         signer: &Signer,
         attributes: ProviderAttributes,
     ) -> Result<TxOutcome> {
-        self.execute(signer, &ExecuteMsg::UpdateProvider { attributes })
+        self.contract
+            .execute(signer, &ExecuteMsg::UpdateProvider { attributes })
             .await
     }
 
     /// Provider: proves liveness.
     pub async fn heartbeat(&self, signer: &Signer) -> Result<TxOutcome> {
-        self.execute(signer, &ExecuteMsg::Heartbeat {}).await
+        self.contract
+            .execute(signer, &ExecuteMsg::Heartbeat {})
+            .await
     }
 
     /// Provider: takes no new leases.
     pub async fn pause(&self, signer: &Signer) -> Result<TxOutcome> {
-        self.execute(signer, &ExecuteMsg::Pause {}).await
+        self.contract.execute(signer, &ExecuteMsg::Pause {}).await
     }
 
     /// Provider: takes leases again.
     pub async fn resume(&self, signer: &Signer) -> Result<TxOutcome> {
-        self.execute(signer, &ExecuteMsg::Resume {}).await
+        self.contract.execute(signer, &ExecuteMsg::Resume {}).await
     }
 
     /// Provider without open leases: starts unbonding.
     pub async fn leave(&self, signer: &Signer) -> Result<TxOutcome> {
-        self.execute(signer, &ExecuteMsg::Leave {}).await
+        self.contract.execute(signer, &ExecuteMsg::Leave {}).await
     }
 
     /// Provider after unbonding: takes the stake back.
     pub async fn claim_stake(&self, signer: &Signer) -> Result<TxOutcome> {
-        self.execute(signer, &ExecuteMsg::ClaimStake {}).await
+        self.contract
+            .execute(signer, &ExecuteMsg::ClaimStake {})
+            .await
     }
 
     /// Provider: accepts a pending lease.
     pub async fn accept_lease(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
-        self.execute(signer, &ExecuteMsg::AcceptLease { lease_id })
+        self.contract
+            .execute(signer, &ExecuteMsg::AcceptLease { lease_id })
             .await
     }
 
     /// Provider: declines a pending lease (full refund).
     pub async fn reject_lease(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
-        self.execute(signer, &ExecuteMsg::RejectLease { lease_id })
+        self.contract
+            .execute(signer, &ExecuteMsg::RejectLease { lease_id })
             .await
     }
 
     /// Anyone: refunds a lease not accepted in time.
     pub async fn reclaim_lapsed(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
-        self.execute(signer, &ExecuteMsg::ReclaimLapsed { lease_id })
+        self.contract
+            .execute(signer, &ExecuteMsg::ReclaimLapsed { lease_id })
             .await
     }
 
     /// Provider: receives what the lease has earned so far.
     pub async fn withdraw(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
-        self.execute(signer, &ExecuteMsg::Withdraw { lease_id })
+        self.contract
+            .execute(signer, &ExecuteMsg::Withdraw { lease_id })
             .await
     }
 
@@ -268,19 +275,22 @@ impl Market {
         lease_id: u64,
         result: LeaseResult,
     ) -> Result<TxOutcome> {
-        self.execute(signer, &ExecuteMsg::PostResult { lease_id, result })
+        self.contract
+            .execute(signer, &ExecuteMsg::PostResult { lease_id, result })
             .await
     }
 
     /// Customer or provider: settles and refunds the rest.
     pub async fn close_lease(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
-        self.execute(signer, &ExecuteMsg::CloseLease { lease_id })
+        self.contract
+            .execute(signer, &ExecuteMsg::CloseLease { lease_id })
             .await
     }
 
     /// Anyone, once the provider is Disconnect: settles, refunds and slashes.
     pub async fn expire_lease(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
-        self.execute(signer, &ExecuteMsg::ExpireLease { lease_id })
+        self.contract
+            .execute(signer, &ExecuteMsg::ExpireLease { lease_id })
             .await
     }
 }

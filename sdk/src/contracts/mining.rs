@@ -4,7 +4,7 @@ use cosmwasm_std::HexBinary;
 use mining::msg::{ChallengeResponse, EmissionResponse, ExecuteMsg, QueryMsg};
 use mining::state::{Config, MinerStats};
 
-use crate::contracts::execute_msg;
+use crate::contracts::Contract;
 use crate::error::{Error, Result};
 use crate::rpc::Rpc;
 use crate::tx::{Signer, TxOutcome};
@@ -12,48 +12,39 @@ use crate::tx::{Signer, TxOutcome};
 /// The mining contract at one address.
 #[derive(Debug, Clone)]
 pub struct Mining {
-    rpc: Rpc,
-    address: String,
+    contract: Contract,
 }
 
 impl Mining {
     /// The contract at `address`.
     pub fn new(rpc: Rpc, address: impl Into<String>) -> Self {
         Self {
-            rpc,
-            address: address.into(),
+            contract: Contract::new(rpc, address),
         }
     }
 
     /// The contract address.
     pub fn address(&self) -> &str {
-        &self.address
+        self.contract.address()
     }
 
     /// The fixed parameters.
     pub async fn config(&self) -> Result<Config> {
-        self.rpc
-            .smart_query(&self.address, &QueryMsg::Config {})
-            .await
+        self.contract.query(&QueryMsg::Config {}).await
     }
 
     /// What the next solution must solve, and what it pays.
     pub async fn challenge(&self) -> Result<ChallengeResponse> {
-        self.rpc
-            .smart_query(&self.address, &QueryMsg::Challenge {})
-            .await
+        self.contract.query(&QueryMsg::Challenge {}).await
     }
 
     /// The 32-byte commitment `miner` puts at header bytes 36..68.
     pub async fn commitment(&self, miner: &str) -> Result<[u8; 32]> {
         let answer: HexBinary = self
-            .rpc
-            .smart_query(
-                &self.address,
-                &QueryMsg::Commitment {
-                    miner: miner.to_string(),
-                },
-            )
+            .contract
+            .query(&QueryMsg::Commitment {
+                miner: miner.to_string(),
+            })
             .await?;
         answer
             .as_slice()
@@ -63,21 +54,16 @@ impl Mining {
 
     /// A miner's record, if it ever solved.
     pub async fn miner(&self, address: &str) -> Result<Option<MinerStats>> {
-        self.rpc
-            .smart_query(
-                &self.address,
-                &QueryMsg::Miner {
-                    address: address.to_string(),
-                },
-            )
+        self.contract
+            .query(&QueryMsg::Miner {
+                address: address.to_string(),
+            })
             .await
     }
 
     /// Emitted so far, the cap and the schedule.
     pub async fn emission(&self) -> Result<EmissionResponse> {
-        self.rpc
-            .smart_query(&self.address, &QueryMsg::Emission {})
-            .await
+        self.contract.query(&QueryMsg::Emission {}).await
     }
 
     /// Submits a solved header; the reward goes to the signer, whom the header must
@@ -87,13 +73,13 @@ impl Mining {
         signer: &Signer,
         header: &[u8; x16s::HEADER_LEN],
     ) -> Result<TxOutcome> {
-        let msg = execute_msg(
-            signer.address(),
-            &self.address,
-            &ExecuteMsg::Submit {
-                header: HexBinary::from(header.as_slice()),
-            },
-        )?;
-        signer.send(vec![msg], "").await
+        self.contract
+            .execute(
+                signer,
+                &ExecuteMsg::Submit {
+                    header: HexBinary::from(header.as_slice()),
+                },
+            )
+            .await
     }
 }

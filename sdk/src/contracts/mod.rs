@@ -10,10 +10,46 @@ use cosmrs::Any;
 use cosmrs::cosmwasm::{MsgExecuteContract, MsgInstantiateContract, MsgStoreCode};
 use cosmrs::tx::Msg;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 use crate::keys::parse_address;
+use crate::rpc::Rpc;
 use crate::tx::{Signer, TxOutcome};
+
+/// One contract instance: its address and the RPC it is reached through. Each typed
+/// client wraps one and adds the contract's own messages.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    rpc: Rpc,
+    address: String,
+}
+
+impl Contract {
+    /// The contract at `address`, reached through `rpc`.
+    pub fn new(rpc: Rpc, address: impl Into<String>) -> Self {
+        Self {
+            rpc,
+            address: address.into(),
+        }
+    }
+
+    /// The contract address.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// A smart query (answered by the node, not verified).
+    pub async fn query<Q: Serialize, R: DeserializeOwned>(&self, msg: &Q) -> Result<R> {
+        self.rpc.smart_query(&self.address, msg).await
+    }
+
+    /// Executes `msg` on the contract, signed by `signer`, and waits for inclusion.
+    pub async fn execute<M: Serialize>(&self, signer: &Signer, msg: &M) -> Result<TxOutcome> {
+        let msg = execute_msg(signer.address(), &self.address, msg)?;
+        signer.send(vec![msg], "").await
+    }
+}
 
 /// A `MsgExecuteContract` from `sender` to `contract` carrying `msg` as JSON.
 pub fn execute_msg<M: Serialize>(sender: &str, contract: &str, msg: &M) -> Result<Any> {

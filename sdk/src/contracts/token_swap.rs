@@ -4,7 +4,7 @@ use cosmwasm_std::{Binary, HexBinary, Uint128};
 use token_swap::msg::{ClaimResponse, ExecuteMsg, QueryMsg, StatsResponse};
 use token_swap::state::Config;
 
-use crate::contracts::execute_msg;
+use crate::contracts::Contract;
 use crate::error::Result;
 use crate::rpc::Rpc;
 use crate::tx::{Signer, TxOutcome};
@@ -27,67 +27,58 @@ pub struct Claim {
 /// The token-swap contract at one address.
 #[derive(Debug, Clone)]
 pub struct TokenSwap {
-    rpc: Rpc,
-    address: String,
+    contract: Contract,
 }
 
 impl TokenSwap {
     /// The swap at `address`.
     pub fn new(rpc: Rpc, address: impl Into<String>) -> Self {
         Self {
-            rpc,
-            address: address.into(),
+            contract: Contract::new(rpc, address),
         }
     }
 
     /// The contract address.
     pub fn address(&self) -> &str {
-        &self.address
+        self.contract.address()
     }
 
     /// The swap's parameters.
     pub async fn config(&self) -> Result<Config> {
-        self.rpc
-            .smart_query(&self.address, &QueryMsg::Config {})
-            .await
+        self.contract.query(&QueryMsg::Config {}).await
     }
 
     /// Whether `old_address` has claimed.
     pub async fn claim_of(&self, old_address: &str) -> Result<ClaimResponse> {
-        self.rpc
-            .smart_query(
-                &self.address,
-                &QueryMsg::Claim {
-                    old_address: old_address.to_string(),
-                },
-            )
+        self.contract
+            .query(&QueryMsg::Claim {
+                old_address: old_address.to_string(),
+            })
             .await
     }
 
     /// Totals claimed and returned.
     pub async fn stats(&self) -> Result<StatsResponse> {
-        self.rpc
-            .smart_query(&self.address, &QueryMsg::Stats {})
-            .await
+        self.contract.query(&QueryMsg::Stats {}).await
     }
 
     /// Submits a claim (anyone may send it; the GUT goes to `claim.recipient`).
     pub async fn claim(&self, signer: &Signer, claim: &Claim) -> Result<TxOutcome> {
-        let msg = execute_msg(
-            signer.address(),
-            &self.address,
-            &ExecuteMsg::Claim {
-                old_address: claim.old_address.clone(),
-                amount: Uint128::new(claim.amount),
-                proof: claim
-                    .proof
-                    .iter()
-                    .map(|h| HexBinary::from(h.as_slice()))
-                    .collect(),
-                signature: Binary::from(claim.signature.clone()),
-                recipient: claim.recipient.clone(),
-            },
-        )?;
-        signer.send(vec![msg], "").await
+        self.contract
+            .execute(
+                signer,
+                &ExecuteMsg::Claim {
+                    old_address: claim.old_address.clone(),
+                    amount: Uint128::new(claim.amount),
+                    proof: claim
+                        .proof
+                        .iter()
+                        .map(|h| HexBinary::from(h.as_slice()))
+                        .collect(),
+                    signature: Binary::from(claim.signature.clone()),
+                    recipient: claim.recipient.clone(),
+                },
+            )
+            .await
     }
 }
