@@ -1,0 +1,500 @@
+//! The compiled X16S steps and the buffers a batch of nonces runs in.
+//!
+//! Each of the 16 functions is a compute pipeline per [`Step`]; a batch runs the 16
+//! pipelines of the header's order one after the other in one command buffer, over a
+//! 64-byte state per nonce. Pipelines are compiled on first use and kept, so a new
+//! order (a new previous block hash) costs at most the steps not yet compiled.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, mpsc},
+};
+
+use bytemuck::{Pod, Zeroable};
+use wgpu::util::DeviceExt as _;
+use x16s::{FUNCTIONS, HEADER_LEN, Target};
+
+use super::{
+    MinerError,
+    shader::{self, Step},
+};
+use crate::gpu::{Gpu, WordMode};
+
+/// How many found nonces one batch reports at most (more are counted, not listed).
+pub const FOUND_CAPACITY: u32 = 64;
+
+/// The uniform block of `kernel.wgsl` (`Params`).
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct Params {
+    header: [u32; 20],
+    target: [u32; 8],
+    nonce_base: u32,
+    count: u32,
+    found_capacity: u32,
+    reserved: u32,
+}
+
+/// What the first step of a run hashes.
+#[derive(Clone, Copy, Debug)]
+pub enum Input<'a> {
+    /// `count` nonces from `nonce_base` (wrapping) put into bytes 76..80 of the header.
+    Header {
+        /// The header; its nonce bytes are replaced.
+        header: &'a [u8; HEADER_LEN],
+        /// The first nonce.
+        nonce_base: u32,
+        /// How many nonces.
+        count: u32,
+    },
+    /// 64-byte states, one per invocation (a middle step on given data).
+    States(&'a [[u8; 64]]),
+}
+
+impl Input<'_> {
+    fn count(&self) -> u32 {
+        match self {
+            Self::Header { count, .. } => *count,
+            Self::States(states) => states.len().try_into().unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// The nonces of one batch whose X16S hash met the target.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Found {
+    /// How many met it (may exceed `nonces.len()`, which is capped at [`FOUND_CAPACITY`]).
+    pub count: u32,
+    /// The nonces, in no particular order.
+    pub nonces: Vec<u32>,
+}
+
+/// The buffers of one batch size, reused from batch to batch.
+struct Buffers {
+    capacity: u32,
+    params: wgpu::Buffer,
+    states: wgpu::Buffer,
+    found: wgpu::Buffer,
+    states_readback: wgpu::Buffer,
+    found_readback: wgpu::Buffer,
+    bind_group: wgpu::BindGroup,
+}
+
+/// The X16S step pipelines of one adapter and word mode.
+pub struct Kernels {
+    gpu: Arc<Gpu>,
+    mode: WordMode,
+    workgroup_size: u32,
+    bind_group_layout: wgpu::BindGroupLayout,
+    pipeline_layout: wgpu::PipelineLayout,
+    pipelines: Mutex<HashMap<(usize, Step), Arc<wgpu::ComputePipeline>>>,
+    buffers: Mutex<Option<Buffers>>,
+}
+
+impl std::fmt::Debug for Kernels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kernels")
+            .field("gpu", &self.gpu)
+            .field("mode", &self.mode)
+            .field("workgroup_size", &self.workgroup_size)
+            .finish_non_exhaustive()
+    }
+}
+
+fn storage_entry(binding: u32) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: wgpu::ShaderStages::COMPUTE,
+        ty: wgpu::BindingType::Buffer {
+            ty: wgpu::BufferBindingType::Storage { read_only: false },
+            has_dynamic_offset: false,
+            min_binding_size: None,
+        },
+        count: None,
+    }
+}
+
+impl Kernels {
+    /// Kernels for `gpu` in word `mode`, with workgroups of `workgroup_size` invocations.
+    pub fn new(gpu: Arc<Gpu>, mode: WordMode, workgroup_size: u32) -> Result<Self, MinerError> {
+        if !gpu.word_modes().contains(&mode) {
+            return Err(MinerError::UnsupportedMode {
+                mode,
+                adapter: gpu.describe(),
+            });
+        }
+        let max = gpu.limits().max_compute_invocations_per_workgroup;
+        if workgroup_size == 0 || workgroup_size > max {
+            return Err(MinerError::WorkgroupSize {
+                requested: workgroup_size,
+                max,
+            });
+        }
+        let bind_group_layout =
+            gpu.device
+                .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                    label: Some("x16s"),
+                    entries: &[
+                        wgpu::BindGroupLayoutEntry {
+                            binding: 0,
+                            visibility: wgpu::ShaderStages::COMPUTE,
+                            ty: wgpu::BindingType::Buffer {
+                                ty: wgpu::BufferBindingType::Uniform,
+                                has_dynamic_offset: false,
+                                min_binding_size: None,
+                            },
+                            count: None,
+                        },
+                        storage_entry(1),
+                        storage_entry(2),
+                    ],
+                });
+        let pipeline_layout = gpu
+            .device
+            .create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: Some("x16s"),
+                bind_group_layouts: &[Some(&bind_group_layout)],
+                immediate_size: 0,
+            });
+        Ok(Self {
+            gpu,
+            mode,
+            workgroup_size,
+            bind_group_layout,
+            pipeline_layout,
+            pipelines: Mutex::new(HashMap::new()),
+            buffers: Mutex::new(None),
+        })
+    }
+
+    /// The word mode the 64-bit functions run in.
+    pub fn mode(&self) -> WordMode {
+        self.mode
+    }
+
+    /// The adapter these kernels run on.
+    pub fn gpu(&self) -> &Arc<Gpu> {
+        &self.gpu
+    }
+
+    /// The most nonces one batch can hold on this adapter.
+    pub fn max_batch(&self) -> u32 {
+        let limits = self.gpu.limits();
+        let by_storage = limits.max_storage_buffer_binding_size / 64;
+        let by_dispatch =
+            u64::from(limits.max_compute_workgroups_per_dimension) * u64::from(self.workgroup_size);
+        by_storage.min(by_dispatch).min(u64::from(u32::MAX)) as u32
+    }
+
+    /// Compiles (once) the pipelines the chain of `header` needs: its order's first
+    /// function as [`Step::First`], the last as [`Step::Last`], the rest as middles.
+    pub fn prepare(&self, header: &[u8; HEADER_LEN]) -> Result<(), MinerError> {
+        for (function, step) in chain_steps(header, Step::Last) {
+            self.pipeline(function, step)?;
+        }
+        Ok(())
+    }
+
+    /// The pipeline of `function` (an index into [`x16s::FUNCTIONS`]) at `step`,
+    /// compiled on first use.
+    fn pipeline(
+        &self,
+        function: usize,
+        step: Step,
+    ) -> Result<Arc<wgpu::ComputePipeline>, MinerError> {
+        let mut pipelines = self.pipelines.lock().expect("pipeline cache lock");
+        if let Some(pipeline) = pipelines.get(&(function, step)) {
+            return Ok(pipeline.clone());
+        }
+        let name = FUNCTIONS[function].name;
+        let source = shader::module(name, step, self.mode, self.workgroup_size)
+            .ok_or(MinerError::MissingShader { function: name })?;
+        let device = &self.gpu.device;
+        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some(name),
+            source: wgpu::ShaderSource::Wgsl(source.into()),
+        });
+        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some(name),
+            layout: Some(&self.pipeline_layout),
+            module: &module,
+            entry_point: Some("main"),
+            compilation_options: Default::default(),
+            cache: None,
+        });
+        if let Some(error) = pollster::block_on(scope.pop()) {
+            return Err(MinerError::Shader {
+                function: name,
+                step,
+                mode: self.mode,
+                message: error.to_string(),
+            });
+        }
+        let pipeline = Arc::new(pipeline);
+        pipelines.insert((function, step), pipeline.clone());
+        Ok(pipeline)
+    }
+
+    /// The 64-byte digests of `function` alone on `input`, one per nonce or state.
+    pub fn step_digests(
+        &self,
+        function: usize,
+        input: Input<'_>,
+    ) -> Result<Vec<[u8; 64]>, MinerError> {
+        let step = match input {
+            Input::Header { .. } => Step::First,
+            Input::States(_) => Step::Middle,
+        };
+        self.run(&[(function, step)], input, None)
+            .map(|(states, _)| states)
+    }
+
+    /// The 64-byte digest of the last function of the full X16S chain for each nonce
+    /// (its first 32 bytes are the X16S hash).
+    pub fn chain_digests(
+        &self,
+        header: &[u8; HEADER_LEN],
+        nonce_base: u32,
+        count: u32,
+    ) -> Result<Vec<[u8; 64]>, MinerError> {
+        let steps = chain_steps(header, Step::Middle);
+        let input = Input::Header {
+            header,
+            nonce_base,
+            count,
+        };
+        self.run(&steps, input, None).map(|(states, _)| states)
+    }
+
+    /// Runs the full chain for `count` nonces from `nonce_base` and returns those
+    /// whose hash meets `target` (unchecked: the caller verifies them on the CPU).
+    pub fn search(
+        &self,
+        header: &[u8; HEADER_LEN],
+        target: &Target,
+        nonce_base: u32,
+        count: u32,
+    ) -> Result<Found, MinerError> {
+        let steps = chain_steps(header, Step::Last);
+        let input = Input::Header {
+            header,
+            nonce_base,
+            count,
+        };
+        self.run(&steps, input, Some(target))
+            .map(|(_, found)| found)
+    }
+
+    /// Encodes the `steps` over `input` in one command buffer, submits it and reads
+    /// back the states (no target) or the found nonces (with a target).
+    fn run(
+        &self,
+        steps: &[(usize, Step)],
+        input: Input<'_>,
+        target: Option<&Target>,
+    ) -> Result<(Vec<[u8; 64]>, Found), MinerError> {
+        let count = input.count();
+        let max = self.max_batch();
+        if count == 0 || count > max {
+            return Err(MinerError::BatchSize {
+                requested: count,
+                max,
+            });
+        }
+        let pipelines = steps
+            .iter()
+            .map(|&(function, step)| self.pipeline(function, step))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut buffers = self.buffers.lock().expect("buffer lock");
+        if buffers.as_ref().is_none_or(|b| b.capacity < count) {
+            *buffers = Some(self.buffers(count.max(self.workgroup_size)));
+        }
+        let buffers = buffers.as_ref().expect("buffers were just made");
+        let device = &self.gpu.device;
+        let queue = &self.gpu.queue;
+
+        let mut params = Params {
+            header: [0; 20],
+            target: [0; 8],
+            nonce_base: 0,
+            count,
+            found_capacity: FOUND_CAPACITY,
+            reserved: 0,
+        };
+        match input {
+            Input::Header {
+                header, nonce_base, ..
+            } => {
+                params.header = words(header);
+                params.nonce_base = nonce_base;
+            }
+            Input::States(states) => {
+                queue.write_buffer(&buffers.states, 0, states.as_flattened());
+            }
+        }
+        if let Some(target) = target {
+            params.target = words(&target.to_le_bytes());
+        }
+        queue.write_buffer(&buffers.params, 0, bytemuck::bytes_of(&params));
+
+        let mut encoder = device.create_command_encoder(&Default::default());
+        encoder.clear_buffer(&buffers.found, 0, None);
+        {
+            let mut pass = encoder.begin_compute_pass(&Default::default());
+            pass.set_bind_group(0, &buffers.bind_group, &[]);
+            for pipeline in &pipelines {
+                pass.set_pipeline(pipeline);
+                pass.dispatch_workgroups(count.div_ceil(self.workgroup_size), 1, 1);
+            }
+        }
+        let states_bytes = u64::from(count) * 64;
+        let found_bytes = u64::from(FOUND_CAPACITY + 1) * 4;
+        if target.is_some() {
+            encoder.copy_buffer_to_buffer(
+                &buffers.found,
+                0,
+                &buffers.found_readback,
+                0,
+                found_bytes,
+            );
+        } else {
+            encoder.copy_buffer_to_buffer(
+                &buffers.states,
+                0,
+                &buffers.states_readback,
+                0,
+                states_bytes,
+            );
+        }
+        queue.submit([encoder.finish()]);
+
+        if target.is_some() {
+            let bytes = self.read(&buffers.found_readback, found_bytes)?;
+            let words: Vec<u32> = bytes
+                .chunks_exact(4)
+                .map(|w| u32::from_le_bytes(w.try_into().expect("4 bytes")))
+                .collect();
+            let listed = words[0].min(FOUND_CAPACITY) as usize;
+            Ok((
+                Vec::new(),
+                Found {
+                    count: words[0],
+                    nonces: words[1..=listed].to_vec(),
+                },
+            ))
+        } else {
+            let bytes = self.read(&buffers.states_readback, states_bytes)?;
+            let states = bytes
+                .chunks_exact(64)
+                .map(|s| s.try_into().expect("64 bytes"))
+                .collect();
+            Ok((states, Found::default()))
+        }
+    }
+
+    /// Maps the first `len` bytes of a readback buffer, waits, copies them out.
+    fn read(&self, buffer: &wgpu::Buffer, len: u64) -> Result<Vec<u8>, MinerError> {
+        let slice = buffer.slice(..len);
+        let (sender, receiver) = mpsc::channel();
+        slice.map_async(wgpu::MapMode::Read, move |result| {
+            // The receiver waits below; it cannot be gone.
+            let _ = sender.send(result);
+        });
+        self.gpu
+            .device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| MinerError::Device(e.to_string()))?;
+        receiver
+            .recv()
+            .map_err(|e| MinerError::Device(e.to_string()))?
+            .map_err(|e| MinerError::Device(e.to_string()))?;
+        let bytes = slice
+            .get_mapped_range()
+            .map_err(|e| MinerError::Device(e.to_string()))?
+            .to_vec();
+        buffer.unmap();
+        Ok(bytes)
+    }
+
+    fn buffers(&self, capacity: u32) -> Buffers {
+        let device = &self.gpu.device;
+        let params = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("x16s params"),
+            contents: bytemuck::bytes_of(&Params::zeroed()),
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        });
+        let buffer = |label, size, usage| {
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size,
+                usage,
+                mapped_at_creation: false,
+            })
+        };
+        let states_size = u64::from(capacity) * 64;
+        let found_size = u64::from(FOUND_CAPACITY + 1) * 4;
+        let storage = wgpu::BufferUsages::STORAGE
+            | wgpu::BufferUsages::COPY_SRC
+            | wgpu::BufferUsages::COPY_DST;
+        let readback = wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST;
+        let states = buffer("x16s states", states_size, storage);
+        let found = buffer("x16s found", found_size, storage);
+        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("x16s"),
+            layout: &self.bind_group_layout,
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: params.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: states.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 2,
+                    resource: found.as_entire_binding(),
+                },
+            ],
+        });
+        Buffers {
+            capacity,
+            params,
+            states_readback: buffer("x16s states readback", states_size, readback),
+            found_readback: buffer("x16s found readback", found_size, readback),
+            states,
+            found,
+            bind_group,
+        }
+    }
+}
+
+/// The order of the functions for `header` (from its previous-hash bytes 4..36).
+fn order_of(header: &[u8; HEADER_LEN]) -> [u8; 16] {
+    let prev = header[4..36].try_into().expect("32 bytes");
+    x16s::order(&prev)
+}
+
+/// The 16 steps of `header`'s chain, the last one as `last`.
+fn chain_steps(header: &[u8; HEADER_LEN], last: Step) -> Vec<(usize, Step)> {
+    order_of(header)
+        .iter()
+        .enumerate()
+        .map(|(position, &function)| {
+            let step = match position {
+                0 => Step::First,
+                15 => last,
+                _ => Step::Middle,
+            };
+            (usize::from(function), step)
+        })
+        .collect()
+}
+
+/// Little-endian 32-bit words of `bytes` (a multiple of 4 long).
+fn words<const N: usize>(bytes: &[u8]) -> [u32; N] {
+    core::array::from_fn(|i| {
+        u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().expect("4 bytes"))
+    })
+}
