@@ -3,7 +3,7 @@
 
 use crate::gpu::WordMode;
 
-include!(concat!(env!("OUT_DIR"), "/function_sources.rs"));
+include!(concat!(env!("OUT_DIR"), "/sources.rs"));
 
 const KERNEL: &str = include_str!("../../../shaders/x16s/kernel.wgsl");
 const COMMON: &str = include_str!("../../../shaders/x16s/common.wgsl");
@@ -46,6 +46,22 @@ pub(crate) fn function_source(name: &str) -> Option<&'static str> {
         .map(|(_, source)| *source)
 }
 
+/// The libraries a function's WGSL asks for with `// requires: <name>` lines
+/// (files `shaders/x16s/lib/<name>.wgsl`), in the order asked.
+fn libraries(function: &str) -> impl Iterator<Item = &'static str> + '_ {
+    function
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("// requires:"))
+        .map(|name| {
+            let name = name.trim();
+            LIBRARY_SOURCES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, source)| *source)
+                .unwrap_or_else(|| panic!("shaders/x16s/lib/{name}.wgsl does not exist"))
+        })
+}
+
 /// The complete module for one step of `name`, or `None` when the function has no WGSL.
 pub(crate) fn module(
     name: &str,
@@ -58,8 +74,9 @@ pub(crate) fn module(
         WordMode::Native => W64_NATIVE,
         WordMode::Pair => W64_PAIR,
     };
+    let libraries: String = libraries(function).collect::<Vec<_>>().join("\n");
     Some(format!(
-        "const STEP: u32 = {}u;\nconst MSG_BYTES: u32 = {}u;\nconst WORKGROUP_SIZE: u32 = {workgroup_size}u;\n{prelude}\n{COMMON}\n{}\n{function}",
+        "const STEP: u32 = {}u;\nconst MSG_BYTES: u32 = {}u;\nconst WORKGROUP_SIZE: u32 = {workgroup_size}u;\n{prelude}\n{COMMON}\n{libraries}\n{}\n{function}",
         step.index(),
         step.message_bytes(),
         KERNEL.replace("X16S_FN", name),
