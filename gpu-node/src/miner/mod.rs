@@ -188,7 +188,7 @@ impl Miner {
     }
 
     /// Searches `nonces` (at most `0..2^32`) for a solution to `job`, calling
-    /// `progress` after each batch. Stops at the first checked solution, at the end of
+    /// `progress` after each batch (the time excludes compiling the order's pipelines). Stops at the first checked solution, at the end of
     /// the range, or at the first batch boundary after a pause.
     pub fn search(
         &mut self,
@@ -196,6 +196,7 @@ impl Miner {
         nonces: Range<u64>,
         mut progress: impl FnMut(&Progress),
     ) -> Result<Outcome, MinerError> {
+        self.kernels.prepare(&job.header)?;
         let end = nonces.end.min(1 << 32);
         let mut next = nonces.start;
         let started = Instant::now();
@@ -205,7 +206,6 @@ impl Miner {
             elapsed: Duration::ZERO,
             rejected: 0,
         };
-        self.kernels.prepare(&job.header)?;
         while next < end {
             if self.pause.is_paused() {
                 return Ok(Outcome::Paused { next_nonce: next });
