@@ -75,7 +75,8 @@ struct Buffers {
     params: wgpu::Buffer,
     states: wgpu::Buffer,
     found: wgpu::Buffer,
-    states_readback: wgpu::Buffer,
+    /// Made on the first run that reads states back (tests, benchmarks), not for mining.
+    states_readback: Option<wgpu::Buffer>,
     found_readback: wgpu::Buffer,
     bind_group: wgpu::BindGroup,
 }
@@ -180,7 +181,8 @@ impl Kernels {
     /// The most nonces one batch can hold on this adapter.
     pub fn max_batch(&self) -> u32 {
         let limits = self.gpu.limits();
-        let by_storage = limits.max_storage_buffer_binding_size / 64;
+        // Beyond 2^24 nonces (1 GiB of states) a batch gains nothing but pause latency.
+        let by_storage = (limits.max_storage_buffer_binding_size / 64).min(1 << 24);
         let by_dispatch =
             u64::from(limits.max_compute_workgroups_per_dimension) * u64::from(self.workgroup_size);
         by_storage.min(by_dispatch).min(u64::from(u32::MAX)) as u32
@@ -310,7 +312,17 @@ impl Kernels {
         if buffers.as_ref().is_none_or(|b| b.capacity < count) {
             *buffers = Some(self.buffers(count.max(self.workgroup_size)));
         }
-        let buffers = buffers.as_ref().expect("buffers were just made");
+        let buffers = buffers.as_mut().expect("buffers were just made");
+        if target.is_none() && buffers.states_readback.is_none() {
+            buffers.states_readback =
+                Some(self.gpu.device.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some("x16s states readback"),
+                    size: u64::from(buffers.capacity) * 64,
+                    usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                    mapped_at_creation: false,
+                }));
+        }
+        let buffers = &*buffers;
         let device = &self.gpu.device;
         let queue = &self.gpu.queue;
 
@@ -350,47 +362,44 @@ impl Kernels {
         }
         let states_bytes = u64::from(count) * 64;
         let found_bytes = u64::from(FOUND_CAPACITY + 1) * 4;
-        if target.is_some() {
-            encoder.copy_buffer_to_buffer(
+        // States are read back when there is no target (made above in that case).
+        let states_readback = buffers
+            .states_readback
+            .as_ref()
+            .filter(|_| target.is_none());
+        match states_readback {
+            Some(readback) => {
+                encoder.copy_buffer_to_buffer(&buffers.states, 0, readback, 0, states_bytes)
+            }
+            None => encoder.copy_buffer_to_buffer(
                 &buffers.found,
                 0,
                 &buffers.found_readback,
                 0,
                 found_bytes,
-            );
-        } else {
-            encoder.copy_buffer_to_buffer(
-                &buffers.states,
-                0,
-                &buffers.states_readback,
-                0,
-                states_bytes,
-            );
+            ),
         }
         queue.submit([encoder.finish()]);
 
-        if target.is_some() {
-            let bytes = self.read(&buffers.found_readback, found_bytes)?;
-            let words: Vec<u32> = bytes
-                .chunks_exact(4)
-                .map(|w| u32::from_le_bytes(w.try_into().expect("4 bytes")))
-                .collect();
-            let listed = words[0].min(FOUND_CAPACITY) as usize;
-            Ok((
-                Vec::new(),
-                Found {
-                    count: words[0],
-                    nonces: words[1..=listed].to_vec(),
-                },
-            ))
-        } else {
-            let bytes = self.read(&buffers.states_readback, states_bytes)?;
+        if let Some(readback) = states_readback {
+            let bytes = self.read(readback, states_bytes)?;
             let states = bytes
                 .chunks_exact(64)
                 .map(|s| s.try_into().expect("64 bytes"))
                 .collect();
-            Ok((states, Found::default()))
+            return Ok((states, Found::default()));
         }
+        let bytes = self.read(&buffers.found_readback, found_bytes)?;
+        let words: Vec<u32> = bytes
+            .chunks_exact(4)
+            .map(|w| u32::from_le_bytes(w.try_into().expect("4 bytes")))
+            .collect();
+        let listed = words[0].min(FOUND_CAPACITY) as usize;
+        let found = Found {
+            count: words[0],
+            nonces: words[1..=listed].to_vec(),
+        };
+        Ok((Vec::new(), found))
     }
 
     /// Maps the first `len` bytes of a readback buffer, waits, copies them out.
@@ -461,7 +470,7 @@ impl Kernels {
         Buffers {
             capacity,
             params,
-            states_readback: buffer("x16s states readback", states_size, readback),
+            states_readback: None,
             found_readback: buffer("x16s found readback", found_size, readback),
             states,
             found,
