@@ -56,8 +56,9 @@ const JH512_RC = array<u32, 336>(
     0x93ce25aau, 0xd86902bdu, 0xfd43f65au, 0xf908731au, 0xdaef5fc0u, 0xa5194a17u, 0x33664d97u, 0x6a21fd4cu,
     0x3198b435u, 0x701541dbu, 0xbb0f1eeau, 0x9b54cdedu, 0xa163d09au, 0x72409751u, 0xbf9d75f6u, 0xe26f4791u
 );
-// SWAP_j of round j mod 7 for j < 6 swaps adjacent groups of 2^j bits: these masks
-// select the low group of each pair (j = 5 swaps the 32-bit halves, any mask works).
+// SWAP_j (j < 6) exchanges adjacent groups of 2^j bits of each 64-bit half:
+// ((x >> 2^j) & m) | ((x & m) << 2^j) with these masks m (replicated to 64 bits; for
+// j = 5 all ones, the shifts alone pick the 32-bit groups).
 const JH512_SWAP_MASK = array<u32, 6>(0x55555555u, 0x33333333u, 0x0f0f0f0fu, 0x00ff00ffu, 0x0000ffffu, 0xffffffffu);
 
 // The round constants as 64-bit words: round r's are words 4r..4r+4.
