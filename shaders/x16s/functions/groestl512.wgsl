@@ -17,12 +17,11 @@ const GROESTL512_SBOX = array<u32, 64>(
 // Column 0 of MixBytes' matrix B = circ(2, 2, 3, 4, 5, 3, 5, 7): what row 0 of a column
 // contributes to rows 0..7.
 const GROESTL512_MIX = array<u32, 8>(2u, 7u, 5u, 3u, 5u, 4u, 3u, 2u);
-// ShiftBytes: row i of output column j comes from column j + shift[i] (mod 16), for P
-// then for Q (Grøstl-512's shift vectors (0, 1, 2, 3, 4, 5, 6, 11) and (1, 3, 5, 11, 0, 2, 4, 6)).
-const GROESTL512_SHIFT = array<array<u32, 8>, 2>(
-    array<u32, 8>(0u, 1u, 2u, 3u, 4u, 5u, 6u, 11u),
-    array<u32, 8>(1u, 3u, 5u, 11u, 0u, 2u, 4u, 6u),
-);
+// ShiftBytes: row i of output column j comes from column j + shift[i] (mod 16), with
+// Grøstl-512's shift vectors (0, 1, 2, 3, 4, 5, 6, 11) for P and (1, 3, 5, 11, 0, 2, 4, 6)
+// for Q, packed as nibbles (shift[i] in bits 4i..4i+4) so that no array is indexed.
+const GROESTL512_SHIFT_P = 0xb6543210u;
+const GROESTL512_SHIFT_Q = 0x6420b531u;
 
 // SubBytes and MixBytes as look-ups: T_i[x] is what byte x in row i adds to its column,
 // S[x] * (column 0 of B) rotated left by 8i bits; T_0..T_3 are stored (8 KiB), T_(4+i)
@@ -54,6 +53,7 @@ fn groestl512_prepare(lid: u32) {
 
 // The 14-round permutation P (q = 0) or Q (q = 1).
 fn groestl512_perm(state: array<w64, 16>, q: u32) -> array<w64, 16> {
+    let shift = select(GROESTL512_SHIFT_P, GROESTL512_SHIFT_Q, q == 1u);
     var x = state;
     for (var r = 0u; r < 14u; r++) {
         // AddRoundConstant: P xors (j << 4) ^ r into row 0 of column j; Q complements
@@ -73,8 +73,10 @@ fn groestl512_perm(state: array<w64, 16>, q: u32) -> array<w64, 16> {
             var lo = w64c(0u, 0u);  // T_0..T_3, rows 0..3
             var hi = w64c(0u, 0u);  // T_4..T_7 before their common rotation, rows 4..7
             for (var i = 0u; i < 4u; i++) {
-                let b_lo = (w64_lo(x[(j + GROESTL512_SHIFT[q][i]) % 16u]) >> (8u * i)) & 0xffu;
-                let b_hi = (w64_hi(x[(j + GROESTL512_SHIFT[q][i + 4u]) % 16u]) >> (8u * i)) & 0xffu;
+                let from_lo = (j + ((shift >> (4u * i)) & 0xfu)) % 16u;
+                let from_hi = (j + ((shift >> (4u * i + 16u)) & 0xfu)) % 16u;
+                let b_lo = (w64_lo(x[from_lo]) >> (8u * i)) & 0xffu;
+                let b_hi = (w64_hi(x[from_hi]) >> (8u * i)) & 0xffu;
                 lo = w64_xor(lo, groestl512_t[i][b_lo]);
                 hi = w64_xor(hi, groestl512_t[i][b_hi]);
             }

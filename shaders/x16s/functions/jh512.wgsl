@@ -123,14 +123,17 @@ fn jh512_e8(s: ptr<function, array<w64, 16>>) {
                 (*s)[12u + h] = w64_xor((*s)[12u + h], (*s)[2u + h]);
             }
             // P: SWAP_j on the odd words y1, y3, y5, y7 (SWAP_6 exchanges their halves).
-            for (var i = 1u; i < 8u; i += 2u) {
-                if (j == 6u) {
+            if (j == 6u) {
+                for (var i = 1u; i < 8u; i += 2u) {
                     let t = (*s)[2u * i];
                     (*s)[2u * i] = (*s)[2u * i + 1u];
                     (*s)[2u * i + 1u] = t;
-                } else {
-                    let n = 1u << j;
-                    let m = w64c(JH512_SWAP_MASK[j], JH512_SWAP_MASK[j]);
+                }
+            } else {
+                let n = 1u << j;
+                let m32 = JH512_SWAP_MASK[j];
+                let m = w64c(m32, m32);
+                for (var i = 1u; i < 8u; i += 2u) {
                     for (var h = 0u; h < 2u; h++) {
                         let x = (*s)[2u * i + h];
                         (*s)[2u * i + h] = w64_or(w64_and(w64_shr(x, n), m), w64_shl(w64_and(x, m), n));

@@ -20,6 +20,8 @@ const WHIRLPOOL_MDS = array<u32, 8>(1u, 1u, 4u, 1u, 8u, 5u, 2u, 9u);
 // The combined γ, θ tables: T_j[x] is row S[x] * cir(...) rotated left by 8j bits; T_0..T_3
 // are stored (8 KiB), T_(4+j) is T_j rotated by 32 bits.
 var<workgroup> whirlpool_t: array<array<w64, 256>, 4>;
+// The key schedule's round constants c_r: row 0 is S-box entries 8r..8r+8, the rest zero.
+var<workgroup> whirlpool_rc: array<w64, 10>;
 
 // a * b in GF(2^8) modulo Whirlpool's polynomial x^8 + x^4 + x^3 + x^2 + 1 (0x11d), b < 16.
 fn whirlpool_gf_mul(a: u32, b: u32) -> u32 {
@@ -33,6 +35,9 @@ fn whirlpool_gf_mul(a: u32, b: u32) -> u32 {
 }
 
 fn whirlpool_prepare(lid: u32) {
+    for (var r = lid; r < 10u; r += WORKGROUP_SIZE) {
+        whirlpool_rc[r] = w64_le(WHIRLPOOL_SBOX[2u * r], WHIRLPOOL_SBOX[2u * r + 1u]);
+    }
     for (var x = lid; x < 256u; x += WORKGROUP_SIZE) {
         let s = (WHIRLPOOL_SBOX[x / 4u] >> (8u * (x % 4u))) & 0xffu;
         var half = vec2<u32>(0u, 0u);
@@ -83,14 +88,13 @@ fn whirlpool_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
         for (var i = 0u; i < 8u; i++) {
             m[i] = w64_le(whirlpool_block_word(msg, b, 2u * i), whirlpool_block_word(msg, b, 2u * i + 1u));
         }
-        // W_H(m): the key schedule runs W's round on the key with constants c_r, whose
-        // first row is S-box entries 8r..8r+8 (the rest zero).
+        // W_H(m): the key schedule runs W's round on the key with the constants c_r.
         var k = h;
         var s: array<w64, 8>;
         for (var i = 0u; i < 8u; i++) { s[i] = w64_xor(m[i], k[i]); }
         for (var r = 0u; r < 10u; r++) {
             var c: array<w64, 8>;
-            c[0] = w64_le(WHIRLPOOL_SBOX[2u * r], WHIRLPOOL_SBOX[2u * r + 1u]);
+            c[0] = whirlpool_rc[r];
             k = whirlpool_round(k, c);
             s = whirlpool_round(s, k);
         }
