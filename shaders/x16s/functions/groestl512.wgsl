@@ -1,0 +1,122 @@
+// Grøstl-512 (Gauravaram et al., "Grøstl – a SHA-3 candidate" v2.0.1, final round), as
+// sphlib. The 8 x 16-byte states of P and Q are 16 columns, each a little-endian 64-bit
+// word (byte i of column j is state byte 8j + i, in row i), so message and digest bytes
+// need no swapping.
+
+// The AES S-box, four entries per little-endian word.
+const GROESTL512_SBOX = array<u32, 64>(
+    0x7b777c63u, 0xc56f6bf2u, 0x2b670130u, 0x76abd7feu, 0x7dc982cau, 0xf04759fau, 0xafa2d4adu, 0xc072a49cu,
+    0x2693fdb7u, 0xccf73f36u, 0xf1e5a534u, 0x1531d871u, 0xc323c704u, 0x9a059618u, 0xe2801207u, 0x75b227ebu,
+    0x1a2c8309u, 0xa05a6e1bu, 0xb3d63b52u, 0x842fe329u, 0xed00d153u, 0x5bb1fc20u, 0x39becb6au, 0xcf584c4au,
+    0xfbaaefd0u, 0x85334d43u, 0x7f02f945u, 0xa89f3c50u, 0x8f40a351u, 0xf5389d92u, 0x21dab6bcu, 0xd2f3ff10u,
+    0xec130ccdu, 0x1744975fu, 0x3d7ea7c4u, 0x73195d64u, 0xdc4f8160u, 0x88902a22u, 0x14b8ee46u, 0xdb0b5edeu,
+    0x0a3a32e0u, 0x5c240649u, 0x62acd3c2u, 0x79e49591u, 0x6d37c8e7u, 0xa94ed58du, 0xeaf4566cu, 0x08ae7a65u,
+    0x2e2578bau, 0xc6b4a61cu, 0x1f74dde8u, 0x8a8bbd4bu, 0x66b53e70u, 0x0ef60348u, 0xb9573561u, 0x9e1dc186u,
+    0x1198f8e1u, 0x948ed969u, 0xe9871e9bu, 0xdf2855ceu, 0x0d89a18cu, 0x6842e6bfu, 0x0f2d9941u, 0x16bb54b0u
+);
+// Column 0 of MixBytes' matrix B = circ(2, 2, 3, 4, 5, 3, 5, 7): what row 0 of a column
+// contributes to rows 0..7.
+const GROESTL512_MIX = array<u32, 8>(2u, 7u, 5u, 3u, 5u, 4u, 3u, 2u);
+// ShiftBytes: row i of output column j comes from column j + shift[i] (mod 16), with
+// Grøstl-512's shift vectors (0, 1, 2, 3, 4, 5, 6, 11) for P and (1, 3, 5, 11, 0, 2, 4, 6)
+// for Q, packed as nibbles (shift[i] in bits 4i..4i+4) so that no array is indexed.
+const GROESTL512_SHIFT_P = 0xb6543210u;
+const GROESTL512_SHIFT_Q = 0x6420b531u;
+
+// SubBytes and MixBytes as look-ups: T_i[x] is what byte x in row i adds to its column,
+// S[x] * (column 0 of B) rotated left by 8i bits; T_0..T_3 are stored (8 KiB), T_(4+i)
+// is T_i rotated by 32 bits.
+var<workgroup> groestl512_t: array<array<w64, 256>, 4>;
+
+// a * b in GF(2^8) modulo AES's polynomial x^8 + x^4 + x^3 + x + 1 (0x11b), b < 8.
+fn groestl512_gf_mul(a: u32, b: u32) -> u32 {
+    var r = 0u;
+    var p = a;
+    for (var i = 0u; i < 3u; i++) {
+        r ^= select(0u, p, ((b >> i) & 1u) == 1u);
+        p = (p << 1u) ^ select(0u, 0x11bu, p >= 0x80u);
+    }
+    return r;
+}
+
+fn groestl512_prepare(lid: u32) {
+    for (var x = lid; x < 256u; x += WORKGROUP_SIZE) {
+        let s = (GROESTL512_SBOX[x / 4u] >> (8u * (x % 4u))) & 0xffu;
+        var half = vec2<u32>(0u, 0u);
+        for (var i = 0u; i < 8u; i++) {
+            half[i / 4u] |= groestl512_gf_mul(s, GROESTL512_MIX[i]) << (8u * (i % 4u));
+        }
+        let col = w64c(half.y, half.x);
+        for (var i = 0u; i < 4u; i++) { groestl512_t[i][x] = w64_rotl(col, 8u * i); }
+    }
+}
+
+// The 14-round permutation P (q = 0) or Q (q = 1).
+fn groestl512_perm(state: array<w64, 16>, q: u32) -> array<w64, 16> {
+    let shift = select(GROESTL512_SHIFT_P, GROESTL512_SHIFT_Q, q == 1u);
+    var x = state;
+    for (var r = 0u; r < 14u; r++) {
+        // AddRoundConstant: P xors (j << 4) ^ r into row 0 of column j; Q complements
+        // every byte and xors (j << 4) ^ r into row 7.
+        for (var j = 0u; j < 16u; j++) {
+            let c = (j << 4u) ^ r;
+            if (q == 0u) {
+                x[j] = w64_xor(x[j], w64c(0u, c));
+            } else {
+                x[j] = w64_xor(x[j], w64c(~(c << 24u), 0xffffffffu));
+            }
+        }
+        // SubBytes, ShiftBytes and MixBytes: column j is the xor over rows i of
+        // T_i[row i of column j + shift[i]].
+        var y: array<w64, 16>;
+        for (var j = 0u; j < 16u; j++) {
+            var lo = w64c(0u, 0u);  // T_0..T_3, rows 0..3
+            var hi = w64c(0u, 0u);  // T_4..T_7 before their common rotation, rows 4..7
+            for (var i = 0u; i < 4u; i++) {
+                let from_lo = (j + ((shift >> (4u * i)) & 0xfu)) % 16u;
+                let from_hi = (j + ((shift >> (4u * i + 16u)) & 0xfu)) % 16u;
+                let b_lo = (w64_lo(x[from_lo]) >> (8u * i)) & 0xffu;
+                let b_hi = (w64_hi(x[from_hi]) >> (8u * i)) & 0xffu;
+                lo = w64_xor(lo, groestl512_t[i][b_lo]);
+                hi = w64_xor(hi, groestl512_t[i][b_hi]);
+            }
+            y[j] = w64_xor(lo, w64_rotr(hi, 32u));
+        }
+        x = y;
+    }
+    return x;
+}
+
+// Little-endian word w of the padded message, one 128-byte block: the message, a 1 bit,
+// zeros, and the block count (1) as a 64-bit big-endian number ending the block.
+fn groestl512_block_word(msg: ptr<function, array<u32, 20>>, w: u32) -> u32 {
+    if (w < MSG_BYTES / 4u) { return (*msg)[w]; }
+    if (w == MSG_BYTES / 4u) { return 0x80u; }
+    if (w == 31u) { return 0x01000000u; }
+    return 0u;
+}
+
+fn groestl512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
+    // The IV: the digest size in bits (512) as a big-endian number ending the state.
+    var h: array<w64, 16>;
+    h[15] = w64c(0x00020000u, 0u);
+    var m: array<w64, 16>;
+    var hm: array<w64, 16>;
+    for (var j = 0u; j < 16u; j++) {
+        m[j] = w64_le(groestl512_block_word(msg, 2u * j), groestl512_block_word(msg, 2u * j + 1u));
+        hm[j] = w64_xor(h[j], m[j]);
+    }
+    // Compression f(h, m) = P(h ^ m) ^ Q(m) ^ h.
+    let p = groestl512_perm(hm, 0u);
+    let q = groestl512_perm(m, 1u);
+    for (var j = 0u; j < 16u; j++) { h[j] = w64_xor(h[j], w64_xor(p[j], q[j])); }
+    // Output transformation: the last 512 bits of P(h) ^ h.
+    let f = groestl512_perm(h, 0u);
+    var out: array<u32, 16>;
+    for (var j = 0u; j < 8u; j++) {
+        let c = w64_xor(f[8u + j], h[8u + j]);
+        out[2u * j] = w64_lo(c);
+        out[2u * j + 1u] = w64_hi(c);
+    }
+    return out;
+}
