@@ -50,7 +50,13 @@ const SHA512_IV = array<u32, 16>(
     0x1f83d9abu, 0xfb41bd6bu, 0x5be0cd19u, 0x137e2179u
 );
 
-fn sha512_prepare(lid: u32) {}
+// The round constants in workgroup memory: naga copies a `const` array into a
+// temporary whenever it is indexed by a run-time value.
+var<workgroup> sha512_k: array<u32, 160>;
+
+fn sha512_prepare(lid: u32) {
+    for (var j = lid; j < 160u; j += WORKGROUP_SIZE) { sha512_k[j] = SHA512_K[j]; }
+}
 
 fn sha512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
     var w: array<w64, 16>;
@@ -73,7 +79,7 @@ fn sha512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
         }
         let sum1 = w64_xor(w64_xor(w64_rotr(e, 14u), w64_rotr(e, 18u)), w64_rotr(e, 41u));
         let ch = w64_xor(w64_and(e, f), w64_and(w64_not(e), g));
-        let k = w64c(SHA512_K[2u * t], SHA512_K[2u * t + 1u]);
+        let k = w64c(sha512_k[2u * t], sha512_k[2u * t + 1u]);
         let t1 = w64_add(w64_add(w64_add(h, sum1), w64_add(ch, k)), w[t % 16u]);
         let sum0 = w64_xor(w64_xor(w64_rotr(a, 28u), w64_rotr(a, 34u)), w64_rotr(a, 39u));
         let maj = w64_xor(w64_xor(w64_and(a, b), w64_and(a, c)), w64_and(b, c));
