@@ -65,9 +65,8 @@ fn blake512_g(v: ptr<function, array<w64, 16>>, m: ptr<function, array<w64, 16>>
 
 fn blake512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
     // The padded block: message, 0x80, zeros, 0x01 at byte 111, the 128-bit bit length.
-    var m: array<w64, 16>;
+    var m: array<w64, 16>; // zero-initialised
     for (var t = 0u; t < MSG_BYTES / 8u; t++) { m[t] = w64_be((*msg)[2u * t], (*msg)[2u * t + 1u]); }
-    for (var t = MSG_BYTES / 8u; t < 16u; t++) { m[t] = w64c(0u, 0u); }
     m[MSG_BYTES / 8u] = w64c(0x80000000u, 0u);
     m[13] = w64_or(m[13], w64c(0u, 1u));
     let bits = w64c(0u, MSG_BYTES * 8u);

@@ -75,8 +75,7 @@ fn keccak512_permute(a: ptr<function, array<w64, 25>>) {
 fn keccak512_prepare(lid: u32) {}
 
 fn keccak512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
-    var a: array<w64, 25>;
-    for (var i = 0u; i < 25u; i++) { a[i] = w64c(0u, 0u); }
+    var a: array<w64, 25>; // zero-initialised
     // Absorb the full blocks (one 72-byte block when MSG_BYTES is 80).
     let full_blocks = MSG_BYTES / (8u * KECCAK512_RATE_LANES);
     for (var b = 0u; b < full_blocks; b++) {
