@@ -4,7 +4,8 @@
 
 const KECCAK512_RATE_LANES: u32 = 9u;
 
-// Round constants of the iota step, each as (high word, low word).
+// Round constants of the iota step (as the RustCrypto `keccak` crate, the output
+// of the LFSR of the Keccak reference), each as (high word, low word).
 const KECCAK512_RC = array<u32, 48>(
     0x00000000u, 0x00000001u, 0x00000000u, 0x00008082u,
     0x80000000u, 0x0000808au, 0x80000000u, 0x80008000u,
