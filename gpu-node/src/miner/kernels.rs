@@ -204,10 +204,17 @@ impl Kernels {
         function: usize,
         step: Step,
     ) -> Result<Arc<wgpu::ComputePipeline>, MinerError> {
-        let mut pipelines = self.pipelines.lock().expect("pipeline cache lock");
-        if let Some(pipeline) = pipelines.get(&(function, step)) {
-            return Ok(pipeline.clone());
+        let cached = self
+            .pipelines
+            .lock()
+            .expect("pipeline cache lock")
+            .get(&(function, step))
+            .cloned();
+        if let Some(pipeline) = cached {
+            return Ok(pipeline);
         }
+        // Compiled without holding the cache lock, so that threads compile different
+        // steps at once (two threads racing for the same step both compile it once).
         let name = FUNCTIONS[function].name;
         let source = shader::module(name, step, self.mode, self.workgroup_size)
             .ok_or(MinerError::MissingShader { function: name })?;
@@ -234,7 +241,10 @@ impl Kernels {
             });
         }
         let pipeline = Arc::new(pipeline);
-        pipelines.insert((function, step), pipeline.clone());
+        self.pipelines
+            .lock()
+            .expect("pipeline cache lock")
+            .insert((function, step), pipeline.clone());
         Ok(pipeline)
     }
 
