@@ -185,7 +185,7 @@ async fn e2e_mine_one_solution() {
     let gut = chain.gut().unwrap();
     let miner_signer = signer(&chain, "miner1");
     let before = gut.balance(miner_signer.address()).await.unwrap();
-    let challenge = mining.challenge().await.unwrap();
+    let challenge = mining.challenge_unverified().await.unwrap();
     assert_eq!(
         mining.commitment(miner_signer.address()).await.unwrap(),
         mining::header::commitment(&challenge.chain_id, miner_signer.address())
@@ -426,7 +426,16 @@ async fn e2e_market_provider_and_customer_flows() {
         .await
         .unwrap();
     customer.close(lease_id).await.unwrap();
-    let lease = market.lease(lease_id).await.unwrap().lease;
+    // The verified record is the one the contract describes.
+    let lease = market
+        .lease(lease_id)
+        .await
+        .unwrap()
+        .expect("lease proven present");
+    assert_eq!(
+        lease,
+        market.lease_unverified(lease_id).await.unwrap().lease
+    );
     assert_eq!(lease.state, LeaseState::Closed);
     assert_eq!(
         lease.result.unwrap().cid,
@@ -573,8 +582,8 @@ async fn e2e_token_swap_claim() {
     .unwrap();
     deployer.send(vec![connect], "").await.unwrap();
 
-    let swap = TokenSwap::new(chain.rpc().clone(), swap_address);
-    let gut = Gut::new(chain.rpc().clone(), gut_address);
+    let swap = TokenSwap::new(chain.contract(swap_address));
+    let gut = Gut::new(chain.contract(gut_address));
     let recipient = address("customer2");
     let (wallet, amount) = &holders[1];
     let claim = Claim {
