@@ -164,6 +164,16 @@ impl Rpc {
             .fetch_max(height, Ordering::Relaxed);
     }
 
+    /// Marks the node's latest height as observed and returns it: verified reads from
+    /// now on see state at least that new, as if the caller had written there (waiting
+    /// up to a block for the header that proves it). For a caller that must not see
+    /// state older than its own start, e.g. after another client's writes.
+    pub async fn catch_up(&self) -> Result<u64> {
+        let height = self.latest_height().await?;
+        self.observe_height(height);
+        Ok(height)
+    }
+
     /// The node's status (chain id, latest height and time, catching up).
     pub async fn status(&self) -> Result<tendermint_rpc::endpoint::status::Response> {
         self.call(|c| async move { c.status().await }).await
