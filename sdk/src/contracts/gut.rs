@@ -123,3 +123,19 @@ impl Gut {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balance_key_is_cw20_bases() {
+        let owner = "wasm1d8jtjdmal7x6n5weg6zczagfs5ckkzsrc37sp3";
+        assert_eq!(
+            map_key(BALANCES_NAMESPACE, &[owner.as_bytes()]),
+            cw20_base::state::BALANCES
+                .key(&cosmwasm_std::Addr::unchecked(owner))
+                .to_vec()
+        );
+    }
+}

@@ -327,3 +327,23 @@ impl Market {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_keys_are_the_markets() {
+        let provider = "wasm1d8jtjdmal7x6n5weg6zczagfs5ckkzsrc37sp3";
+        assert_eq!(
+            map_key(PROVIDERS_NAMESPACE, &[provider.as_bytes()]),
+            market::state::PROVIDERS
+                .key(&cosmwasm_std::Addr::unchecked(provider))
+                .to_vec()
+        );
+        assert_eq!(
+            map_key(LEASES_NAMESPACE, &[&42u64.to_be_bytes()]),
+            market::state::LEASES.key(42).to_vec()
+        );
+    }
+}

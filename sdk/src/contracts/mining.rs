@@ -100,3 +100,16 @@ impl Mining {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn challenge_key_is_the_contracts() {
+        assert_eq!(
+            item_key(CHALLENGE_NAMESPACE),
+            mining::state::CHALLENGE.as_slice()
+        );
+    }
+}

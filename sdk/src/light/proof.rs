@@ -147,6 +147,79 @@ fn store_root(proof: &CommitmentProof) -> Result<Vec<u8>, ProofError> {
 mod tests {
     use super::*;
     use tendermint::merkle::proof::ProofOp;
+    use tendermint_rpc::endpoint::abci_query::AbciQuery;
+
+    /// Answers of the local chain (wasmd v0.61.14) to `/store/wasm/key` with `prove=true`
+    /// at one height: the treasury's GUT balance, a key that is not set, and the app hash
+    /// of the header above.
+    const RECORDED: &str = include_str!("testdata/proofs.json");
+
+    fn recorded() -> (Vec<u8>, AbciQuery, AbciQuery) {
+        let json: serde_json::Value = serde_json::from_str(RECORDED).unwrap();
+        let app_hash = hex::decode(json["app_hash"].as_str().unwrap()).unwrap();
+        let present = serde_json::from_value(json["present"].clone()).unwrap();
+        let absent = serde_json::from_value(json["absent"].clone()).unwrap();
+        (app_hash, present, absent)
+    }
+
+    #[test]
+    fn recorded_value_verifies_and_a_changed_one_does_not() {
+        let (app_hash, present, _) = recorded();
+        let check = |value: &[u8], app_hash: &[u8]| {
+            verify_store_value(
+                present.proof.as_ref(),
+                app_hash,
+                "wasm",
+                &present.key,
+                Some(value),
+            )
+        };
+        assert_eq!(check(&present.value, &app_hash), Ok(()));
+        assert_eq!(
+            check(b"\"99999999999999\"", &app_hash),
+            Err(ProofError::Store("value"))
+        );
+        let mut other_hash = app_hash.clone();
+        other_hash[0] ^= 1;
+        assert_eq!(check(&present.value, &other_hash), Err(ProofError::AppHash));
+        // Absence of a key that is set cannot be proven with its proof.
+        assert_eq!(
+            verify_store_value(
+                present.proof.as_ref(),
+                &app_hash,
+                "wasm",
+                &present.key,
+                None
+            ),
+            Err(ProofError::Store("absence"))
+        );
+        // Nor can the proof of one store pass for another.
+        assert!(matches!(
+            verify_store_value(
+                present.proof.as_ref(),
+                &app_hash,
+                "bank",
+                &present.key,
+                Some(&present.value)
+            ),
+            Err(ProofError::WrongKey { .. })
+        ));
+    }
+
+    #[test]
+    fn recorded_absence_verifies_and_a_claimed_value_does_not() {
+        let (app_hash, _, absent) = recorded();
+        assert!(absent.value.is_empty());
+        let proof = absent.proof.as_ref();
+        assert_eq!(
+            verify_store_value(proof, &app_hash, "wasm", &absent.key, None),
+            Ok(())
+        );
+        assert_eq!(
+            verify_store_value(proof, &app_hash, "wasm", &absent.key, Some(b"\"1\"")),
+            Err(ProofError::Store("value"))
+        );
+    }
 
     fn op(field_type: &str, key: &[u8], data: Vec<u8>) -> ProofOp {
         ProofOp {
