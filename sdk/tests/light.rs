@@ -11,6 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use gpunion_sdk::light::TrustThreshold;
 use gpunion_sdk::{Chain, Deployment, Error, LightClient, LightOptions, Rpc, TestAccounts};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -348,4 +349,26 @@ async fn light_restart_resumes_from_stored_trust() {
     elsewhere.anchor.hash = rpc.block(2).await.unwrap().header.hash();
     let third = LightClient::new(rpc, &d.chain_id, elsewhere);
     assert_eq!(third.trusted_height().await.unwrap(), 2);
+}
+
+#[tokio::test]
+#[ignore = "needs the local chain: run under testnet/e2e"]
+async fn light_bisection_reaches_what_no_skip_can() {
+    let d = deployment();
+    let rpc = Rpc::new(&[node_url(&d)]).unwrap();
+    // A threshold no commit can exceed (power signed must be *more* than all of it):
+    // every skip lacks trust, so reaching the target takes bisection down to adjacent
+    // headers, which are checked against their own validators instead.
+    let mut options = LightOptions::new(d.trust.clone().expect("anchor")).with_store_dir(None);
+    options.trust_threshold = TrustThreshold::new(1, 1).unwrap();
+    let light = LightClient::new(rpc.clone(), &d.chain_id, options);
+    let anchor = light.trusted_height().await.unwrap();
+    let target = anchor + 20;
+    assert!(rpc.latest_height().await.unwrap() >= target);
+    let reached = light.verify_to(target).await.unwrap();
+    assert_eq!(reached.height().value(), target);
+    assert_eq!(
+        reached.signed_header.header.hash(),
+        rpc.block(target).await.unwrap().header.hash()
+    );
 }

@@ -19,7 +19,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tendermint_light_client_verifier::types::TrustThreshold;
+/// The share of a trusted validator set's power that must sign a skipped-to header.
+pub use tendermint_light_client_verifier::types::TrustThreshold;
 
 pub use client::{LightClient, Verified};
 pub use store::TrustStore;
