@@ -99,7 +99,8 @@ async fn headers(chain: &Chain, span: u64) -> Result<()> {
 }
 
 /// Latency of `n` verified balance reads against `n` unverified smart queries of the same
-/// balance, interleaved so both see the same chain and node load. Verified twice: with
+/// balance (and the raw storage query, for scale), interleaved so all see the same chain
+/// and node load. Verified twice: with
 /// the default header policy (a verified header is reused for 1 s), and asking the node
 /// for its newest header on every read (one more round trip, and a verification each
 /// block).
@@ -108,7 +109,10 @@ async fn reads(chain: &Chain, owner: &str, n: usize) -> Result<()> {
     let mut newest = fresh_light_client(chain)?.options().clone();
     newest.max_header_age = Duration::ZERO;
     let gut_newest = chain.clone().with_light_options(newest).gut()?;
-    let (mut unverified, mut verified, mut verified_newest) = (vec![], vec![], vec![]);
+    // The same storage key without a proof (RawContractState), for scale.
+    let raw_key = gpunion_sdk::storage::map_key("balance", &[owner.as_bytes()]);
+    let (mut unverified, mut raw, mut verified, mut verified_newest) =
+        (vec![], vec![], vec![], vec![]);
     // One read first: each light client loads its anchor and catches up (not timed).
     gut.balance(owner).await?;
     gut_newest.balance(owner).await?;
@@ -117,13 +121,21 @@ async fn reads(chain: &Chain, owner: &str, n: usize) -> Result<()> {
         gut.balance_unverified(owner).await?;
         unverified.push(t.elapsed());
         let t = Instant::now();
+        chain.rpc().raw_query(gut.address(), &raw_key).await?;
+        raw.push(t.elapsed());
+        let t = Instant::now();
         gut.balance(owner).await?;
         verified.push(t.elapsed());
         let t = Instant::now();
         gut_newest.balance(owner).await?;
         verified_newest.push(t.elapsed());
     }
-    for series in [&mut unverified, &mut verified, &mut verified_newest] {
+    for series in [
+        &mut unverified,
+        &mut raw,
+        &mut verified,
+        &mut verified_newest,
+    ] {
         series.sort();
     }
     let line = |name: &str, sorted: &[Duration]| {
@@ -139,6 +151,7 @@ async fn reads(chain: &Chain, owner: &str, n: usize) -> Result<()> {
         )
     };
     line("GUT balance, smart query (unverified)", &unverified);
+    line("GUT balance, raw storage query (unverified)", &raw);
     line("GUT balance, verified read (header reused 1 s)", &verified);
     line(
         "GUT balance, verified read (newest header each read)",
