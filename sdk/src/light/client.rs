@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tendermint::Time;
 use tendermint::block::signed_header::SignedHeader;
 use tendermint::validator::Set as ValidatorSet;
 use tendermint_light_client_verifier::errors::VerificationErrorDetail;
@@ -14,6 +13,7 @@ use tendermint_light_client_verifier::{ProdVerifier, Verdict, Verifier};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
+use crate::light::io::LightIo;
 use crate::light::proof::verify_store_value;
 use crate::light::{LightOptions, TrustStore};
 use crate::rpc::Rpc;
@@ -37,8 +37,8 @@ struct Trusted {
     checked: Option<Instant>,
 }
 
-struct Inner {
-    rpc: Rpc,
+struct Inner<I> {
+    io: I,
     chain_id: String,
     options: LightOptions,
     store: Option<TrustStore>,
@@ -47,14 +47,22 @@ struct Inner {
     trusted: Mutex<Option<Trusted>>,
 }
 
-/// A light client of one chain, reached through `rpc`. Cheap to clone (shared); the
-/// trusted state is loaded (or the anchor fetched) on first use.
-#[derive(Clone)]
-pub struct LightClient {
-    inner: Arc<Inner>,
+/// A light client of one chain, reached through `io` (the SDK's [`Rpc`], or a test's fake
+/// chain). Cheap to clone (shared); the trusted state is loaded (or the anchor fetched)
+/// on first use.
+pub struct LightClient<I = Rpc> {
+    inner: Arc<Inner<I>>,
 }
 
-impl std::fmt::Debug for LightClient {
+impl<I> Clone for LightClient<I> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<I> std::fmt::Debug for LightClient<I> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LightClient")
             .field("chain_id", &self.inner.chain_id)
@@ -71,9 +79,9 @@ enum Step {
     NotEnoughTrust,
 }
 
-impl LightClient {
-    /// A light client of chain `chain_id` through `rpc`, trusting `options.anchor`.
-    pub fn new(rpc: Rpc, chain_id: impl Into<String>, options: LightOptions) -> Self {
+impl<I: LightIo> LightClient<I> {
+    /// A light client of chain `chain_id` through `io`, trusting `options.anchor`.
+    pub fn new(io: I, chain_id: impl Into<String>, options: LightOptions) -> Self {
         let chain_id = chain_id.into();
         let store = options
             .store_dir
@@ -81,7 +89,7 @@ impl LightClient {
             .map(|dir| TrustStore::new(dir, &chain_id));
         Self {
             inner: Arc::new(Inner {
-                rpc,
+                io,
                 chain_id,
                 options,
                 store,
@@ -139,7 +147,7 @@ impl LightClient {
     }
 
     /// Reads `key` of store `store` (`wasm`: contract state), proven by a verified header.
-    /// The state is at least as new as [`Rpc::observed_height`] (the caller's own
+    /// The state is at least as new as [`LightIo::observed_height`] (the caller's own
     /// included transactions), and otherwise as new as the header policy of
     /// [`LightOptions::max_header_age`] gives. `what` names the value in errors.
     pub async fn read(
@@ -150,12 +158,12 @@ impl LightClient {
     ) -> Result<Verified<Option<Vec<u8>>>> {
         // State height 0 would ask the node for its latest state: read at 1 or later.
         let header = self
-            .header_for_state(self.inner.rpc.observed_height().max(1))
+            .header_for_state(self.inner.io.observed_height().max(1))
             .await?;
         let height = header.height().value() - 1;
         let answer = self
             .inner
-            .rpc
+            .io
             .abci_query_proven(&format!("/store/{store}/key"), key.to_vec(), height)
             .await?;
         let proof_rejected = |reason: String| Error::ProofRejected {
@@ -249,7 +257,7 @@ impl LightClient {
             untrusted.as_untrusted_state(),
             trusted.as_trusted_state(),
             &self.inner.options.verifier_options(),
-            Time::now(),
+            self.inner.io.now(),
         );
         match verdict {
             Verdict::Success => Ok(Step::Trusted),
@@ -297,7 +305,7 @@ impl LightClient {
     /// validators' commit.
     async fn fetch_anchor(&self) -> Result<LightBlock> {
         let anchor = &self.inner.options.anchor;
-        let header = self.inner.rpc.signed_header(Some(anchor.height)).await?;
+        let header = self.inner.io.signed_header(Some(anchor.height)).await?;
         let block = self.light_block(header, &[]).await?;
         let hash = block.signed_header.header.hash();
         if hash != anchor.hash {
@@ -336,7 +344,7 @@ impl LightClient {
     /// The light block at `height` (`None`: the newest), with validator sets reused from
     /// `known` where their hashes match the header's.
     async fn fetch(&self, height: Option<u64>, known: &LightBlock) -> Result<LightBlock> {
-        let header = self.inner.rpc.signed_header(height).await?;
+        let header = self.inner.io.signed_header(height).await?;
         self.light_block(header, &[&known.validators, &known.next_validators])
             .await
     }
@@ -380,7 +388,7 @@ impl LightClient {
             return Ok((*set).clone());
         }
         Ok(ValidatorSet::without_proposer(
-            self.inner.rpc.validators(height).await?,
+            self.inner.io.validators(height).await?,
         ))
     }
 }

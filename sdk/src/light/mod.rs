@@ -12,6 +12,9 @@
 //! Decisions and the trust-on-first-use anchor of the local testnet: `docs/adr/05-light-client.md`.
 
 mod client;
+#[cfg(test)]
+mod fake_chain_tests;
+mod io;
 pub mod proof;
 mod store;
 
@@ -23,6 +26,7 @@ use serde::{Deserialize, Serialize};
 pub use tendermint_light_client_verifier::types::TrustThreshold;
 
 pub use client::{LightClient, Verified};
+pub use io::LightIo;
 pub use store::TrustStore;
 
 /// The block the client trusts without verification: its height and hash, obtained out
