@@ -1,6 +1,7 @@
-//! The light client proper: fetches signed headers and validator sets over RPC, verifies
-//! them with tendermint-rs's `ProdVerifier`, keeps the newest trusted block, and checks
-//! state proofs against it.
+//! The light client proper: fetches signed headers and validator sets through its
+//! [`LightIo`], verifies them with tendermint-rs's `ProdVerifier` (the clock an argument
+//! from the same `LightIo`), keeps the newest trusted block, and checks state proofs
+//! against it. Headers verified before an error stay trusted: each was checked.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,6 +25,7 @@ const HEADER_POLL: Duration = Duration::from_millis(200);
 /// A value proven at a state height (the header above it was verified).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified<T> {
+    /// The value, as the proof shows it.
     pub value: T,
     /// The state height the value is from; header `height + 1` proves it.
     pub height: u64,
