@@ -29,8 +29,10 @@ contracts:
 	scripts/build-contracts
 
 # Starts a fresh chain of its own, deploys artifacts/, tests, always stops it. The SDK's
-# end-to-end tests (sdk/tests/e2e.rs) and a CLI mining run go in as harness commands.
+# end-to-end tests (sdk/tests/e2e.rs), the light client's honest and lying-node tests
+# (sdk/tests/light.rs) and a CLI mining run go in as harness commands.
 SDK_E2E = "cargo test --locked -p gpunion-sdk --test e2e -- --ignored --test-threads=1" \
+	"cargo test --locked -p gpunion-sdk --test light -- --ignored --test-threads=1" \
 	"cargo run --locked -q -p gpunion-sdk --bin gpunion -- --key miner1 mine --count 2"
 
 e2e: bootstrap contracts

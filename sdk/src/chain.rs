@@ -1,11 +1,13 @@
 //! A connected chain: endpoints, settings and the deployed contracts' clients.
 
 use crate::contracts::{
-    endorsement::Endorsement, gut::Gut, market::Market, mining::Mining, token_swap::TokenSwap,
+    Contract, endorsement::Endorsement, gut::Gut, market::Market, mining::Mining,
+    token_swap::TokenSwap,
 };
 use crate::deployment::Deployment;
 use crate::error::Result;
 use crate::keys::Wallet;
+use crate::light::{LightClient, LightOptions};
 use crate::rpc::Rpc;
 use crate::tx::{Signer, TxSettings};
 
@@ -15,6 +17,7 @@ pub struct Chain {
     rpc: Rpc,
     deployment: Deployment,
     settings: TxSettings,
+    light: Option<LightClient>,
 }
 
 impl Chain {
@@ -24,19 +27,36 @@ impl Chain {
         Self::with_rpc(deployment, rpc)
     }
 
-    /// Connects through `rpc` (e.g. several endpoints with fail-over).
+    /// Connects through `rpc` (e.g. several endpoints with fail-over). Contract state is
+    /// verified by a light client trusting the deployment's anchor (default
+    /// [`LightOptions`]), if it has one.
     pub fn with_rpc(deployment: Deployment, rpc: Rpc) -> Result<Self> {
         let settings = deployment.tx_settings()?;
+        let light = deployment.trust.clone().map(|anchor| {
+            LightClient::new(rpc.clone(), &deployment.chain_id, LightOptions::new(anchor))
+        });
         Ok(Self {
             rpc,
             deployment,
             settings,
+            light,
         })
     }
 
     /// Replaces the transaction settings (gas adjustment, timeouts).
     pub fn with_settings(mut self, settings: TxSettings) -> Self {
         self.settings = settings;
+        self
+    }
+
+    /// Verifies contract state with a light client of these options instead (another
+    /// anchor, store directory or header policy).
+    pub fn with_light_options(mut self, options: LightOptions) -> Self {
+        self.light = Some(LightClient::new(
+            self.rpc.clone(),
+            &self.deployment.chain_id,
+            options,
+        ));
         self
     }
 
@@ -55,6 +75,11 @@ impl Chain {
         &self.settings
     }
 
+    /// The light client, if the deployment has a trust anchor (or one was configured).
+    pub fn light_client(&self) -> Option<&LightClient> {
+        self.light.as_ref()
+    }
+
     /// A wallet from `mnemonic` with this chain's address prefix.
     pub fn wallet(&self, mnemonic: &str) -> Result<Wallet> {
         Wallet::from_mnemonic(mnemonic, &self.deployment.prefix())
@@ -65,43 +90,41 @@ impl Chain {
         Signer::new(self.rpc.clone(), wallet, self.settings.clone())
     }
 
+    /// The contract at `address` on this chain, with this chain's light client.
+    pub fn contract(&self, address: impl Into<String>) -> Contract {
+        let contract = Contract::new(self.rpc.clone(), address);
+        match &self.light {
+            Some(light) => contract.with_light_client(light.clone()),
+            None => contract,
+        }
+    }
+
+    fn deployed(&self, name: &str) -> Result<Contract> {
+        Ok(self.contract(self.deployment.contract(name)?))
+    }
+
     /// The GUT token.
     pub fn gut(&self) -> Result<Gut> {
-        Ok(Gut::new(
-            self.rpc.clone(),
-            self.deployment.contract("gut_token")?,
-        ))
+        Ok(Gut::new(self.deployed("gut_token")?))
     }
 
     /// The mining contract.
     pub fn mining(&self) -> Result<Mining> {
-        Ok(Mining::new(
-            self.rpc.clone(),
-            self.deployment.contract("mining")?,
-        ))
+        Ok(Mining::new(self.deployed("mining")?))
     }
 
     /// The token swap.
     pub fn token_swap(&self) -> Result<TokenSwap> {
-        Ok(TokenSwap::new(
-            self.rpc.clone(),
-            self.deployment.contract("token_swap")?,
-        ))
+        Ok(TokenSwap::new(self.deployed("token_swap")?))
     }
 
     /// The market.
     pub fn market(&self) -> Result<Market> {
-        Ok(Market::new(
-            self.rpc.clone(),
-            self.deployment.contract("market")?,
-        ))
+        Ok(Market::new(self.deployed("market")?))
     }
 
     /// The endorsement contract.
     pub fn endorsement(&self) -> Result<Endorsement> {
-        Ok(Endorsement::new(
-            self.rpc.clone(),
-            self.deployment.contract("endorsement")?,
-        ))
+        Ok(Endorsement::new(self.deployed("endorsement")?))
     }
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::light::TrustAnchor;
 use crate::tx::{GasPrice, TxSettings};
 
 /// One instantiated contract.
@@ -35,6 +36,10 @@ pub struct Deployment {
     /// Test account addresses by name.
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
+    /// The block the light client trusts first (`testnet/deploy` records block 1 of the
+    /// chain it deployed to). Without one, verified reads are unavailable.
+    #[serde(default)]
+    pub trust: Option<TrustAnchor>,
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -133,7 +138,8 @@ mod tests {
       "gas_prices": "0.025ustake", "denom": "ustake",
       "deployer": "wasm1qyx8akfzf67ke2lk3dmwuy8gz8ag4m0kx74dcr",
       "contracts": {"gut_token": {"code_id": 1, "checksum": "ab", "address": "wasm1gut"}},
-      "accounts": {"treasury": "wasm1d8jtjdmal7x6n5weg6zczagfs5ckkzsrc37sp3"}
+      "accounts": {"treasury": "wasm1d8jtjdmal7x6n5weg6zczagfs5ckkzsrc37sp3"},
+      "trust": {"height": 1, "hash": "5E4C7AD8EB51A2B2DB3E4C6A2D3F8E2C7A9B2D3E4F5A6B7C8D9E0F1A2B3C4D5E"}
     }"#;
 
     #[test]
@@ -142,6 +148,7 @@ mod tests {
         assert_eq!(d.contract("gut_token").unwrap(), "wasm1gut");
         assert!(matches!(d.contract("market"), Err(Error::BadInput(_))));
         assert_eq!(d.prefix(), "wasm");
+        assert_eq!(d.trust.as_ref().map(|t| t.height), Some(1));
         assert_eq!(d.tx_settings().unwrap().gas_price.denom, "ustake");
         assert!(matches!(Deployment::parse("{"), Err(Error::Decode { .. })));
     }

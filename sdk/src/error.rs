@@ -33,6 +33,33 @@ pub enum Error {
     /// Bytes from the network (or a file) did not decode as `what`.
     #[error("cannot decode {what}: {message}")]
     Decode { what: String, message: String },
+    /// The node served a header at `height` that does not verify against the trusted
+    /// state (wrong hash, bad or missing signatures, another chain): it lies or is
+    /// broken. Nothing it sent was believed.
+    #[error("header {height} rejected: {reason}")]
+    HeaderRejected { height: u64, reason: String },
+    /// The node's proof of `what` at state height `height` does not verify against
+    /// the app hash of the verified header at `height + 1`: the value it sent is forged
+    /// or the proof is broken. The value was not returned.
+    #[error("proof of {what} at height {height} rejected: {reason}")]
+    ProofRejected {
+        what: String,
+        height: u64,
+        reason: String,
+    },
+    /// The newest trusted header (at `height`) is older than the trusting period:
+    /// skipping verification from it is no longer safe, and a new trust anchor is needed.
+    #[error(
+        "trusted header {height} is older than the trusting period: configure a new trust anchor"
+    )]
+    TrustExpired { height: u64 },
+    /// A verified read was asked of a client that has no light client (no trust anchor
+    /// configured); use the `*_unverified` query or configure one.
+    #[error("no trust anchor configured: cannot verify {what}")]
+    NoTrustAnchor { what: String },
+    /// The light client's trust store could not be read or written.
+    #[error("trust store {path}: {message}")]
+    Store { path: String, message: String },
 }
 
 /// Results of the SDK.

@@ -10,14 +10,17 @@ pub mod error;
 pub mod events;
 pub mod flows;
 pub mod keys;
+pub mod light;
 pub mod miner;
 pub mod rpc;
+pub mod storage;
 pub mod tx;
 
 pub use chain::Chain;
 pub use deployment::{Deployment, TestAccounts};
 pub use error::{Error, Result};
 pub use keys::Wallet;
+pub use light::{LightClient, LightOptions, TrustAnchor, Verified};
 pub use rpc::Rpc;
 pub use tx::{GasPrice, Signer, TxOutcome, TxSettings};
 

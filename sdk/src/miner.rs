@@ -1,5 +1,9 @@
 //! The miner's flow: read the challenge, build a header committing to the miner,
 //! search nonces with X16S on the CPU, submit.
+//!
+//! The challenge comes from the contract's smart query (target and reward included),
+//! unverified: a node that forges it can only waste the miner's work, since the contract
+//! checks every solution; the reward is then seen in the verified GUT balance.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -117,7 +121,7 @@ impl Miner {
     pub async fn mine_one(&self, mut progress: impl FnMut(MiningProgress)) -> Result<Solution> {
         let mut last = None;
         for _ in 0..5 {
-            let challenge = self.mining.challenge().await?;
+            let challenge = self.mining.challenge_unverified().await?;
             let stop = Arc::new(AtomicBool::new(false));
             let started = Instant::now();
             let mut hashes: u64 = 0;
@@ -156,7 +160,7 @@ impl Miner {
                 batches += 1;
                 if batches.is_multiple_of(REFRESH_BATCHES) {
                     time = self.chain_time().await?;
-                    if self.mining.challenge().await?.height != challenge.height {
+                    if self.mining.challenge_unverified().await?.height != challenge.height {
                         break None;
                     }
                 }
@@ -178,7 +182,7 @@ impl Miner {
                 }
                 Err(err @ Error::Contract { .. }) => {
                     // A stale challenge fails in the contract; anything else is final.
-                    if self.mining.challenge().await?.height == challenge.height {
+                    if self.mining.challenge_unverified().await?.height == challenge.height {
                         return Err(err);
                     }
                     progress(MiningProgress::Stale);

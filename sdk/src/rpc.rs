@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use cosmos_sdk_proto::cosmos::auth::v1beta1::{
@@ -33,6 +33,8 @@ struct Inner {
     /// Index of the endpoint that answered last.
     healthy: AtomicUsize,
     request_timeout: Duration,
+    /// The highest block in which this client saw one of its transactions included.
+    observed_height: AtomicU64,
 }
 
 /// RPC endpoints of one chain. A call goes to the endpoint that answered last; on a
@@ -59,6 +61,11 @@ fn smart_request<Q: Serialize>(contract: &str, msg: &Q) -> Result<QuerySmartCont
         query_data: serde_json::to_vec(msg)
             .map_err(|e| Error::bad_input(format!("query message: {e}")))?,
     })
+}
+
+fn to_height(height: u64) -> Result<tendermint::block::Height> {
+    tendermint::block::Height::try_from(height)
+        .map_err(|e| Error::bad_input(format!("height {height}: {e}")))
 }
 
 impl Rpc {
@@ -91,6 +98,7 @@ impl Rpc {
                 endpoints,
                 healthy: AtomicUsize::new(0),
                 request_timeout,
+                observed_height: AtomicU64::new(0),
             }),
         })
     }
@@ -142,6 +150,30 @@ impl Rpc {
         Err(last.unwrap_or_else(|| Error::bad_input("no RPC endpoint given")))
     }
 
+    /// The highest block in which a transaction sent through this client (or a clone)
+    /// was seen included; 0 before any. Verified reads never return older state, so a
+    /// caller reads its own writes.
+    pub fn observed_height(&self) -> u64 {
+        self.inner.observed_height.load(Ordering::Relaxed)
+    }
+
+    /// Records that a transaction was included at `height` (see [`Rpc::observed_height`]).
+    pub fn observe_height(&self, height: u64) {
+        self.inner
+            .observed_height
+            .fetch_max(height, Ordering::Relaxed);
+    }
+
+    /// Marks the node's latest height as observed and returns it: verified reads from
+    /// now on see state at least that new, as if the caller had written there (waiting
+    /// up to a block for the header that proves it). For a caller that must not see
+    /// state older than its own start, e.g. after another client's writes.
+    pub async fn catch_up(&self) -> Result<u64> {
+        let height = self.latest_height().await?;
+        self.observe_height(height);
+        Ok(height)
+    }
+
     /// The node's status (chain id, latest height and time, catching up).
     pub async fn status(&self) -> Result<tendermint_rpc::endpoint::status::Response> {
         self.call(|c| async move { c.status().await }).await
@@ -154,8 +186,7 @@ impl Rpc {
 
     /// The block at `height`.
     pub async fn block(&self, height: u64) -> Result<tendermint::Block> {
-        let h = tendermint::block::Height::try_from(height)
-            .map_err(|e| Error::bad_input(format!("height {height}: {e}")))?;
+        let h = to_height(height)?;
         Ok(self.call(|c| async move { c.block(h).await }).await?.block)
     }
 
@@ -178,6 +209,61 @@ impl Rpc {
             ));
         }
         Ok(answer.value)
+    }
+
+    /// A raw ABCI query at `height` with `prove=true`: the answer with its proof, not yet
+    /// checked (see [`crate::light`]). A non-zero code becomes an error.
+    pub async fn abci_query_proven(
+        &self,
+        path: &str,
+        data: Vec<u8>,
+        height: u64,
+    ) -> Result<tendermint_rpc::endpoint::abci_query::AbciQuery> {
+        let height = to_height(height)?;
+        let answer = self
+            .call(|c| {
+                let data = data.clone();
+                async move {
+                    c.abci_query(Some(path.to_string()), data, Some(height), true)
+                        .await
+                }
+            })
+            .await?;
+        if answer.code.is_err() {
+            return Err(Error::from_abci(
+                answer.code.value(),
+                &answer.codespace,
+                &answer.log,
+            ));
+        }
+        Ok(answer)
+    }
+
+    /// The signed header at `height`, or the newest one with `None`.
+    pub async fn signed_header(
+        &self,
+        height: Option<u64>,
+    ) -> Result<tendermint::block::signed_header::SignedHeader> {
+        let answer = match height {
+            Some(h) => {
+                let h = to_height(h)?;
+                self.call(|c| async move { c.commit(h).await }).await?
+            }
+            None => {
+                self.call(|c| async move { c.latest_commit().await })
+                    .await?
+            }
+        };
+        Ok(answer.signed_header)
+    }
+
+    /// Every validator of the set that signs block `height` (all pages).
+    pub async fn validators(&self, height: u64) -> Result<Vec<tendermint::validator::Info>> {
+        let h = to_height(height)?;
+        Ok(self
+            .call(|c| async move { c.validators(h, tendermint_rpc::Paging::All).await })
+            .await?
+            .validators)
     }
 
     /// A gRPC query through ABCI (`path` like `/cosmos.bank.v1beta1.Query/Balance`).

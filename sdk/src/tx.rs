@@ -421,6 +421,7 @@ pub async fn wait_for_tx(rpc: &Rpc, hash: &str, settings: &TxSettings) -> Result
                         &result.log,
                     ));
                 }
+                rpc.observe_height(found.height.value());
                 return Ok(TxOutcome {
                     hash: found.hash.to_string(),
                     height: found.height.value(),

@@ -38,9 +38,12 @@ fn accounts() -> TestAccounts {
     TestAccounts::load(repo().join("testnet/accounts.json")).expect("testnet/accounts.json")
 }
 
-fn chain() -> Chain {
+/// The chain, its verified reads at least as new as the chain's tip now: earlier tests
+/// wrote through other clients, and a verified read otherwise may be a block behind.
+async fn chain() -> Chain {
     let d = deployment();
     let rpc = Rpc::new(&[rpc_url(&d)]).expect("rpc");
+    rpc.catch_up().await.expect("latest height");
     Chain::with_rpc(d, rpc).expect("chain")
 }
 
@@ -64,7 +67,7 @@ fn testnet_chain(action: &[&str]) {
 #[tokio::test]
 #[ignore = "needs the local chain: run under testnet/e2e"]
 async fn e2e_status_blocks_and_queries() {
-    let chain = chain();
+    let chain = chain().await;
     let status = chain.rpc().status().await.unwrap();
     assert_eq!(
         status.node_info.network.as_str(),
@@ -112,7 +115,7 @@ async fn e2e_status_blocks_and_queries() {
 #[tokio::test]
 #[ignore = "needs the local chain: run under testnet/e2e"]
 async fn e2e_gut_transfer_moves_exact_amounts() {
-    let chain = chain();
+    let chain = chain().await;
     let gut = chain.gut().unwrap();
     let treasury = signer(&chain, "treasury");
     let to = address("provider2");
@@ -133,7 +136,7 @@ async fn e2e_gut_transfer_moves_exact_amounts() {
 #[tokio::test]
 #[ignore = "needs the local chain: run under testnet/e2e"]
 async fn e2e_errors_are_typed() {
-    let chain = chain();
+    let chain = chain().await;
     let gut = chain.gut().unwrap();
     // One ugut more than customer1 holds: the contract refuses (caught by simulation).
     let customer = signer(&chain, "customer1");
@@ -180,12 +183,12 @@ async fn e2e_errors_are_typed() {
 #[tokio::test]
 #[ignore = "needs the local chain: run under testnet/e2e"]
 async fn e2e_mine_one_solution() {
-    let chain = chain();
+    let chain = chain().await;
     let mining = chain.mining().unwrap();
     let gut = chain.gut().unwrap();
     let miner_signer = signer(&chain, "miner1");
     let before = gut.balance(miner_signer.address()).await.unwrap();
-    let challenge = mining.challenge().await.unwrap();
+    let challenge = mining.challenge_unverified().await.unwrap();
     assert_eq!(
         mining.commitment(miner_signer.address()).await.unwrap(),
         mining::header::commitment(&challenge.chain_id, miner_signer.address())
@@ -213,7 +216,7 @@ async fn e2e_mine_one_solution() {
 #[tokio::test]
 #[ignore = "needs the local chain: run under testnet/e2e"]
 async fn e2e_concurrent_transfers_from_one_wallet() {
-    let chain = chain();
+    let chain = chain().await;
     let gut = chain.gut().unwrap();
     let treasury = signer(&chain, "treasury");
     let to = address("customer2");
@@ -263,7 +266,7 @@ async fn e2e_fail_over_to_the_second_endpoint() {
 #[tokio::test]
 #[ignore = "needs the local chain: run under testnet/e2e"]
 async fn e2e_events_arrive_over_websocket() {
-    let chain = chain();
+    let chain = chain().await;
     let gut = chain.gut().unwrap();
     let query = format!(
         "wasm._contract_address='{}' AND wasm.action='transfer'",
@@ -288,7 +291,7 @@ async fn e2e_events_arrive_over_websocket() {
 #[tokio::test]
 #[ignore = "needs the local chain: run under testnet/e2e"]
 async fn e2e_zz_chain_restart_then_the_next_call_succeeds() {
-    let chain = chain();
+    let chain = chain().await;
     let gut = chain.gut().unwrap();
     let treasury = signer(&chain, "treasury");
     let to = address("relayer");
@@ -338,7 +341,7 @@ fn attributes(price_per_hour: u128) -> ProviderAttributes {
 #[tokio::test]
 #[ignore = "needs the local chain: run under testnet/e2e"]
 async fn e2e_market_provider_and_customer_flows() {
-    let chain = chain();
+    let chain = chain().await;
     let (gut, market, endorsement) = (
         chain.gut().unwrap(),
         chain.market().unwrap(),
@@ -426,7 +429,16 @@ async fn e2e_market_provider_and_customer_flows() {
         .await
         .unwrap();
     customer.close(lease_id).await.unwrap();
-    let lease = market.lease(lease_id).await.unwrap().lease;
+    // The verified record is the one the contract describes.
+    let lease = market
+        .lease(lease_id)
+        .await
+        .unwrap()
+        .expect("lease proven present");
+    assert_eq!(
+        lease,
+        market.lease_unverified(lease_id).await.unwrap().lease
+    );
     assert_eq!(lease.state, LeaseState::Closed);
     assert_eq!(
         lease.result.unwrap().cid,
@@ -498,7 +510,7 @@ async fn e2e_token_swap_claim() {
 
     // The harness deploys without a snapshot (GUT's supply checks assume no swap), so
     // this test sets up its own swap and GUT instance from the stored GUT code.
-    let chain = chain();
+    let chain = chain().await;
     let deployer = signer(&chain, "deployer");
     let holders = [
         (OldWallet::new(7), 1_500_000u128),
@@ -573,8 +585,8 @@ async fn e2e_token_swap_claim() {
     .unwrap();
     deployer.send(vec![connect], "").await.unwrap();
 
-    let swap = TokenSwap::new(chain.rpc().clone(), swap_address);
-    let gut = Gut::new(chain.rpc().clone(), gut_address);
+    let swap = TokenSwap::new(chain.contract(swap_address));
+    let gut = Gut::new(chain.contract(gut_address));
     let recipient = address("customer2");
     let (wallet, amount) = &holders[1];
     let claim = Claim {

@@ -8,7 +8,6 @@ use gpunion_interface::endorsement::{
 use crate::contracts::Contract;
 use crate::contracts::gut::Gut;
 use crate::error::Result;
-use crate::rpc::Rpc;
 use crate::tx::{Signer, TxOutcome};
 
 /// The endorsement contract at one address.
@@ -18,11 +17,9 @@ pub struct Endorsement {
 }
 
 impl Endorsement {
-    /// The contract at `address`.
-    pub fn new(rpc: Rpc, address: impl Into<String>) -> Self {
-        Self {
-            contract: Contract::new(rpc, address),
-        }
+    /// The contract reached through `contract` (see [`crate::Chain`]).
+    pub fn new(contract: Contract) -> Self {
+        Self { contract }
     }
 
     /// The contract address.
@@ -32,13 +29,13 @@ impl Endorsement {
 
     /// Parameters and linked contracts.
     pub async fn config(&self) -> Result<ConfigResponse> {
-        self.contract.query(&QueryMsg::Config {}).await
+        self.contract.query_unverified(&QueryMsg::Config {}).await
     }
 
     /// A provider's reputation now.
     pub async fn reputation(&self, provider: &str) -> Result<Reputation> {
         self.contract
-            .query(&QueryMsg::Reputation {
+            .query_unverified(&QueryMsg::Reputation {
                 provider: provider.to_string(),
             })
             .await
@@ -46,7 +43,9 @@ impl Endorsement {
 
     /// The rating of a lease, if any.
     pub async fn rating(&self, lease_id: u64) -> Result<Option<Rating>> {
-        self.contract.query(&QueryMsg::Rating { lease_id }).await
+        self.contract
+            .query_unverified(&QueryMsg::Rating { lease_id })
+            .await
     }
 
     /// A provider's ratings, newest first.
@@ -57,7 +56,7 @@ impl Endorsement {
         limit: Option<u32>,
     ) -> Result<Vec<Rating>> {
         self.contract
-            .query(&QueryMsg::Ratings {
+            .query_unverified(&QueryMsg::Ratings {
                 provider: provider.to_string(),
                 start_before,
                 limit,
@@ -68,7 +67,7 @@ impl Endorsement {
     /// An endorser's record.
     pub async fn endorser(&self, address: &str) -> Result<Option<Endorser>> {
         self.contract
-            .query(&QueryMsg::Endorser {
+            .query_unverified(&QueryMsg::Endorser {
                 address: address.to_string(),
             })
             .await
@@ -81,7 +80,7 @@ impl Endorsement {
         limit: Option<u32>,
     ) -> Result<Vec<EndorsementRecord>> {
         self.contract
-            .query(&QueryMsg::Endorsements {
+            .query_unverified(&QueryMsg::Endorsements {
                 provider: provider.to_string(),
                 start_after: None,
                 limit,
@@ -91,7 +90,9 @@ impl Endorsement {
 
     /// Providers ranked for a customer.
     pub async fn recommend(&self, request: RecommendRequest) -> Result<RecommendResponse> {
-        self.contract.query(&QueryMsg::Recommend(request)).await
+        self.contract
+            .query_unverified(&QueryMsg::Recommend(request))
+            .await
     }
 
     /// Customer of a finished lease: rates its provider (1..=5) once.

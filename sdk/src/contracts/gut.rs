@@ -8,7 +8,11 @@ use serde::Serialize;
 use crate::contracts::{Contract, execute_msg};
 use crate::error::{Error, Result};
 use crate::keys::parse_address;
-use crate::rpc::Rpc;
+use crate::light::Verified;
+use crate::storage::map_key;
+
+/// cw20-base's `BALANCES` map (`Map<&Addr, Uint128>`), which GUT stores balances in.
+const BALANCES_NAMESPACE: &str = "balance";
 use crate::tx::{Signer, TxOutcome};
 
 /// The GUT token contract at one address.
@@ -18,11 +22,9 @@ pub struct Gut {
 }
 
 impl Gut {
-    /// The token at `address`.
-    pub fn new(rpc: Rpc, address: impl Into<String>) -> Self {
-        Self {
-            contract: Contract::new(rpc, address),
-        }
+    /// The token reached through `contract` (see [`crate::Chain`]).
+    pub fn new(contract: Contract) -> Self {
+        Self { contract }
     }
 
     /// The contract address.
@@ -30,25 +32,48 @@ impl Gut {
         self.contract.address()
     }
 
-    /// GUT balance of `owner`, in ugut.
+    /// GUT balance of `owner`, in ugut, proven against a verified header (an account
+    /// that never held GUT is a proven zero).
     pub async fn balance(&self, owner: &str) -> Result<u128> {
+        Ok(self.balance_verified(owner).await?.value)
+    }
+
+    /// [`Gut::balance`] with the state height it was proven at.
+    pub async fn balance_verified(&self, owner: &str) -> Result<Verified<u128>> {
+        parse_address(owner, None)?;
+        let key = map_key(BALANCES_NAMESPACE, &[owner.as_bytes()]);
+        let read: Verified<Option<Uint128>> = self
+            .contract
+            .load_verified(&key, &format!("GUT balance of {owner}"))
+            .await?;
+        Ok(Verified {
+            value: read.value.unwrap_or_default().u128(),
+            height: read.height,
+        })
+    }
+
+    /// GUT balance of `owner`, in ugut, as the node answers a smart query: **not
+    /// verified**.
+    pub async fn balance_unverified(&self, owner: &str) -> Result<u128> {
         let answer: BalanceResponse = self
             .contract
-            .query(&QueryMsg::Balance {
+            .query_unverified(&QueryMsg::Balance {
                 address: owner.to_string(),
             })
             .await?;
         Ok(answer.balance.u128())
     }
 
-    /// Name, symbol, decimals and total supply.
+    /// Name, symbol, decimals and total supply (smart query, not verified).
     pub async fn token_info(&self) -> Result<TokenInfoResponse> {
-        self.contract.query(&QueryMsg::TokenInfo {}).await
+        self.contract
+            .query_unverified(&QueryMsg::TokenInfo {})
+            .await
     }
 
-    /// Who may mint, and the cap.
+    /// Who may mint, and the cap (smart query, not verified).
     pub async fn minter(&self) -> Result<Option<MinterResponse>> {
-        self.contract.query(&QueryMsg::Minter {}).await
+        self.contract.query_unverified(&QueryMsg::Minter {}).await
     }
 
     /// The message transferring `amount` ugut from `sender` to `recipient`, for batching.
@@ -96,5 +121,21 @@ impl Gut {
                 },
             )
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balance_key_is_cw20_bases() {
+        let owner = "wasm1d8jtjdmal7x6n5weg6zczagfs5ckkzsrc37sp3";
+        assert_eq!(
+            map_key(BALANCES_NAMESPACE, &[owner.as_bytes()]),
+            cw20_base::state::BALANCES
+                .key(&cosmwasm_std::Addr::unchecked(owner))
+                .to_vec()
+        );
     }
 }

@@ -1,15 +1,21 @@
 //! The market: provider registry, leases, escrow and settlement.
 
 use gpunion_interface::market::{
-    ConfigResponse, EscrowTotals, ExecuteMsg, LeaseResponse, LeaseResult, LeasesResponse,
-    OpenLease, ProviderAttributes, ProviderFilter, ProviderResponse, ProvidersResponse, QueryMsg,
-    ReceiveMsg,
+    ConfigResponse, EscrowTotals, ExecuteMsg, Lease, LeaseResponse, LeaseResult, LeasesResponse,
+    OpenLease, Provider, ProviderAttributes, ProviderFilter, ProviderResponse, ProvidersResponse,
+    QueryMsg, ReceiveMsg,
 };
 
 use crate::contracts::Contract;
 use crate::contracts::gut::Gut;
 use crate::error::{Error, Result};
-use crate::rpc::Rpc;
+use crate::keys::parse_address;
+use crate::storage::map_key;
+
+/// The market's `PROVIDERS` map (`Map<&Addr, Provider>`).
+const PROVIDERS_NAMESPACE: &str = "providers";
+/// The market's `LEASES` map (`Map<u64, Lease>`).
+const LEASES_NAMESPACE: &str = "leases";
 use crate::tx::{Signer, TxOutcome};
 
 /// The market contract at one address.
@@ -19,11 +25,9 @@ pub struct Market {
 }
 
 impl Market {
-    /// The market at `address`.
-    pub fn new(rpc: Rpc, address: impl Into<String>) -> Self {
-        Self {
-            contract: Contract::new(rpc, address),
-        }
+    /// The market reached through `contract` (see [`crate::Chain`]).
+    pub fn new(contract: Contract) -> Self {
+        Self { contract }
     }
 
     /// The contract address.
@@ -33,13 +37,26 @@ impl Market {
 
     /// Owner, token, treasury and parameters.
     pub async fn config(&self) -> Result<ConfigResponse> {
-        self.contract.query(&QueryMsg::Config {}).await
+        self.contract.query_unverified(&QueryMsg::Config {}).await
     }
 
-    /// One provider with its computed status.
-    pub async fn provider(&self, address: &str) -> Result<ProviderResponse> {
+    /// A provider's stored record (stake, price, heartbeats), proven against a verified
+    /// header; `None`: proven not registered.
+    pub async fn provider(&self, address: &str) -> Result<Option<Provider>> {
+        parse_address(address, None)?;
+        let key = map_key(PROVIDERS_NAMESPACE, &[address.as_bytes()]);
+        Ok(self
+            .contract
+            .load_verified(&key, &format!("provider {address}"))
+            .await?
+            .value)
+    }
+
+    /// One provider with its status as computed by the contract: smart query, **not
+    /// verified**.
+    pub async fn provider_unverified(&self, address: &str) -> Result<ProviderResponse> {
         self.contract
-            .query(&QueryMsg::Provider {
+            .query_unverified(&QueryMsg::Provider {
                 address: address.to_string(),
             })
             .await
@@ -53,7 +70,7 @@ impl Market {
         limit: Option<u32>,
     ) -> Result<ProvidersResponse> {
         self.contract
-            .query(&QueryMsg::Providers {
+            .query_unverified(&QueryMsg::Providers {
                 filter,
                 start_after,
                 limit,
@@ -80,9 +97,23 @@ impl Market {
         }
     }
 
-    /// One lease, with what it has earned and what could be withdrawn now.
-    pub async fn lease(&self, id: u64) -> Result<LeaseResponse> {
-        self.contract.query(&QueryMsg::Lease { id }).await
+    /// A lease's stored record (parties, window, deposit, paid so far), proven against a
+    /// verified header; `None`: proven absent.
+    pub async fn lease(&self, id: u64) -> Result<Option<Lease>> {
+        let key = map_key(LEASES_NAMESPACE, &[&id.to_be_bytes()]);
+        Ok(self
+            .contract
+            .load_verified(&key, &format!("lease {id}"))
+            .await?
+            .value)
+    }
+
+    /// One lease, with what it has earned and what could be withdrawn now as computed by
+    /// the contract: smart query, **not verified**.
+    pub async fn lease_unverified(&self, id: u64) -> Result<LeaseResponse> {
+        self.contract
+            .query_unverified(&QueryMsg::Lease { id })
+            .await
     }
 
     /// A customer's leases.
@@ -93,7 +124,7 @@ impl Market {
         limit: Option<u32>,
     ) -> Result<LeasesResponse> {
         self.contract
-            .query(&QueryMsg::LeasesByCustomer {
+            .query_unverified(&QueryMsg::LeasesByCustomer {
                 customer: customer.to_string(),
                 start_after,
                 limit,
@@ -109,7 +140,7 @@ impl Market {
         limit: Option<u32>,
     ) -> Result<LeasesResponse> {
         self.contract
-            .query(&QueryMsg::LeasesByProvider {
+            .query_unverified(&QueryMsg::LeasesByProvider {
                 provider: provider.to_string(),
                 start_after,
                 limit,
@@ -119,7 +150,9 @@ impl Market {
 
     /// Escrow of open leases and provider stakes.
     pub async fn escrow_totals(&self) -> Result<EscrowTotals> {
-        self.contract.query(&QueryMsg::EscrowTotals {}).await
+        self.contract
+            .query_unverified(&QueryMsg::EscrowTotals {})
+            .await
     }
 
     /// Provider: registers with `stake` ugut of GUT (sent with a CW20 `Send`).
@@ -292,5 +325,25 @@ impl Market {
         self.contract
             .execute(signer, &ExecuteMsg::ExpireLease { lease_id })
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_keys_are_the_markets() {
+        let provider = "wasm1d8jtjdmal7x6n5weg6zczagfs5ckkzsrc37sp3";
+        assert_eq!(
+            map_key(PROVIDERS_NAMESPACE, &[provider.as_bytes()]),
+            market::state::PROVIDERS
+                .key(&cosmwasm_std::Addr::unchecked(provider))
+                .to_vec()
+        );
+        assert_eq!(
+            map_key(LEASES_NAMESPACE, &[&42u64.to_be_bytes()]),
+            market::state::LEASES.key(42).to_vec()
+        );
     }
 }

@@ -14,24 +14,37 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 use crate::keys::parse_address;
+use crate::light::{LightClient, Verified};
 use crate::rpc::Rpc;
+use crate::storage::{WASM_STORE, contract_store_key};
 use crate::tx::{Signer, TxOutcome};
 
-/// One contract instance: its address and the RPC it is reached through. Each typed
-/// client wraps one and adds the contract's own messages.
+/// One contract instance: its address, the RPC it is reached through, and the light
+/// client that proves its state. Each typed client wraps one and adds the contract's own
+/// messages.
 #[derive(Debug, Clone)]
 pub struct Contract {
     rpc: Rpc,
     address: String,
+    light: Option<LightClient>,
 }
 
 impl Contract {
-    /// The contract at `address`, reached through `rpc`.
+    /// The contract at `address`, reached through `rpc`, without a light client: its
+    /// verified reads fail with [`Error::NoTrustAnchor`] until one is given
+    /// ([`Contract::with_light_client`]).
     pub fn new(rpc: Rpc, address: impl Into<String>) -> Self {
         Self {
             rpc,
             address: address.into(),
+            light: None,
         }
+    }
+
+    /// The same contract, its state proven by `light`.
+    pub fn with_light_client(mut self, light: LightClient) -> Self {
+        self.light = Some(light);
+        self
     }
 
     /// The contract address.
@@ -39,9 +52,37 @@ impl Contract {
         &self.address
     }
 
-    /// A smart query (answered by the node, not verified).
-    pub async fn query<Q: Serialize, R: DeserializeOwned>(&self, msg: &Q) -> Result<R> {
+    /// A smart query, answered by the node and **not verified**: the node can forge it.
+    pub async fn query_unverified<Q: Serialize, R: DeserializeOwned>(&self, msg: &Q) -> Result<R> {
         self.rpc.smart_query(&self.address, msg).await
+    }
+
+    /// The contract's raw storage at `key` (a cw-storage-plus key, see
+    /// [`crate::storage`]), proven against a verified header; `None`: proven absent.
+    /// `what` names the value in errors.
+    pub async fn read_verified(&self, key: &[u8], what: &str) -> Result<Verified<Option<Vec<u8>>>> {
+        let light = self.light.as_ref().ok_or_else(|| Error::NoTrustAnchor {
+            what: what.to_string(),
+        })?;
+        let key = contract_store_key(&self.address, key)?;
+        light.read(WASM_STORE, &key, what).await
+    }
+
+    /// [`Contract::read_verified`] decoded from the JSON the contract stores.
+    pub async fn load_verified<T: DeserializeOwned>(
+        &self,
+        key: &[u8],
+        what: &str,
+    ) -> Result<Verified<Option<T>>> {
+        let raw = self.read_verified(key, what).await?;
+        let value = raw
+            .value
+            .map(|bytes| serde_json::from_slice(&bytes).map_err(|e| Error::decode(what, e)))
+            .transpose()?;
+        Ok(Verified {
+            value,
+            height: raw.height,
+        })
     }
 
     /// Executes `msg` on the contract, signed by `signer`, and waits for inclusion.

@@ -6,7 +6,6 @@ use token_swap::state::Config;
 
 use crate::contracts::Contract;
 use crate::error::Result;
-use crate::rpc::Rpc;
 use crate::tx::{Signer, TxOutcome};
 
 /// One claim as the snapshot CLI hands it to a holder of an old address.
@@ -31,11 +30,9 @@ pub struct TokenSwap {
 }
 
 impl TokenSwap {
-    /// The swap at `address`.
-    pub fn new(rpc: Rpc, address: impl Into<String>) -> Self {
-        Self {
-            contract: Contract::new(rpc, address),
-        }
+    /// The swap reached through `contract` (see [`crate::Chain`]).
+    pub fn new(contract: Contract) -> Self {
+        Self { contract }
     }
 
     /// The contract address.
@@ -45,13 +42,13 @@ impl TokenSwap {
 
     /// The swap's parameters.
     pub async fn config(&self) -> Result<Config> {
-        self.contract.query(&QueryMsg::Config {}).await
+        self.contract.query_unverified(&QueryMsg::Config {}).await
     }
 
     /// Whether `old_address` has claimed.
     pub async fn claim_of(&self, old_address: &str) -> Result<ClaimResponse> {
         self.contract
-            .query(&QueryMsg::Claim {
+            .query_unverified(&QueryMsg::Claim {
                 old_address: old_address.to_string(),
             })
             .await
@@ -59,7 +56,7 @@ impl TokenSwap {
 
     /// Totals claimed and returned.
     pub async fn stats(&self) -> Result<StatsResponse> {
-        self.contract.query(&QueryMsg::Stats {}).await
+        self.contract.query_unverified(&QueryMsg::Stats {}).await
     }
 
     /// Submits a claim (anyone may send it; the GUT goes to `claim.recipient`).
