@@ -30,11 +30,13 @@ contracts:
 
 # Starts a fresh chain of its own, deploys artifacts/, tests, always stops it. The SDK's
 # end-to-end tests (sdk/tests/e2e.rs), the light client's honest and lying-node tests
-# (sdk/tests/light.rs) and a CLI mining run go in as harness commands.
+# (sdk/tests/light.rs), a CLI mining run and a GPU mining run (gpu-node mine, on
+# lavapipe without a GPU) go in as harness commands.
 SDK_E2E = "cargo test --locked -p gpunion-sdk --test e2e -- --ignored --test-threads=1" \
 	"cargo test --locked -p gpunion-sdk --test light -- --ignored --test-threads=1" \
-	"cargo run --locked -q -p gpunion-sdk --bin gpunion -- --key miner1 mine --count 2"
+	"cargo run --locked -q -p gpunion-sdk --bin gpunion -- --key miner1 mine --count 2" \
+	"cargo run --locked -q -p gpu-node -- mine --key miner1 --count 2"
 
 e2e: bootstrap contracts
-	cargo build --locked -p gpunion-sdk --all-targets
+	cargo build --locked -p gpunion-sdk -p gpu-node --all-targets
 	testnet/e2e $(SDK_E2E)

@@ -27,6 +27,10 @@ pub enum Error {
     /// Waited `seconds` for `what` without an answer.
     #[error("timed out after {seconds} s waiting for {what}")]
     Timeout { what: String, seconds: u64 },
+    /// The nonce searcher failed (a GPU that stopped working, a shader that does not
+    /// compile); the chain was not involved.
+    #[error("nonce search failed: {0}")]
+    Search(String),
     /// The caller's input is unusable (bad mnemonic, address, amount, URL, file).
     #[error("bad input: {0}")]
     BadInput(String),

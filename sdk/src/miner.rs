@@ -1,12 +1,14 @@
 //! The miner's flow: read the challenge, build a header committing to the miner,
-//! search nonces with X16S on the CPU, submit.
+//! search nonces with X16S (on the CPU here, or on a GPU through [`NonceSearch`], as
+//! `gpu-node mine` does), submit.
 //!
 //! The challenge comes from the contract's smart query (target and reward included),
 //! unverified: a node that forges it can only waste the miner's work, since the contract
 //! checks every solution; the reward is then seen in the verified GUT balance.
 
-use std::sync::Arc;
+use std::fmt::Debug;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use mining::header::{Header, commitment};
@@ -16,8 +18,8 @@ use crate::contracts::mining::Mining;
 use crate::error::{Error, Result};
 use crate::tx::{Signer, TxOutcome};
 
-/// Nonces tried per blocking batch (then progress is reported and the time refreshed).
-const BATCH: u32 = 20_000;
+/// Nonces the CPU search tries per call (then progress is reported).
+const CPU_BATCH: u32 = 20_000;
 
 /// Batches between refreshes of the header time and checks of the challenge.
 const REFRESH_BATCHES: u32 = 8;
@@ -69,6 +71,44 @@ pub fn search(
     Ok(None)
 }
 
+/// A nonce searcher the miner's flow runs on a blocking thread.
+pub trait NonceSearch: Debug + Send + 'static {
+    /// Tries nonces `start..start + count` on `header` (its bits give the target); the
+    /// first header meeting it, checked with the CPU reference. Returns early (`None`)
+    /// once `stop` is set.
+    fn search(
+        &mut self,
+        header: &[u8; x16s::HEADER_LEN],
+        start: u32,
+        count: u32,
+        stop: &AtomicBool,
+    ) -> Result<Option<[u8; x16s::HEADER_LEN]>>;
+
+    /// How many nonces one call should try: about a second's work or less, so that
+    /// progress and the challenge are checked often enough.
+    fn batch(&self) -> u32;
+}
+
+/// X16S on the CPU, one thread: [`search`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuSearch;
+
+impl NonceSearch for CpuSearch {
+    fn search(
+        &mut self,
+        header: &[u8; x16s::HEADER_LEN],
+        start: u32,
+        count: u32,
+        stop: &AtomicBool,
+    ) -> Result<Option<[u8; x16s::HEADER_LEN]>> {
+        search(header, start, count, stop)
+    }
+
+    fn batch(&self) -> u32 {
+        CPU_BATCH
+    }
+}
+
 /// What [`Miner::mine_one`] reports while it works.
 #[derive(Debug, Clone)]
 pub enum MiningProgress {
@@ -96,17 +136,27 @@ pub struct Solution {
     pub tx: TxOutcome,
 }
 
-/// A CPU miner for one signer.
+/// A miner for one signer.
 #[derive(Debug, Clone)]
 pub struct Miner {
     signer: Signer,
     mining: Mining,
+    searcher: Arc<Mutex<dyn NonceSearch>>,
 }
 
 impl Miner {
-    /// Mines for `signer` on `mining`.
+    /// Mines for `signer` on `mining` with the CPU.
     pub fn new(signer: Signer, mining: Mining) -> Self {
-        Self { signer, mining }
+        Self::with_search(signer, mining, CpuSearch)
+    }
+
+    /// Mines for `signer` on `mining` with `searcher` (a GPU, say).
+    pub fn with_search(signer: Signer, mining: Mining, searcher: impl NonceSearch) -> Self {
+        Self {
+            signer,
+            mining,
+            searcher: Arc::new(Mutex::new(searcher)),
+        }
     }
 
     /// The chain's current time in seconds (the header's time must be near block time).
@@ -132,15 +182,24 @@ impl Miner {
                 let header = build_header(&challenge, self.signer.address(), time, 0)?;
                 let s = stop.clone();
                 let start = nonce;
-                let batch = tokio::task::spawn_blocking(move || search(&header, start, BATCH, &s))
-                    .await
-                    .map_err(|e| Error::decode("mining task", e))??;
+                let searcher = self.searcher.clone();
+                let (count, batch) = tokio::task::spawn_blocking(move || {
+                    // A searcher that panicked mid-search left nothing half-written
+                    // that matters: its next search starts from the arguments.
+                    let mut searcher = searcher.lock().unwrap_or_else(|p| p.into_inner());
+                    let count = searcher.batch();
+                    searcher
+                        .search(&header, start, count, &s)
+                        .map(|found| (count, found))
+                })
+                .await
+                .map_err(|e| Error::decode("mining task", e))??;
                 if let Some(h) = batch {
                     let n = u32::from_le_bytes([h[76], h[77], h[78], h[79]]);
                     hashes += u64::from(n - start) + 1;
                     break Some(h);
                 }
-                hashes += u64::from(BATCH);
+                hashes += u64::from(count);
                 let elapsed = started.elapsed().as_secs_f64().max(1e-9);
                 progress(MiningProgress::Searching {
                     challenge_height: challenge.height,
@@ -148,7 +207,7 @@ impl Miner {
                     hashes,
                     rate: hashes as f64 / elapsed,
                 });
-                match nonce.checked_add(BATCH) {
+                match nonce.checked_add(count) {
                     Some(next) => nonce = next,
                     None => {
                         nonce = 0;

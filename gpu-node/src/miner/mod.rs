@@ -2,6 +2,7 @@
 //! candidate checked with the CPU reference (`x16s`) before it is reported.
 
 mod kernels;
+mod nonce_search;
 mod shader;
 
 use std::{

@@ -1,6 +1,8 @@
-//! `gpu-node`: the GPUnion provider daemon. So far it benchmarks the X16S miner.
+//! `gpu-node`: the GPUnion provider daemon. So far: the X16S miner, on the chain
+//! (`mine`) and as a benchmark (`bench`).
 
 mod bench;
+mod mine;
 
 use std::process::ExitCode;
 
@@ -19,12 +21,15 @@ enum Command {
     /// X16S hashrate of the GPU (each word mode the adapter runs) and of the CPU
     /// reference on all cores, side by side.
     Bench(bench::Options),
+    /// Mines GUT on the GPU: solves the mining contract's challenges and submits them.
+    Mine(mine::Options),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Bench(options) => bench::run(&options),
+        Command::Bench(options) => bench::run(&options).map_err(|e| e.to_string()),
+        Command::Mine(options) => mine::run(&options).map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
