@@ -234,6 +234,7 @@ fn hamsi512_sbox(q: Hamsi512Words) -> Hamsi512Words {
     return Hamsi512Words(c, d, b, ~t);
 }
 
+// Each lane rotated left by n bits (0 < n < 32).
 fn hamsi512_rotl(x: vec4<u32>, n: u32) -> vec4<u32> {
     return (x << vec4<u32>(n)) | (x >> vec4<u32>(32u - n));
 }
@@ -309,7 +310,7 @@ fn hamsi512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
     var h = HAMSI512_IV;
     // The message blocks, then (spec §2.4) the padding block (a 1 bit and zeros, as
     // MSG_BYTES is a multiple of 8) and the 64-bit big-endian length in bits,
-    // compressed with P_f.
+    // compressed with P_f. One call site, so that the compression is compiled once.
     let blocks = MSG_BYTES / 8u;
     for (var k = 0u; k < blocks + 2u; k++) {
         var lo = 0x80u;
