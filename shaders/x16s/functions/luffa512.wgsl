@@ -8,8 +8,13 @@ struct LuffaWord {
     hi: vec4<u32>,
 }
 
-// The initial chaining values V_0..V_4 (the spec's IV; sphlib's V_INIT).
-const LUFFA512_IV = array<LuffaWord, 5>(
+// The chaining values V_0..V_4, as named words (never indexed at run time).
+struct LuffaState {
+    v0: LuffaWord, v1: LuffaWord, v2: LuffaWord, v3: LuffaWord, v4: LuffaWord,
+}
+
+// The initial chaining values (the spec's IV; sphlib's V_INIT).
+const LUFFA512_IV = LuffaState(
     LuffaWord(vec4<u32>(0x6d251e69u, 0x44b051e0u, 0x4eaa6fb4u, 0xdbf78465u),
               vec4<u32>(0x6e292011u, 0x90152df4u, 0xee058139u, 0xdef610bbu)),
     LuffaWord(vec4<u32>(0xc3b44b95u, 0xd9d2f256u, 0x70eee9a0u, 0xde099fa3u),
@@ -51,23 +56,36 @@ fn luffa512_times2(x: LuffaWord) -> LuffaWord {
                      vec4<u32>(x.lo.w ^ top, x.hi.x, x.hi.y, x.hi.z));
 }
 
+// The xor of V_0..V_4.
+fn luffa512_sum(v: LuffaState) -> LuffaWord {
+    return luffa512_xor(luffa512_xor(luffa512_xor(v.v0, v.v1), luffa512_xor(v.v2, v.v3)), v.v4);
+}
+
 // The message injection MI for w = 5 (the spec's figure, as sphlib's MI5).
-fn luffa512_inject(v: ptr<function, array<LuffaWord, 5>>, block: LuffaWord) {
-    var sum = luffa512_xor(luffa512_xor((*v)[0], (*v)[1]), luffa512_xor((*v)[2], (*v)[3]));
-    sum = luffa512_times2(luffa512_xor(sum, (*v)[4]));
-    for (var j = 0u; j < 5u; j++) { (*v)[j] = luffa512_xor((*v)[j], sum); }
-    let b = luffa512_xor(luffa512_times2((*v)[0]), (*v)[1]);
-    for (var j = 1u; j < 4u; j++) { (*v)[j] = luffa512_xor(luffa512_times2((*v)[j]), (*v)[j + 1u]); }
-    (*v)[4] = luffa512_xor(luffa512_times2((*v)[4]), (*v)[0]);
-    (*v)[0] = luffa512_xor(luffa512_times2(b), (*v)[4]);
-    for (var j = 4u; j > 1u; j--) { (*v)[j] = luffa512_xor(luffa512_times2((*v)[j]), (*v)[j - 1u]); }
-    (*v)[1] = luffa512_xor(luffa512_times2((*v)[1]), b);
+fn luffa512_inject(v: LuffaState, m: LuffaWord) -> LuffaState {
+    let sum = luffa512_times2(luffa512_sum(v));
+    var a0 = luffa512_xor(v.v0, sum);
+    var a1 = luffa512_xor(v.v1, sum);
+    var a2 = luffa512_xor(v.v2, sum);
+    var a3 = luffa512_xor(v.v3, sum);
+    var a4 = luffa512_xor(v.v4, sum);
+    let b = luffa512_xor(luffa512_times2(a0), a1);
+    a1 = luffa512_xor(luffa512_times2(a1), a2);
+    a2 = luffa512_xor(luffa512_times2(a2), a3);
+    a3 = luffa512_xor(luffa512_times2(a3), a4);
+    a4 = luffa512_xor(luffa512_times2(a4), a0);
+    a0 = luffa512_xor(luffa512_times2(b), a4);
+    a4 = luffa512_xor(luffa512_times2(a4), a3);
+    a3 = luffa512_xor(luffa512_times2(a3), a2);
+    a2 = luffa512_xor(luffa512_times2(a2), a1);
+    a1 = luffa512_xor(luffa512_times2(a1), b);
     // V_j ^= M * 2^j.
-    var m = block;
-    for (var j = 0u; j < 5u; j++) {
-        (*v)[j] = luffa512_xor((*v)[j], m);
-        m = luffa512_times2(m);
-    }
+    let m2 = luffa512_times2(m);
+    let m4 = luffa512_times2(m2);
+    let m8 = luffa512_times2(m4);
+    let m16 = luffa512_times2(m8);
+    return LuffaState(luffa512_xor(a0, m), luffa512_xor(a1, m2), luffa512_xor(a2, m4),
+                      luffa512_xor(a3, m8), luffa512_xor(a4, m16));
 }
 
 // SubCrumb: the 4-bit S-box, bitsliced over the four words (a0, a1, a2, a3) of x.
@@ -123,12 +141,13 @@ fn luffa512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
     for (var b = 0u; b < BLOCKS + 2u; b++) {
         // A round: message injection, then the permutation Q_0..Q_4.
         let k = 8u * b;
-        luffa512_inject(&v, LuffaWord(vec4<u32>(m[k], m[k + 1u], m[k + 2u], m[k + 3u]),
-                                      vec4<u32>(m[k + 4u], m[k + 5u], m[k + 6u], m[k + 7u])));
-        for (var j = 0u; j < 5u; j++) { v[j] = luffa512_q(v[j], j); }
+        v = luffa512_inject(v, LuffaWord(vec4<u32>(m[k], m[k + 1u], m[k + 2u], m[k + 3u]),
+                                         vec4<u32>(m[k + 4u], m[k + 5u], m[k + 6u], m[k + 7u])));
+        v = LuffaState(luffa512_q(v.v0, 0u), luffa512_q(v.v1, 1u), luffa512_q(v.v2, 2u),
+                       luffa512_q(v.v3, 3u), luffa512_q(v.v4, 4u));
         // After each blank round, 256 output bits: the xor of V_0..V_4, big-endian.
         if (b >= BLOCKS) {
-            let y = luffa512_xor(luffa512_xor(luffa512_xor(v[0], v[1]), luffa512_xor(v[2], v[3])), v[4]);
+            let y = luffa512_sum(v);
             let o = 8u * (b - BLOCKS);
             for (var i = 0u; i < 4u; i++) {
                 out[o + i] = bswap32(y.lo[i]);
