@@ -34,7 +34,18 @@ const SIMD512_WORD_GROUPS = array<u32, 32>(
 // (spec §2.3.1), in workgroup memory (1 KiB).
 var<workgroup> simd512_powers: array<i32, 256>;
 
+// The tables above, in workgroup memory: indexed by run-time round and step numbers,
+// a const array would be copied whole at each lookup.
+var<workgroup> simd512_rotations: array<vec4<u32>, 4>;
+var<workgroup> simd512_permutation_xor: array<u32, 7>;
+var<workgroup> simd512_word_groups: array<u32, 32>;
+
 fn simd512_prepare(lid: u32) {
+    for (var j = lid; j < 32u; j += WORKGROUP_SIZE) {
+        simd512_word_groups[j] = SIMD512_WORD_GROUPS[j];
+        if (j < 7u) { simd512_permutation_xor[j] = SIMD512_PERMUTATION_XOR[j]; }
+        if (j < 4u) { simd512_rotations[j] = SIMD512_ROTATIONS[j]; }
+    }
     for (var j = lid; j < 256u; j += WORKGROUP_SIZE) {
         // Square and multiply over the 8 bits of j.
         var p = 1i;
@@ -107,7 +118,7 @@ fn simd512_expand(block: ptr<function, array<u32, 32>>, y: ptr<function, array<i
 // 16g + 2k and 16g + 2k + 1 (rounds 0, 1), 16g + 2k and that + 128 (round 2),
 // 16g + 2k + 1 and that + 128 (round 3), g the step's word group.
 fn simd512_word(y: ptr<function, array<i32, 256>>, r: u32, i: u32) -> array<u32, 8> {
-    let base = 16u * SIMD512_WORD_GROUPS[8u * r + i] + select(0u, 1u, r == 3u);
+    let base = 16u * simd512_word_groups[8u * r + i] + select(0u, 1u, r == 3u);
     let step = select(1u, 128u, r >= 2u);
     let factor = select(185i, 233i, r >= 2u);
     var w: array<u32, 8>;
@@ -136,7 +147,7 @@ fn simd512_step(st: ptr<function, array<u32, 32>>, w: array<u32, 8>, r: u32, s: 
         (*st)[24u + n] = (*st)[16u + n];
         (*st)[16u + n] = (*st)[8u + n];
         (*st)[8u + n] = rotated[n];
-        (*st)[n] = t[n] + rotated[n ^ SIMD512_PERMUTATION_XOR[k]];
+        (*st)[n] = t[n] + rotated[n ^ simd512_permutation_xor[k]];
     }
 }
 
@@ -148,12 +159,12 @@ fn simd512_compress(chain: ptr<function, array<u32, 32>>, block: ptr<function, a
     var st: array<u32, 32>;
     for (var j = 0u; j < 32u; j++) { st[j] = (*chain)[j] ^ (*block)[j]; }
     for (var r = 0u; r < 4u; r++) {
-        let pi = SIMD512_ROTATIONS[r];
+        let pi = simd512_rotations[r];
         for (var i = 0u; i < 8u; i++) {
             simd512_step(&st, simd512_word(y, r, i), pi[i % 4u], pi[(i + 1u) % 4u], (i + r) % 7u, i >= 4u);
         }
     }
-    let pi = SIMD512_ROTATIONS[3];
+    let pi = simd512_rotations[3];
     for (var i = 0u; i < 4u; i++) {
         var w: array<u32, 8>;
         for (var n = 0u; n < 8u; n++) { w[n] = (*chain)[8u * i + n]; }
