@@ -31,7 +31,7 @@ const SIMD512_WORD_GROUPS = array<u32, 32>(
 );
 
 // α^j mod 257 for j < 256, α = 41 the 256th root of unity of SIMD-512's transform
-// (spec §2.3.1), in workgroup memory (1 KiB).
+// (spec §2.3.1), in workgroup memory (1 KiB), and the tables derived from it.
 var<workgroup> simd512_powers: array<i32, 256>;
 
 // The tables above, in workgroup memory: indexed by run-time round and step numbers,
@@ -40,12 +40,19 @@ var<workgroup> simd512_rotations: array<vec4<u32>, 4>;
 var<workgroup> simd512_permutation_xor: array<u32, 7>;
 var<workgroup> simd512_word_groups: array<u32, 32>;
 
+// The transform works on 4 values at a time (see simd512_expand). Lane l of entry q:
+// α^(4q + l) (the first stage's twists); entry h4 - 1 + u, for the stage of half
+// size h = 4 h4 >= 4: α^((128 / h) (4u + l)) (the butterflies' twiddles); the offset
+// α^(-i) added to y_i, at simd512_position(i) = 4q + l.
+var<workgroup> simd512_twists: array<vec4<i32>, 32>;
+var<workgroup> simd512_twiddles: array<vec4<i32>, 31>;
+var<workgroup> simd512_offsets: array<vec4<i32>, 64>;
+
+// The length block depends on MSG_BYTES only, so its message words (spec §2.3.2) are
+// computed once: word k of step i of round r at 64r + 8i + k.
+var<workgroup> simd512_length_words: array<u32, 256>;
+
 fn simd512_prepare(lid: u32) {
-    for (var j = lid; j < 32u; j += WORKGROUP_SIZE) {
-        simd512_word_groups[j] = SIMD512_WORD_GROUPS[j];
-        if (j < 7u) { simd512_permutation_xor[j] = SIMD512_PERMUTATION_XOR[j]; }
-        if (j < 4u) { simd512_rotations[j] = SIMD512_ROTATIONS[j]; }
-    }
     for (var j = lid; j < 256u; j += WORKGROUP_SIZE) {
         // Square and multiply over the 8 bits of j.
         var p = 1i;
@@ -55,77 +62,111 @@ fn simd512_prepare(lid: u32) {
             b = b * b % 257i;
         }
         simd512_powers[j] = p;
+        if (j < 32u) {
+            simd512_word_groups[j] = SIMD512_WORD_GROUPS[j];
+            if (j < 7u) { simd512_permutation_xor[j] = SIMD512_PERMUTATION_XOR[j]; }
+            if (j < 4u) { simd512_rotations[j] = SIMD512_ROTATIONS[j]; }
+        }
+    }
+    // Uniform control flow: every invocation of the workgroup runs prepare.
+    workgroupBarrier();
+    for (var j = lid; j < 256u; j += WORKGROUP_SIZE) {
+        let q = j / 4u;
+        let l = j % 4u;
+        if (j < 128u) { simd512_twists[q][l] = simd512_powers[j]; }
+        if (j < 124u) {
+            let h4 = 1u << firstLeadingBit(q + 1u);
+            simd512_twiddles[q][l] = simd512_powers[(32u / h4) * (4u * (q + 1u - h4) + l)];
+        }
+        simd512_offsets[q][l] = simd512_powers[(256u - simd512_position(j)) % 256u];
+        let idx = simd512_word_indices(j / 64u, (j / 8u) % 8u, j % 8u);
+        simd512_length_words[j] = simd512_pack(simd512_length_y(idx.x), simd512_length_y(idx.y), j / 64u);
     }
 }
 
 // A representative of x mod 257 of magnitude at most |x| / 256 + 256 (as 256 ≡ -1).
-fn simd512_fold(x: i32) -> i32 { return (x & 0xff) - (x >> 8u); }
+fn simd512_fold(x: vec4<i32>) -> vec4<i32> { return (x & vec4<i32>(0xff)) - (x >> vec4<u32>(8u)); }
 
 // The representative of x mod 257 in -128..=128, for |x| < 2^17.
-fn simd512_centered(x: i32) -> i32 {
+fn simd512_centered(x: vec4<i32>) -> vec4<i32> {
     let r = simd512_fold(simd512_fold(simd512_fold(x))); // -512..=767, -2..=257, -1..=256
-    return select(r, r - 257i, r > 128i);
+    return select(r, r - vec4<i32>(257), r > vec4<i32>(128));
 }
 
 // Where the transform by decimation in frequency leaves y_i: index bitrev8(i).
 fn simd512_position(i: u32) -> u32 { return reverseBits(i) >> 24u; }
 
-// The expanded message y_0..y_255 (spec §2.3.1) of the 128-byte block, each in
-// -128..=128, y_i at simd512_position(i): the 256-point transform of the block
-// zero-extended, plus the transform of X^255 (α^(255 i) = α^(-i)), and of X^253 too
-// (α^(-3i)) for the length block. Sums are left unreduced and products folded, so
-// values stay under 2^16 and products under 2^25.
-fn simd512_expand(block: ptr<function, array<u32, 32>>, y: ptr<function, array<i32, 256>>, last: bool) {
-    if (last) {
-        // The length block has two nonzero bytes (lengths under 2^16 bits): the
-        // transform is x_0 + x_1 α^i directly.
-        let x0 = i32((*block)[0] & 0xffu);
-        let x1 = i32(((*block)[0] >> 8u) & 0xffu);
-        for (var p = 0u; p < 256u; p++) {
-            (*y)[p] = x0 + simd512_fold(x1 * simd512_powers[simd512_position(p)]);
-        }
-    } else {
-        // The first stage pairs x_j with the zero x_(j+128): (x_j, x_j α^j).
-        for (var j = 0u; j < 128u; j++) {
-            let x = i32(((*block)[j / 4u] >> (8u * (j % 4u))) & 0xffu);
-            (*y)[j] = x;
-            (*y)[j + 128u] = simd512_fold(x * simd512_powers[j]);
-        }
-        // The stages joining halves of h = 64, 32, .., 1: butterflies
-        // (x, y) <- (x + y, (x - y) α^((128 / h) u)) at 2h·block + u, u < h.
-        for (var stage = 1u; stage < 8u; stage++) {
-            let h = 128u >> stage;
-            for (var k = 0u; k < 128u; k++) {
-                let u = k % h;
-                let lo = 2u * (k - u) + u;
-                let a = (*y)[lo];
-                let b = (*y)[lo + h];
-                (*y)[lo] = a + b;
-                (*y)[lo + h] = simd512_fold((a - b) * simd512_powers[(128u / h) * u]);
-            }
+// y_i of the length block (message length under 2^16 bits: bytes x_0, x_1 only):
+// x_0 + x_1 α^i, plus the offsets α^(-i) and α^(-3i) of the final block.
+fn simd512_length_y(i: u32) -> i32 {
+    let x0 = i32((MSG_BYTES * 8u) & 0xffu);
+    let x1 = i32((MSG_BYTES * 8u) >> 8u);
+    let y = x0 + x1 * simd512_powers[i] + simd512_powers[(256u - i) % 256u]
+        + simd512_powers[(768u - 3u * i) % 256u];
+    return simd512_centered(vec4<i32>(y)).x;
+}
+
+// The expanded message y_0..y_255 (spec §2.3.1) of a 128-byte block, each in
+// -128..=128, y_i at simd512_position(i) = 4q + l in lane l of y[q]: the 256-point
+// transform of the block zero-extended, plus the transform of X^255 (α^(255 i) =
+// α^(-i)). Sums are left unreduced and products folded, so values stay under 2^17
+// and products under 2^26.
+fn simd512_expand(block: ptr<function, array<u32, 32>>, y: ptr<function, array<vec4<i32>, 64>>) {
+    // The first stage pairs x_j with the zero x_(j+128): (x_j, x_j α^j), 4 bytes a time.
+    for (var q = 0u; q < 32u; q++) {
+        let x = vec4<i32>((vec4<u32>((*block)[q]) >> vec4<u32>(0u, 8u, 16u, 24u)) & vec4<u32>(0xffu));
+        (*y)[q] = x;
+        (*y)[q + 32u] = simd512_fold(x * simd512_twists[q]);
+    }
+    // The stages joining halves of h = 64, 32, .., 4 (h4 = h / 4 entries of y):
+    // butterflies (x, y) <- (x + y, (x - y) α^((128 / h) u)) at 2h·block + u, u < h.
+    for (var h4 = 16u; h4 > 0u; h4 >>= 1u) {
+        for (var k = 0u; k < 32u; k++) {
+            let u = k % h4;
+            let lo = 2u * (k - u) + u;
+            let a = (*y)[lo];
+            let b = (*y)[lo + h4];
+            (*y)[lo] = a + b;
+            (*y)[lo + h4] = simd512_fold((a - b) * simd512_twiddles[h4 - 1u + u]);
         }
     }
-    for (var p = 0u; p < 256u; p++) {
-        let i = simd512_position(p);
-        var offset = simd512_powers[(256u - i) % 256u];
-        if (last) { offset += simd512_powers[(768u - 3u * i) % 256u]; }
-        (*y)[p] = simd512_centered((*y)[p] + offset);
+    // The stages of h = 2 (twiddles 1, α^64) and h = 1 (twiddle 1) within each entry,
+    // then the offsets.
+    for (var q = 0u; q < 64u; q++) {
+        let v = (*y)[q];
+        let t = simd512_fold(vec4<i32>(v.xy + v.zw, v.xy - v.zw) * vec4<i32>(1, 1, 1, simd512_powers[64]));
+        let u = vec4<i32>(t.xz + t.yw, t.xz - t.yw).xzyw;
+        (*y)[q] = simd512_centered(u + simd512_offsets[q]);
     }
 }
 
-// The message word W of step i of round r (spec §2.3.2, inner codes): lane k packs
-// y_lo and y_hi times 185 (rounds 0, 1) or 233 (rounds 2, 3), with lo, hi =
-// 16g + 2k and 16g + 2k + 1 (rounds 0, 1), 16g + 2k and that + 128 (round 2),
-// 16g + 2k + 1 and that + 128 (round 3), g the step's word group.
-fn simd512_word(y: ptr<function, array<i32, 256>>, r: u32, i: u32) -> array<u32, 8> {
-    let base = 16u * simd512_word_groups[8u * r + i] + select(0u, 1u, r == 3u);
-    let step = select(1u, 128u, r >= 2u);
+// Which y feed lane k of the message word of step i of round r (spec §2.3.2, inner
+// codes): lo, hi = 16g + 2k and 16g + 2k + 1 (rounds 0, 1), 16g + 2k and that + 128
+// (round 2), 16g + 2k + 1 and that + 128 (round 3), g the step's word group.
+fn simd512_word_indices(r: u32, i: u32, k: u32) -> vec2<u32> {
+    let lo = 16u * simd512_word_groups[8u * r + i] + select(0u, 1u, r == 3u) + 2u * k;
+    return vec2<u32>(lo, lo + select(1u, 128u, r >= 2u));
+}
+
+// The lane of a message word of round r: y_lo and y_hi times 185 (rounds 0, 1) or 233
+// (rounds 2, 3), 16 bits each.
+fn simd512_pack(lo: i32, hi: i32, r: u32) -> u32 {
     let factor = select(185i, 233i, r >= 2u);
+    return (u32(lo * factor) & 0xffffu) + (u32(hi * factor) << 16u);
+}
+
+// The message word of step i of round r: from the expanded message y, or for the
+// length block from simd512_length_words.
+fn simd512_word(y: ptr<function, array<vec4<i32>, 64>>, length_block: bool, r: u32, i: u32) -> array<u32, 8> {
     var w: array<u32, 8>;
     for (var k = 0u; k < 8u; k++) {
-        let lo = u32((*y)[simd512_position(base + 2u * k)] * factor);
-        let hi = u32((*y)[simd512_position(base + 2u * k + step)] * factor);
-        w[k] = (lo & 0xffffu) + (hi << 16u);
+        if (length_block) {
+            w[k] = simd512_length_words[64u * r + 8u * i + k];
+        } else {
+            let lo = simd512_position(simd512_word_indices(r, i, k).x);
+            let hi = simd512_position(simd512_word_indices(r, i, k).y);
+            w[k] = simd512_pack((*y)[lo / 4u][lo % 4u], (*y)[hi / 4u][hi % 4u], r);
+        }
     }
     return w;
 }
@@ -155,13 +196,14 @@ fn simd512_step(st: ptr<function, array<u32, 32>>, w: array<u32, 8>, r: u32, s: 
 // expanded message y: the state is the chaining value XOR the block; four rounds of
 // eight steps, IF in the first four and MAJ in the others; then the feed-forward,
 // four IF steps with the chaining value rows as message words.
-fn simd512_compress(chain: ptr<function, array<u32, 32>>, block: ptr<function, array<u32, 32>>, y: ptr<function, array<i32, 256>>) {
+fn simd512_compress(chain: ptr<function, array<u32, 32>>, block: ptr<function, array<u32, 32>>,
+                    y: ptr<function, array<vec4<i32>, 64>>, length_block: bool) {
     var st: array<u32, 32>;
     for (var j = 0u; j < 32u; j++) { st[j] = (*chain)[j] ^ (*block)[j]; }
     for (var r = 0u; r < 4u; r++) {
         let pi = simd512_rotations[r];
         for (var i = 0u; i < 8u; i++) {
-            simd512_step(&st, simd512_word(y, r, i), pi[i % 4u], pi[(i + 1u) % 4u], (i + r) % 7u, i >= 4u);
+            simd512_step(&st, simd512_word(y, length_block, r, i), pi[i % 4u], pi[(i + 1u) % 4u], (i + r) % 7u, i >= 4u);
         }
     }
     let pi = simd512_rotations[3];
@@ -176,16 +218,15 @@ fn simd512_compress(chain: ptr<function, array<u32, 32>>, block: ptr<function, a
 fn simd512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
     var chain = SIMD512_IV;
     var block: array<u32, 32>;
-    var y: array<i32, 256>;
+    var y: array<vec4<i32>, 64>;
     for (var j = 0u; j < MSG_BYTES / 4u; j++) { block[j] = (*msg)[j]; }
-    simd512_expand(&block, &y, false);
-    simd512_compress(&chain, &block, &y);
+    simd512_expand(&block, &y);
+    simd512_compress(&chain, &block, &y, false);
     // Padding (spec §2.5): the length block holds the message length in bits,
-    // little-endian, and takes the final expansion offsets.
+    // little-endian, and takes the final expansion offsets (its words precomputed).
     block = array<u32, 32>();
     block[0] = MSG_BYTES * 8u;
-    simd512_expand(&block, &y, true);
-    simd512_compress(&chain, &block, &y);
+    simd512_compress(&chain, &block, &y, true);
 
     var out: array<u32, 16>;
     for (var j = 0u; j < 16u; j++) { out[j] = chain[j]; }
