@@ -2,12 +2,27 @@
 // round-2 tweak), as sphlib: the MSG_BYTES-byte message as one zero-filled 128-byte
 // block, then the length block.
 
-// Initial chaining value of SIMD-512 (spec appendix, IV for n = 512): rows A, B, C, D.
-const SIMD512_IV = array<u32, 32>(
-    0x0ba16b95u, 0x72f999adu, 0x9fecc2aeu, 0xba3264fcu, 0x5e894929u, 0x8e9f30e5u, 0x2f1daa37u, 0xf0f2c558u,
-    0xac506643u, 0xa90635a5u, 0xe25b878bu, 0xaab7878fu, 0x88817f7au, 0x0a02892bu, 0x559a7550u, 0x598f657eu,
-    0x7eef60a1u, 0x6b70e3e8u, 0x9c1714d1u, 0xb958e2a8u, 0xab02675eu, 0xed1c014fu, 0xcd8d65bbu, 0xfdb7a257u,
-    0x09254899u, 0xd699c7bcu, 0x9019b6dcu, 0x2b9022e4u, 0x8fa14956u, 0x21bf9bd3u, 0xb94d0943u, 0x6ffddc22u
+// A state row of eight 32-bit lanes: lanes 0..3 in lo, 4..7 in hi.
+struct SimdRow {
+    lo: vec4<u32>,
+    hi: vec4<u32>,
+}
+
+// The state (and chaining value): rows A, B, C, D.
+struct SimdState {
+    a: SimdRow, b: SimdRow, c: SimdRow, d: SimdRow,
+}
+
+// Initial chaining value of SIMD-512 (spec appendix, IV for n = 512).
+const SIMD512_IV = SimdState(
+    SimdRow(vec4<u32>(0x0ba16b95u, 0x72f999adu, 0x9fecc2aeu, 0xba3264fcu),
+            vec4<u32>(0x5e894929u, 0x8e9f30e5u, 0x2f1daa37u, 0xf0f2c558u)),
+    SimdRow(vec4<u32>(0xac506643u, 0xa90635a5u, 0xe25b878bu, 0xaab7878fu),
+            vec4<u32>(0x88817f7au, 0x0a02892bu, 0x559a7550u, 0x598f657eu)),
+    SimdRow(vec4<u32>(0x7eef60a1u, 0x6b70e3e8u, 0x9c1714d1u, 0xb958e2a8u),
+            vec4<u32>(0xab02675eu, 0xed1c014fu, 0xcd8d65bbu, 0xfdb7a257u)),
+    SimdRow(vec4<u32>(0x09254899u, 0xd699c7bcu, 0x9019b6dcu, 0x2b9022e4u),
+            vec4<u32>(0x8fa14956u, 0x21bf9bd3u, 0xb94d0943u, 0x6ffddc22u)),
 );
 
 // Rotation amounts π0..π3 of the four rounds (spec §2.4.2); the feed-forward keeps
@@ -157,78 +172,101 @@ fn simd512_pack(lo: i32, hi: i32, r: u32) -> u32 {
 
 // The message word of step i of round r: from the expanded message y, or for the
 // length block from simd512_length_words.
-fn simd512_word(y: ptr<function, array<vec4<i32>, 64>>, length_block: bool, r: u32, i: u32) -> array<u32, 8> {
+fn simd512_word(y: ptr<function, array<vec4<i32>, 64>>, length_block: bool, r: u32, i: u32) -> SimdRow {
     var w: array<u32, 8>;
     for (var k = 0u; k < 8u; k++) {
         if (length_block) {
             w[k] = simd512_length_words[64u * r + 8u * i + k];
         } else {
-            let lo = simd512_position(simd512_word_indices(r, i, k).x);
-            let hi = simd512_position(simd512_word_indices(r, i, k).y);
+            let indices = simd512_word_indices(r, i, k);
+            let lo = simd512_position(indices.x);
+            let hi = simd512_position(indices.y);
             w[k] = simd512_pack((*y)[lo / 4u][lo % 4u], (*y)[hi / 4u][hi % 4u], r);
         }
     }
-    return w;
+    return SimdRow(vec4<u32>(w[0], w[1], w[2], w[3]), vec4<u32>(w[4], w[5], w[6], w[7]));
 }
 
-// One step (spec §2.4.1) on the rows A, B, C, D of s, with message word w, rotations
-// r then s, permutation p^(k) and the Boolean function MAJ (else IF).
-fn simd512_step(st: ptr<function, array<u32, 32>>, w: array<u32, 8>, r: u32, s: u32, k: u32, maj: bool) {
-    var rotated: array<u32, 8>;
-    var t: array<u32, 8>;
-    for (var n = 0u; n < 8u; n++) {
-        let a = (*st)[n];
-        let b = (*st)[8u + n];
-        let c = (*st)[16u + n];
-        let phi = select(((b ^ c) & a) ^ c, (a & b) | ((a | b) & c), maj);
-        rotated[n] = rotl32(a, r);
-        t[n] = rotl32((*st)[24u + n] + w[n] + phi, s);
-    }
-    for (var n = 0u; n < 8u; n++) {
-        (*st)[24u + n] = (*st)[16u + n];
-        (*st)[16u + n] = (*st)[8u + n];
-        (*st)[8u + n] = rotated[n];
-        (*st)[n] = t[n] + rotated[n ^ simd512_permutation_xor[k]];
-    }
+fn simd512_xor(x: SimdRow, y: SimdRow) -> SimdRow { return SimdRow(x.lo ^ y.lo, x.hi ^ y.hi); }
+
+fn simd512_rotl(x: SimdRow, n: u32) -> SimdRow {
+    let m = vec4<u32>((32u - n) & 31u);
+    return SimdRow((x.lo << vec4<u32>(n)) | (x.lo >> m), (x.hi << vec4<u32>(n)) | (x.hi >> m));
+}
+
+// The step permutation p^(k) with p = simd512_permutation_xor[k]: lane n takes lane
+// n ^ p, as a swap of the halves (bit 2) and swizzles (bits 0, 1).
+fn simd512_permute(x: SimdRow, p: u32) -> SimdRow {
+    let swap = (p & 4u) != 0u;
+    var lo = select(x.lo, x.hi, swap);
+    var hi = select(x.hi, x.lo, swap);
+    if ((p & 1u) != 0u) { lo = lo.yxwz; hi = hi.yxwz; }
+    if ((p & 2u) != 0u) { lo = lo.zwxy; hi = hi.zwxy; }
+    return SimdRow(lo, hi);
+}
+
+// The Boolean function of a step: MAJ, else IF.
+fn simd512_phi(a: vec4<u32>, b: vec4<u32>, c: vec4<u32>, maj: bool) -> vec4<u32> {
+    return select(((b ^ c) & a) ^ c, (a & b) | ((a | b) & c), maj);
+}
+
+// One step (spec §2.4.1) on the state s, with message word w, rotations r then s,
+// permutation p^(k) and the Boolean function MAJ (else IF):
+// (A, B, C, D) <- ((D + W + φ(A, B, C)) <<< s + p^(k)(A <<< r), A <<< r, B, C).
+fn simd512_step(st: SimdState, w: SimdRow, r: u32, s: u32, k: u32, maj: bool) -> SimdState {
+    let a = st.a;
+    let b = st.b;
+    let c = st.c;
+    let rotated = simd512_rotl(a, r);
+    let t = simd512_rotl(SimdRow(st.d.lo + w.lo + simd512_phi(a.lo, b.lo, c.lo, maj),
+                                 st.d.hi + w.hi + simd512_phi(a.hi, b.hi, c.hi, maj)), s);
+    let fed = simd512_permute(rotated, simd512_permutation_xor[k]);
+    return SimdState(SimdRow(t.lo + fed.lo, t.hi + fed.hi), rotated, b, c);
+}
+
+// Row j (words 8j..8j+8) of a block.
+fn simd512_block_row(block: ptr<function, array<u32, 32>>, j: u32) -> SimdRow {
+    return SimdRow(vec4<u32>((*block)[8u * j], (*block)[8u * j + 1u], (*block)[8u * j + 2u], (*block)[8u * j + 3u]),
+                   vec4<u32>((*block)[8u * j + 4u], (*block)[8u * j + 5u], (*block)[8u * j + 6u], (*block)[8u * j + 7u]));
 }
 
 // The compression function (spec §2.4) of the block (little-endian words) with
 // expanded message y: the state is the chaining value XOR the block; four rounds of
 // eight steps, IF in the first four and MAJ in the others; then the feed-forward,
 // four IF steps with the chaining value rows as message words.
-fn simd512_compress(chain: ptr<function, array<u32, 32>>, block: ptr<function, array<u32, 32>>,
-                    y: ptr<function, array<vec4<i32>, 64>>, length_block: bool) {
-    var st: array<u32, 32>;
-    for (var j = 0u; j < 32u; j++) { st[j] = (*chain)[j] ^ (*block)[j]; }
+fn simd512_compress(chain: SimdState, block: ptr<function, array<u32, 32>>,
+                    y: ptr<function, array<vec4<i32>, 64>>, length_block: bool) -> SimdState {
+    var st = SimdState(simd512_xor(chain.a, simd512_block_row(block, 0u)), simd512_xor(chain.b, simd512_block_row(block, 1u)),
+                       simd512_xor(chain.c, simd512_block_row(block, 2u)), simd512_xor(chain.d, simd512_block_row(block, 3u)));
     for (var r = 0u; r < 4u; r++) {
         let pi = simd512_rotations[r];
         for (var i = 0u; i < 8u; i++) {
-            simd512_step(&st, simd512_word(y, length_block, r, i), pi[i % 4u], pi[(i + 1u) % 4u], (i + r) % 7u, i >= 4u);
+            st = simd512_step(st, simd512_word(y, length_block, r, i), pi[i % 4u], pi[(i + 1u) % 4u], (i + r) % 7u, i >= 4u);
         }
     }
+    // Step i of the feed-forward uses rotations π3[i], π3[i + 1] and p^((i + 4) mod 7).
     let pi = simd512_rotations[3];
-    for (var i = 0u; i < 4u; i++) {
-        var w: array<u32, 8>;
-        for (var n = 0u; n < 8u; n++) { w[n] = (*chain)[8u * i + n]; }
-        simd512_step(&st, w, pi[i], pi[(i + 1u) % 4u], (i + 4u) % 7u, false);
-    }
-    *chain = st;
+    st = simd512_step(st, chain.a, pi.x, pi.y, 4u, false);
+    st = simd512_step(st, chain.b, pi.y, pi.z, 5u, false);
+    st = simd512_step(st, chain.c, pi.z, pi.w, 6u, false);
+    return simd512_step(st, chain.d, pi.w, pi.x, 0u, false);
 }
 
 fn simd512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
-    var chain = SIMD512_IV;
     var block: array<u32, 32>;
     var y: array<vec4<i32>, 64>;
     for (var j = 0u; j < MSG_BYTES / 4u; j++) { block[j] = (*msg)[j]; }
     simd512_expand(&block, &y);
-    simd512_compress(&chain, &block, &y, false);
+    var chain = simd512_compress(SIMD512_IV, &block, &y, false);
     // Padding (spec §2.5): the length block holds the message length in bits,
     // little-endian, and takes the final expansion offsets (its words precomputed).
     block = array<u32, 32>();
     block[0] = MSG_BYTES * 8u;
-    simd512_compress(&chain, &block, &y, true);
+    chain = simd512_compress(chain, &block, &y, true);
 
-    var out: array<u32, 16>;
-    for (var j = 0u; j < 16u; j++) { out[j] = chain[j]; }
-    return out;
+    // The digest: rows A and B.
+    let a = chain.a;
+    let b = chain.b;
+    return array<u32, 16>(a.lo.x, a.lo.y, a.lo.z, a.lo.w, a.hi.x, a.hi.y, a.hi.z, a.hi.w,
+                          b.lo.x, b.lo.y, b.lo.z, b.lo.w, b.hi.x, b.hi.y, b.hi.z, b.hi.w);
 }
