@@ -121,30 +121,65 @@ fn simd512_length_y(i: u32) -> i32 {
     return simd512_centered(vec4<i32>(y)).x;
 }
 
+// A butterfly of the transform by decimation in frequency: (a, b) <- (a + b, (a - b) t),
+// the product folded.
+struct SimdPair {
+    sum: vec4<i32>,
+    difference: vec4<i32>,
+}
+
+fn simd512_butterfly(a: vec4<i32>, b: vec4<i32>, t: vec4<i32>) -> SimdPair {
+    return SimdPair(a + b, simd512_fold((a - b) * t));
+}
+
+// The transform's 4-byte slice q of the block.
+fn simd512_bytes(block: ptr<function, array<u32, 32>>, q: u32) -> vec4<i32> {
+    return vec4<i32>((vec4<u32>((*block)[q]) >> vec4<u32>(0u, 8u, 16u, 24u)) & vec4<u32>(0xffu));
+}
+
+// Two stages, of half sizes h = 4 h4 and h / 2, in one pass over y: the stage of h joins
+// entries p, p + h4 / 2 with p + h4, p + 3 h4 / 2; that of h / 2 then joins each pair of
+// results.
+fn simd512_radix4(y: ptr<function, array<vec4<i32>, 64>>, h4: u32) {
+    let hh = h4 / 2u;
+    for (var k = 0u; k < 16u; k++) {
+        let u = k % hh;
+        let p = 4u * (k - u) + u;
+        let ac = simd512_butterfly((*y)[p], (*y)[p + 2u * hh], simd512_twiddles[h4 - 1u + u]);
+        let bd = simd512_butterfly((*y)[p + hh], (*y)[p + 3u * hh], simd512_twiddles[h4 - 1u + hh + u]);
+        let t = simd512_twiddles[hh - 1u + u];
+        let ab = simd512_butterfly(ac.sum, bd.sum, t);
+        let cd = simd512_butterfly(ac.difference, bd.difference, t);
+        (*y)[p] = ab.sum;
+        (*y)[p + hh] = ab.difference;
+        (*y)[p + 2u * hh] = cd.sum;
+        (*y)[p + 3u * hh] = cd.difference;
+    }
+}
+
 // The expanded message y_0..y_255 (spec §2.3.1) of a 128-byte block, each in
 // -128..=128, y_i at simd512_position(i) = 4q + l in lane l of y[q]: the 256-point
 // transform of the block zero-extended, plus the transform of X^255 (α^(255 i) =
-// α^(-i)). Sums are left unreduced and products folded, so values stay under 2^17
-// and products under 2^26.
+// α^(-i)). The stages of half size h join entries u and u + h at 2h·block + u, u < h,
+// by butterflies with twiddles α^((128 / h) u), two stages per pass over y. Sums are
+// left unreduced and products folded, so values stay under 2^17 and products under 2^26.
 fn simd512_expand(block: ptr<function, array<u32, 32>>, y: ptr<function, array<vec4<i32>, 64>>) {
-    // The first stage pairs x_j with the zero x_(j+128): (x_j, x_j α^j), 4 bytes a time.
-    for (var q = 0u; q < 32u; q++) {
-        let x = vec4<i32>((vec4<u32>((*block)[q]) >> vec4<u32>(0u, 8u, 16u, 24u)) & vec4<u32>(0xffu));
-        (*y)[q] = x;
-        (*y)[q + 32u] = simd512_fold(x * simd512_twists[q]);
+    // The first stage pairs x_j with the zero x_(j+128): (x_j, x_j α^j); then the stage
+    // of h = 64, straight from the block.
+    for (var q = 0u; q < 16u; q++) {
+        let x = simd512_bytes(block, q);
+        let z = simd512_bytes(block, q + 16u);
+        let t = simd512_twiddles[15u + q];
+        let lo = simd512_butterfly(x, z, t);
+        let hi = simd512_butterfly(simd512_fold(x * simd512_twists[q]), simd512_fold(z * simd512_twists[q + 16u]), t);
+        (*y)[q] = lo.sum;
+        (*y)[q + 16u] = lo.difference;
+        (*y)[q + 32u] = hi.sum;
+        (*y)[q + 48u] = hi.difference;
     }
-    // The stages joining halves of h = 64, 32, .., 4 (h4 = h / 4 entries of y):
-    // butterflies (x, y) <- (x + y, (x - y) α^((128 / h) u)) at 2h·block + u, u < h.
-    for (var h4 = 16u; h4 > 0u; h4 >>= 1u) {
-        for (var k = 0u; k < 32u; k++) {
-            let u = k % h4;
-            let lo = 2u * (k - u) + u;
-            let a = (*y)[lo];
-            let b = (*y)[lo + h4];
-            (*y)[lo] = a + b;
-            (*y)[lo + h4] = simd512_fold((a - b) * simd512_twiddles[h4 - 1u + u]);
-        }
-    }
+    // The stages of h = 32, 16, then 8, 4.
+    simd512_radix4(y, 8u);
+    simd512_radix4(y, 2u);
     // The stages of h = 2 (twiddles 1, α^64) and h = 1 (twiddle 1) within each entry,
     // then the offsets.
     for (var q = 0u; q < 64u; q++) {
