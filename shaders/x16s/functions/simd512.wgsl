@@ -64,8 +64,9 @@ var<workgroup> simd512_twiddles: array<vec4<i32>, 31>;
 var<workgroup> simd512_offsets: array<vec4<i32>, 64>;
 
 // The length block depends on MSG_BYTES only, so its message words (spec §2.3.2) are
-// computed once: word k of step i of round r at 64r + 8i + k.
-var<workgroup> simd512_length_words: array<u32, 256>;
+// computed once: lanes 0..3 and 4..7 of the word of step i of round r at 2(8r + i)
+// and 2(8r + i) + 1.
+var<workgroup> simd512_length_words: array<vec4<u32>, 64>;
 
 fn simd512_prepare(lid: u32) {
     for (var j = lid; j < 256u; j += WORKGROUP_SIZE) {
@@ -95,7 +96,8 @@ fn simd512_prepare(lid: u32) {
         }
         simd512_offsets[q][l] = simd512_powers[(256u - simd512_position(j)) % 256u];
         let idx = simd512_word_indices(j / 64u, (j / 8u) % 8u, j % 8u);
-        simd512_length_words[j] = simd512_pack(simd512_length_y(idx.x), simd512_length_y(idx.y), j / 64u);
+        let lanes = vec4<i32>(simd512_length_y(idx.x), simd512_length_y(idx.y), 0, 0);
+        simd512_length_words[q][l] = simd512_pack(lanes.xxxx, lanes.yyyy, j / 64u).x;
     }
 }
 
@@ -163,30 +165,43 @@ fn simd512_radix4(y: ptr<function, array<vec4<i32>, 64>>, h4: u32) {
 // α^(-i)). The stages of half size h join entries u and u + h at 2h·block + u, u < h,
 // by butterflies with twiddles α^((128 / h) u), two stages per pass over y. Sums are
 // left unreduced and products folded, so values stay under 2^17 and products under 2^26.
-fn simd512_expand(block: ptr<function, array<u32, 32>>, y: ptr<function, array<vec4<i32>, 64>>) {
+// The result goes to z in the layout simd512_word reads.
+fn simd512_expand(block: ptr<function, array<u32, 32>>, z: ptr<function, array<vec4<i32>, 64>>) {
+    var y: array<vec4<i32>, 64>;
     // The first stage pairs x_j with the zero x_(j+128): (x_j, x_j α^j); then the stage
     // of h = 64, straight from the block.
     for (var q = 0u; q < 16u; q++) {
         let x = simd512_bytes(block, q);
-        let z = simd512_bytes(block, q + 16u);
+        let x16 = simd512_bytes(block, q + 16u);
         let t = simd512_twiddles[15u + q];
-        let lo = simd512_butterfly(x, z, t);
-        let hi = simd512_butterfly(simd512_fold(x * simd512_twists[q]), simd512_fold(z * simd512_twists[q + 16u]), t);
-        (*y)[q] = lo.sum;
-        (*y)[q + 16u] = lo.difference;
-        (*y)[q + 32u] = hi.sum;
-        (*y)[q + 48u] = hi.difference;
+        let lo = simd512_butterfly(x, x16, t);
+        let hi = simd512_butterfly(simd512_fold(x * simd512_twists[q]), simd512_fold(x16 * simd512_twists[q + 16u]), t);
+        y[q] = lo.sum;
+        y[q + 16u] = lo.difference;
+        y[q + 32u] = hi.sum;
+        y[q + 48u] = hi.difference;
     }
     // The stages of h = 32, 16, then 8, 4.
-    simd512_radix4(y, 8u);
-    simd512_radix4(y, 2u);
+    simd512_radix4(&y, 8u);
+    simd512_radix4(&y, 2u);
     // The stages of h = 2 (twiddles 1, α^64) and h = 1 (twiddle 1) within each entry,
-    // then the offsets.
-    for (var q = 0u; q < 64u; q++) {
-        let v = (*y)[q];
-        let t = simd512_fold(vec4<i32>(v.xy + v.zw, v.xy - v.zw) * vec4<i32>(1, 1, 1, simd512_powers[64]));
-        let u = vec4<i32>(t.xz + t.yw, t.xz - t.yw).xzyw;
-        (*y)[q] = simd512_centered(u + simd512_offsets[q]);
+    // the offsets, and the layout of the message words: position 128c + 16k' + 4G + L
+    // (y[32c + 4k' + G] lane L) to z[32c + 8L + 2G + k' / 4] lane k' % 4, a 4x4
+    // transpose of the entries of k' = 4h..4h + 3.
+    for (var e = 0u; e < 16u; e++) {
+        let source = 32u * (e / 8u) + 16u * ((e / 4u) % 2u) + e % 4u;
+        var v: array<vec4<i32>, 4>;
+        for (var m = 0u; m < 4u; m++) {
+            let x = y[source + 4u * m];
+            let t = simd512_fold(vec4<i32>(x.xy + x.zw, x.xy - x.zw) * vec4<i32>(1, 1, 1, simd512_powers[64]));
+            let u = vec4<i32>(t.xz + t.yw, t.xz - t.yw).xzyw;
+            v[m] = simd512_centered(u + simd512_offsets[source + 4u * m]);
+        }
+        let to = 32u * (e / 8u) + 2u * (e % 4u) + (e / 4u) % 2u;
+        (*z)[to] = vec4<i32>(v[0].x, v[1].x, v[2].x, v[3].x);
+        (*z)[to + 8u] = vec4<i32>(v[0].y, v[1].y, v[2].y, v[3].y);
+        (*z)[to + 16u] = vec4<i32>(v[0].z, v[1].z, v[2].z, v[3].z);
+        (*z)[to + 24u] = vec4<i32>(v[0].w, v[1].w, v[2].w, v[3].w);
     }
 }
 
@@ -200,26 +215,29 @@ fn simd512_word_indices(r: u32, i: u32, k: u32) -> vec2<u32> {
 
 // The lane of a message word of round r: y_lo and y_hi times 185 (rounds 0, 1) or 233
 // (rounds 2, 3), 16 bits each.
-fn simd512_pack(lo: i32, hi: i32, r: u32) -> u32 {
-    let factor = select(185i, 233i, r >= 2u);
-    return (u32(lo * factor) & 0xffffu) + (u32(hi * factor) << 16u);
+fn simd512_pack(lo: vec4<i32>, hi: vec4<i32>, r: u32) -> vec4<u32> {
+    let factor = vec4<i32>(select(185i, 233i, r >= 2u));
+    return (vec4<u32>(lo * factor) & vec4<u32>(0xffffu)) + (vec4<u32>(hi * factor) << vec4<u32>(16u));
 }
 
-// The message word of step i of round r: from the expanded message y, or for the
-// length block from simd512_length_words.
-fn simd512_word(y: ptr<function, array<vec4<i32>, 64>>, length_block: bool, r: u32, i: u32) -> SimdRow {
-    var w: array<u32, 8>;
-    for (var k = 0u; k < 8u; k++) {
-        if (length_block) {
-            w[k] = simd512_length_words[64u * r + 8u * i + k];
-        } else {
-            let indices = simd512_word_indices(r, i, k);
-            let lo = simd512_position(indices.x);
-            let hi = simd512_position(indices.y);
-            w[k] = simd512_pack((*y)[lo / 4u][lo % 4u], (*y)[hi / 4u][hi % 4u], r);
-        }
-    }
-    return SimdRow(vec4<u32>(w[0], w[1], w[2], w[3]), vec4<u32>(w[4], w[5], w[6], w[7]));
+// The message word of step i of round r: from the expanded message z (see
+// simd512_expand), or for the length block from simd512_length_words. The group g's
+// y_(16g + 2k + c) sit in lane k' % 4 of z[32c + 8L + 2G + k' / 4], with 4G + L =
+// bitrev4(g) and k' = bitrev3(k): entries A, B hold k = 0, 4, 2, 6 and 1, 5, 3, 7.
+fn simd512_word(z: ptr<function, array<vec4<i32>, 64>>, length_block: bool, r: u32, i: u32) -> SimdRow {
+    let step = 8u * r + i;
+    if (length_block) { return SimdRow(simd512_length_words[2u * step], simd512_length_words[2u * step + 1u]); }
+    let g = reverseBits(simd512_word_groups[step]) >> 28u;
+    // lo: c = 1 in round 3, else 0; hi: lo + 1 (c = 1) in rounds 0, 1, else lo + 128
+    // (g < 8: L + 1).
+    let lo = 32u * select(0u, 1u, r == 3u) + 8u * (g % 4u) + 2u * (g / 4u);
+    let hi = lo + select(32u, 8u, r >= 2u);
+    let a = (*z)[lo];
+    let b = (*z)[lo + 1u];
+    let c = (*z)[hi];
+    let d = (*z)[hi + 1u];
+    return SimdRow(simd512_pack(vec4<i32>(a.x, b.x, a.z, b.z), vec4<i32>(c.x, d.x, c.z, d.z), r),
+                   simd512_pack(vec4<i32>(a.y, b.y, a.w, b.w), vec4<i32>(c.y, d.y, c.w, d.w), r));
 }
 
 fn simd512_xor(x: SimdRow, y: SimdRow) -> SimdRow { return SimdRow(x.lo ^ y.lo, x.hi ^ y.hi); }
@@ -266,17 +284,17 @@ fn simd512_block_row(block: ptr<function, array<u32, 32>>, j: u32) -> SimdRow {
 }
 
 // The compression function (spec §2.4) of the block (little-endian words) with
-// expanded message y: the state is the chaining value XOR the block; four rounds of
+// expanded message z: the state is the chaining value XOR the block; four rounds of
 // eight steps, IF in the first four and MAJ in the others; then the feed-forward,
 // four IF steps with the chaining value rows as message words.
 fn simd512_compress(chain: SimdState, block: ptr<function, array<u32, 32>>,
-                    y: ptr<function, array<vec4<i32>, 64>>, length_block: bool) -> SimdState {
+                    z: ptr<function, array<vec4<i32>, 64>>, length_block: bool) -> SimdState {
     var st = SimdState(simd512_xor(chain.a, simd512_block_row(block, 0u)), simd512_xor(chain.b, simd512_block_row(block, 1u)),
                        simd512_xor(chain.c, simd512_block_row(block, 2u)), simd512_xor(chain.d, simd512_block_row(block, 3u)));
     for (var r = 0u; r < 4u; r++) {
         let pi = simd512_rotations[r];
         for (var i = 0u; i < 8u; i++) {
-            st = simd512_step(st, simd512_word(y, length_block, r, i), pi[i % 4u], pi[(i + 1u) % 4u], (i + r) % 7u, i >= 4u);
+            st = simd512_step(st, simd512_word(z, length_block, r, i), pi[i % 4u], pi[(i + 1u) % 4u], (i + r) % 7u, i >= 4u);
         }
     }
     // Step i of the feed-forward uses rotations π3[i], π3[i + 1] and p^((i + 4) mod 7).
@@ -289,15 +307,15 @@ fn simd512_compress(chain: SimdState, block: ptr<function, array<u32, 32>>,
 
 fn simd512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
     var block: array<u32, 32>;
-    var y: array<vec4<i32>, 64>;
+    var z: array<vec4<i32>, 64>;
     for (var j = 0u; j < MSG_BYTES / 4u; j++) { block[j] = (*msg)[j]; }
-    simd512_expand(&block, &y);
-    var chain = simd512_compress(SIMD512_IV, &block, &y, false);
+    simd512_expand(&block, &z);
+    var chain = simd512_compress(SIMD512_IV, &block, &z, false);
     // Padding (spec §2.5): the length block holds the message length in bits,
     // little-endian, and takes the final expansion offsets (its words precomputed).
     block = array<u32, 32>();
     block[0] = MSG_BYTES * 8u;
-    chain = simd512_compress(chain, &block, &y, true);
+    chain = simd512_compress(chain, &block, &z, true);
 
     // The digest: rows A and B.
     let a = chain.a;
