@@ -49,8 +49,9 @@ const SIMD512_WORD_GROUPS = array<u32, 32>(
 // (spec §2.3.1), in workgroup memory (1 KiB), and the tables derived from it.
 var<workgroup> simd512_powers: array<i32, 256>;
 
-// The tables above, in workgroup memory: indexed by run-time round and step numbers,
-// a const array would be copied whole at each lookup.
+// SIMD512_ROTATIONS, SIMD512_PERMUTATION_XOR and SIMD512_WORD_GROUPS in workgroup
+// memory: indexed by run-time round and step numbers, a const array would be copied
+// whole at each lookup.
 var<workgroup> simd512_rotations: array<vec4<u32>, 4>;
 var<workgroup> simd512_permutation_xor: array<u32, 7>;
 var<workgroup> simd512_word_groups: array<u32, 32>;
