@@ -51,38 +51,46 @@ fn groestl512_prepare(lid: u32) {
     }
 }
 
-// The 14-round permutation P (q = 0) or Q (q = 1).
-fn groestl512_perm(state: array<w64, 16>, q: u32) -> array<w64, 16> {
+// Byte `row` of column `col` after AddRoundConstant of round r: P xors (col << 4) ^ r
+// into row 0; Q complements every byte and xors (col << 4) ^ r into row 7.
+fn groestl512_byte(x: ptr<function, array<w64, 16>>, col: u32, row: u32, r: u32, q: u32) -> u32 {
+    let word = select(w64_lo((*x)[col]), w64_hi((*x)[col]), row >= 4u);
+    let b = (word >> (8u * (row % 4u))) & 0xffu;
+    let c = (col << 4u) ^ r;
+    if (q == 0u) { return b ^ select(0u, c, row == 0u); }
+    return b ^ 0xffu ^ select(0u, c, row == 7u);
+}
+
+// Column j of round r after AddRoundConstant, SubBytes, ShiftBytes and MixBytes: the
+// xor over rows i of T_i[row i of column j + shift[i]].
+fn groestl512_column(x: ptr<function, array<w64, 16>>, j: u32, r: u32, q: u32) -> w64 {
     let shift = select(GROESTL512_SHIFT_P, GROESTL512_SHIFT_Q, q == 1u);
+    var lo = w64c(0u, 0u);  // T_0..T_3, rows 0..3
+    var hi = w64c(0u, 0u);  // T_4..T_7 before their common rotation, rows 4..7
+    for (var i = 0u; i < 4u; i++) {
+        let from_lo = (j + ((shift >> (4u * i)) & 0xfu)) % 16u;
+        let from_hi = (j + ((shift >> (4u * i + 16u)) & 0xfu)) % 16u;
+        lo = w64_xor(lo, groestl512_t[i][groestl512_byte(x, from_lo, i, r, q)]);
+        hi = w64_xor(hi, groestl512_t[i][groestl512_byte(x, from_hi, 4u + i, r, q)]);
+    }
+    return w64_xor(lo, w64_rotr(hi, 32u));
+}
+
+// The 14-round permutation P (q = 0) or Q (q = 1). The columns are spelled out so
+// that every state index is a constant (a run-time index would put the state in
+// scratch memory).
+fn groestl512_perm(state: array<w64, 16>, q: u32) -> array<w64, 16> {
     var x = state;
     for (var r = 0u; r < 14u; r++) {
-        // AddRoundConstant: P xors (j << 4) ^ r into row 0 of column j; Q complements
-        // every byte and xors (j << 4) ^ r into row 7.
-        for (var j = 0u; j < 16u; j++) {
-            let c = (j << 4u) ^ r;
-            if (q == 0u) {
-                x[j] = w64_xor(x[j], w64c(0u, c));
-            } else {
-                x[j] = w64_xor(x[j], w64c(~(c << 24u), 0xffffffffu));
-            }
-        }
-        // SubBytes, ShiftBytes and MixBytes: column j is the xor over rows i of
-        // T_i[row i of column j + shift[i]].
-        var y: array<w64, 16>;
-        for (var j = 0u; j < 16u; j++) {
-            var lo = w64c(0u, 0u);  // T_0..T_3, rows 0..3
-            var hi = w64c(0u, 0u);  // T_4..T_7 before their common rotation, rows 4..7
-            for (var i = 0u; i < 4u; i++) {
-                let from_lo = (j + ((shift >> (4u * i)) & 0xfu)) % 16u;
-                let from_hi = (j + ((shift >> (4u * i + 16u)) & 0xfu)) % 16u;
-                let b_lo = (w64_lo(x[from_lo]) >> (8u * i)) & 0xffu;
-                let b_hi = (w64_hi(x[from_hi]) >> (8u * i)) & 0xffu;
-                lo = w64_xor(lo, groestl512_t[i][b_lo]);
-                hi = w64_xor(hi, groestl512_t[i][b_hi]);
-            }
-            y[j] = w64_xor(lo, w64_rotr(hi, 32u));
-        }
-        x = y;
+        x = array<w64, 16>(
+            groestl512_column(&x, 0u, r, q), groestl512_column(&x, 1u, r, q),
+            groestl512_column(&x, 2u, r, q), groestl512_column(&x, 3u, r, q),
+            groestl512_column(&x, 4u, r, q), groestl512_column(&x, 5u, r, q),
+            groestl512_column(&x, 6u, r, q), groestl512_column(&x, 7u, r, q),
+            groestl512_column(&x, 8u, r, q), groestl512_column(&x, 9u, r, q),
+            groestl512_column(&x, 10u, r, q), groestl512_column(&x, 11u, r, q),
+            groestl512_column(&x, 12u, r, q), groestl512_column(&x, 13u, r, q),
+            groestl512_column(&x, 14u, r, q), groestl512_column(&x, 15u, r, q));
     }
     return x;
 }
