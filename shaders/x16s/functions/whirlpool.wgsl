@@ -49,23 +49,29 @@ fn whirlpool_prepare(lid: u32) {
     }
 }
 
-// One round of W with round key k: γ (S-box), π (byte j of each row moves j rows down),
-// θ (the MDS matrix) as look-ups: row i is the xor over j of T_j[byte j of row i - j],
-// then σ[k] (key addition).
-fn whirlpool_round(x: array<w64, 8>, k: array<w64, 8>) -> array<w64, 8> {
-    var y: array<w64, 8>;
-    for (var i = 0u; i < 8u; i++) {
-        var lo = k[i];          // T_0..T_3, from bytes 0..3
-        var hi = w64c(0u, 0u);  // T_4..T_7 before their common rotation, from bytes 4..7
-        for (var j = 0u; j < 4u; j++) {
-            let b_lo = (w64_lo(x[(i + 8u - j) % 8u]) >> (8u * j)) & 0xffu;
-            let b_hi = (w64_hi(x[(i + 4u - j) % 8u]) >> (8u * j)) & 0xffu;
-            lo = w64_xor(lo, whirlpool_t[j][b_lo]);
-            hi = w64_xor(hi, whirlpool_t[j][b_hi]);
-        }
-        y[i] = w64_xor(lo, w64_rotr(hi, 32u));
+// Row i of one round of W with round key row k_i: γ (S-box), π (byte j of each row
+// moves j rows down), θ (the MDS matrix) as look-ups: the xor over j of T_j[byte j of
+// row i - j], then σ[k] (key addition).
+fn whirlpool_row(x: ptr<function, array<w64, 8>>, i: u32, k_i: w64) -> w64 {
+    var lo = k_i;           // T_0..T_3, from bytes 0..3
+    var hi = w64c(0u, 0u);  // T_4..T_7 before their common rotation, from bytes 4..7
+    for (var j = 0u; j < 4u; j++) {
+        let b_lo = (w64_lo((*x)[(i + 8u - j) % 8u]) >> (8u * j)) & 0xffu;
+        let b_hi = (w64_hi((*x)[(i + 4u - j) % 8u]) >> (8u * j)) & 0xffu;
+        lo = w64_xor(lo, whirlpool_t[j][b_lo]);
+        hi = w64_xor(hi, whirlpool_t[j][b_hi]);
     }
-    return y;
+    return w64_xor(lo, w64_rotr(hi, 32u));
+}
+
+// One round of W with round key k, its rows spelled out so that every state index is
+// a constant (a run-time index would put the state in scratch memory).
+fn whirlpool_round(x: ptr<function, array<w64, 8>>, k: ptr<function, array<w64, 8>>) {
+    *x = array<w64, 8>(
+        whirlpool_row(x, 0u, (*k)[0]), whirlpool_row(x, 1u, (*k)[1]),
+        whirlpool_row(x, 2u, (*k)[2]), whirlpool_row(x, 3u, (*k)[3]),
+        whirlpool_row(x, 4u, (*k)[4]), whirlpool_row(x, 5u, (*k)[5]),
+        whirlpool_row(x, 6u, (*k)[6]), whirlpool_row(x, 7u, (*k)[7]));
 }
 
 // The padded message has (MSG_BYTES + 96) / 64 blocks: the message, a 1 bit, zeros and
@@ -95,8 +101,8 @@ fn whirlpool_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
         for (var r = 0u; r < 10u; r++) {
             var c: array<w64, 8>;
             c[0] = whirlpool_rc[r];
-            k = whirlpool_round(k, c);
-            s = whirlpool_round(s, k);
+            whirlpool_round(&k, &c);
+            whirlpool_round(&s, &k);
         }
         // Miyaguchi-Preneel: H_b = W_H(m) xor H xor m.
         for (var i = 0u; i < 8u; i++) { h[i] = w64_xor(h[i], w64_xor(s[i], m[i])); }
