@@ -3,8 +3,10 @@
 // word (byte i of column j is state byte 8j + i, in row i), so message and digest bytes
 // need no swapping.
 
+// Tables read at run-time indices are private variables: naga copies a const array into
+// a temporary at each run-time index.
 // The AES S-box, four entries per little-endian word.
-const GROESTL512_SBOX = array<u32, 64>(
+var<private> GROESTL512_SBOX: array<u32, 64> = array<u32, 64>(
     0x7b777c63u, 0xc56f6bf2u, 0x2b670130u, 0x76abd7feu, 0x7dc982cau, 0xf04759fau, 0xafa2d4adu, 0xc072a49cu,
     0x2693fdb7u, 0xccf73f36u, 0xf1e5a534u, 0x1531d871u, 0xc323c704u, 0x9a059618u, 0xe2801207u, 0x75b227ebu,
     0x1a2c8309u, 0xa05a6e1bu, 0xb3d63b52u, 0x842fe329u, 0xed00d153u, 0x5bb1fc20u, 0x39becb6au, 0xcf584c4au,
@@ -16,7 +18,7 @@ const GROESTL512_SBOX = array<u32, 64>(
 );
 // Column 0 of MixBytes' matrix B = circ(2, 2, 3, 4, 5, 3, 5, 7): what row 0 of a column
 // contributes to rows 0..7.
-const GROESTL512_MIX = array<u32, 8>(2u, 7u, 5u, 3u, 5u, 4u, 3u, 2u);
+var<private> GROESTL512_MIX: array<u32, 8> = array<u32, 8>(2u, 7u, 5u, 3u, 5u, 4u, 3u, 2u);
 // ShiftBytes: row i of output column j comes from column j + shift[i] (mod 16), with
 // Grøstl-512's shift vectors (0, 1, 2, 3, 4, 5, 6, 11) for P and (1, 3, 5, 11, 0, 2, 4, 6)
 // for Q, packed as nibbles (shift[i] in bits 4i..4i+4) so that no array is indexed.

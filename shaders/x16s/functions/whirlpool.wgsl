@@ -3,8 +3,10 @@
 // little-endian 64-bit words (byte j of row i is state byte 8i + j), so message and
 // digest bytes need no swapping.
 
+// Tables read at run-time indices are private variables: naga copies a const array into
+// a temporary at each run-time index.
 // The S-box, four entries per little-endian word (the specification's table).
-const WHIRLPOOL_SBOX = array<u32, 64>(
+var<private> WHIRLPOOL_SBOX: array<u32, 64> = array<u32, 64>(
     0xe8c62318u, 0x4f01b887u, 0xf5d2a636u, 0x52916f79u, 0x8e9bbc60u, 0x357b0ca3u, 0xc2d7e01du, 0x57fe4b2eu,
     0xe5377715u, 0xda4af09fu, 0x0a29c958u, 0x856ba0b1u, 0xf4105dbdu, 0x67053ecbu, 0x8b4127e4u, 0xd8957da7u,
     0x667ceefbu, 0x9e4717ddu, 0x07bf2dcau, 0x33835aadu, 0x71aa0263u, 0xd94919c8u, 0x885be3f2u, 0xb032269au,
@@ -15,7 +17,7 @@ const WHIRLPOOL_SBOX = array<u32, 64>(
     0x53c1bb2au, 0x6c9d0bdcu, 0x46f67431u, 0xe11489acu, 0x09693a16u, 0xedd0b670u, 0xa49842ccu, 0x86f85c28u
 );
 // The first row of the circulant MDS matrix of θ: cir(1, 1, 4, 1, 8, 5, 2, 9).
-const WHIRLPOOL_MDS = array<u32, 8>(1u, 1u, 4u, 1u, 8u, 5u, 2u, 9u);
+var<private> WHIRLPOOL_MDS: array<u32, 8> = array<u32, 8>(1u, 1u, 4u, 1u, 8u, 5u, 2u, 9u);
 
 // The combined γ, θ tables: T_j[x] is row S[x] * cir(...) rotated left by 8j bits; T_0..T_3
 // are stored (8 KiB), T_(4+j) is T_j rotated by 32 bits.
