@@ -5,15 +5,14 @@
 // logical column i lives at physical (o + i) % 36, and o is a constant at every call
 // site, so the state is indexed by constants only.
 
-// Initial value of the last 16 columns (spec §4.3); the first 20 are zero.
-const FUGUE512_IV = array<u32, 16>(
+// The initial state (spec §4.3): the first 20 columns zero, then the IV.
+const FUGUE512_INIT = array<u32, 36>(
+    0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u,
     0x8807a57eu, 0xe616af75u, 0xc5d3e4dbu, 0xac9ab027u,
     0xd915f117u, 0xb6eecc54u, 0x06e8020bu, 0x4a92efd1u,
     0xaac6e2c9u, 0xddb21398u, 0xcae65838u, 0x437f203fu,
     0x25ea78e7u, 0x951fddd6u, 0xda6ed11du, 0xe13e3567u
 );
-// First logical columns of the four 4-column groups that make the digest.
-const FUGUE512_OUT = array<u32, 4>(1u, 9u, 18u, 27u);
 
 // FUGUE512_MIX[x]: S(x) times column 0 of the matrix M (spec §2.3.1, (1, 1, 7, 4)),
 // packed big-endian; column r of M gives it rotated right by 8r bits.
@@ -137,9 +136,14 @@ fn fugue512_word(msg: ptr<function, array<u32, 20>>, w: u32) -> u32 {
     return select(MSG_BYTES * 8u, 0u, w == MSG_BYTES / 4u);
 }
 
+// Logical columns first..first + 4 (logical column 0 at physical o), as little-endian words.
+fn fugue512_columns(s: ptr<function, array<u32, 36>>, o: u32, first: u32) -> vec4<u32> {
+    return vec4<u32>(bswap32((*s)[fugue512_at(o, first)]), bswap32((*s)[fugue512_at(o, first + 1u)]),
+                     bswap32((*s)[fugue512_at(o, first + 2u)]), bswap32((*s)[fugue512_at(o, first + 3u)]));
+}
+
 fn fugue512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
-    var s: array<u32, 36>;
-    for (var i = 0u; i < 16u; i++) { s[20u + i] = FUGUE512_IV[i]; }
+    var s = FUGUE512_INIT;
     let words = MSG_BYTES / 4u + 2u;
     for (var w = 0u; w < words; w++) { fugue512_round_for_word(&s, w, fugue512_word(msg, w), true); }
     // G, first phase: 32 rounds of ROR3, CMIX, SMIX, four per word slot.
@@ -148,7 +152,11 @@ fn fugue512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
     let o = (36u - 12u * ((words + 8u) % 3u)) % 36u;
     fugue512_final(&s, o);
 
+    // The digest: logical columns 1..4, 9..12, 18..21 and 27..30, read with constant
+    // indices only (one run-time index would put the whole state in scratch memory).
+    let d = array<vec4<u32>, 4>(fugue512_columns(&s, o, 1u), fugue512_columns(&s, o, 9u),
+                                fugue512_columns(&s, o, 18u), fugue512_columns(&s, o, 27u));
     var out: array<u32, 16>;
-    for (var i = 0u; i < 16u; i++) { out[i] = bswap32(s[fugue512_at(o, FUGUE512_OUT[i / 4u] + i % 4u)]); }
+    for (var i = 0u; i < 16u; i++) { out[i] = d[i / 4u][i % 4u]; }
     return out;
 }
