@@ -3,8 +3,9 @@
 // words y0..y7, each kept as two little-endian 64-bit halves: s[2i + h] is half h
 // (bytes 8h..8h+8) of y_i, so message and digest bytes need no swapping.
 
-// H(0) of JH-512 (state bytes 0..128), little-endian 32-bit words.
-const JH512_IV = array<u32, 32>(
+// H(0) of JH-512 (state bytes 0..128), little-endian 32-bit words (private, as
+// JH512_RC below).
+var<private> JH512_IV: array<u32, 32> = array<u32, 32>(
     0x964bd16fu, 0x17aa003eu, 0x052e6a63u, 0x43d5157au, 0x8d5e228au, 0x0bef970cu, 0x591234e9u, 0x61c3b3f2u,
     0xc1a01d89u, 0x1e806f53u, 0x6b05a92au, 0x806d2beau, 0xdbcc8e58u, 0xa6ba7520u, 0x763a0fa9u, 0xf73bf8bau,
     0x05e66901u, 0x694ae341u, 0x8e8ab546u, 0x5ae66f2eu, 0xd0a74710u, 0x243c84c1u, 0xb1716e3bu, 0x99c15a2du,
@@ -158,25 +159,41 @@ fn jh512_e8(s: ptr<function, array<w64, 16>>) {
     for (var r = 0u; r < 42u; r++) { jh512_round(s, r, r % 7u); }
 }
 
+// Block m xored into the eight state words first..first + 8, with constant indices.
+fn jh512_xor_block(s: ptr<function, array<w64, 16>>, m: ptr<function, array<w64, 8>>, first: u32) {
+    (*s)[first] = w64_xor((*s)[first], (*m)[0]);
+    (*s)[first + 1u] = w64_xor((*s)[first + 1u], (*m)[1]);
+    (*s)[first + 2u] = w64_xor((*s)[first + 2u], (*m)[2]);
+    (*s)[first + 3u] = w64_xor((*s)[first + 3u], (*m)[3]);
+    (*s)[first + 4u] = w64_xor((*s)[first + 4u], (*m)[4]);
+    (*s)[first + 5u] = w64_xor((*s)[first + 5u], (*m)[5]);
+    (*s)[first + 6u] = w64_xor((*s)[first + 6u], (*m)[6]);
+    (*s)[first + 7u] = w64_xor((*s)[first + 7u], (*m)[7]);
+}
+
 fn jh512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
-    var s: array<w64, 16>;
-    for (var i = 0u; i < 16u; i++) { s[i] = w64_le(JH512_IV[2u * i], JH512_IV[2u * i + 1u]); }
+    // The state is indexed by constants only (one run-time index would put all of it
+    // in scratch memory): H(0) is built in its own array and copied whole.
+    var iv: array<w64, 16>;
+    for (var i = 0u; i < 16u; i++) { iv[i] = w64_le(JH512_IV[2u * i], JH512_IV[2u * i + 1u]); }
+    var s = iv;
     // F8 per block: the block into the first half of the state, E8, the block into
     // the second half.
     for (var b = 0u; b < JH512_BLOCKS; b++) {
         var m: array<w64, 8>;
         for (var i = 0u; i < 8u; i++) {
             m[i] = w64_le(jh512_block_word(msg, b, 2u * i), jh512_block_word(msg, b, 2u * i + 1u));
-            s[i] = w64_xor(s[i], m[i]);
         }
+        jh512_xor_block(&s, &m, 0u);
         jh512_e8(&s);
-        for (var i = 0u; i < 8u; i++) { s[8u + i] = w64_xor(s[8u + i], m[i]); }
+        jh512_xor_block(&s, &m, 8u);
     }
     // The digest: the last 512 bits of the state.
+    let d = array<w64, 8>(s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15]);
     var out: array<u32, 16>;
     for (var i = 0u; i < 8u; i++) {
-        out[2u * i] = w64_lo(s[8u + i]);
-        out[2u * i + 1u] = w64_hi(s[8u + i]);
+        out[2u * i] = w64_lo(d[i]);
+        out[2u * i + 1u] = w64_hi(d[i]);
     }
     return out;
 }
