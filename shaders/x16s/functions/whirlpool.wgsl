@@ -89,6 +89,13 @@ fn whirlpool_block_word(msg: ptr<function, array<u32, 20>>, b: u32, w: u32) -> u
     return 0u;
 }
 
+// a xor b, row by row. The states (h, k, s) are indexed by constants only: one
+// run-time index would put all of a state in scratch memory.
+fn whirlpool_xor(a: array<w64, 8>, b: array<w64, 8>) -> array<w64, 8> {
+    return array<w64, 8>(w64_xor(a[0], b[0]), w64_xor(a[1], b[1]), w64_xor(a[2], b[2]), w64_xor(a[3], b[3]),
+                         w64_xor(a[4], b[4]), w64_xor(a[5], b[5]), w64_xor(a[6], b[6]), w64_xor(a[7], b[7]));
+}
+
 fn whirlpool_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
     var h: array<w64, 8>;  // H_0 = 0
     for (var b = 0u; b < WHIRLPOOL_BLOCKS; b++) {
@@ -98,8 +105,7 @@ fn whirlpool_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
         }
         // W_H(m): the key schedule runs W's round on the key with the constants c_r.
         var k = h;
-        var s: array<w64, 8>;
-        for (var i = 0u; i < 8u; i++) { s[i] = w64_xor(m[i], k[i]); }
+        var s = whirlpool_xor(m, k);
         for (var r = 0u; r < 10u; r++) {
             var c: array<w64, 8>;
             c[0] = whirlpool_rc[r];
@@ -107,12 +113,13 @@ fn whirlpool_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
             whirlpool_round(&s, &k);
         }
         // Miyaguchi-Preneel: H_b = W_H(m) xor H xor m.
-        for (var i = 0u; i < 8u; i++) { h[i] = w64_xor(h[i], w64_xor(s[i], m[i])); }
+        h = whirlpool_xor(h, whirlpool_xor(s, m));
     }
+    let d = h;
     var out: array<u32, 16>;
     for (var i = 0u; i < 8u; i++) {
-        out[2u * i] = w64_lo(h[i]);
-        out[2u * i + 1u] = w64_hi(h[i]);
+        out[2u * i] = w64_lo(d[i]);
+        out[2u * i + 1u] = w64_hi(d[i]);
     }
     return out;
 }
