@@ -106,27 +106,32 @@ fn groestl512_block_word(msg: ptr<function, array<u32, 20>>, w: u32) -> u32 {
     return 0u;
 }
 
+// a xor b, column by column. The states are indexed by constants only: one run-time
+// index would put all of a state in scratch memory.
+fn groestl512_xor(a: array<w64, 16>, b: array<w64, 16>) -> array<w64, 16> {
+    return array<w64, 16>(
+        w64_xor(a[0], b[0]), w64_xor(a[1], b[1]), w64_xor(a[2], b[2]), w64_xor(a[3], b[3]),
+        w64_xor(a[4], b[4]), w64_xor(a[5], b[5]), w64_xor(a[6], b[6]), w64_xor(a[7], b[7]),
+        w64_xor(a[8], b[8]), w64_xor(a[9], b[9]), w64_xor(a[10], b[10]), w64_xor(a[11], b[11]),
+        w64_xor(a[12], b[12]), w64_xor(a[13], b[13]), w64_xor(a[14], b[14]), w64_xor(a[15], b[15]));
+}
+
 fn groestl512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
     // The IV: the digest size in bits (512) as a big-endian number ending the state.
     var h: array<w64, 16>;
     h[15] = w64c(0x00020000u, 0u);
     var m: array<w64, 16>;
-    var hm: array<w64, 16>;
     for (var j = 0u; j < 16u; j++) {
         m[j] = w64_le(groestl512_block_word(msg, 2u * j), groestl512_block_word(msg, 2u * j + 1u));
-        hm[j] = w64_xor(h[j], m[j]);
     }
     // Compression f(h, m) = P(h ^ m) ^ Q(m) ^ h.
-    let p = groestl512_perm(hm, 0u);
-    let q = groestl512_perm(m, 1u);
-    for (var j = 0u; j < 16u; j++) { h[j] = w64_xor(h[j], w64_xor(p[j], q[j])); }
+    h = groestl512_xor(h, groestl512_xor(groestl512_perm(groestl512_xor(h, m), 0u), groestl512_perm(m, 1u)));
     // Output transformation: the last 512 bits of P(h) ^ h.
-    let f = groestl512_perm(h, 0u);
+    let d = groestl512_xor(groestl512_perm(h, 0u), h);
     var out: array<u32, 16>;
     for (var j = 0u; j < 8u; j++) {
-        let c = w64_xor(f[8u + j], h[8u + j]);
-        out[2u * j] = w64_lo(c);
-        out[2u * j + 1u] = w64_hi(c);
+        out[2u * j] = w64_lo(d[8u + j]);
+        out[2u * j + 1u] = w64_hi(d[8u + j]);
     }
     return out;
 }
