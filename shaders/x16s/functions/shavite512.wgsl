@@ -47,6 +47,11 @@ fn shavite512_f(x: vec4<u32>, rk: ptr<function, array<vec4<u32>, 8>>, g: u32) ->
     return aes_round(x3 ^ (*rk)[g + 3u]);
 }
 
+// Words 4g..4g+4 of the padded block.
+fn shavite512_block_group(block: ptr<function, array<u32, 32>>, g: u32) -> vec4<u32> {
+    return vec4<u32>((*block)[4u * g], (*block)[4u * g + 1u], (*block)[4u * g + 2u], (*block)[4u * g + 3u]);
+}
+
 fn shavite512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
     let bits = MSG_BYTES * 8u;
     // The padded block: message, 0x80, the 64-bit bit count at byte 110 and the
@@ -62,10 +67,11 @@ fn shavite512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
     // uses the block itself. Groups are updated in order, each from the ones before
     // it, and spelled out so that every index is a constant (a run-time index would
     // put the keys in scratch memory).
-    var rk: array<vec4<u32>, 8>;
-    for (var g = 0u; g < 8u; g++) {
-        rk[g] = vec4<u32>(block[4u * g], block[4u * g + 1u], block[4u * g + 2u], block[4u * g + 3u]);
-    }
+    var rk = array<vec4<u32>, 8>(
+        shavite512_block_group(&block, 0u), shavite512_block_group(&block, 1u),
+        shavite512_block_group(&block, 2u), shavite512_block_group(&block, 3u),
+        shavite512_block_group(&block, 4u), shavite512_block_group(&block, 5u),
+        shavite512_block_group(&block, 6u), shavite512_block_group(&block, 7u));
     // The chaining value's quarters.
     var p0 = SHAVITE512_IV[0];
     var p1 = SHAVITE512_IV[1];
