@@ -87,15 +87,14 @@ fn fugue512_round(s: ptr<function, array<u32, 36>>, o: u32, word: u32, tix: bool
     fugue512_cmix_smix(s, fugue512_at(o, 24u));
 }
 
-// Logical column 0 is at physical 0 when the first word arrives, and each round
-// rotates by 12 columns, so for word w it is at (36 - 12 (w % 3)) % 36: one
-// constant per branch.
-fn fugue512_round_for_word(s: ptr<function, array<u32, 36>>, w: u32, word: u32, tix: bool) {
-    switch (w % 3u) {
-        case 0u: { fugue512_round(s, 0u, word, tix); }
-        case 1u: { fugue512_round(s, 24u, word, tix); }
-        default: { fugue512_round(s, 12u, word, tix); }
-    }
+// The words, with TIX, then the first phase of G: 32 rounds of ROR3, CMIX, SMIX,
+// four per word slot, without TIX.
+const FUGUE512_WORDS = MSG_BYTES / 4u + 2u;
+const FUGUE512_ROUNDS = FUGUE512_WORDS + 8u;
+
+// Round i of those, with logical column 0 at physical o.
+fn fugue512_round_i(s: ptr<function, array<u32, 36>>, msg: ptr<function, array<u32, 20>>, i: u32, o: u32) {
+    fugue512_round(s, o, fugue512_word(msg, i), i < FUGUE512_WORDS);
 }
 
 // Column 0 XORed into logical columns `cols`.
@@ -144,12 +143,19 @@ fn fugue512_columns(s: ptr<function, array<u32, 36>>, o: u32, first: u32) -> vec
 
 fn fugue512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
     var s = FUGUE512_INIT;
-    let words = MSG_BYTES / 4u + 2u;
-    for (var w = 0u; w < words; w++) { fugue512_round_for_word(&s, w, fugue512_word(msg, w), true); }
-    // G, first phase: 32 rounds of ROR3, CMIX, SMIX, four per word slot.
-    for (var w = words; w < words + 8u; w++) { fugue512_round_for_word(&s, w, 0u, false); }
-    // Where logical column 0 is after the first phase, as in fugue512_round_for_word.
-    let o = (36u - 12u * ((words + 8u) % 3u)) % 36u;
+    // Logical column 0 is at physical 0 for round 0, and each round rotates by 12
+    // columns, so for round i it is at (36 - 12 (i % 3)) % 36: three rounds per
+    // iteration, each with a constant offset, then the rest (a constant count). (A
+    // switch on i % 3 instead ran all three cases for every round on lavapipe.)
+    for (var i = 0u; i + 3u <= FUGUE512_ROUNDS; i += 3u) {
+        fugue512_round_i(&s, msg, i, 0u);
+        fugue512_round_i(&s, msg, i + 1u, 24u);
+        fugue512_round_i(&s, msg, i + 2u, 12u);
+    }
+    let rest = FUGUE512_ROUNDS - FUGUE512_ROUNDS % 3u;
+    if (FUGUE512_ROUNDS % 3u >= 1u) { fugue512_round_i(&s, msg, rest, 0u); }
+    if (FUGUE512_ROUNDS % 3u == 2u) { fugue512_round_i(&s, msg, rest + 1u, 24u); }
+    let o = (36u - 12u * (FUGUE512_ROUNDS % 3u)) % 36u;
     fugue512_final(&s, o);
 
     // The digest: logical columns 1..4, 9..12, 18..21 and 27..30, read with constant
