@@ -3,16 +3,19 @@
 // words y0..y7, each kept as two little-endian 64-bit halves: s[2i + h] is half h
 // (bytes 8h..8h+8) of y_i, so message and digest bytes need no swapping.
 
-// H(0) of JH-512 (state bytes 0..128), little-endian 32-bit words.
-const JH512_IV = array<u32, 32>(
+// H(0) of JH-512 (state bytes 0..128), little-endian 32-bit words (private, as
+// JH512_RC below).
+var<private> JH512_IV: array<u32, 32> = array<u32, 32>(
     0x964bd16fu, 0x17aa003eu, 0x052e6a63u, 0x43d5157au, 0x8d5e228au, 0x0bef970cu, 0x591234e9u, 0x61c3b3f2u,
     0xc1a01d89u, 0x1e806f53u, 0x6b05a92au, 0x806d2beau, 0xdbcc8e58u, 0xa6ba7520u, 0x763a0fa9u, 0xf73bf8bau,
     0x05e66901u, 0x694ae341u, 0x8e8ab546u, 0x5ae66f2eu, 0xd0a74710u, 0x243c84c1u, 0xb1716e3bu, 0x99c15a2du,
     0xecf657cfu, 0x56f8b19du, 0x7c8806a7u, 0x56b11657u, 0xdffcc2e3u, 0xfb1785e6u, 0x78465a54u, 0x4bdd8cccu
 );
 // The 42 round constants C_r of E8 (32 bytes each, as the specification and sphlib),
-// little-endian 32-bit words.
-const JH512_RC = array<u32, 336>(
+// little-endian 32-bit words. A private variable rather than a const: naga copies a
+// const array into a temporary at each run-time index (here, each look-up of
+// jh512_prepare), which made JH-512 slow to compile and to run.
+var<private> JH512_RC: array<u32, 336> = array<u32, 336>(
     0xa2ded572u, 0x67f815dfu, 0x0a15847bu, 0x571523b7u, 0x90d6ab81u, 0xf6875a4du, 0xc54f9f4eu, 0x402bd1c3u,
     0xe03a98eau, 0x9cfa455cu, 0x99d2c503u, 0x9a99b266u, 0xb4960266u, 0x8a53bbf2u, 0x1a1456b5u, 0x31a2db88u,
     0x5c5aa303u, 0xdb0e199au, 0x0ab23f40u, 0x1044c187u, 0x8019051cu, 0x1d959e84u, 0xadeb336fu, 0xdccde75eu,
@@ -56,11 +59,6 @@ const JH512_RC = array<u32, 336>(
     0x93ce25aau, 0xd86902bdu, 0xfd43f65au, 0xf908731au, 0xdaef5fc0u, 0xa5194a17u, 0x33664d97u, 0x6a21fd4cu,
     0x3198b435u, 0x701541dbu, 0xbb0f1eeau, 0x9b54cdedu, 0xa163d09au, 0x72409751u, 0xbf9d75f6u, 0xe26f4791u
 );
-// SWAP_j (j < 6) exchanges adjacent groups of 2^j bits of each 64-bit half:
-// ((x >> 2^j) & m) | ((x & m) << 2^j) with these masks m (replicated to 64 bits; for
-// j = 5 all ones, the shifts alone pick the 32-bit groups).
-const JH512_SWAP_MASK = array<u32, 6>(0x55555555u, 0x33333333u, 0x0f0f0f0fu, 0x00ff00ffu, 0x0000ffffu, 0xffffffffu);
-
 // The round constants as 64-bit words: round r's are words 4r..4r+4.
 var<workgroup> jh512_rc: array<w64, 168>;
 
@@ -83,86 +81,119 @@ fn jh512_block_word(msg: ptr<function, array<u32, 20>>, b: u32, w: u32) -> u32 {
     return 0u;
 }
 
-// E8: 42 rounds of S-boxes, the linear transformation L and the permutation P as
-// SWAP_(r mod 7) of the odd words.
+// SWAP_j (j < 6) of one 64-bit half: exchanges adjacent groups of n = 2^j bits,
+// ((x >> n) & m) | ((x & m) << n), with m = 0x5555.. (j = 0), 0x3333.., 0x0f0f..,
+// 0x00ff.., 0x0000ffff.. (j = 4): 2^32 - 1 divided by 2^n + 1; for j = 5 all ones (the
+// shifts alone pick the 32-bit groups).
+fn jh512_swap(x: w64, j: u32) -> w64 {
+    let n = 1u << j;
+    let m32 = select(0xffffffffu / ((1u << n) + 1u), 0xffffffffu, j >= 5u);
+    let m = w64c(m32, m32);
+    return w64_or(w64_and(w64_shr(x, n), m), w64_shl(w64_and(x, m), n));
+}
+
+// The S-box (S0 or S1 chosen by the constant bit) on words q, q + 4, q + 8, q + 12:
+// y0, y2, y4, y6 with the first 128 bits of C_r, y1, y3, y5, y7 with the last;
+// q = 2 * parity + half.
+fn jh512_sbox(s: ptr<function, array<w64, 16>>, q: u32, c: w64) {
+    var x0 = (*s)[q];
+    var x1 = (*s)[q + 4u];
+    var x2 = (*s)[q + 8u];
+    var x3 = w64_not((*s)[q + 12u]);
+    x0 = w64_xor(x0, w64_and(c, w64_not(x2)));
+    let t = w64_xor(c, w64_and(x0, x1));
+    x0 = w64_xor(x0, w64_and(x2, x3));
+    x3 = w64_xor(x3, w64_and(w64_not(x1), x2));
+    x1 = w64_xor(x1, w64_and(x0, x2));
+    x2 = w64_xor(x2, w64_and(x0, w64_not(x3)));
+    x0 = w64_xor(x0, w64_or(x1, x3));
+    x3 = w64_xor(x3, w64_and(x1, x2));
+    x1 = w64_xor(x1, w64_and(t, x0));
+    x2 = w64_xor(x2, t);
+    (*s)[q] = x0;
+    (*s)[q + 4u] = x1;
+    (*s)[q + 8u] = x2;
+    (*s)[q + 12u] = x3;
+}
+
+// L, the MDS code over GF(2^4) between (y0, y2, y4, y6) and (y1, y3, y5, y7), on
+// half h of each word.
+fn jh512_l(s: ptr<function, array<w64, 16>>, h: u32) {
+    (*s)[2u + h] = w64_xor((*s)[2u + h], (*s)[4u + h]);
+    (*s)[6u + h] = w64_xor((*s)[6u + h], (*s)[8u + h]);
+    (*s)[10u + h] = w64_xor((*s)[10u + h], w64_xor((*s)[12u + h], (*s)[h]));
+    (*s)[14u + h] = w64_xor((*s)[14u + h], (*s)[h]);
+    (*s)[h] = w64_xor((*s)[h], (*s)[6u + h]);
+    (*s)[4u + h] = w64_xor((*s)[4u + h], (*s)[10u + h]);
+    (*s)[8u + h] = w64_xor((*s)[8u + h], w64_xor((*s)[14u + h], (*s)[2u + h]));
+    (*s)[12u + h] = w64_xor((*s)[12u + h], (*s)[2u + h]);
+}
+
+// P's SWAP_j on the odd word y_i (SWAP_6 exchanges its halves).
+fn jh512_p(s: ptr<function, array<w64, 16>>, i: u32, j: u32) {
+    let lo = (*s)[2u * i];
+    let hi = (*s)[2u * i + 1u];
+    (*s)[2u * i] = select(jh512_swap(lo, j), hi, j == 6u);
+    (*s)[2u * i + 1u] = select(jh512_swap(hi, j), lo, j == 6u);
+}
+
+// Round r of E8, j = r mod 7: S-boxes, the linear transformation L and the
+// permutation P. Spelled out so that every state index is a constant (a run-time
+// index would put the state in scratch memory).
+fn jh512_round(s: ptr<function, array<w64, 16>>, r: u32, j: u32) {
+    jh512_sbox(s, 0u, jh512_rc[4u * r]);
+    jh512_sbox(s, 1u, jh512_rc[4u * r + 1u]);
+    jh512_sbox(s, 2u, jh512_rc[4u * r + 2u]);
+    jh512_sbox(s, 3u, jh512_rc[4u * r + 3u]);
+    jh512_l(s, 0u);
+    jh512_l(s, 1u);
+    jh512_p(s, 1u, j);
+    jh512_p(s, 3u, j);
+    jh512_p(s, 5u, j);
+    jh512_p(s, 7u, j);
+}
+
+// E8: 42 rounds. One round per iteration keeps the code small (unrolling them made
+// compiling slow); j = r mod 7 is a run-time value, so SWAP_j has no table or branch.
 fn jh512_e8(s: ptr<function, array<w64, 16>>) {
-    for (var r = 0u; r < 42u; r += 7u) {
-        for (var j = 0u; j < 7u; j++) {
-            // S-boxes (S0 or S1 chosen by the constant bit): y0, y2, y4, y6 with the
-            // first 128 bits of C_r, y1, y3, y5, y7 with the last; q = 2 * parity + half.
-            for (var q = 0u; q < 4u; q++) {
-                let c = jh512_rc[4u * (r + j) + q];
-                var x0 = (*s)[q];
-                var x1 = (*s)[q + 4u];
-                var x2 = (*s)[q + 8u];
-                var x3 = w64_not((*s)[q + 12u]);
-                x0 = w64_xor(x0, w64_and(c, w64_not(x2)));
-                let t = w64_xor(c, w64_and(x0, x1));
-                x0 = w64_xor(x0, w64_and(x2, x3));
-                x3 = w64_xor(x3, w64_and(w64_not(x1), x2));
-                x1 = w64_xor(x1, w64_and(x0, x2));
-                x2 = w64_xor(x2, w64_and(x0, w64_not(x3)));
-                x0 = w64_xor(x0, w64_or(x1, x3));
-                x3 = w64_xor(x3, w64_and(x1, x2));
-                x1 = w64_xor(x1, w64_and(t, x0));
-                x2 = w64_xor(x2, t);
-                (*s)[q] = x0;
-                (*s)[q + 4u] = x1;
-                (*s)[q + 8u] = x2;
-                (*s)[q + 12u] = x3;
-            }
-            // L: the MDS code over GF(2^4), between (y0, y2, y4, y6) and (y1, y3, y5, y7).
-            for (var h = 0u; h < 2u; h++) {
-                (*s)[2u + h] = w64_xor((*s)[2u + h], (*s)[4u + h]);
-                (*s)[6u + h] = w64_xor((*s)[6u + h], (*s)[8u + h]);
-                (*s)[10u + h] = w64_xor((*s)[10u + h], w64_xor((*s)[12u + h], (*s)[h]));
-                (*s)[14u + h] = w64_xor((*s)[14u + h], (*s)[h]);
-                (*s)[h] = w64_xor((*s)[h], (*s)[6u + h]);
-                (*s)[4u + h] = w64_xor((*s)[4u + h], (*s)[10u + h]);
-                (*s)[8u + h] = w64_xor((*s)[8u + h], w64_xor((*s)[14u + h], (*s)[2u + h]));
-                (*s)[12u + h] = w64_xor((*s)[12u + h], (*s)[2u + h]);
-            }
-            // P: SWAP_j on the odd words y1, y3, y5, y7 (SWAP_6 exchanges their halves).
-            if (j == 6u) {
-                for (var i = 1u; i < 8u; i += 2u) {
-                    let t = (*s)[2u * i];
-                    (*s)[2u * i] = (*s)[2u * i + 1u];
-                    (*s)[2u * i + 1u] = t;
-                }
-            } else {
-                let n = 1u << j;
-                let m32 = JH512_SWAP_MASK[j];
-                let m = w64c(m32, m32);
-                for (var i = 1u; i < 8u; i += 2u) {
-                    for (var h = 0u; h < 2u; h++) {
-                        let x = (*s)[2u * i + h];
-                        (*s)[2u * i + h] = w64_or(w64_and(w64_shr(x, n), m), w64_shl(w64_and(x, m), n));
-                    }
-                }
-            }
-        }
-    }
+    for (var r = 0u; r < 42u; r++) { jh512_round(s, r, r % 7u); }
+}
+
+// Block m xored into the eight state words first..first + 8, with constant indices.
+fn jh512_xor_block(s: ptr<function, array<w64, 16>>, m: ptr<function, array<w64, 8>>, first: u32) {
+    (*s)[first] = w64_xor((*s)[first], (*m)[0]);
+    (*s)[first + 1u] = w64_xor((*s)[first + 1u], (*m)[1]);
+    (*s)[first + 2u] = w64_xor((*s)[first + 2u], (*m)[2]);
+    (*s)[first + 3u] = w64_xor((*s)[first + 3u], (*m)[3]);
+    (*s)[first + 4u] = w64_xor((*s)[first + 4u], (*m)[4]);
+    (*s)[first + 5u] = w64_xor((*s)[first + 5u], (*m)[5]);
+    (*s)[first + 6u] = w64_xor((*s)[first + 6u], (*m)[6]);
+    (*s)[first + 7u] = w64_xor((*s)[first + 7u], (*m)[7]);
 }
 
 fn jh512_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
-    var s: array<w64, 16>;
-    for (var i = 0u; i < 16u; i++) { s[i] = w64_le(JH512_IV[2u * i], JH512_IV[2u * i + 1u]); }
+    // The state is indexed by constants only (one run-time index would put all of it
+    // in scratch memory): H(0) is built in its own array and copied whole.
+    var iv: array<w64, 16>;
+    for (var i = 0u; i < 16u; i++) { iv[i] = w64_le(JH512_IV[2u * i], JH512_IV[2u * i + 1u]); }
+    var s = iv;
     // F8 per block: the block into the first half of the state, E8, the block into
     // the second half.
     for (var b = 0u; b < JH512_BLOCKS; b++) {
         var m: array<w64, 8>;
         for (var i = 0u; i < 8u; i++) {
             m[i] = w64_le(jh512_block_word(msg, b, 2u * i), jh512_block_word(msg, b, 2u * i + 1u));
-            s[i] = w64_xor(s[i], m[i]);
         }
+        jh512_xor_block(&s, &m, 0u);
         jh512_e8(&s);
-        for (var i = 0u; i < 8u; i++) { s[8u + i] = w64_xor(s[8u + i], m[i]); }
+        jh512_xor_block(&s, &m, 8u);
     }
     // The digest: the last 512 bits of the state.
+    let d = array<w64, 8>(s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15]);
     var out: array<u32, 16>;
     for (var i = 0u; i < 8u; i++) {
-        out[2u * i] = w64_lo(s[8u + i]);
-        out[2u * i + 1u] = w64_hi(s[8u + i]);
+        out[2u * i] = w64_lo(d[i]);
+        out[2u * i + 1u] = w64_hi(d[i]);
     }
     return out;
 }

@@ -3,8 +3,10 @@
 // little-endian 64-bit words (byte j of row i is state byte 8i + j), so message and
 // digest bytes need no swapping.
 
+// Tables read at run-time indices are private variables: naga copies a const array into
+// a temporary at each run-time index.
 // The S-box, four entries per little-endian word (the specification's table).
-const WHIRLPOOL_SBOX = array<u32, 64>(
+var<private> WHIRLPOOL_SBOX: array<u32, 64> = array<u32, 64>(
     0xe8c62318u, 0x4f01b887u, 0xf5d2a636u, 0x52916f79u, 0x8e9bbc60u, 0x357b0ca3u, 0xc2d7e01du, 0x57fe4b2eu,
     0xe5377715u, 0xda4af09fu, 0x0a29c958u, 0x856ba0b1u, 0xf4105dbdu, 0x67053ecbu, 0x8b4127e4u, 0xd8957da7u,
     0x667ceefbu, 0x9e4717ddu, 0x07bf2dcau, 0x33835aadu, 0x71aa0263u, 0xd94919c8u, 0x885be3f2u, 0xb032269au,
@@ -15,7 +17,7 @@ const WHIRLPOOL_SBOX = array<u32, 64>(
     0x53c1bb2au, 0x6c9d0bdcu, 0x46f67431u, 0xe11489acu, 0x09693a16u, 0xedd0b670u, 0xa49842ccu, 0x86f85c28u
 );
 // The first row of the circulant MDS matrix of θ: cir(1, 1, 4, 1, 8, 5, 2, 9).
-const WHIRLPOOL_MDS = array<u32, 8>(1u, 1u, 4u, 1u, 8u, 5u, 2u, 9u);
+var<private> WHIRLPOOL_MDS: array<u32, 8> = array<u32, 8>(1u, 1u, 4u, 1u, 8u, 5u, 2u, 9u);
 
 // The combined γ, θ tables: T_j[x] is row S[x] * cir(...) rotated left by 8j bits; T_0..T_3
 // are stored (8 KiB), T_(4+j) is T_j rotated by 32 bits.
@@ -49,23 +51,29 @@ fn whirlpool_prepare(lid: u32) {
     }
 }
 
-// One round of W with round key k: γ (S-box), π (byte j of each row moves j rows down),
-// θ (the MDS matrix) as look-ups: row i is the xor over j of T_j[byte j of row i - j],
-// then σ[k] (key addition).
-fn whirlpool_round(x: array<w64, 8>, k: array<w64, 8>) -> array<w64, 8> {
-    var y: array<w64, 8>;
-    for (var i = 0u; i < 8u; i++) {
-        var lo = k[i];          // T_0..T_3, from bytes 0..3
-        var hi = w64c(0u, 0u);  // T_4..T_7 before their common rotation, from bytes 4..7
-        for (var j = 0u; j < 4u; j++) {
-            let b_lo = (w64_lo(x[(i + 8u - j) % 8u]) >> (8u * j)) & 0xffu;
-            let b_hi = (w64_hi(x[(i + 4u - j) % 8u]) >> (8u * j)) & 0xffu;
-            lo = w64_xor(lo, whirlpool_t[j][b_lo]);
-            hi = w64_xor(hi, whirlpool_t[j][b_hi]);
-        }
-        y[i] = w64_xor(lo, w64_rotr(hi, 32u));
+// Row i of one round of W with round key row k_i: γ (S-box), π (byte j of each row
+// moves j rows down), θ (the MDS matrix) as look-ups: the xor over j of T_j[byte j of
+// row i - j], then σ[k] (key addition).
+fn whirlpool_row(x: ptr<function, array<w64, 8>>, i: u32, k_i: w64) -> w64 {
+    var lo = k_i;           // T_0..T_3, from bytes 0..3
+    var hi = w64c(0u, 0u);  // T_4..T_7 before their common rotation, from bytes 4..7
+    for (var j = 0u; j < 4u; j++) {
+        let b_lo = (w64_lo((*x)[(i + 8u - j) % 8u]) >> (8u * j)) & 0xffu;
+        let b_hi = (w64_hi((*x)[(i + 4u - j) % 8u]) >> (8u * j)) & 0xffu;
+        lo = w64_xor(lo, whirlpool_t[j][b_lo]);
+        hi = w64_xor(hi, whirlpool_t[j][b_hi]);
     }
-    return y;
+    return w64_xor(lo, w64_rotr(hi, 32u));
+}
+
+// One round of W with round key k, its rows spelled out so that every state index is
+// a constant (a run-time index would put the state in scratch memory).
+fn whirlpool_round(x: ptr<function, array<w64, 8>>, k: ptr<function, array<w64, 8>>) {
+    *x = array<w64, 8>(
+        whirlpool_row(x, 0u, (*k)[0]), whirlpool_row(x, 1u, (*k)[1]),
+        whirlpool_row(x, 2u, (*k)[2]), whirlpool_row(x, 3u, (*k)[3]),
+        whirlpool_row(x, 4u, (*k)[4]), whirlpool_row(x, 5u, (*k)[5]),
+        whirlpool_row(x, 6u, (*k)[6]), whirlpool_row(x, 7u, (*k)[7]));
 }
 
 // The padded message has (MSG_BYTES + 96) / 64 blocks: the message, a 1 bit, zeros and
@@ -81,6 +89,13 @@ fn whirlpool_block_word(msg: ptr<function, array<u32, 20>>, b: u32, w: u32) -> u
     return 0u;
 }
 
+// a xor b, row by row. The states (h, k, s) are indexed by constants only: one
+// run-time index would put all of a state in scratch memory.
+fn whirlpool_xor(a: array<w64, 8>, b: array<w64, 8>) -> array<w64, 8> {
+    return array<w64, 8>(w64_xor(a[0], b[0]), w64_xor(a[1], b[1]), w64_xor(a[2], b[2]), w64_xor(a[3], b[3]),
+                         w64_xor(a[4], b[4]), w64_xor(a[5], b[5]), w64_xor(a[6], b[6]), w64_xor(a[7], b[7]));
+}
+
 fn whirlpool_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
     var h: array<w64, 8>;  // H_0 = 0
     for (var b = 0u; b < WHIRLPOOL_BLOCKS; b++) {
@@ -90,21 +105,21 @@ fn whirlpool_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
         }
         // W_H(m): the key schedule runs W's round on the key with the constants c_r.
         var k = h;
-        var s: array<w64, 8>;
-        for (var i = 0u; i < 8u; i++) { s[i] = w64_xor(m[i], k[i]); }
+        var s = whirlpool_xor(m, k);
         for (var r = 0u; r < 10u; r++) {
             var c: array<w64, 8>;
             c[0] = whirlpool_rc[r];
-            k = whirlpool_round(k, c);
-            s = whirlpool_round(s, k);
+            whirlpool_round(&k, &c);
+            whirlpool_round(&s, &k);
         }
         // Miyaguchi-Preneel: H_b = W_H(m) xor H xor m.
-        for (var i = 0u; i < 8u; i++) { h[i] = w64_xor(h[i], w64_xor(s[i], m[i])); }
+        h = whirlpool_xor(h, whirlpool_xor(s, m));
     }
+    let d = h;
     var out: array<u32, 16>;
     for (var i = 0u; i < 8u; i++) {
-        out[2u * i] = w64_lo(h[i]);
-        out[2u * i + 1u] = w64_hi(h[i]);
+        out[2u * i] = w64_lo(d[i]);
+        out[2u * i + 1u] = w64_hi(d[i]);
     }
     return out;
 }
