@@ -3,19 +3,11 @@
 // word (byte i of column j is state byte 8j + i, in row i), so message and digest bytes
 // need no swapping.
 
+// Grøstl's S-box and GF(2^8) are AES's: the library's AES_SBOX and aes_gf_mul.
+// requires: aes
+
 // Tables read at run-time indices are private variables: naga copies a const array into
 // a temporary at each run-time index.
-// The AES S-box, four entries per little-endian word.
-var<private> GROESTL512_SBOX: array<u32, 64> = array<u32, 64>(
-    0x7b777c63u, 0xc56f6bf2u, 0x2b670130u, 0x76abd7feu, 0x7dc982cau, 0xf04759fau, 0xafa2d4adu, 0xc072a49cu,
-    0x2693fdb7u, 0xccf73f36u, 0xf1e5a534u, 0x1531d871u, 0xc323c704u, 0x9a059618u, 0xe2801207u, 0x75b227ebu,
-    0x1a2c8309u, 0xa05a6e1bu, 0xb3d63b52u, 0x842fe329u, 0xed00d153u, 0x5bb1fc20u, 0x39becb6au, 0xcf584c4au,
-    0xfbaaefd0u, 0x85334d43u, 0x7f02f945u, 0xa89f3c50u, 0x8f40a351u, 0xf5389d92u, 0x21dab6bcu, 0xd2f3ff10u,
-    0xec130ccdu, 0x1744975fu, 0x3d7ea7c4u, 0x73195d64u, 0xdc4f8160u, 0x88902a22u, 0x14b8ee46u, 0xdb0b5edeu,
-    0x0a3a32e0u, 0x5c240649u, 0x62acd3c2u, 0x79e49591u, 0x6d37c8e7u, 0xa94ed58du, 0xeaf4566cu, 0x08ae7a65u,
-    0x2e2578bau, 0xc6b4a61cu, 0x1f74dde8u, 0x8a8bbd4bu, 0x66b53e70u, 0x0ef60348u, 0xb9573561u, 0x9e1dc186u,
-    0x1198f8e1u, 0x948ed969u, 0xe9871e9bu, 0xdf2855ceu, 0x0d89a18cu, 0x6842e6bfu, 0x0f2d9941u, 0x16bb54b0u
-);
 // Column 0 of MixBytes' matrix B = circ(2, 2, 3, 4, 5, 3, 5, 7): what row 0 of a column
 // contributes to rows 0..7.
 var<private> GROESTL512_MIX: array<u32, 8> = array<u32, 8>(2u, 7u, 5u, 3u, 5u, 4u, 3u, 2u);
@@ -30,23 +22,12 @@ const GROESTL512_SHIFT_Q = 0x6420b531u;
 // is T_i rotated by 32 bits.
 var<workgroup> groestl512_t: array<array<w64, 256>, 4>;
 
-// a * b in GF(2^8) modulo AES's polynomial x^8 + x^4 + x^3 + x + 1 (0x11b), b < 8.
-fn groestl512_gf_mul(a: u32, b: u32) -> u32 {
-    var r = 0u;
-    var p = a;
-    for (var i = 0u; i < 3u; i++) {
-        r ^= select(0u, p, ((b >> i) & 1u) == 1u);
-        p = (p << 1u) ^ select(0u, 0x11bu, p >= 0x80u);
-    }
-    return r;
-}
-
 fn groestl512_prepare(lid: u32) {
     for (var x = lid; x < 256u; x += WORKGROUP_SIZE) {
-        let s = (GROESTL512_SBOX[x / 4u] >> (8u * (x % 4u))) & 0xffu;
+        let s = AES_SBOX[x];
         var half = vec2<u32>(0u, 0u);
         for (var i = 0u; i < 8u; i++) {
-            half[i / 4u] |= groestl512_gf_mul(s, GROESTL512_MIX[i]) << (8u * (i % 4u));
+            half[i / 4u] |= aes_gf_mul(s, GROESTL512_MIX[i]) << (8u * (i % 4u));
         }
         let col = w64c(half.y, half.x);
         for (var i = 0u; i < 4u; i++) { groestl512_t[i][x] = w64_rotl(col, 8u * i); }
