@@ -7,8 +7,11 @@
 //! chain's home and ports, so `testnet/chain stop|start` here act on its chain; it
 //! always stops the chain afterwards.
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::Duration;
+
+use common::{accounts, deployment, repo, rpc_url};
 
 use futures::StreamExt;
 use gpunion_sdk::flows::{Customer, ProviderAgent};
@@ -17,26 +20,7 @@ use gpunion_sdk::msg::market::{
     ComputeCapability, LeaseState, ProviderAttributes, ProviderFilter, ProviderStatus, Region,
     Workload, WorkloadKind,
 };
-use gpunion_sdk::{Chain, Deployment, Error, Rpc, Signer, TestAccounts, events, tx};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn deployment() -> Deployment {
-    let path = std::env::var("GPUNION_DEPLOYMENT")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo().join("testnet/deployment.json"));
-    Deployment::load(&path).expect("deployment written by testnet/deploy")
-}
-
-fn rpc_url(d: &Deployment) -> String {
-    std::env::var("RPC_URL").unwrap_or_else(|_| d.rpc.clone())
-}
-
-fn accounts() -> TestAccounts {
-    TestAccounts::load(repo().join("testnet/accounts.json")).expect("testnet/accounts.json")
-}
+use gpunion_sdk::{Chain, Error, Rpc, Signer, events, tx};
 
 /// The chain, its verified reads at least as new as the chain's tip now: earlier tests
 /// wrote through other clients, and a verified read otherwise may be a block behind.

@@ -5,32 +5,20 @@
 //! The lying node is a JSON-RPC proxy on 127.0.0.1 in front of the real one that changes
 //! chosen answers (a proven value, proof bytes, a header's app hash, a signature).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use common::{accounts, deployment, rpc_url};
 use gpunion_sdk::light::TrustThreshold;
-use gpunion_sdk::{Chain, Deployment, Error, LightClient, LightOptions, Rpc, TestAccounts};
+use gpunion_sdk::{Chain, Deployment, Error, LightClient, LightOptions, Rpc};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn deployment() -> Deployment {
-    let path = std::env::var("GPUNION_DEPLOYMENT")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo().join("testnet/deployment.json"));
-    Deployment::load(&path).expect("deployment written by testnet/deploy")
-}
-
-fn node_url(d: &Deployment) -> String {
-    std::env::var("RPC_URL").unwrap_or_else(|_| d.rpc.clone())
-}
 
 /// Light options from the deployment's anchor, trust kept in `store`, and every read
 /// asking for the newest header (so each read goes through the node's headers).
@@ -52,7 +40,7 @@ fn chain_via(url: &str, store: &Path) -> Chain {
 }
 
 fn honest_chain(store: &Path) -> Chain {
-    chain_via(&node_url(&deployment()), store)
+    chain_via(&rpc_url(&deployment()), store)
 }
 
 fn fresh_address() -> String {
@@ -169,7 +157,7 @@ fn temp_store() -> tempfile::TempDir {
 async fn light_honest_node_is_believed() {
     let store = temp_store();
     let chain = honest_chain(store.path());
-    let accounts = TestAccounts::load(repo().join("testnet/accounts.json")).expect("accounts");
+    let accounts = accounts();
     let treasury = chain.signer(
         chain
             .wallet(&accounts.get("treasury").expect("treasury").mnemonic)
@@ -215,7 +203,7 @@ async fn light_honest_node_is_believed() {
 #[tokio::test]
 #[ignore = "needs the local chain: run under testnet/e2e"]
 async fn light_tampered_value_or_proof_is_rejected() {
-    let node = node_url(&deployment());
+    let node = rpc_url(&deployment());
     let owner = deployment()
         .accounts
         .get("treasury")
@@ -247,37 +235,30 @@ async fn light_tampered_value_or_proof_is_rejected() {
         other => panic!("a forged balance must be rejected, got {other:?}"),
     }
 
-    // The value is honest but a proof byte is changed.
-    let proof: Arc<Tamper> = Arc::new(|method, _, result| {
-        if method == "abci_query"
-            && let Some(op) = result["response"]["proofOps"]["ops"].get_mut(0)
-        {
-            flip_base64(&mut op["data"]);
-        }
-    });
-    let store = temp_store();
-    let lying = chain_via(&lying_node(node.clone(), proof).await, store.path());
-    let err = lying.gut().unwrap().balance(&owner).await.unwrap_err();
-    assert!(matches!(err, Error::ProofRejected { .. }), "{err:?}");
-
-    // The proof of the store root under the app hash is changed.
-    let root: Arc<Tamper> = Arc::new(|method, _, result| {
-        if method == "abci_query"
-            && let Some(op) = result["response"]["proofOps"]["ops"].get_mut(1)
-        {
-            flip_base64(&mut op["data"]);
-        }
-    });
-    let store = temp_store();
-    let lying = chain_via(&lying_node(node, root).await, store.path());
-    let err = lying.gut().unwrap().balance(&owner).await.unwrap_err();
-    assert!(matches!(err, Error::ProofRejected { .. }), "{err:?}");
+    // The value is honest but a byte of one proof is changed: op 0 proves the key in
+    // the wasm store, op 1 the store's root under the app hash.
+    for op in [0, 1] {
+        let proof: Arc<Tamper> = Arc::new(move |method, _, result| {
+            if method == "abci_query"
+                && let Some(tampered) = result["response"]["proofOps"]["ops"].get_mut(op)
+            {
+                flip_base64(&mut tampered["data"]);
+            }
+        });
+        let store = temp_store();
+        let lying = chain_via(&lying_node(node.clone(), proof).await, store.path());
+        let err = lying.gut().unwrap().balance(&owner).await.unwrap_err();
+        assert!(
+            matches!(err, Error::ProofRejected { .. }),
+            "proof op {op}: {err:?}"
+        );
+    }
 }
 
 #[tokio::test]
 #[ignore = "needs the local chain: run under testnet/e2e"]
 async fn light_tampered_header_is_rejected() {
-    let node = node_url(&deployment());
+    let node = rpc_url(&deployment());
     let owner = deployment()
         .accounts
         .get("treasury")
@@ -332,7 +313,7 @@ async fn light_tampered_header_is_rejected() {
 async fn light_restart_resumes_from_stored_trust() {
     let d = deployment();
     let store = temp_store();
-    let rpc = Rpc::new(&[node_url(&d)]).unwrap();
+    let rpc = Rpc::new(&[rpc_url(&d)]).unwrap();
     let first = LightClient::new(rpc.clone(), &d.chain_id, options(&d, store.path()));
     let trusted = first.update().await.unwrap().height().value();
     assert!(trusted > 1);
@@ -355,7 +336,7 @@ async fn light_restart_resumes_from_stored_trust() {
 #[ignore = "needs the local chain: run under testnet/e2e"]
 async fn light_bisection_reaches_what_no_skip_can() {
     let d = deployment();
-    let rpc = Rpc::new(&[node_url(&d)]).unwrap();
+    let rpc = Rpc::new(&[rpc_url(&d)]).unwrap();
     // A threshold no commit can exceed (power signed must be *more* than all of it):
     // every skip lacks trust, so reaching the target takes bisection down to adjacent
     // headers, which are checked against their own validators instead.
