@@ -6,7 +6,7 @@
 //! unverified: a node that forges it can only waste the miner's work, since the contract
 //! checks every solution; the reward is then seen in the verified GUT balance.
 
-use std::fmt::Debug;
+use std::fmt::{self, Debug};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -134,6 +134,36 @@ pub struct Solution {
     pub hashes: u64,
     pub reward: u128,
     pub tx: TxOutcome,
+}
+
+impl fmt::Display for MiningProgress {
+    /// One line for a person watching, e.g. "challenge 3, 4096 hashes, 5120 H/s".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Searching {
+                challenge_height,
+                hashes,
+                rate,
+                ..
+            } => write!(
+                f,
+                "challenge {challenge_height}, {hashes} hashes, {rate:.0} H/s"
+            ),
+            Self::Submitting { hashes } => write!(f, "found after {hashes} hashes, submitting"),
+            Self::Stale => f.write_str("challenge moved on, starting again"),
+        }
+    }
+}
+
+impl fmt::Display for Solution {
+    /// E.g. "challenge 3 (147 hashes), reward 50000000 ugut, tx 08AB… in block 222".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "challenge {} ({} hashes), reward {} ugut, tx {} in block {}",
+            self.height, self.hashes, self.reward, self.tx.hash, self.tx.height
+        )
+    }
 }
 
 /// A miner for one signer.
@@ -288,6 +318,25 @@ mod tests {
         assert_eq!(decoded.time, 1_764_000_000);
         assert_eq!(decoded.bits, 0x2003_ffff);
         assert_eq!(decoded.nonce, 9);
+    }
+
+    #[test]
+    fn progress_reads_as_one_line() {
+        let searching = MiningProgress::Searching {
+            challenge_height: 3,
+            bits: 0x2003_ffff,
+            hashes: 4096,
+            rate: 5120.4,
+        };
+        assert_eq!(searching.to_string(), "challenge 3, 4096 hashes, 5120 H/s");
+        assert_eq!(
+            MiningProgress::Submitting { hashes: 147 }.to_string(),
+            "found after 147 hashes, submitting"
+        );
+        assert_eq!(
+            MiningProgress::Stale.to_string(),
+            "challenge moved on, starting again"
+        );
     }
 
     #[test]

@@ -283,29 +283,18 @@ async fn run(cli: Cli) -> Result<()> {
                 let started = Instant::now();
                 let mut last_report = Instant::now();
                 let solution = miner
-                    .mine_one(|p| match p {
-                        MiningProgress::Searching { challenge_height, hashes, rate, .. } => {
-                            if last_report.elapsed().as_secs() >= 2 {
-                                progress(&format!(
-                                    "solution {i}/{count}: challenge {challenge_height}, {hashes} hashes, {rate:.0} H/s"
-                                ));
-                                last_report = Instant::now();
-                            }
+                    .mine_one(|p| {
+                        // Searching reports come every batch: show one every 2 s.
+                        let periodic = matches!(p, MiningProgress::Searching { .. });
+                        if !periodic || last_report.elapsed().as_secs() >= 2 {
+                            progress(&format!("solution {i}/{count}: {p}"));
+                            last_report = Instant::now();
                         }
-                        MiningProgress::Submitting { hashes } => {
-                            progress(&format!("solution {i}/{count}: found after {hashes} hashes, submitting"))
-                        }
-                        MiningProgress::Stale => progress("challenge moved on, starting again"),
                     })
                     .await?;
                 println!(
-                    "solved challenge {} in {:.1} s ({} hashes), reward {} ugut, tx {} in block {}",
-                    solution.height,
-                    started.elapsed().as_secs_f64(),
-                    solution.hashes,
-                    solution.reward,
-                    solution.tx.hash,
-                    solution.tx.height
+                    "solved {solution}, after {:.1} s",
+                    started.elapsed().as_secs_f64()
                 );
             }
             println!("GUT balance {} ugut", gut.balance(signer.address()).await?);

@@ -53,7 +53,10 @@ pub enum MineError {
 pub fn run(options: &Options) -> Result<(), MineError> {
     let gpu = Arc::new(Gpu::new().map_err(gpu_node::miner::MinerError::from)?);
     let mode = gpu.word_modes()[0];
-    eprintln!("adapter: {} ({mode})", gpu.describe());
+    eprintln!(
+        "adapter: {} ({mode}); every candidate it finds is re-hashed on the CPU before submission",
+        gpu.describe()
+    );
     let kernels = Kernels::new(gpu, mode, options.workgroup_size)?;
     let gpu_miner = Miner::new(kernels, Duration::from_millis(200));
 
@@ -70,30 +73,24 @@ pub fn run(options: &Options) -> Result<(), MineError> {
             let started = Instant::now();
             let mut last_report = Instant::now();
             let solution = flow
-                .mine_one(|p| match p {
-                    MiningProgress::Searching { challenge_height, hashes, rate, .. } => {
-                        if last_report.elapsed().as_secs() >= 2 {
-                            eprintln!("solution {i}/{}: challenge {challenge_height}, {hashes} hashes, {rate:.0} H/s", options.count);
-                            last_report = Instant::now();
-                        }
+                .mine_one(|p| {
+                    // Searching reports come every batch: show one every 2 s.
+                    let periodic = matches!(p, MiningProgress::Searching { .. });
+                    if !periodic || last_report.elapsed().as_secs() >= 2 {
+                        eprintln!("solution {i}/{}: {p}", options.count);
+                        last_report = Instant::now();
                     }
-                    MiningProgress::Submitting { hashes } => {
-                        eprintln!("solution {i}/{}: found after {hashes} hashes on the GPU, checked on the CPU, submitting", options.count)
-                    }
-                    MiningProgress::Stale => eprintln!("challenge moved on, starting again"),
                 })
                 .await?;
             println!(
-                "solved challenge {} on the GPU in {:.1} s ({} hashes), reward {} ugut, tx {} in block {}",
-                solution.height,
-                started.elapsed().as_secs_f64(),
-                solution.hashes,
-                solution.reward,
-                solution.tx.hash,
-                solution.tx.height
+                "solved {solution} on the GPU, after {:.1} s",
+                started.elapsed().as_secs_f64()
             );
         }
-        println!("GUT balance {} ugut", chain.gut()?.balance(signer.address()).await?);
+        println!(
+            "GUT balance {} ugut",
+            chain.gut()?.balance(signer.address()).await?
+        );
         Ok(())
     })
 }
