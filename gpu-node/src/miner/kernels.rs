@@ -216,8 +216,7 @@ impl Kernels {
         // Compiled without holding the cache lock, so that threads compile different
         // steps at once (two threads racing for the same step both compile it once).
         let name = FUNCTIONS[function].name;
-        let source = shader::module(name, step, self.mode, self.workgroup_size)
-            .ok_or(MinerError::MissingShader { function: name })?;
+        let source = shader::module(name, step, self.mode, self.workgroup_size)?;
         let device = &self.gpu.device;
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {

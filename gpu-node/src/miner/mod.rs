@@ -32,6 +32,14 @@ pub enum MinerError {
         /// The function's sphlib name.
         function: &'static str,
     },
+    /// A function asks (`// requires:`) for a library `shaders/x16s/lib/` lacks.
+    #[error("{function} requires shaders/x16s/lib/{library}.wgsl, which does not exist")]
+    MissingLibrary {
+        /// The function's sphlib name.
+        function: &'static str,
+        /// The library asked for.
+        library: String,
+    },
     /// A shader failed validation or compilation.
     #[error("the {function} shader ({step:?} step, {mode}) does not compile: {message}")]
     Shader {

@@ -1,6 +1,7 @@
 //! WGSL assembly: one module per (function, step, word mode) from the files in
 //! `shaders/x16s/`.
 
+use super::MinerError;
 use crate::gpu::WordMode;
 
 include!(concat!(env!("OUT_DIR"), "/sources.rs"));
@@ -38,47 +39,89 @@ impl Step {
     }
 }
 
-/// The WGSL of the function called `name` (sphlib's name, as in `x16s::FUNCTIONS`).
-pub(crate) fn function_source(name: &str) -> Option<&'static str> {
-    FUNCTION_SOURCES
+/// The source called `name` in one of the embedded tables.
+fn find(sources: &[(&str, &'static str)], name: &str) -> Option<&'static str> {
+    sources
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, source)| *source)
 }
 
-/// The libraries a function's WGSL asks for with `// requires: <name>` lines
-/// (files `shaders/x16s/lib/<name>.wgsl`), in the order asked.
-fn libraries(function: &str) -> impl Iterator<Item = &'static str> + '_ {
-    function
+/// The libraries `function` (the WGSL of `name`) asks for with `// requires: <name>`
+/// lines, joined in the order asked.
+fn libraries(name: &'static str, function: &str) -> Result<String, MinerError> {
+    let sources = function
         .lines()
         .filter_map(|line| line.trim().strip_prefix("// requires:"))
-        .map(|name| {
-            let name = name.trim();
-            LIBRARY_SOURCES
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, source)| *source)
-                .unwrap_or_else(|| panic!("shaders/x16s/lib/{name}.wgsl does not exist"))
+        .map(|library| {
+            let library = library.trim();
+            find(LIBRARY_SOURCES, library).ok_or_else(|| MinerError::MissingLibrary {
+                function: name,
+                library: library.to_owned(),
+            })
         })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(sources.join("\n"))
 }
 
-/// The complete module for one step of `name`, or `None` when the function has no WGSL.
+/// The complete module for one step of `name` (sphlib's name, as in `x16s::FUNCTIONS`):
+/// the step's constants, the word prelude, `common.wgsl`, the function's libraries
+/// (`shaders/x16s/lib/`), the kernel and the function.
 pub(crate) fn module(
-    name: &str,
+    name: &'static str,
     step: Step,
     mode: WordMode,
     workgroup_size: u32,
-) -> Option<String> {
-    let function = function_source(name)?;
+) -> Result<String, MinerError> {
+    let function =
+        find(FUNCTION_SOURCES, name).ok_or(MinerError::MissingShader { function: name })?;
+    let libraries = libraries(name, function)?;
     let prelude = match mode {
         WordMode::Native => W64_NATIVE,
         WordMode::Pair => W64_PAIR,
     };
-    let libraries: String = libraries(function).collect::<Vec<_>>().join("\n");
-    Some(format!(
+    Ok(format!(
         "const STEP: u32 = {}u;\nconst MSG_BYTES: u32 = {}u;\nconst WORKGROUP_SIZE: u32 = {workgroup_size}u;\n{prelude}\n{COMMON}\n{libraries}\n{}\n{function}",
         step.index(),
         step.message_bytes(),
         KERNEL.replace("X16S_FN", name),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_function_without_wgsl_is_a_typed_error() {
+        let err = module("sha3000", Step::First, WordMode::Pair, 64).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                MinerError::MissingShader {
+                    function: "sha3000"
+                }
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_missing_library_is_a_typed_error() {
+        let err = libraries("echo512", "// requires: aes\n// requires: nowhere\n").unwrap_err();
+        assert!(
+            matches!(&err, MinerError::MissingLibrary { function: "echo512", library } if library == "nowhere"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_module_holds_its_libraries_and_constants() {
+        let module = module("fugue512", Step::Last, WordMode::Native, 128).unwrap();
+        assert!(module.starts_with("const STEP: u32 = 2u;\nconst MSG_BYTES: u32 = 64u;\nconst WORKGROUP_SIZE: u32 = 128u;\n"));
+        assert_eq!(module.matches("fn aes_round(").count(), 1);
+        assert!(module.contains("alias w64 = u64;"));
+        assert!(module.contains("fugue512_hash(&msg)"));
+        assert!(!module.contains("X16S_FN"));
+    }
 }
