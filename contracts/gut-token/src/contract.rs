@@ -54,7 +54,14 @@ pub fn instantiate(
             minter,
             cap: Some(TOTAL_SUPPLY_CAP),
         }),
-        marketing: msg.marketing,
+        marketing: msg
+            .marketing
+            .map(|m| cw20_base::msg::InstantiateMarketingInfo {
+                project: m.project,
+                description: m.description,
+                marketing: m.marketing,
+                logo: m.logo,
+            }),
     };
     let response = base::instantiate(deps.branch(), env, info, base_msg)?;
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;

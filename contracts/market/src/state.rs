@@ -4,7 +4,7 @@ use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Order, StdError, StdResult, Storage, Uint128};
 use cw_storage_plus::{Bound, Item, Map};
 use gpunion_interface::market::{
-    EscrowTotals, Lease, MarketParams, Provider, ProviderStatus, SECONDS_PER_HOUR,
+    EscrowTotals, Lease, MarketParams, Provider, ProviderStatus, SECONDS_PER_HOUR, storage,
 };
 
 use crate::error::ContractError;
@@ -25,20 +25,20 @@ pub struct Booking {
     pub accepted: bool,
 }
 
-pub const CONFIG: Item<Config> = Item::new("config");
-pub const PROVIDERS: Map<&Addr, Provider> = Map::new("providers");
-pub const LEASES: Map<u64, Lease> = Map::new("leases");
+pub const CONFIG: Item<Config> = Item::new(storage::CONFIG);
+pub const PROVIDERS: Map<&Addr, Provider> = Map::new(storage::PROVIDERS);
+pub const LEASES: Map<u64, Lease> = Map::new(storage::LEASES);
 /// The id the next lease gets.
-pub const NEXT_LEASE_ID: Item<u64> = Item::new("next_lease_id");
-pub const LEASES_BY_CUSTOMER: Map<(&Addr, u64), ()> = Map::new("by_customer");
-pub const LEASES_BY_PROVIDER: Map<(&Addr, u64), ()> = Map::new("by_provider");
+pub const NEXT_LEASE_ID: Item<u64> = Item::new(storage::NEXT_LEASE_ID);
+pub const LEASES_BY_CUSTOMER: Map<(&Addr, u64), ()> = Map::new(storage::LEASES_BY_CUSTOMER);
+pub const LEASES_BY_PROVIDER: Map<(&Addr, u64), ()> = Map::new(storage::LEASES_BY_PROVIDER);
 /// Bookings of open leases per GPU slot. Windows on a slot never overlap, so they are
 /// ordered by start and by end alike: one range read finds a conflict.
-pub const BOOKINGS: Map<(&Addr, u32, u64), Booking> = Map::new("bookings");
+pub const BOOKINGS: Map<(&Addr, u32, u64), Booking> = Map::new(storage::BOOKINGS);
 /// Accepted bookings only, (provider, slot, start) → end: what status reads, two range
 /// reads per GPU whatever the number of pending requests.
-pub const ACCEPTED: Map<(&Addr, u32, u64), u64> = Map::new("accepted");
-pub const TOTALS: Item<EscrowTotals> = Item::new("totals");
+pub const ACCEPTED: Map<(&Addr, u32, u64), u64> = Map::new(storage::ACCEPTED);
+pub const TOTALS: Item<EscrowTotals> = Item::new(storage::TOTALS);
 
 /// Cost of `seconds` at `price_per_hour`, rounded up (what a customer deposits).
 pub fn cost(price_per_hour: Uint128, seconds: u64) -> Result<Uint128, ContractError> {

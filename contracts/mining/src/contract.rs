@@ -15,12 +15,12 @@ use gpunion_interface::address::validate;
 use gpunion_interface::token;
 
 use crate::error::ContractError;
-use crate::header::{self, HEADER_VERSION, Header};
 use crate::msg::{
     ChallengeResponse, EmissionResponse, ExecuteMsg, InstantiateMsg, MinerEntry, MinersResponse,
     NextRetargetResponse, QueryMsg,
 };
 use crate::state::{CHALLENGE, CONFIG, Challenge, Config, EMISSION, Emission, MINERS, MinerStats};
+use gpunion_interface::mining::header::{self, HEADER_VERSION, Header};
 
 const CONTRACT_NAME: &str = "crates.io:mining";
 const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -127,11 +127,9 @@ fn execute_submit(
     info: MessageInfo,
     bytes: &[u8],
 ) -> Result<Response, ContractError> {
-    let bytes: &[u8; x16s::HEADER_LEN] =
-        bytes.try_into().map_err(|_| ContractError::HeaderLength {
-            length: bytes.len(),
-        })?;
-    let header = Header::decode(bytes);
+    let header = Header::from_slice(bytes).map_err(|_| ContractError::HeaderLength {
+        length: bytes.len(),
+    })?;
     let config = CONFIG.load(deps.storage)?;
     let mut challenge = CHALLENGE.load(deps.storage)?;
     let now = env.block.time.seconds();
@@ -168,7 +166,7 @@ fn execute_submit(
         });
     }
     let target = difficulty::target_of(challenge.bits)?;
-    let hash = x16s::hash(bytes);
+    let hash = header.hash();
     if Uint256::from_le_bytes(hash) > target {
         return Err(ContractError::InsufficientWork {
             hash: big_endian_hex(hash),

@@ -6,16 +6,18 @@ use cosmwasm_std::{
 };
 use cw20::{BalanceResponse, Cw20ExecuteMsg, Cw20QueryMsg};
 
-use crate::address::{decode_p2pkh, encode_p2pkh, p2pkh_of_pubkey};
 use gpunion_interface::address::validate;
 use gpunion_interface::token;
+use gpunion_interface::token_swap::address::{decode_p2pkh, encode_p2pkh, p2pkh_of_pubkey};
 
 use crate::error::ContractError;
-use crate::merkle::{self, Hash};
 use crate::msg::{ClaimResponse, ExecuteMsg, InstantiateMsg, QueryMsg, StatsResponse};
-use crate::signed_message::{compress_pubkey, message_digest, parse_signature};
 use crate::state::{CLAIMS, CONFIG, ClaimRecord, Config, STATS, Stats};
 use gpunion_interface::mining::MiningPoolHookMsg;
+use gpunion_interface::token_swap::merkle::{self, Hash};
+use gpunion_interface::token_swap::signed_message::{
+    compress_pubkey, message_digest, parse_signature,
+};
 
 const CONTRACT_NAME: &str = "crates.io:token-swap";
 const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,8 +1,8 @@
 use cosmwasm_std::{StdError, Timestamp, Uint128};
 use thiserror::Error;
 
-use crate::address::AddressError;
-use crate::signed_message::SignatureFormatError;
+use gpunion_interface::token_swap::address::AddressError;
+use gpunion_interface::token_swap::signed_message::SignatureFormatError;
 
 /// Everything a token-swap message can be refused for.
 #[derive(Error, Debug, PartialEq)]

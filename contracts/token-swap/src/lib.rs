@@ -6,12 +6,10 @@
 //! format, so an old wallet's `signmessage` produces it. The contract recovers the public
 //! key, derives the old P2PKH address, checks the proof and pays the new address once.
 
-pub mod address;
 pub mod contract;
 pub mod error;
-pub mod merkle;
 pub mod msg;
-pub mod signed_message;
 pub mod state;
 
 pub use crate::error::ContractError;
+pub use gpunion_interface::token_swap::{address, merkle, signed_message};

@@ -1,18 +1,30 @@
-//! Types that cross between GPUnion's contracts and into the SDK.
+//! Every message, record and rule that crosses between GPUnion's crates: the contracts,
+//! the SDK, the provider node (`gpu-node`) and the tools. Each lives here once; nothing
+//! outside the contracts depends on a contract crate.
 //!
 //! - [`address`]: address validation with one typed error for every contract;
-//! - [`market`]: the market's messages and records (providers, leases, escrow);
-//! - [`mining`]: the hook the token swap sends unclaimed GUT back to the mining pool with;
-//! - [`endorsement`]: ratings, endorsements, reputation and recommendations;
+//! - [`gut`]: GUT's instantiate message, supply figures and the CW20 messages it answers;
 //! - [`token`]: the CW20 messages the contracts send to GUT;
+//! - [`market`]: the market's messages and records (providers, leases, escrow);
+//! - [`endorsement`]: ratings, endorsements, reputation and recommendations;
+//! - [`mining`]: the mining contract's messages and records, and the mining
+//!   [`mining::header`] with its one codec;
+//! - [`token_swap`]: the token swap's messages and records, the snapshot's Merkle tree,
+//!   old-chain addresses and signed messages;
 //! - [`validate`]: the input rules both contracts (and clients) apply: CIDs, regions,
 //!   geohashes, peer ids and string limits;
 //! - [`geo`]: geohash decoding and an integer distance, for the recommendation query.
+//!
+//! Each contract module with records a client reads with proofs has a `storage` module
+//! naming the cw-storage-plus namespaces they are stored under: the contract declares
+//! its `Item`s and `Map`s with them, the SDK's verified reads ask for the same keys.
 
 pub mod address;
 pub mod endorsement;
 pub mod geo;
+pub mod gut;
 pub mod market;
 pub mod mining;
 pub mod token;
+pub mod token_swap;
 pub mod validate;

@@ -393,3 +393,27 @@ pub struct EscrowTotals {
     /// Provider stakes, including unbonding ones.
     pub stakes: Uint128,
 }
+
+/// Where the market keeps its records (cw-storage-plus namespaces): what a client asks
+/// the node to prove in a verified read.
+pub mod storage {
+    /// `Item<Config>`.
+    pub const CONFIG: &str = "config";
+    /// `Map<&Addr, Provider>`.
+    pub const PROVIDERS: &str = "providers";
+    /// `Map<u64, Lease>`.
+    pub const LEASES: &str = "leases";
+    /// `Item<u64>`: the id the next lease gets.
+    pub const NEXT_LEASE_ID: &str = "next_lease_id";
+    /// `Map<(&Addr, u64), ()>`: lease ids by customer.
+    pub const LEASES_BY_CUSTOMER: &str = "by_customer";
+    /// `Map<(&Addr, u64), ()>`: lease ids by provider.
+    pub const LEASES_BY_PROVIDER: &str = "by_provider";
+    /// `Map<(&Addr, u32, u64), Booking>`: bookings of open leases by (provider, slot,
+    /// start).
+    pub const BOOKINGS: &str = "bookings";
+    /// `Map<(&Addr, u32, u64), u64>`: accepted bookings, (provider, slot, start) → end.
+    pub const ACCEPTED: &str = "accepted";
+    /// `Item<EscrowTotals>`.
+    pub const TOTALS: &str = "totals";
+}

@@ -5,7 +5,7 @@
 //! The 65-byte signature is a header byte (27 + recovery id, + 4 when the key is
 //! compressed) followed by r and s.
 
-use crate::address::double_sha256;
+use super::address::double_sha256;
 
 /// A parsed 65-byte compact recoverable signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

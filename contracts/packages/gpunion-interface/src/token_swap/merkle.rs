@@ -10,7 +10,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::address::AddressPayload;
+use super::address::AddressPayload;
 
 /// A node or leaf hash.
 pub type Hash = [u8; 32];
