@@ -40,9 +40,12 @@ fn unhex(text: &str) -> Vec<u8> {
 }
 
 /// The mainnet genesis header and its per-step chain `(function name, digest)`
-/// from the shared vectors.
+/// from the X16S reference vectors (`x16s/tests/vectors/x16s.txt`).
 fn genesis_chain() -> ([u8; 80], Vec<(String, [u8; 64])>) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/x16s.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../x16s/tests/vectors/x16s.txt"
+    );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let header_line = text
         .lines()

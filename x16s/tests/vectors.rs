@@ -1,4 +1,4 @@
-//! The shared reference vectors (/work/shared/vectors/x16s.txt, sphlib outputs):
+//! The reference vectors (`tests/vectors/x16s.txt`, sphlib outputs):
 //! single-function answers, the mainnet genesis header, its per-step chain and the
 //! whitepaper's shuffle example.
 

@@ -7,9 +7,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-/// The shared reference vectors, read at test time.
+/// The reference vectors (`tests/vectors/x16s.txt`), read at test time.
 pub fn vectors() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/x16s.txt");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/x16s.txt");
     std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read the X16S vectors at {path}: {e}"))
 }
