@@ -24,11 +24,8 @@ pub use light::{LightClient, LightOptions, TrustAnchor, Verified};
 pub use rpc::Rpc;
 pub use tx::{GasPrice, Signer, TxOutcome, TxSettings};
 
-/// The contracts' own message types, re-exported for callers.
+/// The contracts' messages and records (from `gpunion-interface`), re-exported for
+/// callers.
 pub mod msg {
-    pub use gpunion_interface::endorsement;
-    pub use gpunion_interface::market;
-    pub use gut_token::msg as gut;
-    pub use mining::msg as mining;
-    pub use token_swap::msg as token_swap;
+    pub use gpunion_interface::{endorsement, gut, market, mining, token_swap};
 }

@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use mining::header::{Header, commitment};
-use mining::msg::ChallengeResponse;
+use gpunion_interface::mining::ChallengeResponse;
+use gpunion_interface::mining::header::Header;
 
 use crate::contracts::mining::Mining;
 use crate::error::{Error, Result};
@@ -24,46 +24,27 @@ const CPU_BATCH: u32 = 20_000;
 /// Batches between refreshes of the header time and checks of the challenge.
 const REFRESH_BATCHES: u32 = 8;
 
-/// The header for `challenge` with `miner`'s commitment, at `time` and `nonce`.
-pub fn build_header(
-    challenge: &ChallengeResponse,
-    miner: &str,
-    time: u32,
-    nonce: u32,
-) -> Result<[u8; x16s::HEADER_LEN]> {
-    let prev_hash: [u8; 32] = challenge
-        .prev_hash
-        .as_slice()
-        .try_into()
-        .map_err(|_| Error::decode("challenge prev_hash", "not 32 bytes"))?;
-    Ok(Header {
-        version: challenge.header_version,
-        prev_hash,
-        commitment: commitment(&challenge.chain_id, miner),
-        time,
-        bits: challenge.bits,
-        nonce,
-    }
-    .encode())
+/// The header solving `challenge` for `miner` at `time` (nonce 0); a challenge whose
+/// previous hash is not 32 bytes is a decode error.
+pub fn challenge_header(challenge: &ChallengeResponse, miner: &str, time: u32) -> Result<Header> {
+    Header::for_challenge(challenge, miner, time, 0).map_err(|e| Error::decode("challenge", e))
 }
 
-/// Tries nonces `start..start + count` on `header`; the first header meeting `bits`.
+/// Tries nonces `start..start + count` on `header`; the first header meeting its bits.
 pub fn search(
-    header: &[u8; x16s::HEADER_LEN],
+    header: &Header,
     start: u32,
     count: u32,
     stop: &AtomicBool,
-) -> Result<Option<[u8; x16s::HEADER_LEN]>> {
-    let mut candidate = *header;
-    let bits = u32::from_le_bytes([header[72], header[73], header[74], header[75]]);
+) -> Result<Option<Header>> {
     for nonce in start..start.saturating_add(count) {
         if nonce % 1024 == 0 && stop.load(Ordering::Relaxed) {
             return Ok(None);
         }
-        candidate[76..80].copy_from_slice(&nonce.to_le_bytes());
-        let hash = x16s::hash(&candidate);
-        if x16s::meets_target(&hash, bits)
-            .map_err(|e| Error::decode("target bits", format!("{e:?}")))?
+        let candidate = header.with_nonce(nonce);
+        if candidate
+            .meets_target()
+            .map_err(|e| Error::decode("target bits", e))?
         {
             return Ok(Some(candidate));
         }
@@ -78,11 +59,11 @@ pub trait NonceSearch: Debug + Send + 'static {
     /// once `stop` is set.
     fn search(
         &mut self,
-        header: &[u8; x16s::HEADER_LEN],
+        header: &Header,
         start: u32,
         count: u32,
         stop: &AtomicBool,
-    ) -> Result<Option<[u8; x16s::HEADER_LEN]>>;
+    ) -> Result<Option<Header>>;
 
     /// How many nonces one call should try: about a second's work or less, so that
     /// progress and the challenge are checked often enough.
@@ -96,11 +77,11 @@ pub struct CpuSearch;
 impl NonceSearch for CpuSearch {
     fn search(
         &mut self,
-        header: &[u8; x16s::HEADER_LEN],
+        header: &Header,
         start: u32,
         count: u32,
         stop: &AtomicBool,
-    ) -> Result<Option<[u8; x16s::HEADER_LEN]>> {
+    ) -> Result<Option<Header>> {
         search(header, start, count, stop)
     }
 
@@ -109,7 +90,7 @@ impl NonceSearch for CpuSearch {
     }
 }
 
-/// What [`Miner::mine_one`] reports while it works.
+/// What [`MiningAgent::mine_one`] reports while it works.
 #[derive(Debug, Clone)]
 pub enum MiningProgress {
     /// Searching `challenge_height` at `bits`; `hashes` tried so far, at `rate` H/s.
@@ -128,7 +109,7 @@ pub enum MiningProgress {
 /// One solution accepted by the contract.
 #[derive(Debug, Clone)]
 pub struct Solution {
-    pub header: [u8; x16s::HEADER_LEN],
+    pub header: Header,
     /// The challenge height it solved.
     pub height: u64,
     pub hashes: u64,
@@ -168,13 +149,13 @@ impl fmt::Display for Solution {
 
 /// A miner for one signer.
 #[derive(Debug, Clone)]
-pub struct Miner {
+pub struct MiningAgent {
     signer: Signer,
     mining: Mining,
     searcher: Arc<Mutex<dyn NonceSearch>>,
 }
 
-impl Miner {
+impl MiningAgent {
     /// Mines for `signer` on `mining` with the CPU.
     pub fn new(signer: Signer, mining: Mining) -> Self {
         Self::with_search(signer, mining, CpuSearch)
@@ -209,7 +190,7 @@ impl Miner {
             let mut batches: u32 = 0;
             let mut time = self.chain_time().await?;
             let found = loop {
-                let header = build_header(&challenge, self.signer.address(), time, 0)?;
+                let header = challenge_header(&challenge, self.signer.address(), time)?;
                 let s = stop.clone();
                 let start = nonce;
                 let searcher = self.searcher.clone();
@@ -225,8 +206,7 @@ impl Miner {
                 .await
                 .map_err(|e| Error::decode("mining task", e))??;
                 if let Some(h) = batch {
-                    let n = u32::from_le_bytes([h[76], h[77], h[78], h[79]]);
-                    hashes += u64::from(n - start) + 1;
+                    hashes += u64::from(h.nonce - start) + 1;
                     break Some(h);
                 }
                 hashes += u64::from(count);
@@ -307,17 +287,16 @@ mod tests {
 
     #[test]
     fn header_carries_the_challenge_and_the_commitment() {
-        let header = build_header(&challenge(0x2003_ffff), "wasm1miner", 1_764_000_000, 9).unwrap();
-        let decoded = Header::decode(&header);
-        assert_eq!(decoded.version, 1);
-        assert_eq!(decoded.prev_hash, [7; 32]);
+        let header = challenge_header(&challenge(0x2003_ffff), "wasm1miner", 1_764_000_000).unwrap();
+        assert_eq!(header.version, 1);
+        assert_eq!(header.prev_hash, [7; 32]);
         assert_eq!(
-            decoded.commitment,
-            commitment("gpunion-local", "wasm1miner")
+            header.commitment,
+            gpunion_interface::mining::header::commitment("gpunion-local", "wasm1miner")
         );
-        assert_eq!(decoded.time, 1_764_000_000);
-        assert_eq!(decoded.bits, 0x2003_ffff);
-        assert_eq!(decoded.nonce, 9);
+        assert_eq!(header.time, 1_764_000_000);
+        assert_eq!(header.bits, 0x2003_ffff);
+        assert_eq!(header.nonce, 0);
     }
 
     #[test]
@@ -344,18 +323,18 @@ mod tests {
         let mut c = challenge(0x2003_ffff);
         c.prev_hash = HexBinary::from(vec![1u8; 31]);
         assert!(matches!(
-            build_header(&c, "wasm1m", 0, 0),
+            challenge_header(&c, "wasm1m", 0),
             Err(Error::Decode { .. })
         ));
     }
 
     #[test]
     fn search_finds_a_header_meeting_an_easy_target() {
-        let header = build_header(&challenge(0x2003_ffff), "wasm1miner", 1_764_000_000, 0).unwrap();
+        let header = challenge_header(&challenge(0x2003_ffff), "wasm1miner", 1_764_000_000).unwrap();
         let found = search(&header, 0, 5_000, &AtomicBool::new(false))
             .unwrap()
             .expect("1 in 64 odds");
-        assert!(x16s::meets_target(&x16s::hash(&found), 0x2003_ffff).unwrap());
-        assert_eq!(&found[..76], &header[..76]);
+        assert!(x16s::meets_target(&x16s::hash(&found.encode()), 0x2003_ffff).unwrap());
+        assert_eq!(found, header.with_nonce(found.nonce));
     }
 }

@@ -59,6 +59,8 @@ fn push_prefixed(out: &mut Vec<u8>, bytes: &[u8]) {
 mod tests {
     use super::*;
     use cosmwasm_std::Addr;
+    use cw_storage_plus::{Item, Map};
+    use gpunion_interface::market::storage;
 
     const ADDR: &str = "wasm1d8jtjdmal7x6n5weg6zczagfs5ckkzsrc37sp3";
 
@@ -67,18 +69,24 @@ mod tests {
         let owner = Addr::unchecked(ADDR);
         // A tuple key length-prefixes all parts but the last. (The typed clients' own
         // keys are pinned in their modules.)
+        let by_customer: Map<(&Addr, u64), ()> = Map::new(storage::LEASES_BY_CUSTOMER);
+        let bookings: Map<(&Addr, u32, u64), ()> = Map::new(storage::BOOKINGS);
+        let config: Item<()> = Item::new(storage::CONFIG);
         assert_eq!(
-            map_key("by_customer", &[ADDR.as_bytes(), &3u64.to_be_bytes()]),
-            market::state::LEASES_BY_CUSTOMER.key((&owner, 3)).to_vec()
+            map_key(
+                storage::LEASES_BY_CUSTOMER,
+                &[ADDR.as_bytes(), &3u64.to_be_bytes()]
+            ),
+            by_customer.key((&owner, 3)).to_vec()
         );
         assert_eq!(
             map_key(
-                "bookings",
+                storage::BOOKINGS,
                 &[ADDR.as_bytes(), &1u32.to_be_bytes(), &9u64.to_be_bytes()]
             ),
-            market::state::BOOKINGS.key((&owner, 1, 9)).to_vec()
+            bookings.key((&owner, 1, 9)).to_vec()
         );
-        assert_eq!(item_key("config"), market::state::CONFIG.as_slice());
+        assert_eq!(item_key(storage::CONFIG), config.as_slice());
     }
 
     #[test]

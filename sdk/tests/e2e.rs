@@ -15,7 +15,7 @@ use common::{accounts, deployment, repo, rpc_url};
 
 use futures::StreamExt;
 use gpunion_sdk::flows::{Customer, ProviderAgent};
-use gpunion_sdk::miner::Miner;
+use gpunion_sdk::miner::MiningAgent;
 use gpunion_sdk::msg::market::{
     ComputeCapability, LeaseState, ProviderAttributes, ProviderFilter, ProviderStatus, Region,
     Workload, WorkloadKind,
@@ -175,11 +175,11 @@ async fn e2e_mine_one_solution() {
     let challenge = mining.challenge_unverified().await.unwrap();
     assert_eq!(
         mining.commitment(miner_signer.address()).await.unwrap(),
-        mining::header::commitment(&challenge.chain_id, miner_signer.address())
+        gpunion_interface::mining::header::commitment(&challenge.chain_id, miner_signer.address())
     );
-    let miner = Miner::new(miner_signer.clone(), mining.clone());
+    let miner = MiningAgent::new(miner_signer.clone(), mining.clone());
     let solution = miner.mine_one(|_| {}).await.unwrap();
-    assert!(x16s::meets_target(&x16s::hash(&solution.header), challenge.bits).unwrap());
+    assert!(x16s::meets_target(&x16s::hash(&solution.header.encode()), challenge.bits).unwrap());
     assert_eq!(
         gut.balance(miner_signer.address()).await.unwrap(),
         before + solution.reward
@@ -468,15 +468,15 @@ impl OldWallet {
 
     fn payload(&self) -> [u8; 21] {
         let pubkey = self.0.verifying_key().to_encoded_point(true);
-        token_swap::address::p2pkh_of_pubkey(pubkey.as_bytes(), OLD_VERSION)
+        gpunion_interface::token_swap::address::p2pkh_of_pubkey(pubkey.as_bytes(), OLD_VERSION)
     }
 
     fn address(&self) -> String {
-        token_swap::address::encode_p2pkh(&self.payload())
+        gpunion_interface::token_swap::address::encode_p2pkh(&self.payload())
     }
 
     fn sign_message(&self, message: &str) -> Vec<u8> {
-        let digest = token_swap::signed_message::message_digest(OLD_MAGIC, message);
+        let digest = gpunion_interface::token_swap::signed_message::message_digest(OLD_MAGIC, message);
         let (signature, recovery_id) = self.0.sign_prehash_recoverable(&digest).unwrap();
         let mut out = vec![27 + recovery_id.to_byte() + 4];
         out.extend_from_slice(&signature.to_bytes());
@@ -487,7 +487,7 @@ impl OldWallet {
 #[tokio::test]
 #[ignore = "needs the local chain: run under testnet/e2e"]
 async fn e2e_token_swap_claim() {
-    use ::token_swap::merkle::{MerkleTree, leaf};
+    use gpunion_interface::token_swap::merkle::{MerkleTree, leaf};
     use gpunion_sdk::contracts::token_swap::{Claim, TokenSwap};
     use gpunion_sdk::contracts::{gut::Gut, instantiate, store_code};
     use gpunion_sdk::msg::gut::{InstantiateMsg as GutInit, TokenSwapAllocation};
@@ -525,7 +525,7 @@ async fn e2e_token_swap_claim() {
     let (swap_address, _) = instantiate(
         &deployer,
         code_id,
-        &::token_swap::msg::InstantiateMsg {
+        &gpunion_interface::token_swap::InstantiateMsg {
             owner: deployer.address().to_string(),
             merkle_root: tree.root().to_vec().into(),
             total_allocation: total.into(),
@@ -561,7 +561,7 @@ async fn e2e_token_swap_claim() {
     let connect = gpunion_sdk::contracts::execute_msg(
         deployer.address(),
         &swap_address,
-        &::token_swap::msg::ExecuteMsg::Connect {
+        &gpunion_interface::token_swap::ExecuteMsg::Connect {
             token: gut_address.clone(),
             mining_pool: mining,
         },

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use futures::StreamExt;
 use gpunion_sdk::events;
 use gpunion_sdk::flows::{Customer, ProviderAgent};
-use gpunion_sdk::miner::{Miner, MiningProgress};
+use gpunion_sdk::miner::{MiningAgent, MiningProgress};
 use gpunion_sdk::msg::market::{ProviderAttributes, ProviderFilter, Workload, WorkloadKind};
 use gpunion_sdk::{Chain, Deployment, Error, Result, Rpc, Signer, TestAccounts, TxOutcome};
 
@@ -277,7 +277,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Challenge => json(&chain.mining()?.challenge().await?)?,
         Command::Mine { count } => {
             let signer = ctx.signer()?;
-            let miner = Miner::new(signer.clone(), chain.mining()?);
+            let miner = MiningAgent::new(signer.clone(), chain.mining()?);
             let gut = chain.gut()?;
             for i in 1..=*count {
                 let started = Instant::now();

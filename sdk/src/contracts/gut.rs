@@ -2,7 +2,7 @@
 
 use cosmwasm_std::{Binary, Uint128};
 use cw20::{BalanceResponse, MinterResponse, TokenInfoResponse};
-use gut_token::msg::{ExecuteMsg, QueryMsg};
+use gpunion_interface::gut::{ExecuteMsg, QueryMsg, storage};
 use serde::Serialize;
 
 use crate::contracts::{Contract, execute_msg};
@@ -10,9 +10,6 @@ use crate::error::{Error, Result};
 use crate::keys::parse_address;
 use crate::light::Verified;
 use crate::storage::map_key;
-
-/// cw20-base's `BALANCES` map (`Map<&Addr, Uint128>`), which GUT stores balances in.
-const BALANCES_NAMESPACE: &str = "balance";
 use crate::tx::{Signer, TxOutcome};
 
 /// The GUT token contract at one address.
@@ -41,7 +38,7 @@ impl Gut {
     /// [`Gut::balance`] with the state height it was proven at.
     pub async fn balance_verified(&self, owner: &str) -> Result<Verified<u128>> {
         parse_address(owner, None)?;
-        let key = map_key(BALANCES_NAMESPACE, &[owner.as_bytes()]);
+        let key = map_key(storage::BALANCES, &[owner.as_bytes()]);
         let read: Verified<Option<Uint128>> = self
             .contract
             .load_verified(&key, &format!("GUT balance of {owner}"))
@@ -129,11 +126,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn balance_key_is_cw20_bases() {
+    fn balance_key_is_cw_storage_plus_map_key() {
+        // That GUT (cw20-base) stores balances under this namespace is pinned in the
+        // gut-token contract's tests.
         let owner = "wasm1d8jtjdmal7x6n5weg6zczagfs5ckkzsrc37sp3";
+        let balances: cw_storage_plus::Map<&cosmwasm_std::Addr, Uint128> =
+            cw_storage_plus::Map::new(storage::BALANCES);
         assert_eq!(
-            map_key(BALANCES_NAMESPACE, &[owner.as_bytes()]),
-            cw20_base::state::BALANCES
+            map_key(storage::BALANCES, &[owner.as_bytes()]),
+            balances
                 .key(&cosmwasm_std::Addr::unchecked(owner))
                 .to_vec()
         );

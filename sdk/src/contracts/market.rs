@@ -3,7 +3,7 @@
 use gpunion_interface::market::{
     ConfigResponse, EscrowTotals, ExecuteMsg, Lease, LeaseResponse, LeaseResult, LeasesResponse,
     OpenLease, Provider, ProviderAttributes, ProviderFilter, ProviderResponse, ProvidersResponse,
-    QueryMsg, ReceiveMsg,
+    QueryMsg, ReceiveMsg, storage,
 };
 
 use crate::contracts::Contract;
@@ -11,11 +11,6 @@ use crate::contracts::gut::Gut;
 use crate::error::{Error, Result};
 use crate::keys::parse_address;
 use crate::storage::map_key;
-
-/// The market's `PROVIDERS` map (`Map<&Addr, Provider>`).
-const PROVIDERS_NAMESPACE: &str = "providers";
-/// The market's `LEASES` map (`Map<u64, Lease>`).
-const LEASES_NAMESPACE: &str = "leases";
 use crate::tx::{Signer, TxOutcome};
 
 /// The market contract at one address.
@@ -44,7 +39,7 @@ impl Market {
     /// header; `None`: proven not registered.
     pub async fn provider(&self, address: &str) -> Result<Option<Provider>> {
         parse_address(address, None)?;
-        let key = map_key(PROVIDERS_NAMESPACE, &[address.as_bytes()]);
+        let key = map_key(storage::PROVIDERS, &[address.as_bytes()]);
         Ok(self
             .contract
             .load_verified(&key, &format!("provider {address}"))
@@ -100,7 +95,7 @@ impl Market {
     /// A lease's stored record (parties, window, deposit, paid so far), proven against a
     /// verified header; `None`: proven absent.
     pub async fn lease(&self, id: u64) -> Result<Option<Lease>> {
-        let key = map_key(LEASES_NAMESPACE, &[&id.to_be_bytes()]);
+        let key = map_key(storage::LEASES, &[&id.to_be_bytes()]);
         Ok(self
             .contract
             .load_verified(&key, &format!("lease {id}"))
@@ -331,19 +326,23 @@ impl Market {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cw_storage_plus::Map;
 
     #[test]
-    fn record_keys_are_the_markets() {
+    fn record_keys_are_cw_storage_plus_map_keys() {
+        // The market declares its maps with the same `storage` namespaces.
         let provider = "wasm1d8jtjdmal7x6n5weg6zczagfs5ckkzsrc37sp3";
+        let providers: Map<&cosmwasm_std::Addr, Provider> = Map::new(storage::PROVIDERS);
+        let leases: Map<u64, Lease> = Map::new(storage::LEASES);
         assert_eq!(
-            map_key(PROVIDERS_NAMESPACE, &[provider.as_bytes()]),
-            market::state::PROVIDERS
+            map_key(storage::PROVIDERS, &[provider.as_bytes()]),
+            providers
                 .key(&cosmwasm_std::Addr::unchecked(provider))
                 .to_vec()
         );
         assert_eq!(
-            map_key(LEASES_NAMESPACE, &[&42u64.to_be_bytes()]),
-            market::state::LEASES.key(42).to_vec()
+            map_key(storage::LEASES, &[&42u64.to_be_bytes()]),
+            leases.key(42).to_vec()
         );
     }
 }

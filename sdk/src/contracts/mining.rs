@@ -1,15 +1,15 @@
 //! The mining contract: X16S proof-of-work emission of GUT.
 
 use cosmwasm_std::HexBinary;
-use mining::msg::{ChallengeResponse, EmissionResponse, ExecuteMsg, QueryMsg};
-use mining::state::{Challenge, Config, MinerStats};
+use gpunion_interface::mining::header::Header;
+use gpunion_interface::mining::{
+    Challenge, ChallengeResponse, Config, EmissionResponse, ExecuteMsg, MinerStats, QueryMsg,
+    storage,
+};
 
 use crate::contracts::Contract;
 use crate::error::{Error, Result};
 use crate::storage::item_key;
-
-/// The mining contract's `CHALLENGE` item.
-const CHALLENGE_NAMESPACE: &str = "challenge";
 use crate::tx::{Signer, TxOutcome};
 
 /// The mining contract at one address.
@@ -38,7 +38,7 @@ impl Mining {
     /// against a verified header.
     pub async fn challenge(&self) -> Result<Challenge> {
         self.contract
-            .load_verified(&item_key(CHALLENGE_NAMESPACE), "mining challenge")
+            .load_verified(&item_key(storage::CHALLENGE), "mining challenge")
             .await?
             .value
             .ok_or_else(|| {
@@ -55,7 +55,7 @@ impl Mining {
             .await
     }
 
-    /// The 32-byte commitment `miner` puts at header bytes 36..68.
+    /// The 32-byte commitment `miner` puts in its header.
     pub async fn commitment(&self, miner: &str) -> Result<[u8; 32]> {
         let answer: HexBinary = self
             .contract
@@ -85,16 +85,12 @@ impl Mining {
 
     /// Submits a solved header; the reward goes to the signer, whom the header must
     /// commit to.
-    pub async fn submit(
-        &self,
-        signer: &Signer,
-        header: &[u8; x16s::HEADER_LEN],
-    ) -> Result<TxOutcome> {
+    pub async fn submit(&self, signer: &Signer, header: &Header) -> Result<TxOutcome> {
         self.contract
             .execute(
                 signer,
                 &ExecuteMsg::Submit {
-                    header: HexBinary::from(header.as_slice()),
+                    header: HexBinary::from(header.encode().as_slice()),
                 },
             )
             .await
@@ -106,10 +102,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn challenge_key_is_the_contracts() {
-        assert_eq!(
-            item_key(CHALLENGE_NAMESPACE),
-            mining::state::CHALLENGE.as_slice()
-        );
+    fn challenge_key_is_cw_storage_plus_item_key() {
+        let challenge: cw_storage_plus::Item<Challenge> = cw_storage_plus::Item::new(storage::CHALLENGE);
+        assert_eq!(item_key(storage::CHALLENGE), challenge.as_slice());
     }
 }

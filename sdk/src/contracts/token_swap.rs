@@ -1,8 +1,7 @@
 //! The token swap: claims of distribution-chain balances from a Merkle snapshot.
 
 use cosmwasm_std::{Binary, HexBinary, Uint128};
-use token_swap::msg::{ClaimResponse, ExecuteMsg, QueryMsg, StatsResponse};
-use token_swap::state::Config;
+use gpunion_interface::token_swap::{ClaimResponse, Config, ExecuteMsg, QueryMsg, StatsResponse};
 
 use crate::contracts::Contract;
 use crate::error::Result;

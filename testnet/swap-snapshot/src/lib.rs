@@ -13,8 +13,8 @@ use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use token_swap::address::{self, AddressPayload};
-use token_swap::merkle::{self, MerkleTree};
+use gpunion_interface::token_swap::address::{self, AddressPayload};
+use gpunion_interface::token_swap::merkle::{self, MerkleTree};
 
 use crate::amount::{AmountError, OldAmount};
 

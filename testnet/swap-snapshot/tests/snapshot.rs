@@ -3,8 +3,8 @@
 use std::process::Command;
 
 use swap_snapshot::{ProofFile, Snapshot, SnapshotError, Summary};
-use token_swap::address::encode_p2pkh;
-use token_swap::merkle::{self, Hash};
+use gpunion_interface::token_swap::address::encode_p2pkh;
+use gpunion_interface::token_swap::merkle::{self, Hash};
 
 const VERSION: u8 = 55;
 
