@@ -8,8 +8,9 @@ use std::sync::{Arc, OnceLock};
 
 use gpu_node::{
     gpu::{Gpu, WordMode},
-    miner::{Input, Job, Kernels, Miner, Outcome},
+    miner::{GpuSearch, Input, Job, Kernels, Outcome},
 };
+use gpunion_interface::mining::header::Header;
 use rand::{RngExt as _, SeedableRng as _, rngs::StdRng};
 use x16s::{FUNCTIONS, Target};
 
@@ -41,7 +42,7 @@ fn unhex(text: &str) -> Vec<u8> {
 
 /// The mainnet genesis header and its per-step chain `(function name, digest)`
 /// from the X16S reference vectors (`x16s/tests/vectors/x16s.txt`).
-fn genesis_chain() -> ([u8; 80], Vec<(String, [u8; 64])>) {
+fn genesis_chain() -> (Header, Vec<(String, [u8; 64])>) {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../x16s/tests/vectors/x16s.txt"
@@ -52,7 +53,7 @@ fn genesis_chain() -> ([u8; 80], Vec<(String, [u8; 64])>) {
         .skip_while(|l| !l.starts_with("## mainnet genesis header"))
         .nth(1)
         .expect("the genesis header line");
-    let header = unhex(header_line).try_into().expect("80 bytes");
+    let header = Header::from_slice(&unhex(header_line)).expect("80 bytes");
     let steps = text
         .lines()
         .filter_map(|l| l.strip_prefix("step "))
@@ -67,10 +68,9 @@ fn genesis_chain() -> ([u8; 80], Vec<(String, [u8; 64])>) {
     (header, steps)
 }
 
-fn with_nonce(header: &[u8; 80], nonce: u32) -> [u8; 80] {
-    let mut header = *header;
-    header[76..].copy_from_slice(&nonce.to_le_bytes());
-    header
+/// The bytes the CPU reference hashes for `header` with `nonce`.
+fn with_nonce(header: &Header, nonce: u32) -> [u8; 80] {
+    header.with_nonce(nonce).encode()
 }
 
 /// A previous hash whose X16S order is `order`: moving `order[15]`, then `order[14]`,
@@ -92,10 +92,11 @@ fn previous_hash_for(order: [u8; 16]) -> [u8; 32] {
     prev
 }
 
-fn random_header(rng: &mut StdRng, order: [u8; 16]) -> [u8; 80] {
-    let mut header: [u8; 80] = rng.random();
-    header[4..36].copy_from_slice(&previous_hash_for(order));
-    header
+fn random_header(rng: &mut StdRng, order: [u8; 16]) -> Header {
+    Header {
+        prev_hash: previous_hash_for(order),
+        ..Header::decode(&rng.random())
+    }
 }
 
 /// One function alone: the shared per-step vector, 40 nonces of random headers as the
@@ -108,15 +109,14 @@ fn check_function(name: &str) {
         .position(|(n, _)| n == name)
         .expect("a step per function");
     let mut rng = StdRng::seed_from_u64(function as u64);
-    let header: [u8; 80] = rng.random();
+    let header = Header::decode(&rng.random());
     let states: Vec<[u8; 64]> = (0..40).map(|_| rng.random()).collect();
     for kernels in kernels() {
         let mode = kernels.mode();
         let vector = if step == 0 {
-            let nonce = u32::from_le_bytes(genesis[76..].try_into().expect("4 bytes"));
             let input = Input::Header {
                 header: &genesis,
-                nonce_base: nonce,
+                nonce_base: genesis.nonce,
                 count: 1,
             };
             kernels.step_digests(function, input)
@@ -260,7 +260,7 @@ fn search_finds_exactly_the_nonces_the_cpu_finds() {
 fn miner_solves_and_pauses() {
     let gpu = kernels()[0].gpu().clone();
     let mode = kernels()[0].mode();
-    let mut miner = Miner::new(
+    let mut miner = GpuSearch::new(
         Kernels::new(gpu, mode, 64).expect("kernels"),
         std::time::Duration::from_millis(50),
     );
@@ -274,8 +274,8 @@ fn miner_solves_and_pauses() {
     let Outcome::Solved(solution) = miner.search(&job, 0..1 << 20, |_| {}).expect("search") else {
         panic!("an easy target is met within 2^20 nonces");
     };
-    assert_eq!(solution.header, with_nonce(&job.header, solution.nonce));
-    assert_eq!(solution.hash, x16s::hash(&solution.header));
+    assert_eq!(solution.header, job.header.with_nonce(solution.nonce));
+    assert_eq!(solution.hash, x16s::hash(&solution.header.encode()));
     assert!(job.target.is_met_by(&solution.hash));
 
     let pause = miner.pause_switch();

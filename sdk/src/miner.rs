@@ -287,7 +287,8 @@ mod tests {
 
     #[test]
     fn header_carries_the_challenge_and_the_commitment() {
-        let header = challenge_header(&challenge(0x2003_ffff), "wasm1miner", 1_764_000_000).unwrap();
+        let header =
+            challenge_header(&challenge(0x2003_ffff), "wasm1miner", 1_764_000_000).unwrap();
         assert_eq!(header.version, 1);
         assert_eq!(header.prev_hash, [7; 32]);
         assert_eq!(
@@ -330,7 +331,8 @@ mod tests {
 
     #[test]
     fn search_finds_a_header_meeting_an_easy_target() {
-        let header = challenge_header(&challenge(0x2003_ffff), "wasm1miner", 1_764_000_000).unwrap();
+        let header =
+            challenge_header(&challenge(0x2003_ffff), "wasm1miner", 1_764_000_000).unwrap();
         let found = search(&header, 0, 5_000, &AtomicBool::new(false))
             .unwrap()
             .expect("1 in 64 odds");

@@ -476,7 +476,8 @@ impl OldWallet {
     }
 
     fn sign_message(&self, message: &str) -> Vec<u8> {
-        let digest = gpunion_interface::token_swap::signed_message::message_digest(OLD_MAGIC, message);
+        let digest =
+            gpunion_interface::token_swap::signed_message::message_digest(OLD_MAGIC, message);
         let (signature, recovery_id) = self.0.sign_prehash_recoverable(&digest).unwrap();
         let mut out = vec![27 + recovery_id.to_byte() + 4];
         out.extend_from_slice(&signature.to_bytes());

@@ -11,8 +11,9 @@ use std::{
 };
 
 use bytemuck::{Pod, Zeroable};
+use gpunion_interface::mining::header::{HEADER_LEN, Header};
 use wgpu::util::DeviceExt as _;
-use x16s::{FUNCTIONS, HEADER_LEN, Target};
+use x16s::{FUNCTIONS, Target};
 
 use super::{
     MinerError,
@@ -27,7 +28,7 @@ pub const FOUND_CAPACITY: u32 = 64;
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
 struct Params {
-    header: [u32; 20],
+    header: [u32; HEADER_LEN / 4],
     target: [u32; 8],
     nonce_base: u32,
     count: u32,
@@ -38,10 +39,10 @@ struct Params {
 /// What the first step of a run hashes.
 #[derive(Clone, Copy, Debug)]
 pub enum Input<'a> {
-    /// `count` nonces from `nonce_base` (wrapping) put into bytes 76..80 of the header.
+    /// `count` nonces from `nonce_base` (wrapping) put into the header's nonce.
     Header {
-        /// The header; its nonce bytes are replaced.
-        header: &'a [u8; HEADER_LEN],
+        /// The header; its nonce is replaced.
+        header: &'a Header,
         /// The first nonce.
         nonce_base: u32,
         /// How many nonces.
@@ -190,7 +191,7 @@ impl Kernels {
 
     /// Compiles (once) the pipelines the chain of `header` needs: its order's first
     /// function as [`Step::First`], the last as [`Step::Last`], the rest as middles.
-    pub fn prepare(&self, header: &[u8; HEADER_LEN]) -> Result<(), MinerError> {
+    pub fn prepare(&self, header: &Header) -> Result<(), MinerError> {
         for (function, step) in chain_steps(header, Step::Last) {
             self.pipeline(function, step)?;
         }
@@ -257,15 +258,14 @@ impl Kernels {
             Input::Header { .. } => Step::First,
             Input::States(_) => Step::Middle,
         };
-        self.run(&[(function, step)], input, None)
-            .map(|(states, _)| states)
+        self.digests(&[(function, step)], input)
     }
 
     /// The 64-byte digest of the last function of the full X16S chain for each nonce
     /// (its first 32 bytes are the X16S hash).
     pub fn chain_digests(
         &self,
-        header: &[u8; HEADER_LEN],
+        header: &Header,
         nonce_base: u32,
         count: u32,
     ) -> Result<Vec<[u8; 64]>, MinerError> {
@@ -275,14 +275,14 @@ impl Kernels {
             nonce_base,
             count,
         };
-        self.run(&steps, input, None).map(|(states, _)| states)
+        self.digests(&steps, input)
     }
 
     /// Runs the full chain for `count` nonces from `nonce_base` and returns those
     /// whose hash meets `target` (unchecked: the caller verifies them on the CPU).
     pub fn search(
         &self,
-        header: &[u8; HEADER_LEN],
+        header: &Header,
         target: &Target,
         nonce_base: u32,
         count: u32,
@@ -293,18 +293,59 @@ impl Kernels {
             nonce_base,
             count,
         };
-        self.run(&steps, input, Some(target))
-            .map(|(_, found)| found)
+        let mut buffers = self.buffers.lock().expect("buffer lock");
+        let (buffers, mut encoder) = self.record(&mut buffers, &steps, input, Some(target))?;
+        let found_bytes = u64::from(FOUND_CAPACITY + 1) * 4;
+        encoder.copy_buffer_to_buffer(&buffers.found, 0, &buffers.found_readback, 0, found_bytes);
+        self.gpu.queue.submit([encoder.finish()]);
+        let bytes = self.read(&buffers.found_readback, found_bytes)?;
+        let words: Vec<u32> = bytes
+            .chunks_exact(4)
+            .map(|w| u32::from_le_bytes(w.try_into().expect("4 bytes")))
+            .collect();
+        let listed = words[0].min(FOUND_CAPACITY) as usize;
+        Ok(Found {
+            count: words[0],
+            nonces: words[1..=listed].to_vec(),
+        })
     }
 
-    /// Encodes the `steps` over `input` in one command buffer, submits it and reads
-    /// back the states (no target) or the found nonces (with a target).
-    fn run(
+    /// Runs `steps` over `input` and reads back every invocation's 64-byte state.
+    fn digests(
         &self,
         steps: &[(usize, Step)],
         input: Input<'_>,
+    ) -> Result<Vec<[u8; 64]>, MinerError> {
+        let mut buffers = self.buffers.lock().expect("buffer lock");
+        let (buffers, mut encoder) = self.record(&mut buffers, steps, input, None)?;
+        let readback = buffers.states_readback.get_or_insert_with(|| {
+            self.gpu.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("x16s states readback"),
+                size: u64::from(buffers.capacity) * 64,
+                usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            })
+        });
+        let states_bytes = u64::from(input.count()) * 64;
+        encoder.copy_buffer_to_buffer(&buffers.states, 0, readback, 0, states_bytes);
+        self.gpu.queue.submit([encoder.finish()]);
+        let bytes = self.read(readback, states_bytes)?;
+        Ok(bytes
+            .chunks_exact(64)
+            .map(|s| s.try_into().expect("64 bytes"))
+            .collect())
+    }
+
+    /// Checks the batch size, compiles the `steps`' pipelines, makes the buffers big
+    /// enough, writes the parameters (and the input states) and records the steps'
+    /// dispatches in one command encoder, which the caller ends with its read-back copy.
+    fn record<'b>(
+        &self,
+        buffers: &'b mut Option<Buffers>,
+        steps: &[(usize, Step)],
+        input: Input<'_>,
         target: Option<&Target>,
-    ) -> Result<(Vec<[u8; 64]>, Found), MinerError> {
+    ) -> Result<(&'b mut Buffers, wgpu::CommandEncoder), MinerError> {
         let count = input.count();
         let max = self.max_batch();
         if count == 0 || count > max {
@@ -317,26 +358,14 @@ impl Kernels {
             .iter()
             .map(|&(function, step)| self.pipeline(function, step))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut buffers = self.buffers.lock().expect("buffer lock");
         if buffers.as_ref().is_none_or(|b| b.capacity < count) {
             *buffers = Some(self.buffers(count.max(self.workgroup_size)));
         }
         let buffers = buffers.as_mut().expect("buffers were just made");
-        if target.is_none() && buffers.states_readback.is_none() {
-            buffers.states_readback =
-                Some(self.gpu.device.create_buffer(&wgpu::BufferDescriptor {
-                    label: Some("x16s states readback"),
-                    size: u64::from(buffers.capacity) * 64,
-                    usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-                    mapped_at_creation: false,
-                }));
-        }
-        let buffers = &*buffers;
-        let device = &self.gpu.device;
         let queue = &self.gpu.queue;
 
         let mut params = Params {
-            header: [0; 20],
+            header: [0; HEADER_LEN / 4],
             target: [0; 8],
             nonce_base: 0,
             count,
@@ -347,7 +376,7 @@ impl Kernels {
             Input::Header {
                 header, nonce_base, ..
             } => {
-                params.header = words(header);
+                params.header = words(&header.encode());
                 params.nonce_base = nonce_base;
             }
             Input::States(states) => {
@@ -359,7 +388,7 @@ impl Kernels {
         }
         queue.write_buffer(&buffers.params, 0, bytemuck::bytes_of(&params));
 
-        let mut encoder = device.create_command_encoder(&Default::default());
+        let mut encoder = self.gpu.device.create_command_encoder(&Default::default());
         encoder.clear_buffer(&buffers.found, 0, None);
         {
             let mut pass = encoder.begin_compute_pass(&Default::default());
@@ -369,46 +398,7 @@ impl Kernels {
                 pass.dispatch_workgroups(count.div_ceil(self.workgroup_size), 1, 1);
             }
         }
-        let states_bytes = u64::from(count) * 64;
-        let found_bytes = u64::from(FOUND_CAPACITY + 1) * 4;
-        // States are read back when there is no target (made above in that case).
-        let states_readback = buffers
-            .states_readback
-            .as_ref()
-            .filter(|_| target.is_none());
-        match states_readback {
-            Some(readback) => {
-                encoder.copy_buffer_to_buffer(&buffers.states, 0, readback, 0, states_bytes)
-            }
-            None => encoder.copy_buffer_to_buffer(
-                &buffers.found,
-                0,
-                &buffers.found_readback,
-                0,
-                found_bytes,
-            ),
-        }
-        queue.submit([encoder.finish()]);
-
-        if let Some(readback) = states_readback {
-            let bytes = self.read(readback, states_bytes)?;
-            let states = bytes
-                .chunks_exact(64)
-                .map(|s| s.try_into().expect("64 bytes"))
-                .collect();
-            return Ok((states, Found::default()));
-        }
-        let bytes = self.read(&buffers.found_readback, found_bytes)?;
-        let words: Vec<u32> = bytes
-            .chunks_exact(4)
-            .map(|w| u32::from_le_bytes(w.try_into().expect("4 bytes")))
-            .collect();
-        let listed = words[0].min(FOUND_CAPACITY) as usize;
-        let found = Found {
-            count: words[0],
-            nonces: words[1..=listed].to_vec(),
-        };
-        Ok((Vec::new(), found))
+        Ok((buffers, encoder))
     }
 
     /// Maps the first `len` bytes of a readback buffer, waits, copies them out.
@@ -488,15 +478,10 @@ impl Kernels {
     }
 }
 
-/// The order of the functions for `header` (from its previous-hash bytes 4..36).
-fn order_of(header: &[u8; HEADER_LEN]) -> [u8; 16] {
-    let prev = header[4..36].try_into().expect("32 bytes");
-    x16s::order(&prev)
-}
-
 /// The 16 steps of `header`'s chain, the last one as `last`.
-fn chain_steps(header: &[u8; HEADER_LEN], last: Step) -> Vec<(usize, Step)> {
-    order_of(header)
+fn chain_steps(header: &Header, last: Step) -> Vec<(usize, Step)> {
+    header
+        .order()
         .iter()
         .enumerate()
         .map(|(position, &function)| {

@@ -14,9 +14,10 @@ use std::{
     time::{Duration, Instant},
 };
 
+use gpunion_interface::mining::header::Header;
 pub use kernels::{FOUND_CAPACITY, Found, Input, Kernels};
 pub use shader::Step;
-use x16s::{HEADER_LEN, Target};
+use x16s::Target;
 
 use crate::gpu::{GpuError, WordMode};
 
@@ -84,8 +85,8 @@ pub enum MinerError {
 /// A header to mine and the target its hash must meet.
 #[derive(Clone, Copy, Debug)]
 pub struct Job {
-    /// The 80-byte header; bytes 76..80 (the nonce) are replaced while searching.
-    pub header: [u8; HEADER_LEN],
+    /// The header; its nonce is replaced while searching.
+    pub header: Header,
     /// The proof-of-work target.
     pub target: Target,
 }
@@ -96,7 +97,7 @@ pub struct Solution {
     /// The nonce.
     pub nonce: u32,
     /// The header with the nonce in place.
-    pub header: [u8; HEADER_LEN],
+    pub header: Header,
     /// Its X16S hash.
     pub hash: [u8; 32],
 }
@@ -156,21 +157,21 @@ impl Pause {
     }
 }
 
-/// The GPU miner: searches nonce ranges in batches whose size adapts so that one
-/// batch takes about `batch_time`, which bounds how late a pause takes effect.
+/// The GPU nonce search: searches nonce ranges in batches whose size adapts so that
+/// one batch takes about `batch_time`, which bounds how late a pause takes effect.
 #[derive(Debug)]
-pub struct Miner {
+pub struct GpuSearch {
     kernels: Kernels,
     batch_time: Duration,
     batch: u32,
     pause: Pause,
 }
 
-impl Miner {
+impl GpuSearch {
     /// The first batch: small enough to be quick on a software adapter.
     const FIRST_BATCH: u32 = 1024;
 
-    /// A miner on `kernels`, aiming at batches of `batch_time`.
+    /// A search on `kernels`, aiming at batches of `batch_time`.
     pub fn new(kernels: Kernels, batch_time: Duration) -> Self {
         let batch = Self::FIRST_BATCH.min(kernels.max_batch());
         Self {
@@ -181,12 +182,12 @@ impl Miner {
         }
     }
 
-    /// The switch that pauses this miner's searches.
+    /// The switch that pauses these searches.
     pub fn pause_switch(&self) -> Pause {
         self.pause.clone()
     }
 
-    /// The kernels the miner runs.
+    /// The kernels the search runs.
     pub fn kernels(&self) -> &Kernels {
         &self.kernels
     }
@@ -197,8 +198,9 @@ impl Miner {
     }
 
     /// Searches `nonces` (at most `0..2^32`) for a solution to `job`, calling
-    /// `progress` after each batch (the time excludes compiling the order's pipelines). Stops at the first checked solution, at the end of
-    /// the range, or at the first batch boundary after a pause.
+    /// `progress` after each batch (the time excludes compiling the order's
+    /// pipelines). Stops at the first checked solution, at the end of the range, or at
+    /// the first batch boundary after a pause.
     pub fn search(
         &mut self,
         job: &Job,
@@ -258,9 +260,8 @@ impl Miner {
 
 /// The solution `nonce` gives for `job`, if its CPU hash meets the target.
 fn check(job: &Job, nonce: u32) -> Option<Solution> {
-    let mut header = job.header;
-    header[76..].copy_from_slice(&nonce.to_le_bytes());
-    let hash = x16s::hash(&header);
+    let header = job.header.with_nonce(nonce);
+    let hash = header.hash();
     job.target.is_met_by(&hash).then_some(Solution {
         nonce,
         header,

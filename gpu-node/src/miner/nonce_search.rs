@@ -3,37 +3,37 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use gpunion_interface::mining::header::Header;
 use gpunion_sdk::{
     error::{Error, Result},
     miner::NonceSearch,
 };
-use x16s::{HEADER_LEN, Target};
 
-use super::{Job, Miner, Outcome};
+use super::{GpuSearch, Job, Outcome};
 
 /// Batches per call: about four times the miner's batch time.
 const BATCHES_PER_CALL: u32 = 4;
 
-impl NonceSearch for Miner {
+impl NonceSearch for GpuSearch {
     fn search(
         &mut self,
-        header: &[u8; HEADER_LEN],
+        header: &Header,
         start: u32,
         count: u32,
         stop: &AtomicBool,
-    ) -> Result<Option<[u8; HEADER_LEN]>> {
+    ) -> Result<Option<Header>> {
         if stop.load(Ordering::Relaxed) {
             return Ok(None);
         }
-        let bits = u32::from_le_bytes(header[72..76].try_into().expect("4 bytes"));
-        let target = Target::from_compact(bits)
+        let target = header
+            .target()
             .map_err(|e| Error::BadInput(format!("the header's target bits: {e}")))?;
         let job = Job {
             header: *header,
             target,
         };
         let nonces = u64::from(start)..u64::from(start) + u64::from(count);
-        match Miner::search(self, &job, nonces, |_| {}) {
+        match GpuSearch::search(self, &job, nonces, |_| {}) {
             Ok(Outcome::Solved(solution)) => Ok(Some(solution.header)),
             Ok(Outcome::Exhausted | Outcome::Paused { .. }) => Ok(None),
             Err(e) => Err(Error::Search(e.to_string())),

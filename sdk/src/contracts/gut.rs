@@ -134,9 +134,7 @@ mod tests {
             cw_storage_plus::Map::new(storage::BALANCES);
         assert_eq!(
             map_key(storage::BALANCES, &[owner.as_bytes()]),
-            balances
-                .key(&cosmwasm_std::Addr::unchecked(owner))
-                .to_vec()
+            balances.key(&cosmwasm_std::Addr::unchecked(owner)).to_vec()
         );
     }
 }

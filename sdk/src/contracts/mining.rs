@@ -103,7 +103,8 @@ mod tests {
 
     #[test]
     fn challenge_key_is_cw_storage_plus_item_key() {
-        let challenge: cw_storage_plus::Item<Challenge> = cw_storage_plus::Item::new(storage::CHALLENGE);
+        let challenge: cw_storage_plus::Item<Challenge> =
+            cw_storage_plus::Item::new(storage::CHALLENGE);
         assert_eq!(item_key(storage::CHALLENGE), challenge.as_slice());
     }
 }

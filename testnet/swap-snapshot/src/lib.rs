@@ -12,9 +12,9 @@ use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
 use gpunion_interface::token_swap::address::{self, AddressPayload};
 use gpunion_interface::token_swap::merkle::{self, MerkleTree};
+use serde::{Deserialize, Serialize};
 
 use crate::amount::{AmountError, OldAmount};
 

@@ -2,9 +2,9 @@
 
 use std::process::Command;
 
-use swap_snapshot::{ProofFile, Snapshot, SnapshotError, Summary};
 use gpunion_interface::token_swap::address::encode_p2pkh;
 use gpunion_interface::token_swap::merkle::{self, Hash};
+use swap_snapshot::{ProofFile, Snapshot, SnapshotError, Summary};
 
 const VERSION: u8 = 55;
 

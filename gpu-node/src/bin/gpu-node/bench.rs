@@ -9,8 +9,9 @@ use std::{
 
 use gpu_node::{
     gpu::Gpu,
-    miner::{Input, Job, Kernels, Miner, MinerError},
+    miner::{GpuSearch, Input, Job, Kernels, MinerError},
 };
+use gpunion_interface::mining::header::Header;
 use indicatif::{ProgressBar, ProgressStyle};
 use x16s::{FUNCTIONS, Target};
 
@@ -29,8 +30,10 @@ pub struct Options {
 }
 
 /// A header with a fixed previous hash, so every run uses the same order.
-fn bench_header() -> [u8; 80] {
-    core::array::from_fn(|i| (i as u8).wrapping_mul(0x3b) ^ 0xa5)
+fn bench_header() -> Header {
+    Header::decode(&core::array::from_fn(|i| {
+        (i as u8).wrapping_mul(0x3b) ^ 0xa5
+    }))
 }
 
 fn bar(label: &str, seconds: u64) -> ProgressBar {
@@ -47,7 +50,7 @@ fn bar(label: &str, seconds: u64) -> ProgressBar {
 /// Hashes per second of the full chain on the GPU, searching a target no hash meets.
 fn gpu_hashrate(kernels: Kernels, seconds: u64) -> Result<f64, MinerError> {
     let label = format!("GPU ({})", kernels.mode());
-    let mut miner = Miner::new(kernels, Duration::from_millis(200));
+    let mut miner = GpuSearch::new(kernels, Duration::from_millis(200));
     let pause = miner.pause_switch();
     let job = Job {
         header: bench_header(),
@@ -88,12 +91,11 @@ fn cpu_hashrate(seconds: u64) -> f64 {
         let workers: Vec<_> = (0..threads)
             .map(|t| {
                 scope.spawn(move || {
-                    let mut header = bench_header();
+                    let header = bench_header();
                     let mut hashes = 0u64;
                     while Instant::now() < deadline {
                         let nonce = (t as u32) << 28 | hashes as u32;
-                        header[76..].copy_from_slice(&nonce.to_le_bytes());
-                        std::hint::black_box(x16s::hash(&header));
+                        std::hint::black_box(header.with_nonce(nonce).hash());
                         hashes += 1;
                     }
                     hashes

@@ -5,7 +5,7 @@ use std::{path::PathBuf, sync::Arc, time::Duration, time::Instant};
 
 use gpu_node::{
     gpu::Gpu,
-    miner::{Kernels, Miner},
+    miner::{GpuSearch, Kernels},
 };
 use gpunion_sdk::{
     chain::Chain,
@@ -58,7 +58,7 @@ pub fn run(options: &Options) -> Result<(), MineError> {
         gpu.describe()
     );
     let kernels = Kernels::new(gpu, mode, options.workgroup_size)?;
-    let gpu_miner = Miner::new(kernels, Duration::from_millis(200));
+    let gpu_search = GpuSearch::new(kernels, Duration::from_millis(200));
 
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::BadInput(format!("cannot start the async runtime: {e}")))?;
@@ -68,7 +68,7 @@ pub fn run(options: &Options) -> Result<(), MineError> {
         let accounts = TestAccounts::load(&options.accounts)?;
         let mnemonic = &accounts.get(&options.key)?.mnemonic;
         let signer = chain.signer(chain.wallet(mnemonic)?);
-        let flow = miner::Miner::with_search(signer.clone(), chain.mining()?, gpu_miner);
+        let flow = miner::MiningAgent::with_search(signer.clone(), chain.mining()?, gpu_search);
         for i in 1..=options.count {
             let started = Instant::now();
             let mut last_report = Instant::now();
