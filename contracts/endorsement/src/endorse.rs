@@ -5,16 +5,18 @@ use cosmwasm_std::{
     Addr, Decimal, Deps, DepsMut, Env, MessageInfo, Order, Response, StdResult, Uint128,
 };
 use cw_storage_plus::Bound;
+use gpunion_interface::address;
 use gpunion_interface::endorsement::{Attribute, Endorsement, Endorser};
 use gpunion_interface::market::ProviderAttributes;
+use gpunion_interface::token::transfer;
 use gpunion_interface::validate::{self, MAX_LABEL_LEN};
 
-use crate::contract::{market_provider, only_owner, transfer, validate_addr};
+use crate::config::only_owner;
 use crate::error::ContractError;
-use crate::recommend;
 use crate::state::{
     CONFIG, Config, ENDORSEMENT_COUNT, ENDORSEMENTS, ENDORSERS, MAX_ENDORSEMENTS_PER_PROVIDER,
 };
+use crate::{market_query, recommend};
 
 const DEFAULT_LIMIT: u32 = 10;
 const MAX_LIMIT: u32 = 30;
@@ -73,9 +75,9 @@ pub fn execute_endorse(
 ) -> Result<Response, ContractError> {
     validate::bounded("claim", &claim, MAX_LABEL_LEN)?;
     let config = CONFIG.load(deps.storage)?;
-    let provider = validate_addr(deps.as_ref(), &provider)?;
+    let provider = address::validate(deps.api, &provider)?;
     let mut endorser = active_endorser(deps.as_ref(), &config, &info.sender)?;
-    let record = market_provider(deps.as_ref(), &config.market, &provider)?;
+    let record = market_query::provider(deps.as_ref(), &config.market, &provider)?;
     let declared = declared(&record.provider.attributes, attribute);
     if !declared.eq_ignore_ascii_case(&claim) {
         return Err(ContractError::ClaimMismatch {
@@ -125,7 +127,7 @@ pub fn execute_revoke(
     provider: String,
     attribute: Attribute,
 ) -> Result<Response, ContractError> {
-    let provider = validate_addr(deps.as_ref(), &provider)?;
+    let provider = address::validate(deps.api, &provider)?;
     remove_endorsement(
         deps,
         &env,
@@ -159,8 +161,8 @@ pub fn execute_slash(
             max: "1".into(),
         });
     }
-    let endorser = validate_addr(deps.as_ref(), &endorser)?;
-    let provider = validate_addr(deps.as_ref(), &provider)?;
+    let endorser = address::validate(deps.api, &endorser)?;
+    let provider = address::validate(deps.api, &provider)?;
     let stake = ENDORSERS
         .may_load(deps.storage, &endorser)?
         .ok_or_else(|| ContractError::NotEndorser {

@@ -2,10 +2,11 @@
 //! close, expiry with slashing, extension.
 
 use cosmwasm_std::{Addr, CosmosMsg, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
+use gpunion_interface::address;
 use gpunion_interface::market::{Lease, LeaseResult, LeaseState, OpenLease, Provider};
+use gpunion_interface::token::transfer;
 use gpunion_interface::validate::{self, InputError, MAX_OUTPUT_HASH_LEN};
 
-use crate::contract::{transfer, validate_addr};
 use crate::error::ContractError;
 use crate::state::{
     ACCEPTED, BOOKINGS, Booking, CONFIG, Config, LEASES, LEASES_BY_CUSTOMER, LEASES_BY_PROVIDER,
@@ -22,7 +23,7 @@ pub fn execute_open(
 ) -> Result<Response, ContractError> {
     let now = env.block.time.seconds();
     let max = config.params.max_lease_seconds;
-    let provider_addr = validate_addr(deps.as_ref(), &open.provider)?;
+    let provider_addr = address::validate(deps.api, &open.provider)?;
     if provider_addr == customer {
         return Err(ContractError::SelfLease);
     }

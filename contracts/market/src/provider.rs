@@ -1,12 +1,13 @@
 //! Provider handlers: registration with a stake, attributes, pause, heartbeats, leaving.
 
 use cosmwasm_std::{Addr, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
+use gpunion_interface::address;
 use gpunion_interface::market::{Provider, ProviderAttributes, ProviderStats};
+use gpunion_interface::token::transfer;
 use gpunion_interface::validate::{
     self, MAX_FEATURES, MAX_GPU_COUNT, MAX_LABEL_LEN, MAX_MULTIADDRS,
 };
 
-use crate::contract::{transfer, validate_addr};
 use crate::error::ContractError;
 use crate::state::{CONFIG, Config, PROVIDERS, TOTALS, is_disconnected};
 
@@ -236,7 +237,7 @@ pub(crate) fn validate_attributes(
         validate::multiaddr(addr)?;
     }
     if let Some(miner) = &attributes.mining_address {
-        validate_addr(deps, miner)?;
+        address::validate(deps.api, miner)?;
     }
     Ok(())
 }
