@@ -1,6 +1,7 @@
 //! The configuration: who may change it, and which parameters it accepts.
 
 use cosmwasm_std::{Deps, MessageInfo};
+use gpunion_interface::bounds::check_range;
 use gpunion_interface::endorsement::EndorsementParams;
 
 use crate::error::ContractError;
@@ -17,22 +18,6 @@ pub fn only_owner(deps: Deps, info: &MessageInfo) -> Result<Config, ContractErro
         return Err(ContractError::NotOwner);
     }
     Ok(config)
-}
-
-fn check_range(
-    name: &'static str,
-    value: u64,
-    (min, max): (u64, u64),
-) -> Result<(), ContractError> {
-    if value < min || value > max {
-        return Err(ContractError::ParamOutOfBounds {
-            name,
-            value: value.to_string(),
-            min: min.to_string(),
-            max: max.to_string(),
-        });
-    }
-    Ok(())
 }
 
 /// Non-zero amounts, and times within [`HALF_LIFE_BOUNDS`] and [`UNBONDING_BOUNDS`].

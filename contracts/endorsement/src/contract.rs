@@ -6,6 +6,7 @@ use cosmwasm_std::{
 use cw20::Cw20ReceiveMsg;
 use gpunion_interface::address;
 use gpunion_interface::endorsement::ConfigResponse;
+use gpunion_interface::receive::{self, Payment};
 
 use crate::config::{only_owner, validate_params};
 use crate::error::ContractError;
@@ -97,22 +98,10 @@ fn execute_receive(
     receive: Cw20ReceiveMsg,
 ) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    if info.sender != config.gut_token {
-        return Err(ContractError::WrongToken {
-            expected: config.gut_token,
-            got: info.sender,
-        });
-    }
-    if receive.amount.is_zero() {
-        return Err(ContractError::ZeroAmount {
-            what: "amount sent",
-        });
-    }
-    let sender = address::validate(deps.api, &receive.sender)?;
+    let Payment { sender, amount } =
+        receive::check(deps.api, &config.gut_token, &info.sender, &receive)?;
     match from_json(&receive.msg)? {
-        ReceiveMsg::BondEndorser {} => {
-            endorse::execute_bond(deps, env, &config, sender, receive.amount)
-        }
+        ReceiveMsg::BondEndorser {} => endorse::execute_bond(deps, env, &config, sender, amount),
     }
 }
 

@@ -1,5 +1,8 @@
 use cosmwasm_std::{Addr, OverflowError, StdError, Uint128};
+use gpunion_interface::bounds::OutOfBounds;
 use gpunion_interface::endorsement::Attribute;
+use gpunion_interface::receive::ReceiveError;
+use gpunion_interface::stake::StakeError;
 use gpunion_interface::validate::InputError;
 use thiserror::Error;
 
@@ -90,4 +93,45 @@ pub enum ContractError {
         claim: String,
         declared: String,
     },
+}
+
+impl From<ReceiveError> for ContractError {
+    fn from(err: ReceiveError) -> Self {
+        match err {
+            ReceiveError::WrongToken { expected, got } => Self::WrongToken { expected, got },
+            ReceiveError::ZeroAmount => Self::ZeroAmount {
+                what: "amount sent",
+            },
+            ReceiveError::InvalidSender(err) => Self::InvalidAddress(err),
+        }
+    }
+}
+
+/// An endorser that is not bonded has nothing to claim: `NotEndorser`.
+impl From<StakeError> for ContractError {
+    fn from(err: StakeError) -> Self {
+        match err {
+            StakeError::Unbonding { address, .. } => Self::Unbonding { address },
+            StakeError::NotUnbonding { address } => Self::NotEndorser { address },
+            StakeError::StillUnbonding { until, now } => Self::StillUnbonding { until, now },
+            StakeError::Overflow(err) => Self::Overflow(err),
+        }
+    }
+}
+
+impl From<OutOfBounds> for ContractError {
+    fn from(err: OutOfBounds) -> Self {
+        let OutOfBounds {
+            name,
+            value,
+            min,
+            max,
+        } = err;
+        Self::ParamOutOfBounds {
+            name,
+            value,
+            min,
+            max,
+        }
+    }
 }

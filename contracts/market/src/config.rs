@@ -1,6 +1,7 @@
 //! The configuration: who may change it, and which parameters it accepts.
 
 use cosmwasm_std::{Decimal, Deps, MessageInfo};
+use gpunion_interface::bounds::check_range;
 use gpunion_interface::market::{MarketParams, ParamBounds};
 
 use crate::error::ContractError;
@@ -13,22 +14,6 @@ pub fn only_owner(deps: Deps, info: &MessageInfo) -> Result<Config, ContractErro
         return Err(ContractError::NotOwner);
     }
     Ok(config)
-}
-
-fn check_range(
-    name: &'static str,
-    value: u64,
-    (min, max): (u64, u64),
-) -> Result<(), ContractError> {
-    if value < min || value > max {
-        return Err(ContractError::ParamOutOfBounds {
-            name,
-            value: value.to_string(),
-            min: min.to_string(),
-            max: max.to_string(),
-        });
-    }
-    Ok(())
 }
 
 /// Parameters within [`ParamBounds`].
@@ -56,22 +41,18 @@ pub fn validate_params(params: &MarketParams) -> Result<(), ContractError> {
         params.max_lease_seconds,
         ParamBounds::MAX_LEASE,
     )?;
-    if params.slash_fraction > Decimal::one() {
-        return Err(ContractError::ParamOutOfBounds {
-            name: "slash_fraction",
-            value: params.slash_fraction.to_string(),
-            min: "0".into(),
-            max: "1".into(),
-        });
-    }
-    let max_fee = Decimal::permille(ParamBounds::MAX_PROTOCOL_FEE_PERMILLE);
-    if params.protocol_fee > max_fee {
-        return Err(ContractError::ParamOutOfBounds {
-            name: "protocol_fee",
-            value: params.protocol_fee.to_string(),
-            min: "0".into(),
-            max: max_fee.to_string(),
-        });
-    }
+    check_range(
+        "slash_fraction",
+        params.slash_fraction,
+        (Decimal::zero(), Decimal::one()),
+    )?;
+    check_range(
+        "protocol_fee",
+        params.protocol_fee,
+        (
+            Decimal::zero(),
+            Decimal::permille(ParamBounds::MAX_PROTOCOL_FEE_PERMILLE),
+        ),
+    )?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use cosmwasm_std::{
 use cw20::Cw20ReceiveMsg;
 use gpunion_interface::address;
 use gpunion_interface::market::{EscrowTotals, MarketParams};
+use gpunion_interface::receive::{self, Payment};
 
 use crate::config::{only_owner, validate_params};
 use crate::error::ContractError;
@@ -88,38 +89,20 @@ fn execute_receive(
     receive: Cw20ReceiveMsg,
 ) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    if info.sender != config.gut_token {
-        return Err(ContractError::WrongToken {
-            expected: config.gut_token,
-            got: info.sender,
-        });
-    }
-    if receive.amount.is_zero() {
-        return Err(ContractError::ZeroAmount {
-            what: "amount sent",
-        });
-    }
-    let sender = address::validate(deps.api, &receive.sender)?;
+    let Payment { sender, amount } =
+        receive::check(deps.api, &config.gut_token, &info.sender, &receive)?;
     match from_json(&receive.msg)? {
         ReceiveMsg::Register { attributes } => {
-            provider::execute_register(deps, env, &config, sender, receive.amount, attributes)
+            provider::execute_register(deps, env, &config, sender, amount, attributes)
         }
-        ReceiveMsg::TopUpStake {} => provider::execute_top_up(deps, sender, receive.amount),
+        ReceiveMsg::TopUpStake {} => provider::execute_top_up(deps, sender, amount),
         ReceiveMsg::OpenLease(open) => {
-            lease::execute_open(deps, env, &config, sender, receive.amount, open)
+            lease::execute_open(deps, env, &config, sender, amount, open)
         }
         ReceiveMsg::ExtendLease {
             lease_id,
             extra_seconds,
-        } => lease::execute_extend(
-            deps,
-            env,
-            &config,
-            sender,
-            receive.amount,
-            lease_id,
-            extra_seconds,
-        ),
+        } => lease::execute_extend(deps, env, &config, sender, amount, lease_id, extra_seconds),
     }
 }
 

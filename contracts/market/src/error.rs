@@ -1,5 +1,8 @@
 use cosmwasm_std::{Addr, OverflowError, StdError, Uint128};
+use gpunion_interface::bounds::OutOfBounds;
 use gpunion_interface::market::LeaseState;
+use gpunion_interface::receive::ReceiveError;
+use gpunion_interface::stake::StakeError;
 use gpunion_interface::validate::InputError;
 use thiserror::Error;
 
@@ -131,4 +134,45 @@ pub enum ContractError {
 
     #[error("the GPU count cannot change while {open} leases are open")]
     GpuCountLocked { open: u32 },
+}
+
+impl From<ReceiveError> for ContractError {
+    fn from(err: ReceiveError) -> Self {
+        match err {
+            ReceiveError::WrongToken { expected, got } => Self::WrongToken { expected, got },
+            ReceiveError::ZeroAmount => Self::ZeroAmount {
+                what: "amount sent",
+            },
+            ReceiveError::InvalidSender(err) => Self::InvalidAddress(err),
+        }
+    }
+}
+
+/// A provider's stake unbonds when it leaves.
+impl From<StakeError> for ContractError {
+    fn from(err: StakeError) -> Self {
+        match err {
+            StakeError::Unbonding { address, .. } => Self::AlreadyLeaving { address },
+            StakeError::NotUnbonding { address } => Self::NotLeaving { address },
+            StakeError::StillUnbonding { until, now } => Self::StillUnbonding { until, now },
+            StakeError::Overflow(err) => Self::Overflow(err),
+        }
+    }
+}
+
+impl From<OutOfBounds> for ContractError {
+    fn from(err: OutOfBounds) -> Self {
+        let OutOfBounds {
+            name,
+            value,
+            min,
+            max,
+        } = err;
+        Self::ParamOutOfBounds {
+            name,
+            value,
+            min,
+            max,
+        }
+    }
 }

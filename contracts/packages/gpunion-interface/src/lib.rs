@@ -10,9 +10,12 @@
 //! - [`geo`]: geohash decoding and an integer distance, for the recommendation query.
 
 pub mod address;
+pub mod bounds;
 pub mod endorsement;
 pub mod geo;
 pub mod market;
 pub mod mining;
+pub mod receive;
+pub mod stake;
 pub mod token;
 pub mod validate;
