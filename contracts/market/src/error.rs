@@ -1,7 +1,5 @@
 use cosmwasm_std::{Addr, OverflowError, StdError, Uint128};
-use gpunion_interface::bounds::OutOfBounds;
 use gpunion_interface::market::LeaseState;
-use gpunion_interface::receive::ReceiveError;
 use gpunion_interface::stake::StakeError;
 use gpunion_interface::validate::InputError;
 use thiserror::Error;
@@ -136,17 +134,9 @@ pub enum ContractError {
     GpuCountLocked { open: u32 },
 }
 
-impl From<ReceiveError> for ContractError {
-    fn from(err: ReceiveError) -> Self {
-        match err {
-            ReceiveError::WrongToken { expected, got } => Self::WrongToken { expected, got },
-            ReceiveError::ZeroAmount => Self::ZeroAmount {
-                what: "amount sent",
-            },
-            ReceiveError::InvalidSender(err) => Self::InvalidAddress(err),
-        }
-    }
-}
+// A refused GUT `Receive` and a parameter out of range fail with the variants above.
+gpunion_interface::impl_from_receive_error!(ContractError);
+gpunion_interface::impl_from_out_of_bounds!(ContractError);
 
 /// A provider's stake unbonds when it leaves.
 impl From<StakeError> for ContractError {
@@ -156,23 +146,6 @@ impl From<StakeError> for ContractError {
             StakeError::NotUnbonding { address } => Self::NotLeaving { address },
             StakeError::StillUnbonding { until, now } => Self::StillUnbonding { until, now },
             StakeError::Overflow(err) => Self::Overflow(err),
-        }
-    }
-}
-
-impl From<OutOfBounds> for ContractError {
-    fn from(err: OutOfBounds) -> Self {
-        let OutOfBounds {
-            name,
-            value,
-            min,
-            max,
-        } = err;
-        Self::ParamOutOfBounds {
-            name,
-            value,
-            min,
-            max,
         }
     }
 }

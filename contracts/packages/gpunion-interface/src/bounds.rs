@@ -31,6 +31,31 @@ pub fn check_range<T: PartialOrd + Display>(
     Ok(())
 }
 
+/// Implements `From<OutOfBounds>` for a contract error with the variant
+/// `ParamOutOfBounds { name, value, min, max }` of the same fields, as the market's and
+/// the endorsement contract's have.
+#[macro_export]
+macro_rules! impl_from_out_of_bounds {
+    ($error:ty) => {
+        impl From<$crate::bounds::OutOfBounds> for $error {
+            fn from(err: $crate::bounds::OutOfBounds) -> Self {
+                let $crate::bounds::OutOfBounds {
+                    name,
+                    value,
+                    min,
+                    max,
+                } = err;
+                Self::ParamOutOfBounds {
+                    name,
+                    value,
+                    min,
+                    max,
+                }
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use cosmwasm_std::Decimal;
@@ -70,6 +95,33 @@ mod tests {
                 value: "0.15".into(),
                 min: "0".into(),
                 max: "0.1".into(),
+            }
+        );
+    }
+
+    /// A contract error named as the market's.
+    #[derive(Debug, PartialEq)]
+    enum ContractError {
+        ParamOutOfBounds {
+            name: &'static str,
+            value: String,
+            min: String,
+            max: String,
+        },
+    }
+
+    crate::impl_from_out_of_bounds!(ContractError);
+
+    #[test]
+    fn the_contract_error_carries_the_same_fields() {
+        let err = ContractError::from(check_range("x", 10u64, (3, 9)).unwrap_err());
+        assert_eq!(
+            err,
+            ContractError::ParamOutOfBounds {
+                name: "x",
+                value: "10".into(),
+                min: "3".into(),
+                max: "9".into(),
             }
         );
     }

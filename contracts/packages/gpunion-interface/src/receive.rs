@@ -57,6 +57,30 @@ pub fn check(
     })
 }
 
+/// Implements `From<ReceiveError>` for a contract error with the variants
+/// `WrongToken { expected, got }`, `ZeroAmount { what }` (`what` is "amount sent") and
+/// `InvalidAddress(InvalidAddress)`, as the market's and the endorsement contract's are,
+/// so a refused `Receive` fails with the contract's own typed error.
+#[macro_export]
+macro_rules! impl_from_receive_error {
+    ($error:ty) => {
+        impl From<$crate::receive::ReceiveError> for $error {
+            fn from(err: $crate::receive::ReceiveError) -> Self {
+                use $crate::receive::ReceiveError;
+                match err {
+                    ReceiveError::WrongToken { expected, got } => {
+                        Self::WrongToken { expected, got }
+                    }
+                    ReceiveError::ZeroAmount => Self::ZeroAmount {
+                        what: "amount sent",
+                    },
+                    ReceiveError::InvalidSender(err) => Self::InvalidAddress(err),
+                }
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use cosmwasm_std::Binary;
@@ -116,6 +140,42 @@ mod tests {
         assert_eq!(
             check(&api, &token, &token, &receive("not an address", 1)),
             Err(ReceiveError::InvalidSender(expected))
+        );
+    }
+
+    /// A contract error named as the market's.
+    #[derive(Debug, PartialEq)]
+    enum ContractError {
+        WrongToken { expected: Addr, got: Addr },
+        ZeroAmount { what: &'static str },
+        InvalidAddress(InvalidAddress),
+    }
+
+    crate::impl_from_receive_error!(ContractError);
+
+    #[test]
+    fn each_refusal_becomes_the_contract_s_own_variant() {
+        let api = MockApi::default();
+        let (token, other) = (api.addr_make("gut"), api.addr_make("other"));
+        let refused = |caller: &Addr, sender: &str, amount: u128| {
+            ContractError::from(check(&api, &token, caller, &receive(sender, amount)).unwrap_err())
+        };
+        assert_eq!(
+            refused(&other, "x", 1),
+            ContractError::WrongToken {
+                expected: token.clone(),
+                got: other.clone(),
+            }
+        );
+        assert_eq!(
+            refused(&token, "x", 0),
+            ContractError::ZeroAmount {
+                what: "amount sent"
+            }
+        );
+        assert_eq!(
+            refused(&token, "x", 1),
+            ContractError::InvalidAddress(address::validate(&api, "x").unwrap_err())
         );
     }
 }

@@ -91,33 +91,27 @@ pub trait Bond {
     }
 }
 
-impl Bond for Provider {
-    fn holder(&self) -> &Addr {
-        &self.address
-    }
+/// Providers and endorsers keep their stake alike: `stake` and `unbonding_until`, owned
+/// by `address`.
+macro_rules! impl_bond {
+    ($($record:ty),+) => {$(
+        impl Bond for $record {
+            fn holder(&self) -> &Addr {
+                &self.address
+            }
 
-    fn bond(&self) -> (Uint128, Option<u64>) {
-        (self.stake, self.unbonding_until)
-    }
+            fn bond(&self) -> (Uint128, Option<u64>) {
+                (self.stake, self.unbonding_until)
+            }
 
-    fn bond_mut(&mut self) -> (&mut Uint128, &mut Option<u64>) {
-        (&mut self.stake, &mut self.unbonding_until)
-    }
+            fn bond_mut(&mut self) -> (&mut Uint128, &mut Option<u64>) {
+                (&mut self.stake, &mut self.unbonding_until)
+            }
+        }
+    )+};
 }
 
-impl Bond for Endorser {
-    fn holder(&self) -> &Addr {
-        &self.address
-    }
-
-    fn bond(&self) -> (Uint128, Option<u64>) {
-        (self.stake, self.unbonding_until)
-    }
-
-    fn bond_mut(&mut self) -> (&mut Uint128, &mut Option<u64>) {
-        (&mut self.stake, &mut self.unbonding_until)
-    }
-}
+impl_bond!(Provider, Endorser);
 
 #[cfg(test)]
 mod tests {
