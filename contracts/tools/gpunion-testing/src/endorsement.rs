@@ -1,8 +1,8 @@
 //! The endorsement contract on the suite: endorser bonds, ratings and reputation.
 
 use anyhow::Result as AnyResult;
-use cosmwasm_std::{Addr, Empty, StdResult, Uint128, to_json_binary};
-use cw_multi_test::{AppResponse, Contract, ContractWrapper};
+use cosmwasm_std::{Addr, StdResult, Uint128, to_json_binary};
+use cw_multi_test::AppResponse;
 use cw20::Cw20ExecuteMsg;
 use gpunion_interface::endorsement::{
     EndorsementParams, ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg, Reputation,
@@ -10,7 +10,7 @@ use gpunion_interface::endorsement::{
 
 use crate::gut::GUT;
 use crate::market::CID_B;
-use crate::suite::{Suite, contract_err};
+use crate::suite::{Suite, contract_code, contract_err};
 
 /// The endorsement contract's parameters in suites: 500 GUT endorser minimum, 7 days
 /// unbonding, 90-day rating half-life, prior of 100 GUT, ratings weigh at most 1,000 GUT,
@@ -31,14 +31,6 @@ pub fn endorsement_err(err: anyhow::Error) -> endorsement::ContractError {
     contract_err(err)
 }
 
-fn contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        endorsement::contract::execute,
-        endorsement::contract::instantiate,
-        endorsement::contract::query,
-    ))
-}
-
 impl Suite {
     pub(crate) fn instantiate_endorsement(&mut self, params: EndorsementParams) -> Addr {
         let msg = InstantiateMsg {
@@ -48,7 +40,7 @@ impl Suite {
             treasury: self.treasury.to_string(),
             params,
         };
-        self.instantiate(contract(), &msg, "endorsement")
+        self.instantiate(contract_code!(endorsement), &msg, "endorsement")
             .expect("endorsement instantiates")
     }
 

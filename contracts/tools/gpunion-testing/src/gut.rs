@@ -1,23 +1,15 @@
 //! GUT on the suite: minting, transfers, the minter handover and token queries.
 
-use cosmwasm_std::{Addr, Empty, Uint128};
-use cw_multi_test::{AppResponse, Contract, ContractWrapper};
+use cosmwasm_std::{Addr, Uint128};
+use cw_multi_test::AppResponse;
 use cw20::{BalanceResponse, Cw20QueryMsg, MinterResponse, TokenInfoResponse};
 use gut_token::ContractError;
 use gut_token::msg::{ExecuteMsg, InstantiateMsg, TokenSwapAllocation};
 
-use crate::suite::{Suite, contract_err};
+use crate::suite::{Suite, contract_code, contract_err};
 
 /// One GUT in ugut.
 pub const GUT: u128 = 1_000_000;
-
-fn contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        gut_token::contract::execute,
-        gut_token::contract::instantiate,
-        gut_token::contract::query,
-    ))
-}
 
 impl Suite {
     /// GUT's instantiation message for this suite: the suite's treasury and minter, and
@@ -36,7 +28,7 @@ impl Suite {
 
     /// Instantiates another GUT with `msg`, returning its typed error on failure.
     pub fn instantiate_gut(&mut self, msg: &InstantiateMsg) -> Result<Addr, ContractError> {
-        self.instantiate(contract(), msg, "GUT")
+        self.instantiate(contract_code!(gut_token), msg, "GUT")
             .map_err(contract_err)
     }
 

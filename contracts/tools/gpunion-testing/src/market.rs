@@ -1,8 +1,8 @@
 //! The market on the suite: providers, leases, escrow, and their assertions.
 
 use anyhow::Result as AnyResult;
-use cosmwasm_std::{Addr, Decimal, Empty, Uint128, to_json_binary};
-use cw_multi_test::{AppResponse, Contract, ContractWrapper};
+use cosmwasm_std::{Addr, Decimal, Uint128, to_json_binary};
+use cw_multi_test::AppResponse;
 use cw20::Cw20ExecuteMsg;
 use gpunion_interface::market::{
     ComputeCapability, EscrowTotals, ExecuteMsg, InstantiateMsg, LeaseResponse, LeaseResult,
@@ -11,7 +11,7 @@ use gpunion_interface::market::{
 };
 
 use crate::gut::GUT;
-use crate::suite::{Suite, contract_err};
+use crate::suite::{Suite, contract_code, contract_err};
 
 /// Valid workload CIDs.
 pub const CID_A: &str = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG";
@@ -69,14 +69,6 @@ pub fn market_err(err: anyhow::Error) -> market::ContractError {
     contract_err(err)
 }
 
-fn contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        market::contract::execute,
-        market::contract::instantiate,
-        market::contract::query,
-    ))
-}
-
 impl Suite {
     pub(crate) fn instantiate_market(&mut self, params: MarketParams) -> Addr {
         let msg = InstantiateMsg {
@@ -85,7 +77,7 @@ impl Suite {
             treasury: self.treasury.to_string(),
             params,
         };
-        self.instantiate(contract(), &msg, "market")
+        self.instantiate(contract_code!(market), &msg, "market")
             .expect("market instantiates")
     }
 

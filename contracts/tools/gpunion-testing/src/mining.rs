@@ -1,15 +1,15 @@
 //! The mining contract on the suite, and a CPU miner that solves its challenges with the
 //! `x16s` reference.
 
-use cosmwasm_std::{Addr, Empty, HexBinary, Uint128, Uint256};
-use cw_multi_test::{AppResponse, Contract, ContractWrapper};
+use cosmwasm_std::{Addr, HexBinary, Uint128, Uint256};
+use cw_multi_test::AppResponse;
 use mining::ContractError;
 use mining::difficulty;
 use mining::header::{HEADER_VERSION, Header, commitment};
 use mining::msg::{ChallengeResponse, EmissionResponse, ExecuteMsg, InstantiateMsg, QueryMsg};
 
 use crate::gut::GUT;
-use crate::suite::{Suite, contract_err};
+use crate::suite::{Suite, contract_code, contract_err};
 
 /// Half of all hashes meet it: about 2 tries per solution.
 pub const EASIEST_BITS: u32 = 0x207f_ffff;
@@ -33,14 +33,6 @@ pub fn default_mining_msg() -> InstantiateMsg {
         halving_interval: 1_000,
         genesis_prev_hash: None,
     }
-}
-
-fn contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        mining::contract::execute,
-        mining::contract::instantiate,
-        mining::contract::query,
-    ))
 }
 
 fn meets(header: &Header) -> bool {
@@ -73,7 +65,7 @@ impl Suite {
             token_swap: self.token_swap.as_ref().map(Addr::to_string),
             ..msg
         };
-        self.instantiate(contract(), &msg, "mining")
+        self.instantiate(contract_code!(mining), &msg, "mining")
             .map_err(contract_err)
     }
 

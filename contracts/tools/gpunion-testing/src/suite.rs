@@ -210,6 +210,19 @@ impl Suite {
     }
 }
 
+/// A contract crate's entry points, `contract::{execute, instantiate, query}`, as
+/// cw-multi-test runs them.
+macro_rules! contract_code {
+    ($contract:ident) => {
+        Box::new(cw_multi_test::ContractWrapper::new(
+            $contract::contract::execute,
+            $contract::contract::instantiate,
+            $contract::contract::query,
+        ))
+    };
+}
+pub(crate) use contract_code;
+
 /// The typed error of contract `E` inside a failed execution (through a CW20 `Send`
 /// too); panics on any other error.
 pub fn contract_err<E>(err: anyhow::Error) -> E

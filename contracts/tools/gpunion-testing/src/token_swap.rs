@@ -1,8 +1,8 @@
 //! The token swap on the suite, its snapshot, and old-chain wallets that sign exactly as
 //! Bitcoin-family wallets do.
 
-use cosmwasm_std::{Addr, Binary, Empty, HexBinary, Timestamp, Uint128};
-use cw_multi_test::{AppResponse, Contract, ContractWrapper};
+use cosmwasm_std::{Addr, Binary, HexBinary, Timestamp, Uint128};
+use cw_multi_test::AppResponse;
 use k256::ecdsa::SigningKey;
 use token_swap::ContractError;
 use token_swap::address::{encode_p2pkh, p2pkh_of_pubkey};
@@ -11,7 +11,7 @@ use token_swap::msg::{ExecuteMsg, InstantiateMsg, QueryMsg};
 use token_swap::signed_message::message_digest;
 
 use crate::gut::GUT;
-use crate::suite::{Suite, contract_err};
+use crate::suite::{Suite, contract_code, contract_err};
 
 /// Pigeoncoin-style parameters of the distribution chain.
 pub const VERSION: u8 = 55;
@@ -129,18 +129,10 @@ impl Snapshot {
     }
 }
 
-fn contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        token_swap::contract::execute,
-        token_swap::contract::instantiate,
-        token_swap::contract::query,
-    ))
-}
-
 impl Suite {
     /// Instantiates another token swap with `msg`, returning its typed error on failure.
     pub fn instantiate_swap(&mut self, msg: &InstantiateMsg) -> Result<Addr, ContractError> {
-        self.instantiate(contract(), msg, "swap")
+        self.instantiate(contract_code!(token_swap), msg, "swap")
             .map_err(contract_err)
     }
 
