@@ -31,6 +31,10 @@ pub enum Error {
     /// compile); the chain was not involved.
     #[error("nonce search failed: {0}")]
     Search(String),
+    /// A record the action needs does not exist on chain (an unknown lease, an address
+    /// that is not a provider).
+    #[error("{what} not found")]
+    NotFound { what: String },
     /// The caller's input is unusable (bad mnemonic, address, amount, URL, file).
     #[error("bad input: {0}")]
     BadInput(String),

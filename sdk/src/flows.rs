@@ -5,20 +5,12 @@
 use gpunion_interface::endorsement::RecommendRequest;
 use gpunion_interface::market::{
     Lease, LeaseResult, LeaseState, OpenLease, ProviderAttributes, ProviderFilter,
-    ProviderResponse, SECONDS_PER_HOUR, Workload,
+    ProviderResponse, Workload, lease_cost,
 };
 
 use crate::contracts::{endorsement::Endorsement, gut::Gut, market::Market};
 use crate::error::{Error, Result};
 use crate::tx::{Signer, TxOutcome};
-
-/// What a lease of `duration_seconds` at `price_per_hour` costs, rounded up.
-pub fn lease_cost(price_per_hour: u128, duration_seconds: u64) -> Result<u128> {
-    price_per_hour
-        .checked_mul(u128::from(duration_seconds))
-        .map(|total| total.div_ceil(u128::from(SECONDS_PER_HOUR)))
-        .ok_or_else(|| Error::bad_input("lease cost overflows"))
-}
 
 /// A provider's side of the market, for one signer.
 #[derive(Debug, Clone)]
@@ -45,12 +37,7 @@ impl ProviderAgent {
 
     /// The provider's record, if registered.
     pub async fn record(&self) -> Result<Option<ProviderResponse>> {
-        match self.market.provider_unverified(self.address()).await {
-            Ok(p) => Ok(Some(p)),
-            // The market answers an unknown provider with a not-found contract error.
-            Err(Error::Contract { message, .. }) if message.contains("not found") => Ok(None),
-            Err(e) => Err(e),
-        }
+        self.market.provider_unverified(self.address()).await
     }
 
     /// Registers with `stake` ugut and `attributes`.
@@ -86,13 +73,14 @@ impl ProviderAgent {
     pub async fn withdraw(&self, lease_id: u64) -> Result<Option<TxOutcome>> {
         // What is withdrawable is computed by the contract from block time: only a smart
         // query tells. A forged answer costs at most a refused transaction.
-        if self
+        let lease = self
             .market
             .lease_unverified(lease_id)
             .await?
-            .withdrawable
-            .is_zero()
-        {
+            .ok_or_else(|| Error::NotFound {
+                what: format!("lease {lease_id}"),
+            })?;
+        if lease.withdrawable.is_zero() {
             return Ok(None);
         }
         self.market.withdraw(&self.signer, lease_id).await.map(Some)
@@ -188,7 +176,9 @@ impl Customer {
             .market
             .provider(provider)
             .await?
-            .ok_or_else(|| Error::bad_input(format!("{provider} is not a registered provider")))?
+            .ok_or_else(|| Error::NotFound {
+                what: format!("provider {provider}"),
+            })?
             .attributes
             .price_per_hour
             .u128();
@@ -197,7 +187,9 @@ impl Customer {
                 "provider {provider} asks {price} ugut/h, more than {max_price_per_hour}"
             )));
         }
-        let deposit = lease_cost(price, duration_seconds)?;
+        let deposit = lease_cost(price.into(), duration_seconds)
+            .map_err(|e| Error::bad_input(format!("lease cost: {e}")))?
+            .u128();
         self.market
             .open_lease(
                 &self.signer,
@@ -233,18 +225,5 @@ impl Customer {
         self.endorsement()?
             .rate(&self.signer, lease_id, score, comment_cid)
             .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lease_cost_rounds_up_per_second() {
-        assert_eq!(lease_cost(3_600, 1).unwrap(), 1);
-        assert_eq!(lease_cost(3_600_000, 600).unwrap(), 600_000);
-        assert_eq!(lease_cost(1, 1).unwrap(), 1);
-        assert!(lease_cost(u128::MAX, 2).is_err());
     }
 }

@@ -349,6 +349,16 @@ async fn e2e_market_provider_and_customer_flows() {
         .await
         .unwrap();
 
+    // Records that do not exist are `None` (or `NotFound` for an action that needs
+    // one), never a contract error to read.
+    let stranger = ProviderAgent::new(signer(&chain, "relayer"), market.clone(), gut.clone());
+    assert_eq!(stranger.record().await.unwrap(), None);
+    assert_eq!(market.lease_unverified(u64::MAX).await.unwrap(), None);
+    assert!(matches!(
+        provider.withdraw(u64::MAX).await,
+        Err(Error::NotFound { .. })
+    ));
+
     if provider.record().await.unwrap().is_none() {
         let tx = provider.register(stake, attributes(price)).await.unwrap();
         assert_eq!(tx.attribute("wasm", "action"), Some("send"));
@@ -421,7 +431,12 @@ async fn e2e_market_provider_and_customer_flows() {
         .expect("lease proven present");
     assert_eq!(
         lease,
-        market.lease_unverified(lease_id).await.unwrap().lease
+        market
+            .lease_unverified(lease_id)
+            .await
+            .unwrap()
+            .expect("the market has the lease")
+            .lease
     );
     assert_eq!(lease.state, LeaseState::Closed);
     assert_eq!(

@@ -1,14 +1,14 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    Addr, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult, from_json, to_json_binary,
+    Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult, from_json, to_json_binary,
 };
 use cw20::Cw20ReceiveMsg;
-use gpunion_interface::endorsement::{ConfigResponse, EndorsementParams};
-use gpunion_interface::market;
+use gpunion_interface::address;
+use gpunion_interface::endorsement::ConfigResponse;
+use gpunion_interface::receive::{self, Payment};
 
-pub(crate) use gpunion_interface::token::transfer;
-
+use crate::config::{only_owner, validate_params};
 use crate::error::ContractError;
 use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg};
 use crate::state::{CONFIG, Config};
@@ -16,10 +16,6 @@ use crate::{endorse, rating, recommend};
 
 const CONTRACT_NAME: &str = "crates.io:gpunion-endorsement";
 const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Limits on the parameters: half-life from a day to five years, unbonding up to 60 days.
-pub const HALF_LIFE_BOUNDS: (u64, u64) = (86_400, 5 * 365 * 86_400);
-pub const UNBONDING_BOUNDS: (u64, u64) = (0, 60 * 86_400);
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
@@ -30,14 +26,14 @@ pub fn instantiate(
 ) -> Result<Response, ContractError> {
     validate_params(&msg.params)?;
     let owner = match msg.owner {
-        Some(owner) => validate_addr(deps.as_ref(), &owner)?,
+        Some(owner) => address::validate(deps.api, &owner)?,
         None => info.sender,
     };
     let config = Config {
         owner,
-        gut_token: validate_addr(deps.as_ref(), &msg.gut_token)?,
-        market: validate_addr(deps.as_ref(), &msg.market)?,
-        treasury: validate_addr(deps.as_ref(), &msg.treasury)?,
+        gut_token: address::validate(deps.api, &msg.gut_token)?,
+        market: address::validate(deps.api, &msg.market)?,
+        treasury: address::validate(deps.api, &msg.treasury)?,
         params: msg.params,
     };
     CONFIG.save(deps.storage, &config)?;
@@ -102,22 +98,10 @@ fn execute_receive(
     receive: Cw20ReceiveMsg,
 ) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    if info.sender != config.gut_token {
-        return Err(ContractError::WrongToken {
-            expected: config.gut_token,
-            got: info.sender,
-        });
-    }
-    if receive.amount.is_zero() {
-        return Err(ContractError::ZeroAmount {
-            what: "amount sent",
-        });
-    }
-    let sender = validate_addr(deps.as_ref(), &receive.sender)?;
+    let Payment { sender, amount } =
+        receive::check(deps.api, &config.gut_token, &info.sender, &receive)?;
     match from_json(&receive.msg)? {
-        ReceiveMsg::BondEndorser {} => {
-            endorse::execute_bond(deps, env, &config, sender, receive.amount)
-        }
+        ReceiveMsg::BondEndorser {} => endorse::execute_bond(deps, env, &config, sender, amount),
     }
 }
 
@@ -159,74 +143,4 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             to_json_binary(&recommend::query_recommend(deps, now, request)?)
         }
     }
-}
-
-pub(crate) fn only_owner(deps: Deps, info: &MessageInfo) -> Result<Config, ContractError> {
-    let config = CONFIG.load(deps.storage)?;
-    if info.sender != config.owner {
-        return Err(ContractError::NotOwner);
-    }
-    Ok(config)
-}
-
-pub(crate) fn validate_addr(deps: Deps, address: &str) -> Result<Addr, ContractError> {
-    Ok(gpunion_interface::address::validate(deps.api, address)?)
-}
-
-/// The market's record of `provider`, or `ProviderNotFound`.
-pub(crate) fn market_provider(
-    deps: Deps,
-    market_addr: &Addr,
-    provider: &Addr,
-) -> Result<market::ProviderResponse, ContractError> {
-    deps.querier
-        .query_wasm_smart(
-            market_addr,
-            &market::QueryMsg::Provider {
-                address: provider.to_string(),
-            },
-        )
-        .map_err(|_| ContractError::ProviderNotFound {
-            address: provider.to_string(),
-        })
-}
-
-fn check_range(
-    name: &'static str,
-    value: u64,
-    (min, max): (u64, u64),
-) -> Result<(), ContractError> {
-    if value < min || value > max {
-        return Err(ContractError::ParamOutOfBounds {
-            name,
-            value: value.to_string(),
-            min: min.to_string(),
-            max: max.to_string(),
-        });
-    }
-    Ok(())
-}
-
-fn validate_params(params: &EndorsementParams) -> Result<(), ContractError> {
-    for (what, value) in [
-        ("min_endorser_stake", params.min_endorser_stake),
-        ("prior_weight", params.prior_weight),
-        ("max_rating_weight", params.max_rating_weight),
-        ("full_endorsement_stake", params.full_endorsement_stake),
-    ] {
-        if value.is_zero() {
-            return Err(ContractError::ZeroAmount { what });
-        }
-    }
-    check_range(
-        "rating_half_life_seconds",
-        params.rating_half_life_seconds,
-        HALF_LIFE_BOUNDS,
-    )?;
-    check_range(
-        "unbonding_seconds",
-        params.unbonding_seconds,
-        UNBONDING_BOUNDS,
-    )?;
-    Ok(())
 }

@@ -5,16 +5,19 @@ use cosmwasm_std::{
     Addr, Decimal, Deps, DepsMut, Env, MessageInfo, Order, Response, StdResult, Uint128,
 };
 use cw_storage_plus::Bound;
+use gpunion_interface::address;
 use gpunion_interface::endorsement::{Attribute, Endorsement, Endorser};
 use gpunion_interface::market::ProviderAttributes;
+use gpunion_interface::stake::Bond;
+use gpunion_interface::token::transfer;
 use gpunion_interface::validate::{self, MAX_LABEL_LEN};
 
-use crate::contract::{market_provider, only_owner, transfer, validate_addr};
+use crate::config::only_owner;
 use crate::error::ContractError;
-use crate::recommend;
 use crate::state::{
     CONFIG, Config, ENDORSEMENT_COUNT, ENDORSEMENTS, ENDORSERS, MAX_ENDORSEMENTS_PER_PROVIDER,
 };
+use crate::{market_query, recommend};
 
 const DEFAULT_LIMIT: u32 = 10;
 const MAX_LIMIT: u32 = 30;
@@ -35,10 +38,7 @@ pub fn execute_bond(
             endorsements: 0,
             slashed: Uint128::zero(),
         });
-    if endorser.unbonding_until.is_some() {
-        return Err(ContractError::Unbonding { address: sender });
-    }
-    endorser.stake = endorser.stake.checked_add(amount)?;
+    endorser.add_stake(amount)?;
     if endorser.stake < config.params.min_endorser_stake {
         return Err(ContractError::StakeTooLow {
             stake: endorser.stake,
@@ -73,9 +73,9 @@ pub fn execute_endorse(
 ) -> Result<Response, ContractError> {
     validate::bounded("claim", &claim, MAX_LABEL_LEN)?;
     let config = CONFIG.load(deps.storage)?;
-    let provider = validate_addr(deps.as_ref(), &provider)?;
+    let provider = address::validate(deps.api, &provider)?;
     let mut endorser = active_endorser(deps.as_ref(), &config, &info.sender)?;
-    let record = market_provider(deps.as_ref(), &config.market, &provider)?;
+    let record = market_query::provider(deps.as_ref(), &config.market, &provider)?;
     let declared = declared(&record.provider.attributes, attribute);
     if !declared.eq_ignore_ascii_case(&claim) {
         return Err(ContractError::ClaimMismatch {
@@ -125,7 +125,7 @@ pub fn execute_revoke(
     provider: String,
     attribute: Attribute,
 ) -> Result<Response, ContractError> {
-    let provider = validate_addr(deps.as_ref(), &provider)?;
+    let provider = address::validate(deps.api, &provider)?;
     remove_endorsement(
         deps,
         &env,
@@ -159,8 +159,8 @@ pub fn execute_slash(
             max: "1".into(),
         });
     }
-    let endorser = validate_addr(deps.as_ref(), &endorser)?;
-    let provider = validate_addr(deps.as_ref(), &provider)?;
+    let endorser = address::validate(deps.api, &endorser)?;
+    let provider = address::validate(deps.api, &provider)?;
     let stake = ENDORSERS
         .may_load(deps.storage, &endorser)?
         .ok_or_else(|| ContractError::NotEndorser {
@@ -219,8 +219,8 @@ pub fn execute_unbond(
             count: endorser.endorsements,
         });
     }
-    let until = env.block.time.seconds() + config.params.unbonding_seconds;
-    endorser.unbonding_until = Some(until);
+    let until =
+        endorser.start_unbonding(env.block.time.seconds(), config.params.unbonding_seconds)?;
     ENDORSERS.save(deps.storage, &info.sender, &endorser)?;
     Ok(Response::new()
         .add_attribute("action", "unbond")
@@ -239,21 +239,13 @@ pub fn execute_claim_stake(
         .ok_or_else(|| ContractError::NotEndorser {
             address: info.sender.clone(),
         })?;
-    let now = env.block.time.seconds();
-    let until = endorser
-        .unbonding_until
-        .ok_or_else(|| ContractError::NotEndorser {
-            address: info.sender.clone(),
-        })?;
-    if now < until {
-        return Err(ContractError::StillUnbonding { until, now });
-    }
+    let stake = endorser.claimable(env.block.time.seconds())?;
     ENDORSERS.remove(deps.storage, &info.sender);
     Ok(Response::new()
-        .add_messages(transfer(&config.gut_token, &info.sender, endorser.stake))
+        .add_messages(transfer(&config.gut_token, &info.sender, stake))
         .add_attribute("action", "claim_stake")
         .add_attribute("endorser", info.sender)
-        .add_attribute("amount", endorser.stake))
+        .add_attribute("amount", stake))
 }
 
 /// A bonded endorser with at least the minimum stake, not unbonding.
@@ -264,11 +256,7 @@ fn active_endorser(deps: Deps, config: &Config, address: &Addr) -> Result<Endors
             .ok_or_else(|| ContractError::NotEndorser {
                 address: address.clone(),
             })?;
-    if endorser.unbonding_until.is_some() {
-        return Err(ContractError::Unbonding {
-            address: address.clone(),
-        });
-    }
+    endorser.ensure_bonded()?;
     if endorser.stake < config.params.min_endorser_stake {
         return Err(ContractError::StakeTooLow {
             stake: endorser.stake,

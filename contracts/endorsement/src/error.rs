@@ -1,5 +1,6 @@
 use cosmwasm_std::{Addr, OverflowError, StdError, Uint128};
 use gpunion_interface::endorsement::Attribute;
+use gpunion_interface::stake::StakeError;
 use gpunion_interface::validate::InputError;
 use thiserror::Error;
 
@@ -90,4 +91,20 @@ pub enum ContractError {
         claim: String,
         declared: String,
     },
+}
+
+// A refused GUT `Receive` and a parameter out of range fail with the variants above.
+gpunion_interface::impl_from_receive_error!(ContractError);
+gpunion_interface::impl_from_out_of_bounds!(ContractError);
+
+/// An endorser that is not bonded has nothing to claim: `NotEndorser`.
+impl From<StakeError> for ContractError {
+    fn from(err: StakeError) -> Self {
+        match err {
+            StakeError::Unbonding { address, .. } => Self::Unbonding { address },
+            StakeError::NotUnbonding { address } => Self::NotEndorser { address },
+            StakeError::StillUnbonding { until, now } => Self::StillUnbonding { until, now },
+            StakeError::Overflow(err) => Self::Overflow(err),
+        }
+    }
 }

@@ -3,13 +3,13 @@
 use cosmwasm_std::{Deps, DepsMut, Env, MessageInfo, Order, Response, StdResult, Uint128};
 use cw_storage_plus::Bound;
 use gpunion_interface::endorsement::Rating;
-use gpunion_interface::market::{self, LeaseState};
+use gpunion_interface::market::LeaseState;
 use gpunion_interface::validate;
 
 use crate::error::ContractError;
-use crate::recommend;
 use crate::reputation::decayed;
 use crate::state::{AGGREGATES, CONFIG, RATINGS, RATINGS_BY_PROVIDER};
+use crate::{market_query, recommend};
 
 const DEFAULT_LIMIT: u32 = 10;
 const MAX_LIMIT: u32 = 30;
@@ -29,11 +29,7 @@ pub fn execute_rate(
         validate::cid("comment cid", cid)?;
     }
     let config = CONFIG.load(deps.storage)?;
-    let lease: market::LeaseResponse = deps
-        .querier
-        .query_wasm_smart(&config.market, &market::QueryMsg::Lease { id: lease_id })
-        .map_err(|_| ContractError::LeaseNotFound { id: lease_id })?;
-    let lease = lease.lease;
+    let lease = market_query::lease(deps.as_ref(), &config.market, lease_id)?.lease;
     if lease.customer != info.sender {
         return Err(ContractError::NotLeaseCustomer { id: lease_id });
     }

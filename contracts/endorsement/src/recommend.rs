@@ -7,6 +7,7 @@
 //! once for each; the scores it returns are recomputed at query time.
 
 use cosmwasm_std::{Addr, Decimal, Deps, DepsMut, Env, Order, StdError, StdResult};
+use gpunion_interface::address;
 use gpunion_interface::endorsement::{
     RecommendRequest, RecommendResponse, Recommendation, Reputation,
 };
@@ -14,8 +15,8 @@ use gpunion_interface::geo;
 use gpunion_interface::market::ProviderStatus;
 use gpunion_interface::validate;
 
-use crate::contract::{market_provider, validate_addr};
 use crate::error::ContractError;
+use crate::market_query;
 use crate::reputation::reputation;
 use crate::state::{BY_COUNTRY, BY_SCORE, CONFIG, INDEX_ENTRIES, IndexEntry};
 
@@ -44,7 +45,7 @@ pub fn reindex(deps: DepsMut, env: &Env, provider: &Addr) -> Result<(), Contract
         BY_SCORE.remove(deps.storage, (old.score_key, provider));
         INDEX_ENTRIES.remove(deps.storage, provider);
     }
-    let Ok(record) = market_provider(deps.as_ref(), &config.market, provider) else {
+    let Ok(record) = market_query::provider(deps.as_ref(), &config.market, provider) else {
         return Ok(());
     };
     let now = env.block.time.seconds();
@@ -72,7 +73,7 @@ pub fn reindex(deps: DepsMut, env: &Env, provider: &Addr) -> Result<(), Contract
 pub fn query_reputation(deps: Deps, now: u64, provider: String) -> StdResult<Reputation> {
     let config = CONFIG.load(deps.storage)?;
     let provider = deps.api.addr_validate(&provider)?;
-    let reliability = market_provider(deps, &config.market, &provider)
+    let reliability = market_query::provider(deps, &config.market, &provider)
         .map(|r| r.reliability_permille)
         .unwrap_or(0);
     reputation(deps, &config.params, &provider, reliability, now)
@@ -137,7 +138,7 @@ fn recommend(
     let model = request.gpu_model.as_ref().map(|m| m.to_lowercase());
     let mut recommendations = Vec::new();
     for provider in candidates {
-        let Ok(record) = market_provider(deps, &config.market, &provider) else {
+        let Ok(record) = market_query::provider(deps, &config.market, &provider) else {
             continue;
         };
         let attrs = &record.provider.attributes;
@@ -191,7 +192,7 @@ fn recommend(
 /// Validates `provider` and checks the market knows it, for `IndexProvider`.
 pub fn ensure_provider(deps: Deps, provider: &str) -> Result<Addr, ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    let provider = validate_addr(deps, provider)?;
-    market_provider(deps, &config.market, &provider)?;
+    let provider = address::validate(deps.api, provider)?;
+    market_query::provider(deps, &config.market, &provider)?;
     Ok(provider)
 }

@@ -1,17 +1,13 @@
 //! GUT on a cw-multi-test chain: supply rules, minter handover, CW20 behaviour and bad input.
 
-mod suite;
-
 use cosmwasm_std::{Binary, Uint128};
 use cw_multi_test::Executor;
 use cw20::Expiration;
 use cw20_base::ContractError as Cw20Error;
+use gpunion_testing::{GUT, Snapshot, SuiteBuilder, receiver};
 use gut_token::ContractError;
 use gut_token::msg::{ExecuteMsg, InstantiateMsg, TokenSwapAllocation};
 use gut_token::supply::{MINABLE, PREMINE, TOTAL_SUPPLY_CAP};
-use suite::{SuiteBuilder, instantiate_gut};
-
-const GUT: u128 = 1_000_000;
 
 #[test]
 fn supply_figures_follow_the_whitepaper() {
@@ -23,13 +19,13 @@ fn supply_figures_follow_the_whitepaper() {
 #[test]
 fn instantiation_premines_five_percent_to_the_treasury() {
     let suite = SuiteBuilder::default().build();
-    let info = suite.token_info();
+    let info = suite.get_token_info();
     assert_eq!(info.name, "GPUnion Token");
     assert_eq!(info.symbol, "GUT");
     assert_eq!(info.decimals, 6);
     assert_eq!(info.total_supply, PREMINE);
     assert_eq!(suite.balance(&suite.treasury), PREMINE.u128());
-    let minter = suite.minter_info().expect("GUT has a minter");
+    let minter = suite.get_minter().expect("GUT has a minter");
     assert_eq!(minter.minter, suite.minter.to_string());
     assert_eq!(minter.cap, Some(TOTAL_SUPPLY_CAP));
 }
@@ -37,11 +33,13 @@ fn instantiation_premines_five_percent_to_the_treasury() {
 #[test]
 fn token_swap_allocation_comes_out_of_the_minable_share() {
     let allocation = 12_345_678 * GUT;
-    let mut suite = SuiteBuilder::default().with_token_swap(allocation).build();
-    let swap = suite.addr("token-swap");
+    let mut suite = SuiteBuilder::default()
+        .with_token_swap(Snapshot::one_holder(allocation))
+        .build();
+    let swap = suite.token_swap();
     assert_eq!(suite.balance(&swap), allocation);
     assert_eq!(
-        suite.token_info().total_supply.u128(),
+        suite.get_token_info().total_supply.u128(),
         PREMINE.u128() + allocation
     );
 
@@ -50,7 +48,7 @@ fn token_swap_allocation_comes_out_of_the_minable_share() {
     suite
         .mint(&miner, left)
         .expect("the rest of the minable share mints");
-    assert_eq!(suite.token_info().total_supply, TOTAL_SUPPLY_CAP);
+    assert_eq!(suite.get_token_info().total_supply, TOTAL_SUPPLY_CAP);
     assert_eq!(
         suite.mint(&miner, 1).unwrap_err(),
         ContractError::Cw20(Cw20Error::CannotExceedCap {})
@@ -69,7 +67,7 @@ fn minting_stops_at_the_cap() {
         .mint(&miner, MINABLE.u128() - 1)
         .expect("below the cap");
     suite.mint(&miner, 1).expect("exactly the cap");
-    assert_eq!(suite.token_info().total_supply, TOTAL_SUPPLY_CAP);
+    assert_eq!(suite.get_token_info().total_supply, TOTAL_SUPPLY_CAP);
     assert_eq!(
         suite.mint(&miner, 1).unwrap_err(),
         ContractError::Cw20(Cw20Error::CannotExceedCap {})
@@ -86,13 +84,15 @@ fn minter_hands_over_to_the_mining_contract_and_keeps_the_cap() {
         new_minter: Some(mining.to_string()),
     };
     assert_eq!(
-        suite.execute(&stranger, handover.clone()).unwrap_err(),
+        suite.gut_execute(&stranger, &handover).unwrap_err(),
         ContractError::Cw20(Cw20Error::Unauthorized {})
     );
     let minter = suite.minter.clone();
-    suite.execute(&minter, handover).expect("minter hands over");
+    suite
+        .gut_execute(&minter, &handover)
+        .expect("minter hands over");
 
-    let info = suite.minter_info().expect("still a minter");
+    let info = suite.get_minter().expect("still a minter");
     assert_eq!(info.minter, mining.to_string());
     assert_eq!(info.cap, Some(TOTAL_SUPPLY_CAP));
 
@@ -103,9 +103,9 @@ fn minter_hands_over_to_the_mining_contract_and_keeps_the_cap() {
     );
     let miner = suite.addr("miner");
     suite
-        .execute(
+        .gut_execute(
             &mining,
-            ExecuteMsg::Mint {
+            &ExecuteMsg::Mint {
                 recipient: miner.to_string(),
                 amount: Uint128::new(50 * GUT),
             },
@@ -120,12 +120,12 @@ fn minter_cannot_be_removed() {
     let minter = suite.minter.clone();
     assert_eq!(
         suite
-            .execute(&minter, ExecuteMsg::UpdateMinter { new_minter: None })
+            .gut_execute(&minter, &ExecuteMsg::UpdateMinter { new_minter: None })
             .unwrap_err(),
         ContractError::MinterRemoval
     );
     assert_eq!(
-        suite.minter_info().expect("minter kept").minter,
+        suite.get_minter().expect("minter kept").minter,
         minter.to_string()
     );
 }
@@ -157,9 +157,9 @@ fn send_calls_the_receiver_hook_atomically() {
     let mut suite = SuiteBuilder::default().build();
     let (treasury, receiver) = (suite.treasury.clone(), suite.receiver.clone());
     let response = suite
-        .execute(
+        .gut_execute(
             &treasury,
-            ExecuteMsg::Send {
+            &ExecuteMsg::Send {
                 contract: receiver.to_string(),
                 amount: Uint128::new(3 * GUT),
                 msg: Binary::from(b"open-lease"),
@@ -184,17 +184,17 @@ fn send_calls_the_receiver_hook_atomically() {
         attr("received_msg"),
         Binary::from(b"open-lease").to_base64()
     );
-    assert_eq!(attr("token"), suite.token.to_string());
+    assert_eq!(attr("token"), suite.gut.to_string());
     assert_eq!(suite.balance(&receiver), 3 * GUT);
 
-    let token = suite.token.clone();
+    let token = suite.gut.clone();
     let rejected = suite.app.execute_contract(
         treasury,
         token,
         &ExecuteMsg::Send {
             contract: receiver.to_string(),
             amount: Uint128::new(GUT),
-            msg: Binary::from(b"reject"),
+            msg: Binary::from(receiver::REJECT),
         },
         &[],
     );
@@ -216,9 +216,9 @@ fn allowances_let_a_spender_transfer_send_and_burn() {
     );
     let receiver = suite.receiver.clone();
     suite
-        .execute(
+        .gut_execute(
             &owner,
-            ExecuteMsg::IncreaseAllowance {
+            &ExecuteMsg::IncreaseAllowance {
                 spender: spender.to_string(),
                 amount: Uint128::new(10 * GUT),
                 expires: None,
@@ -232,12 +232,12 @@ fn allowances_let_a_spender_transfer_send_and_burn() {
         amount: Uint128::new(amount),
     };
     suite
-        .execute(&spender, from(4 * GUT, &bob))
+        .gut_execute(&spender, &from(4 * GUT, &bob))
         .expect("transfer_from");
     suite
-        .execute(
+        .gut_execute(
             &spender,
-            ExecuteMsg::SendFrom {
+            &ExecuteMsg::SendFrom {
                 owner: owner.to_string(),
                 contract: receiver.to_string(),
                 amount: Uint128::new(GUT),
@@ -246,9 +246,9 @@ fn allowances_let_a_spender_transfer_send_and_burn() {
         )
         .expect("send_from");
     suite
-        .execute(
+        .gut_execute(
             &spender,
-            ExecuteMsg::BurnFrom {
+            &ExecuteMsg::BurnFrom {
                 owner: owner.to_string(),
                 amount: Uint128::new(2 * GUT),
             },
@@ -257,12 +257,12 @@ fn allowances_let_a_spender_transfer_send_and_burn() {
     assert_eq!(suite.balance(&bob), 4 * GUT);
     assert_eq!(suite.balance(&receiver), GUT);
     assert_eq!(
-        suite.token_info().total_supply.u128(),
+        suite.get_token_info().total_supply.u128(),
         PREMINE.u128() - 2 * GUT
     );
 
     let err = suite
-        .execute(&spender, from(3 * GUT + 1, &bob))
+        .gut_execute(&spender, &from(3 * GUT + 1, &bob))
         .unwrap_err();
     assert!(
         matches!(err, ContractError::Cw20(Cw20Error::Std(_))),
@@ -270,7 +270,7 @@ fn allowances_let_a_spender_transfer_send_and_burn() {
     );
     let stranger = suite.addr("stranger");
     assert_eq!(
-        suite.execute(&stranger, from(1, &bob)).unwrap_err(),
+        suite.gut_execute(&stranger, &from(1, &bob)).unwrap_err(),
         ContractError::Cw20(Cw20Error::NoAllowance {})
     );
 }
@@ -281,9 +281,9 @@ fn expired_allowances_cannot_be_spent() {
     let (owner, spender) = (suite.treasury.clone(), suite.addr("spender"));
     let height = suite.app.block_info().height;
     suite
-        .execute(
+        .gut_execute(
             &owner,
-            ExecuteMsg::IncreaseAllowance {
+            &ExecuteMsg::IncreaseAllowance {
                 spender: spender.to_string(),
                 amount: Uint128::new(GUT),
                 expires: Some(Expiration::AtHeight(height + 1)),
@@ -292,9 +292,9 @@ fn expired_allowances_cannot_be_spent() {
         .expect("approve");
     suite.app.update_block(|b| b.height += 1);
     let err = suite
-        .execute(
+        .gut_execute(
             &spender,
-            ExecuteMsg::TransferFrom {
+            &ExecuteMsg::TransferFrom {
                 owner: owner.to_string(),
                 recipient: spender.to_string(),
                 amount: Uint128::new(1),
@@ -371,11 +371,11 @@ fn zero_amounts_are_rejected() {
     ];
     for (sender, action, msg) in cases {
         assert_eq!(
-            suite.execute(sender, msg).unwrap_err(),
+            suite.gut_execute(sender, &msg).unwrap_err(),
             ContractError::ZeroAmount { action },
         );
     }
-    assert_eq!(suite.token_info().total_supply, PREMINE);
+    assert_eq!(suite.get_token_info().total_supply, PREMINE);
 }
 
 #[test]
@@ -383,9 +383,9 @@ fn bad_recipient_addresses_are_rejected() {
     let mut suite = SuiteBuilder::default().build();
     let treasury = suite.treasury.clone();
     let err = suite
-        .execute(
+        .gut_execute(
             &treasury,
-            ExecuteMsg::Transfer {
+            &ExecuteMsg::Transfer {
                 recipient: "not-an-address".to_string(),
                 amount: Uint128::new(GUT),
             },
@@ -398,23 +398,14 @@ fn bad_recipient_addresses_are_rejected() {
     assert_eq!(suite.balance(&treasury), PREMINE.u128());
 }
 
-fn instantiate_msg(app: &cw_multi_test::App) -> InstantiateMsg {
-    InstantiateMsg {
-        treasury: app.api().addr_make("treasury").to_string(),
-        minter: app.api().addr_make("minter").to_string(),
-        token_swap: None,
-        marketing: None,
-    }
-}
-
 #[test]
 fn instantiation_rejects_bad_addresses() {
-    let mut app = cw_multi_test::App::default();
+    let mut suite = SuiteBuilder::default().build();
     let msg = InstantiateMsg {
         treasury: "treasury".to_string(),
-        ..instantiate_msg(&app)
+        ..suite.gut_msg()
     };
-    let err = instantiate_gut(&mut app, &msg).unwrap_err();
+    let err = suite.instantiate_gut(&msg).unwrap_err();
     assert!(
         matches!(&err, ContractError::InvalidAddress(e) if e.address == "treasury"),
         "{err:?}"
@@ -422,9 +413,9 @@ fn instantiation_rejects_bad_addresses() {
 
     let msg = InstantiateMsg {
         minter: "".to_string(),
-        ..instantiate_msg(&app)
+        ..suite.gut_msg()
     };
-    let err = instantiate_gut(&mut app, &msg).unwrap_err();
+    let err = suite.instantiate_gut(&msg).unwrap_err();
     assert!(
         matches!(&err, ContractError::InvalidAddress(e) if e.address.is_empty()),
         "{err:?}"
@@ -433,18 +424,18 @@ fn instantiation_rejects_bad_addresses() {
 
 #[test]
 fn instantiation_rejects_bad_swap_allocations() {
-    let mut app = cw_multi_test::App::default();
+    let mut suite = SuiteBuilder::default().build();
     let swap = |amount: Uint128, address: String| TokenSwapAllocation { address, amount };
-    let swap_addr = app.api().addr_make("token-swap").to_string();
-    let treasury = app.api().addr_make("treasury").to_string();
+    let swap_addr = suite.addr("token-swap").to_string();
+    let treasury = suite.addr("treasury").to_string();
 
     let too_large = MINABLE + Uint128::one();
     let msg = InstantiateMsg {
         token_swap: Some(swap(too_large, swap_addr.clone())),
-        ..instantiate_msg(&app)
+        ..suite.gut_msg()
     };
     assert_eq!(
-        instantiate_gut(&mut app, &msg).unwrap_err(),
+        suite.instantiate_gut(&msg).unwrap_err(),
         ContractError::SwapAllocationTooLarge {
             requested: too_large,
             minable: MINABLE
@@ -453,10 +444,10 @@ fn instantiation_rejects_bad_swap_allocations() {
 
     let msg = InstantiateMsg {
         token_swap: Some(swap(Uint128::zero(), swap_addr)),
-        ..instantiate_msg(&app)
+        ..suite.gut_msg()
     };
     assert_eq!(
-        instantiate_gut(&mut app, &msg).unwrap_err(),
+        suite.instantiate_gut(&msg).unwrap_err(),
         ContractError::ZeroAmount {
             action: "token swap allocation"
         }
@@ -464,16 +455,18 @@ fn instantiation_rejects_bad_swap_allocations() {
 
     let msg = InstantiateMsg {
         token_swap: Some(swap(Uint128::new(GUT), treasury.clone())),
-        ..instantiate_msg(&app)
+        ..suite.gut_msg()
     };
     assert_eq!(
-        instantiate_gut(&mut app, &msg).unwrap_err(),
+        suite.instantiate_gut(&msg).unwrap_err(),
         ContractError::TreasuryIsTokenSwap { address: treasury }
     );
 
     let msg = InstantiateMsg {
-        token_swap: Some(swap(MINABLE, app.api().addr_make("token-swap").to_string())),
-        ..instantiate_msg(&app)
+        token_swap: Some(swap(MINABLE, suite.addr("token-swap").to_string())),
+        ..suite.gut_msg()
     };
-    instantiate_gut(&mut app, &msg).expect("the whole minable share may go to the swap");
+    suite
+        .instantiate_gut(&msg)
+        .expect("the whole minable share may go to the swap");
 }

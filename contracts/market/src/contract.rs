@@ -1,14 +1,14 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    Addr, Binary, Decimal, Deps, DepsMut, Env, MessageInfo, Response, StdResult, from_json,
-    to_json_binary,
+    Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult, from_json, to_json_binary,
 };
 use cw20::Cw20ReceiveMsg;
-use gpunion_interface::market::{EscrowTotals, MarketParams, ParamBounds};
+use gpunion_interface::address;
+use gpunion_interface::market::{EscrowTotals, MarketParams};
+use gpunion_interface::receive::{self, Payment};
 
-pub(crate) use gpunion_interface::token::transfer;
-
+use crate::config::{only_owner, validate_params};
 use crate::error::ContractError;
 use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg};
 use crate::state::{CONFIG, Config, NEXT_LEASE_ID, TOTALS};
@@ -26,13 +26,13 @@ pub fn instantiate(
 ) -> Result<Response, ContractError> {
     validate_params(&msg.params)?;
     let owner = match msg.owner {
-        Some(owner) => validate_addr(deps.as_ref(), &owner)?,
+        Some(owner) => address::validate(deps.api, &owner)?,
         None => info.sender,
     };
     let config = Config {
         owner,
-        gut_token: validate_addr(deps.as_ref(), &msg.gut_token)?,
-        treasury: validate_addr(deps.as_ref(), &msg.treasury)?,
+        gut_token: address::validate(deps.api, &msg.gut_token)?,
+        treasury: address::validate(deps.api, &msg.treasury)?,
         params: msg.params,
     };
     CONFIG.save(deps.storage, &config)?;
@@ -89,38 +89,20 @@ fn execute_receive(
     receive: Cw20ReceiveMsg,
 ) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    if info.sender != config.gut_token {
-        return Err(ContractError::WrongToken {
-            expected: config.gut_token,
-            got: info.sender,
-        });
-    }
-    if receive.amount.is_zero() {
-        return Err(ContractError::ZeroAmount {
-            what: "amount sent",
-        });
-    }
-    let sender = validate_addr(deps.as_ref(), &receive.sender)?;
+    let Payment { sender, amount } =
+        receive::check(deps.api, &config.gut_token, &info.sender, &receive)?;
     match from_json(&receive.msg)? {
         ReceiveMsg::Register { attributes } => {
-            provider::execute_register(deps, env, &config, sender, receive.amount, attributes)
+            provider::execute_register(deps, env, &config, sender, amount, attributes)
         }
-        ReceiveMsg::TopUpStake {} => provider::execute_top_up(deps, sender, receive.amount),
+        ReceiveMsg::TopUpStake {} => provider::execute_top_up(deps, sender, amount),
         ReceiveMsg::OpenLease(open) => {
-            lease::execute_open(deps, env, &config, sender, receive.amount, open)
+            lease::execute_open(deps, env, &config, sender, amount, open)
         }
         ReceiveMsg::ExtendLease {
             lease_id,
             extra_seconds,
-        } => lease::execute_extend(
-            deps,
-            env,
-            &config,
-            sender,
-            receive.amount,
-            lease_id,
-            extra_seconds,
-        ),
+        } => lease::execute_extend(deps, env, &config, sender, amount, lease_id, extra_seconds),
     }
 }
 
@@ -142,7 +124,7 @@ fn execute_transfer_ownership(
     new_owner: String,
 ) -> Result<Response, ContractError> {
     let mut config = only_owner(deps.as_ref(), &info)?;
-    config.owner = validate_addr(deps.as_ref(), &new_owner)?;
+    config.owner = address::validate(deps.api, &new_owner)?;
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new()
         .add_attribute("action", "transfer_ownership")
@@ -155,7 +137,7 @@ fn execute_update_treasury(
     treasury: String,
 ) -> Result<Response, ContractError> {
     let mut config = only_owner(deps.as_ref(), &info)?;
-    config.treasury = validate_addr(deps.as_ref(), &treasury)?;
+    config.treasury = address::validate(deps.api, &treasury)?;
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new()
         .add_attribute("action", "update_treasury")
@@ -202,76 +184,4 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
         )?),
         QueryMsg::EscrowTotals {} => to_json_binary(&query::escrow_totals(deps)?),
     }
-}
-
-pub(crate) fn only_owner(deps: Deps, info: &MessageInfo) -> Result<Config, ContractError> {
-    let config = CONFIG.load(deps.storage)?;
-    if info.sender != config.owner {
-        return Err(ContractError::NotOwner);
-    }
-    Ok(config)
-}
-
-pub(crate) fn validate_addr(deps: Deps, address: &str) -> Result<Addr, ContractError> {
-    Ok(gpunion_interface::address::validate(deps.api, address)?)
-}
-
-fn check_range(
-    name: &'static str,
-    value: u64,
-    (min, max): (u64, u64),
-) -> Result<(), ContractError> {
-    if value < min || value > max {
-        return Err(ContractError::ParamOutOfBounds {
-            name,
-            value: value.to_string(),
-            min: min.to_string(),
-            max: max.to_string(),
-        });
-    }
-    Ok(())
-}
-
-fn validate_params(params: &MarketParams) -> Result<(), ContractError> {
-    if params.min_stake.is_zero() {
-        return Err(ContractError::ZeroAmount { what: "min_stake" });
-    }
-    check_range(
-        "heartbeat_grace_seconds",
-        params.heartbeat_grace_seconds,
-        ParamBounds::HEARTBEAT_GRACE,
-    )?;
-    check_range(
-        "accept_window_seconds",
-        params.accept_window_seconds,
-        ParamBounds::ACCEPT_WINDOW,
-    )?;
-    check_range(
-        "unbonding_seconds",
-        params.unbonding_seconds,
-        ParamBounds::UNBONDING,
-    )?;
-    check_range(
-        "max_lease_seconds",
-        params.max_lease_seconds,
-        ParamBounds::MAX_LEASE,
-    )?;
-    if params.slash_fraction > Decimal::one() {
-        return Err(ContractError::ParamOutOfBounds {
-            name: "slash_fraction",
-            value: params.slash_fraction.to_string(),
-            min: "0".into(),
-            max: "1".into(),
-        });
-    }
-    let max_fee = Decimal::permille(ParamBounds::MAX_PROTOCOL_FEE_PERMILLE);
-    if params.protocol_fee > max_fee {
-        return Err(ContractError::ParamOutOfBounds {
-            name: "protocol_fee",
-            value: params.protocol_fee.to_string(),
-            min: "0".into(),
-            max: max_fee.to_string(),
-        });
-    }
-    Ok(())
 }

@@ -1,5 +1,6 @@
 use cosmwasm_std::{Addr, OverflowError, StdError, Uint128};
 use gpunion_interface::market::LeaseState;
+use gpunion_interface::stake::StakeError;
 use gpunion_interface::validate::InputError;
 use thiserror::Error;
 
@@ -131,4 +132,20 @@ pub enum ContractError {
 
     #[error("the GPU count cannot change while {open} leases are open")]
     GpuCountLocked { open: u32 },
+}
+
+// A refused GUT `Receive` and a parameter out of range fail with the variants above.
+gpunion_interface::impl_from_receive_error!(ContractError);
+gpunion_interface::impl_from_out_of_bounds!(ContractError);
+
+/// A provider's stake unbonds when it leaves.
+impl From<StakeError> for ContractError {
+    fn from(err: StakeError) -> Self {
+        match err {
+            StakeError::Unbonding { address, .. } => Self::AlreadyLeaving { address },
+            StakeError::NotUnbonding { address } => Self::NotLeaving { address },
+            StakeError::StillUnbonding { until, now } => Self::StillUnbonding { until, now },
+            StakeError::Overflow(err) => Self::Overflow(err),
+        }
+    }
 }

@@ -2,14 +2,15 @@
 //! close, expiry with slashing, extension.
 
 use cosmwasm_std::{Addr, CosmosMsg, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
-use gpunion_interface::market::{Lease, LeaseResult, LeaseState, OpenLease, Provider};
+use gpunion_interface::address;
+use gpunion_interface::market::{Lease, LeaseResult, LeaseState, OpenLease, Provider, lease_cost};
+use gpunion_interface::token::transfer;
 use gpunion_interface::validate::{self, InputError, MAX_OUTPUT_HASH_LEN};
 
-use crate::contract::{transfer, validate_addr};
 use crate::error::ContractError;
 use crate::state::{
     ACCEPTED, BOOKINGS, Booking, CONFIG, Config, LEASES, LEASES_BY_CUSTOMER, LEASES_BY_PROVIDER,
-    NEXT_LEASE_ID, PROVIDERS, TOTALS, cost, earned, is_disconnected, slot_is_free,
+    NEXT_LEASE_ID, PROVIDERS, TOTALS, earned, is_disconnected, slot_is_free,
 };
 
 pub fn execute_open(
@@ -22,7 +23,7 @@ pub fn execute_open(
 ) -> Result<Response, ContractError> {
     let now = env.block.time.seconds();
     let max = config.params.max_lease_seconds;
-    let provider_addr = validate_addr(deps.as_ref(), &open.provider)?;
+    let provider_addr = address::validate(deps.api, &open.provider)?;
     if provider_addr == customer {
         return Err(ContractError::SelfLease);
     }
@@ -63,7 +64,7 @@ pub fn execute_open(
             cap: open.max_price_per_hour,
         });
     }
-    let deposit = cost(price, open.duration_seconds)?;
+    let deposit = lease_cost(price, open.duration_seconds)?;
     if amount < deposit {
         return Err(ContractError::InsufficientDeposit {
             sent: amount,
@@ -157,7 +158,7 @@ pub fn execute_extend(
             max,
         });
     }
-    let extra_cost = cost(lease.price_per_hour, extra_seconds)?;
+    let extra_cost = lease_cost(lease.price_per_hour, extra_seconds)?;
     if amount < extra_cost {
         return Err(ContractError::InsufficientDeposit {
             sent: amount,

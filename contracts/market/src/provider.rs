@@ -1,12 +1,14 @@
 //! Provider handlers: registration with a stake, attributes, pause, heartbeats, leaving.
 
 use cosmwasm_std::{Addr, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
+use gpunion_interface::address;
 use gpunion_interface::market::{Provider, ProviderAttributes, ProviderStats};
+use gpunion_interface::stake::Bond;
+use gpunion_interface::token::transfer;
 use gpunion_interface::validate::{
     self, MAX_FEATURES, MAX_GPU_COUNT, MAX_LABEL_LEN, MAX_MULTIADDRS,
 };
 
-use crate::contract::{transfer, validate_addr};
 use crate::error::ContractError;
 use crate::state::{CONFIG, Config, PROVIDERS, TOTALS, is_disconnected};
 
@@ -58,10 +60,7 @@ pub fn execute_top_up(
     amount: Uint128,
 ) -> Result<Response, ContractError> {
     let mut provider = load_provider(&deps, &sender)?;
-    if provider.unbonding_until.is_some() {
-        return Err(ContractError::AlreadyLeaving { address: sender });
-    }
-    provider.stake = provider.stake.checked_add(amount)?;
+    provider.add_stake(amount)?;
     PROVIDERS.save(deps.storage, &sender, &provider)?;
     TOTALS.update(deps.storage, |mut totals| -> Result<_, ContractError> {
         totals.stakes = totals.stakes.checked_add(amount)?;
@@ -112,11 +111,7 @@ pub fn execute_heartbeat(
     info: MessageInfo,
 ) -> Result<Response, ContractError> {
     let mut provider = load_provider(&deps, &info.sender)?;
-    if provider.unbonding_until.is_some() {
-        return Err(ContractError::AlreadyLeaving {
-            address: info.sender,
-        });
-    }
+    provider.ensure_bonded()?;
     let config = CONFIG.load(deps.storage)?;
     let now = env.block.time.seconds();
     if is_disconnected(&provider, config.params.heartbeat_grace_seconds, now)
@@ -141,19 +136,15 @@ pub fn execute_leave(
 ) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
     let mut provider = load_provider(&deps, &info.sender)?;
-    if provider.unbonding_until.is_some() {
-        return Err(ContractError::AlreadyLeaving {
-            address: info.sender,
-        });
-    }
+    provider.ensure_bonded()?;
     if provider.open_leases > 0 {
         return Err(ContractError::HasOpenLeases {
             address: info.sender,
             open: provider.open_leases,
         });
     }
-    let until = env.block.time.seconds() + config.params.unbonding_seconds;
-    provider.unbonding_until = Some(until);
+    let until =
+        provider.start_unbonding(env.block.time.seconds(), config.params.unbonding_seconds)?;
     PROVIDERS.save(deps.storage, &info.sender, &provider)?;
     Ok(Response::new()
         .add_attribute("action", "leave")
@@ -168,25 +159,17 @@ pub fn execute_claim_stake(
 ) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
     let provider = load_provider(&deps, &info.sender)?;
-    let now = env.block.time.seconds();
-    let Some(until) = provider.unbonding_until else {
-        return Err(ContractError::NotLeaving {
-            address: info.sender,
-        });
-    };
-    if now < until {
-        return Err(ContractError::StillUnbonding { until, now });
-    }
+    let stake = provider.claimable(env.block.time.seconds())?;
     PROVIDERS.remove(deps.storage, &info.sender);
     TOTALS.update(deps.storage, |mut totals| -> Result<_, ContractError> {
-        totals.stakes = totals.stakes.checked_sub(provider.stake)?;
+        totals.stakes = totals.stakes.checked_sub(stake)?;
         Ok(totals)
     })?;
     Ok(Response::new()
-        .add_messages(transfer(&config.gut_token, &info.sender, provider.stake))
+        .add_messages(transfer(&config.gut_token, &info.sender, stake))
         .add_attribute("action", "claim_stake")
         .add_attribute("provider", info.sender)
-        .add_attribute("amount", provider.stake))
+        .add_attribute("amount", stake))
 }
 
 pub(crate) fn load_provider(deps: &DepsMut, address: &Addr) -> Result<Provider, ContractError> {
@@ -236,7 +219,7 @@ pub(crate) fn validate_attributes(
         validate::multiaddr(addr)?;
     }
     if let Some(miner) = &attributes.mining_address {
-        validate_addr(deps, miner)?;
+        address::validate(deps.api, miner)?;
     }
     Ok(())
 }

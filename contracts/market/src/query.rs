@@ -1,6 +1,6 @@
 //! Queries. Every list is paginated and reads a bounded number of records.
 
-use cosmwasm_std::{Addr, Deps, Order, StdError, StdResult, Storage};
+use cosmwasm_std::{Addr, Deps, Order, StdResult, Storage};
 use cw_storage_plus::{Bound, Map};
 use gpunion_interface::market::{
     ConfigResponse, EscrowTotals, LeaseResponse, LeasesResponse, Provider, ProviderFilter,
@@ -30,12 +30,13 @@ pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
     })
 }
 
-pub fn provider(deps: Deps, now: u64, address: String) -> StdResult<ProviderResponse> {
+/// One provider with its status; `None` when `address` is not registered.
+pub fn provider(deps: Deps, now: u64, address: String) -> StdResult<Option<ProviderResponse>> {
     let address = deps.api.addr_validate(&address)?;
-    let provider = PROVIDERS
+    PROVIDERS
         .may_load(deps.storage, &address)?
-        .ok_or_else(|| StdError::not_found(format!("provider {address}")))?;
-    describe(deps.storage, now, provider)
+        .map(|provider| describe(deps.storage, now, provider))
+        .transpose()
 }
 
 fn describe(storage: &dyn Storage, now: u64, provider: Provider) -> StdResult<ProviderResponse> {
@@ -116,10 +117,11 @@ pub fn providers(
     })
 }
 
-pub fn lease(deps: Deps, now: u64, id: u64) -> StdResult<LeaseResponse> {
-    let lease = LEASES
-        .may_load(deps.storage, id)?
-        .ok_or_else(|| StdError::not_found(format!("lease {id}")))?;
+/// One lease with what it has earned; `None` when there is no lease `id`.
+pub fn lease(deps: Deps, now: u64, id: u64) -> StdResult<Option<LeaseResponse>> {
+    let Some(lease) = LEASES.may_load(deps.storage, id)? else {
+        return Ok(None);
+    };
     let (earned, withdrawable) = if lease.state.is_final() {
         (lease.paid_to_provider, Default::default())
     } else {
@@ -127,11 +129,11 @@ pub fn lease(deps: Deps, now: u64, id: u64) -> StdResult<LeaseResponse> {
         let earned = earned(&lease, provider.last_heartbeat, now);
         (earned, earned - lease.paid_to_provider)
     };
-    Ok(LeaseResponse {
+    Ok(Some(LeaseResponse {
         lease,
         earned,
         withdrawable,
-    })
+    }))
 }
 
 pub fn leases_by_customer(

@@ -1,13 +1,11 @@
 //! Stored records and the indexes that keep every query and every lease action bounded.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Order, StdError, StdResult, Storage, Uint128};
+use cosmwasm_std::{Addr, Order, StdResult, Storage, Uint128};
 use cw_storage_plus::{Bound, Item, Map};
 use gpunion_interface::market::{
     EscrowTotals, Lease, MarketParams, Provider, ProviderStatus, SECONDS_PER_HOUR, storage,
 };
-
-use crate::error::ContractError;
 
 #[cw_serde]
 pub struct Config {
@@ -39,18 +37,6 @@ pub const BOOKINGS: Map<(&Addr, u32, u64), Booking> = Map::new(storage::BOOKINGS
 /// reads per GPU whatever the number of pending requests.
 pub const ACCEPTED: Map<(&Addr, u32, u64), u64> = Map::new(storage::ACCEPTED);
 pub const TOTALS: Item<EscrowTotals> = Item::new(storage::TOTALS);
-
-/// Cost of `seconds` at `price_per_hour`, rounded up (what a customer deposits).
-pub fn cost(price_per_hour: Uint128, seconds: u64) -> Result<Uint128, ContractError> {
-    let numerator = price_per_hour.checked_mul(Uint128::from(seconds))?;
-    let hour = Uint128::from(SECONDS_PER_HOUR);
-    let whole = numerator.checked_div(hour).map_err(StdError::from)?;
-    Ok(if (whole * hour) == numerator {
-        whole
-    } else {
-        whole + Uint128::one()
-    })
-}
 
 /// Earned (gross) by `lease` at `now`: price × time from the later of start and
 /// acceptance to the earliest of now, end and the provider's last heartbeat, rounded

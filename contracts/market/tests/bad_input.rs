@@ -204,7 +204,7 @@ fn malformed_cids_and_long_strings_are_rejected() {
 
     // Registration with bad attributes: nothing is registered, the stake stays with its owner.
     let newcomer = suite.addr("newcomer");
-    suite.mint(&newcomer, 1_000 * GUT);
+    suite.fund(&newcomer, 1_000 * GUT);
     let cases: Vec<(Spoil, ContractError)> = vec![
         (
             Box::new(|a| a.gpu_model = "x".repeat(65)),
@@ -342,7 +342,7 @@ fn malformed_cids_and_long_strings_are_rejected() {
 fn stakes_unknown_leases_and_zero_amounts_are_checked() {
     let (mut suite, provider) = setup();
     let newcomer = suite.addr("newcomer");
-    suite.mint(&newcomer, 1_000 * GUT);
+    suite.fund(&newcomer, 1_000 * GUT);
     let err = suite
         .register(&newcomer, 999 * GUT, attributes(1, PRICE))
         .unwrap_err();
@@ -353,7 +353,7 @@ fn stakes_unknown_leases_and_zero_amounts_are_checked() {
             min: Uint128::new(1_000 * GUT),
         }
     );
-    suite.mint(&provider, 1_000 * GUT);
+    suite.fund(&provider, 1_000 * GUT);
     let err = suite
         .register(&provider, 1_000 * GUT, attributes(1, PRICE))
         .unwrap_err();

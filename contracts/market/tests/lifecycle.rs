@@ -602,3 +602,23 @@ fn owner_changes_parameters_only_within_bounds() {
         ContractError::NotOwner
     );
 }
+
+/// Records that do not exist are `None`, not errors a client would have to read: an
+/// unknown lease, an address that never registered, and a provider that left and took
+/// its stake back.
+#[test]
+fn missing_provider_and_lease_answer_none() {
+    let mut suite = SuiteBuilder::default().build();
+    let provider = suite.add_provider("provider", attributes(1, PRICE));
+    let stranger = suite.addr("stranger");
+    assert!(suite.find_provider(&provider).is_some());
+    assert_eq!(suite.find_provider(&stranger), None);
+    assert_eq!(suite.find_lease(42), None);
+
+    suite.execute(&provider, &ExecuteMsg::Leave {}).unwrap();
+    suite.advance(default_params().unbonding_seconds);
+    suite
+        .execute(&provider, &ExecuteMsg::ClaimStake {})
+        .unwrap();
+    assert_eq!(suite.find_provider(&provider), None);
+}

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::difficulty::{self, RetargetRule};
 use crate::emission;
 use gpunion_interface::address::validate;
+use gpunion_interface::bounds::check_range;
 use gpunion_interface::token;
 
 use crate::error::ContractError;
@@ -43,11 +44,11 @@ pub fn instantiate(
     if difficulty::target_of(msg.initial_bits)? > pow_limit {
         return Err(invalid("initial_bits", "easier than pow_limit_bits"));
     }
-    check_range("target_spacing", msg.target_spacing, 1, 86_400)?;
-    check_range("retarget_interval", msg.retarget_interval, 1, 100_000)?;
-    check_range("max_adjustment", msg.max_adjustment, 2, 16)?;
-    check_range("time_window", msg.time_window, 1, 7_200)?;
-    check_range("halving_interval", msg.halving_interval, 1, u64::MAX)?;
+    check_range("target_spacing", msg.target_spacing, (1, 86_400))?;
+    check_range("retarget_interval", msg.retarget_interval, (1, 100_000))?;
+    check_range("max_adjustment", msg.max_adjustment, (2, 16))?;
+    check_range("time_window", msg.time_window, (1, 7_200))?;
+    check_range("halving_interval", msg.halving_interval, (1, u64::MAX))?;
     if msg.initial_reward.is_zero() {
         return Err(invalid("initial_reward", "must be greater than zero"));
     }
@@ -391,14 +392,6 @@ fn genesis_prev_hash(env: &Env) -> HexBinary {
     hasher.update([0]);
     hasher.update(env.contract.address.as_bytes());
     HexBinary::from(hasher.finalize().as_slice())
-}
-
-fn check_range(name: &'static str, value: u64, min: u64, max: u64) -> Result<(), ContractError> {
-    if (min..=max).contains(&value) {
-        Ok(())
-    } else {
-        Err(invalid(name, &format!("{value} is outside {min}..={max}")))
-    }
 }
 
 fn invalid(name: &'static str, reason: &str) -> ContractError {

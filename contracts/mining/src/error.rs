@@ -1,4 +1,5 @@
 use cosmwasm_std::{StdError, Uint128};
+use gpunion_interface::bounds::OutOfBounds;
 use thiserror::Error;
 use x16s::CompactTargetError;
 
@@ -56,4 +57,13 @@ pub enum ContractError {
 
     #[error("the received amount must be greater than zero")]
     ZeroAmount,
+}
+
+impl From<OutOfBounds> for ContractError {
+    fn from(err: OutOfBounds) -> Self {
+        Self::InvalidParameter {
+            name: err.name,
+            reason: format!("{} is outside {}..={}", err.value, err.min, err.max),
+        }
+    }
 }

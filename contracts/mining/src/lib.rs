@@ -16,4 +16,3 @@ pub mod msg;
 pub mod state;
 
 pub use crate::error::ContractError;
-pub use gpunion_interface::mining::header; // TEMP until tests move

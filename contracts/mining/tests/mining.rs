@@ -1,28 +1,36 @@
 //! The mining contract on a cw-multi-test chain, solving real X16S challenges with
 //! the CPU reference.
 
-mod suite;
-
 use cosmwasm_std::{HexBinary, Uint128, Uint256, to_json_binary};
 use cw_multi_test::Executor;
 use cw20::Cw20ExecuteMsg;
+use gpunion_testing::{
+    EASIEST_BITS, EASY_BITS, GUT, SWAP_WINDOW, Snapshot, Suite, SuiteBuilder, default_mining_msg,
+    fail, solve,
+};
 use gut_token::supply::MINABLE;
 use mining::ContractError;
 use mining::difficulty::{compact_of, target_of};
 use mining::msg::{ExecuteMsg, InstantiateMsg, MinersResponse, NextRetargetResponse, QueryMsg};
 use mining::state::MinerStats;
-use suite::{EASY_BITS, GUT, SuiteBuilder, fail, solve};
+
+/// GUT, and the mining contract as its minter with the default parameters.
+fn mining_suite() -> Suite {
+    SuiteBuilder::default()
+        .with_mining(default_mining_msg())
+        .build()
+}
 
 #[test]
 fn a_solution_mints_the_reward_and_changes_the_puzzle() {
-    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let mut suite = mining_suite();
     let alice = suite.addr("alice");
-    let before = suite.challenge();
+    let before = suite.get_challenge();
     let header = solve(suite.header_for(&alice));
     suite.submit(&alice, &header).expect("valid solution");
 
     assert_eq!(suite.balance(&alice), 50 * GUT);
-    let after = suite.challenge();
+    let after = suite.get_challenge();
     assert_eq!(after.height, 1);
     let hash = x16s::hash(&header.encode());
     assert_eq!(
@@ -37,7 +45,7 @@ fn a_solution_mints_the_reward_and_changes_the_puzzle() {
         "a new function order"
     );
 
-    let stats: Option<MinerStats> = suite.query(&QueryMsg::Miner {
+    let stats: Option<MinerStats> = suite.query_mining(&QueryMsg::Miner {
         address: alice.to_string(),
     });
     let stats = stats.expect("alice has a record");
@@ -47,7 +55,7 @@ fn a_solution_mints_the_reward_and_changes_the_puzzle() {
         Uint256::from(64u8),
         "one solution at 1-in-64 odds"
     );
-    let miners: MinersResponse = suite.query(&QueryMsg::Miners {
+    let miners: MinersResponse = suite.query_mining(&QueryMsg::Miners {
         start_after: None,
         limit: None,
     });
@@ -56,7 +64,7 @@ fn a_solution_mints_the_reward_and_changes_the_puzzle() {
 
 #[test]
 fn a_nonce_that_misses_the_target_is_rejected() {
-    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let mut suite = mining_suite();
     let alice = suite.addr("alice");
     let header = fail(suite.header_for(&alice));
     let err = suite.submit(&alice, &header).unwrap_err();
@@ -65,12 +73,12 @@ fn a_nonce_that_misses_the_target_is_rejected() {
         "{err:?}"
     );
     assert_eq!(suite.balance(&alice), 0);
-    assert_eq!(suite.challenge().height, 0);
+    assert_eq!(suite.get_challenge().height, 0);
 }
 
 #[test]
 fn a_replayed_or_stale_solution_is_rejected() {
-    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let mut suite = mining_suite();
     let alice = suite.addr("alice");
     let header = solve(suite.header_for(&alice));
     suite.submit(&alice, &header).expect("first time");
@@ -92,7 +100,7 @@ fn a_replayed_or_stale_solution_is_rejected() {
 
 #[test]
 fn a_solution_cannot_be_stolen_by_another_miner() {
-    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let mut suite = mining_suite();
     let (alice, mallory) = (suite.addr("alice"), suite.addr("mallory"));
     let header = solve(suite.header_for(&alice));
     let err = suite.submit(&mallory, &header).unwrap_err();
@@ -109,10 +117,10 @@ fn a_solution_cannot_be_stolen_by_another_miner() {
 
 #[test]
 fn header_time_must_be_near_block_time() {
-    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let mut suite = mining_suite();
     suite.advance(10_000);
     let alice = suite.addr("alice");
-    for time in [suite.now() + 601, suite.now() - 601] {
+    for time in [suite.header_time() + 601, suite.header_time() - 601] {
         let mut header = suite.header_for(&alice);
         header.time = time;
         let err = suite.submit(&alice, &solve(header)).unwrap_err();
@@ -122,7 +130,7 @@ fn header_time_must_be_near_block_time() {
         );
     }
     let mut header = suite.header_for(&alice);
-    header.time = suite.now() + 600;
+    header.time = suite.header_time() + 600;
     suite
         .submit(&alice, &solve(header))
         .expect("at the window's edge");
@@ -130,17 +138,13 @@ fn header_time_must_be_near_block_time() {
 
 #[test]
 fn malformed_headers_are_typed_errors() {
-    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let mut suite = mining_suite();
     let alice = suite.addr("alice");
     let msg = ExecuteMsg::Submit {
         header: HexBinary::from(&[0u8; 79]),
     };
-    let err = suite
-        .app
-        .execute_contract(alice.clone(), suite.mining.clone(), &msg, &[])
-        .unwrap_err();
     assert_eq!(
-        suite::into_contract_error(err),
+        suite.mining_execute(&alice, &msg).unwrap_err(),
         ContractError::HeaderLength { length: 79 }
     );
 
@@ -154,22 +158,22 @@ fn malformed_headers_are_typed_errors() {
         }
     );
     let mut header = suite.header_for(&alice);
-    header.bits = suite::EASIEST_BITS;
+    header.bits = EASIEST_BITS;
     assert_eq!(
         suite.submit(&alice, &solve(header)).unwrap_err(),
         ContractError::WrongBits {
             expected: EASY_BITS,
-            found: suite::EASIEST_BITS
+            found: EASIEST_BITS
         }
     );
 }
 
 #[test]
 fn difficulty_follows_the_solution_rate_within_bounds() {
-    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let mut suite = mining_suite();
     let alice = suite.addr("alice");
     let start = target_of(EASY_BITS).expect("valid");
-    let next: NextRetargetResponse = suite.query(&QueryMsg::NextRetarget {});
+    let next: NextRetargetResponse = suite.query_mining(&QueryMsg::NextRetarget {});
     assert_eq!((next.at_height, next.expected_seconds), (4, 240));
 
     // Four solutions in 4 s instead of 240 s: the target shrinks by the maximum, 4x.
@@ -178,7 +182,7 @@ fn difficulty_follows_the_solution_rate_within_bounds() {
         suite.mine(&alice).expect("solve");
     }
     // (Compact bits keep 23 bits of mantissa: compare after the same rounding.)
-    let harder_bits = suite.challenge().bits;
+    let harder_bits = suite.get_challenge().bits;
     assert_eq!(harder_bits, compact_of(start / Uint256::from(4u8)));
     let harder = target_of(harder_bits).expect("valid");
 
@@ -187,7 +191,7 @@ fn difficulty_follows_the_solution_rate_within_bounds() {
         suite.advance(10_000);
         suite.mine(&alice).expect("solve");
     }
-    let easier_bits = suite.challenge().bits;
+    let easier_bits = suite.get_challenge().bits;
     assert_eq!(easier_bits, compact_of(harder * Uint256::from(4u8)));
 
     // On schedule: unchanged.
@@ -195,15 +199,15 @@ fn difficulty_follows_the_solution_rate_within_bounds() {
         suite.advance(60);
         suite.mine(&alice).expect("solve");
     }
-    assert_eq!(suite.challenge().bits, easier_bits);
+    assert_eq!(suite.get_challenge().bits, easier_bits);
 }
 
 #[test]
 fn rewards_halve_on_schedule() {
-    let mut builder = SuiteBuilder::default();
-    builder.msg.initial_reward = Uint128::new(100 * GUT);
-    builder.msg.halving_interval = 2;
-    let mut suite = builder.build().expect("suite");
+    let mut msg = default_mining_msg();
+    msg.initial_reward = Uint128::new(100 * GUT);
+    msg.halving_interval = 2;
+    let mut suite = SuiteBuilder::default().with_mining(msg).build();
     let alice = suite.addr("alice");
     let mut paid = Vec::new();
     for _ in 0..5 {
@@ -212,19 +216,18 @@ fn rewards_halve_on_schedule() {
         paid.push((suite.balance(&alice) - before) / GUT);
     }
     assert_eq!(paid, [100, 100, 50, 50, 25]);
-    assert_eq!(suite.emission().next_halving_height, 6);
+    assert_eq!(suite.get_emission().next_halving_height, 6);
 }
 
 #[test]
 fn emission_stops_at_the_cap() {
     // The swap took all but 120 GUT of the minable share.
-    let builder = SuiteBuilder {
-        swap_allocation: Some(MINABLE.u128() - 120 * GUT),
-        ..Default::default()
-    };
-    let mut suite = builder.build().expect("suite");
+    let mut suite = SuiteBuilder::default()
+        .with_token_swap(Snapshot::one_holder(MINABLE.u128() - 120 * GUT))
+        .with_mining(default_mining_msg())
+        .build();
     let alice = suite.addr("alice");
-    assert_eq!(suite.emission().cap, Uint128::new(120 * GUT));
+    assert_eq!(suite.get_emission().cap, Uint128::new(120 * GUT));
     for _ in 0..3 {
         suite.mine(&alice).expect("solve");
     }
@@ -234,7 +237,7 @@ fn emission_stops_at_the_cap() {
         "the last reward is clipped to the cap"
     );
     assert_eq!(
-        suite.token_supply(),
+        suite.get_token_info().total_supply.u128(),
         gut_token::supply::TOTAL_SUPPLY_CAP.u128()
     );
     let err = suite.mine(&alice).unwrap_err();
@@ -244,22 +247,22 @@ fn emission_stops_at_the_cap() {
             cap: Uint128::new(120 * GUT)
         }
     );
-    assert_eq!(suite.emission().remaining, Uint128::zero());
+    assert_eq!(suite.get_emission().remaining, Uint128::zero());
 }
 
 #[test]
 fn only_the_token_swap_may_return_gut_to_the_pool() {
-    let mut suite = SuiteBuilder::default().build().expect("suite");
+    let mut suite = mining_suite();
     let treasury = suite.addr("treasury");
     let send = Cw20ExecuteMsg::Send {
-        contract: suite.mining.to_string(),
+        contract: suite.mining().to_string(),
         amount: Uint128::new(GUT),
         msg: to_json_binary(&gpunion_interface::mining::MiningPoolHookMsg::ReturnToPool {})
             .expect("json"),
     };
     let err = suite
         .app
-        .execute_contract(treasury, suite.token.clone(), &send, &[])
+        .execute_contract(treasury, suite.gut.clone(), &send, &[])
         .unwrap_err();
     assert!(
         format!("{err:?}").contains("only the token swap"),
@@ -279,20 +282,21 @@ fn instantiation_rejects_bad_parameters() {
         (|m| m.time_window = 100_000, "time_window"),
         (|m| m.initial_reward = Uint128::zero(), "initial_reward"),
     ];
+    let mut suite = SuiteBuilder::default().build();
     for (edit, parameter) in cases {
-        let mut builder = SuiteBuilder::default();
-        edit(&mut builder.msg);
-        let err = builder.build().err().expect("rejected");
+        let mut msg = default_mining_msg();
+        edit(&mut msg);
+        let err = suite.instantiate_mining(msg).expect_err("rejected");
         assert!(
             matches!(&err, ContractError::InvalidParameter { name, .. } if *name == parameter)
                 || matches!(&err, ContractError::Bits(_)),
             "{parameter}: {err:?}"
         );
     }
-    let mut builder = SuiteBuilder::default();
-    builder.msg.pow_limit_bits = 0x0180_0001;
+    let mut msg = default_mining_msg();
+    msg.pow_limit_bits = 0x0180_0001;
     assert!(matches!(
-        builder.build().err(),
+        suite.instantiate_mining(msg).err(),
         Some(ContractError::Bits(_))
     ));
 }
@@ -300,34 +304,33 @@ fn instantiation_rejects_bad_parameters() {
 #[test]
 fn unclaimed_swap_gut_returns_to_the_minable_pool() {
     let allocation = 1_000 * GUT;
-    let builder = SuiteBuilder {
-        swap_allocation: Some(allocation),
-        ..Default::default()
-    };
-    let mut suite = builder.build().expect("suite");
-    let cap_before = suite.emission().cap;
+    let mut suite = SuiteBuilder::default()
+        .with_token_swap(Snapshot::one_holder(allocation))
+        .with_mining(default_mining_msg())
+        .build();
+    let cap_before = suite.get_emission().cap;
     assert_eq!(cap_before, MINABLE - Uint128::new(allocation));
-    let supply_before = suite.token_supply();
+    let supply_before = suite.get_token_info().total_supply.u128();
 
-    suite.advance(suite::SWAP_WINDOW + 1);
-    let (admin, swap) = (suite.admin.clone(), suite.swap.clone().expect("real swap"));
+    suite.advance(SWAP_WINDOW + 1);
+    let (owner, swap) = (suite.owner.clone(), suite.token_swap());
     suite
         .app
         .execute_contract(
-            admin,
+            owner,
             swap,
             &token_swap::msg::ExecuteMsg::ReturnUnclaimed {},
             &[],
         )
         .expect("the swap returns what was not claimed");
 
-    let emission = suite.emission();
+    let emission = suite.get_emission();
     assert_eq!(emission.cap, cap_before + Uint128::new(allocation));
     assert_eq!(emission.returned, Uint128::new(allocation));
     assert_eq!(
-        suite.token_supply(),
+        suite.get_token_info().total_supply.u128(),
         supply_before - allocation,
         "burned, so mintable again"
     );
-    assert_eq!(suite.balance(&suite.mining.clone()), 0);
+    assert_eq!(suite.balance(&suite.mining()), 0);
 }

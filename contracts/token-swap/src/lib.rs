@@ -12,4 +12,3 @@ pub mod msg;
 pub mod state;
 
 pub use crate::error::ContractError;
-pub use gpunion_interface::token_swap::{address, merkle, signed_message};

@@ -1,20 +1,35 @@
 //! The token swap on a cw-multi-test chain, with real secp256k1 keys signing as
 //! Bitcoin-family wallets do.
 
-mod suite;
-
-use cosmwasm_std::{Binary, HexBinary, Uint128};
+use cosmwasm_std::{Binary, HexBinary, Uint128, to_json_binary};
 use cw_multi_test::Executor;
-use suite::{GUT, OldWallet, Suite, VERSION, instantiate_swap, swap_msg};
+use gpunion_interface::mining::MiningPoolHookMsg;
+use gpunion_interface::token_swap::address::AddressError;
+use gpunion_interface::token_swap::signed_message::SignatureFormatError;
+use gpunion_testing::{GUT, OldWallet, SWAP_WINDOW, Snapshot, Suite, SuiteBuilder, VERSION};
 use token_swap::ContractError;
-use token_swap::address::AddressError;
 use token_swap::msg::{ClaimResponse, ExecuteMsg, QueryMsg, StatsResponse};
-use token_swap::signed_message::SignatureFormatError;
 use token_swap::state::Config;
+
+/// GUT and a swap over four holders, not connected yet. The suite's receiver stands in
+/// for the mining pool.
+fn unconnected() -> Suite {
+    SuiteBuilder::default()
+        .with_token_swap(Snapshot::four_holders())
+        .build()
+}
+
+/// The same swap, connected by its owner to GUT and the stand-in pool.
+fn connected() -> Suite {
+    let mut suite = unconnected();
+    let (owner, pool) = (suite.owner.clone(), suite.receiver.clone());
+    suite.connect_swap(&owner, &pool).expect("owner connects");
+    suite
+}
 
 #[test]
 fn a_holder_claims_once_to_the_signed_address() {
-    let mut suite = Suite::new(true);
+    let mut suite = connected();
     let alice = suite.addr("alice");
     let response = suite.claim(0, &alice).expect("valid claim");
     assert_eq!(suite.balance(&alice), 1_000 * GUT);
@@ -24,8 +39,8 @@ fn a_holder_claims_once_to_the_signed_address() {
             .any(|a| a.key == "action" && a.value == "claim")
     }));
 
-    let old_address = suite.holders[0].wallet.address();
-    let claim: ClaimResponse = suite.query(&QueryMsg::Claim {
+    let old_address = suite.snapshot().holders[0].wallet.address();
+    let claim: ClaimResponse = suite.query_swap(&QueryMsg::Claim {
         old_address: old_address.clone(),
     });
     let record = claim.claim.expect("claim recorded");
@@ -51,23 +66,26 @@ fn a_holder_claims_once_to_the_signed_address() {
 
 #[test]
 fn every_holder_can_claim_including_uncompressed_keys() {
-    let mut suite = Suite::new(true);
-    let total: u128 = suite.holders.iter().map(|h| h.amount).sum();
-    for i in 0..suite.holders.len() {
+    let mut suite = connected();
+    let total: u128 = suite.snapshot().holders.iter().map(|h| h.amount).sum();
+    for i in 0..suite.snapshot().holders.len() {
         let recipient = suite.addr(&format!("new-{i}"));
         suite.claim(i, &recipient).expect("claim");
-        assert_eq!(suite.balance(&recipient), suite.holders[i].amount);
+        assert_eq!(
+            suite.balance(&recipient),
+            suite.snapshot().holders[i].amount
+        );
     }
-    let stats: StatsResponse = suite.query(&QueryMsg::Stats {});
+    let stats: StatsResponse = suite.query_swap(&QueryMsg::Stats {});
     assert_eq!(stats.claimed.u128(), total);
     assert_eq!(stats.claims, 4);
     assert_eq!(stats.unclaimed, Uint128::zero());
-    assert_eq!(suite.balance(&suite.swap.clone()), 0);
+    assert_eq!(suite.balance(&suite.token_swap()), 0);
 }
 
 #[test]
 fn a_wrong_amount_does_not_fit_the_proof() {
-    let mut suite = Suite::new(true);
+    let mut suite = connected();
     let alice = suite.addr("alice");
     let mut msg = suite.claim_msg(1, &alice);
     {
@@ -76,14 +94,14 @@ fn a_wrong_amount_does_not_fit_the_proof() {
             *amount += Uint128::one();
         }
     }
-    let err = suite.execute(&alice, &msg).unwrap_err();
+    let err = suite.swap_execute(&alice, &msg).unwrap_err();
     assert!(matches!(err, ContractError::InvalidProof { .. }), "{err:?}");
     assert_eq!(suite.balance(&alice), 0);
 }
 
 #[test]
 fn another_key_or_another_recipient_is_not_the_holder_s_signature() {
-    let mut suite = Suite::new(true);
+    let mut suite = connected();
     let (alice, mallory) = (suite.addr("alice"), suite.addr("mallory"));
 
     // Signed by a key that is not the holder's.
@@ -95,11 +113,11 @@ fn another_key_or_another_recipient_is_not_the_holder_s_signature() {
             *signature = intruder.sign_message(alice.as_str());
         }
     }
-    let err = suite.execute(&alice, &msg).unwrap_err();
+    let err = suite.swap_execute(&alice, &msg).unwrap_err();
     assert_eq!(
         err,
         ContractError::SignerMismatch {
-            old_address: suite.holders[0].wallet.address(),
+            old_address: suite.snapshot().holders[0].wallet.address(),
             signer: intruder.address(),
         }
     );
@@ -112,7 +130,7 @@ fn another_key_or_another_recipient_is_not_the_holder_s_signature() {
             *recipient = mallory.to_string();
         }
     }
-    let err = suite.execute(&mallory, &msg).unwrap_err();
+    let err = suite.swap_execute(&mallory, &msg).unwrap_err();
     assert!(
         matches!(err, ContractError::SignerMismatch { .. }),
         "{err:?}"
@@ -128,7 +146,7 @@ type ClaimEdit = dyn Fn(&mut ExecuteMsg);
 
 #[test]
 fn malformed_signatures_and_proofs_are_typed_errors() {
-    let mut suite = Suite::new(true);
+    let mut suite = connected();
     let alice = suite.addr("alice");
     let cases: Vec<(Box<ClaimEdit>, ContractError)> = vec![
         (
@@ -180,14 +198,14 @@ fn malformed_signatures_and_proofs_are_typed_errors() {
     for (edit, expected) in cases {
         let mut msg = suite.claim_msg(0, &alice);
         edit(&mut msg);
-        assert_eq!(suite.execute(&alice, &msg).unwrap_err(), expected);
+        assert_eq!(suite.swap_execute(&alice, &msg).unwrap_err(), expected);
     }
     assert_eq!(suite.balance(&alice), 0);
 }
 
 #[test]
 fn bad_addresses_are_rejected() {
-    let mut suite = Suite::new(true);
+    let mut suite = connected();
     let alice = suite.addr("alice");
     let mut msg = suite.claim_msg(0, &alice);
     {
@@ -198,7 +216,7 @@ fn bad_addresses_are_rejected() {
         }
     }
     assert_eq!(
-        suite.execute(&alice, &msg).unwrap_err(),
+        suite.swap_execute(&alice, &msg).unwrap_err(),
         ContractError::InvalidOldAddress {
             address: "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa".to_string(),
             reason: AddressError::Version {
@@ -215,14 +233,14 @@ fn bad_addresses_are_rejected() {
         }
     }
     assert!(matches!(
-        suite.execute(&alice, &msg).unwrap_err(),
+        suite.swap_execute(&alice, &msg).unwrap_err(),
         ContractError::InvalidAddress(e) if e.address == "not-bech32"
     ));
 }
 
 #[test]
 fn claims_close_at_the_deadline_and_the_rest_returns_to_the_mining_pool() {
-    let mut suite = Suite::new(true);
+    let mut suite = connected();
     let (alice, owner, stranger) = (
         suite.addr("alice"),
         suite.owner.clone(),
@@ -231,12 +249,12 @@ fn claims_close_at_the_deadline_and_the_rest_returns_to_the_mining_pool() {
     suite.claim(0, &alice).expect("claim in time");
     assert!(matches!(
         suite
-            .execute(&owner, &ExecuteMsg::ReturnUnclaimed {})
+            .swap_execute(&owner, &ExecuteMsg::ReturnUnclaimed {})
             .unwrap_err(),
         ContractError::ClaimWindowOpen { .. }
     ));
 
-    suite.pass_deadline();
+    suite.advance(SWAP_WINDOW);
     let late = suite.addr("late");
     assert!(matches!(
         suite.claim(1, &late).unwrap_err(),
@@ -244,26 +262,35 @@ fn claims_close_at_the_deadline_and_the_rest_returns_to_the_mining_pool() {
     ));
     assert_eq!(
         suite
-            .execute(&stranger, &ExecuteMsg::ReturnUnclaimed {})
+            .swap_execute(&stranger, &ExecuteMsg::ReturnUnclaimed {})
             .unwrap_err(),
         ContractError::Unauthorized
     );
-    let unclaimed: u128 = suite.holders[1..].iter().map(|h| h.amount).sum();
+    let unclaimed: u128 = suite.snapshot().holders[1..].iter().map(|h| h.amount).sum();
     let response = suite
-        .execute(&owner, &ExecuteMsg::ReturnUnclaimed {})
+        .swap_execute(&owner, &ExecuteMsg::ReturnUnclaimed {})
         .expect("return");
-    let pool = suite.mining_pool.clone();
+    let pool = suite.receiver.clone();
     assert_eq!(suite.balance(&pool), unclaimed);
+    // The pool received it with the hook the mining contract takes.
+    let hook = to_json_binary(&MiningPoolHookMsg::ReturnToPool {})
+        .expect("json")
+        .to_base64();
     assert!(response.events.iter().any(|e| {
-        e.attributes
-            .iter()
-            .any(|a| a.key == "returned_amount" && a.value == unclaimed.to_string())
+        let attr = |key: &str| {
+            e.attributes
+                .iter()
+                .find(|a| a.key == key)
+                .map(|a| a.value.clone())
+        };
+        attr("received_amount") == Some(unclaimed.to_string())
+            && attr("received_msg") == Some(hook.clone())
     }));
-    let stats: StatsResponse = suite.query(&QueryMsg::Stats {});
+    let stats: StatsResponse = suite.query_swap(&QueryMsg::Stats {});
     assert_eq!(stats.returned.u128(), unclaimed);
     assert_eq!(
         suite
-            .execute(&owner, &ExecuteMsg::ReturnUnclaimed {})
+            .swap_execute(&owner, &ExecuteMsg::ReturnUnclaimed {})
             .unwrap_err(),
         ContractError::NothingToReturn
     );
@@ -271,33 +298,33 @@ fn claims_close_at_the_deadline_and_the_rest_returns_to_the_mining_pool() {
 
 #[test]
 fn connecting_is_the_owner_s_once_and_needs_the_allocation() {
-    let mut suite = Suite::new(false);
-    let alice = suite.addr("alice");
+    let mut suite = unconnected();
+    let (alice, pool) = (suite.addr("alice"), suite.receiver.clone());
     assert_eq!(
         suite.claim(0, &alice).unwrap_err(),
         ContractError::NotConnected
     );
     assert_eq!(
-        suite.connect(&alice).unwrap_err(),
+        suite.connect_swap(&alice, &pool).unwrap_err(),
         ContractError::Unauthorized
     );
     let owner = suite.owner.clone();
-    suite.connect(&owner).expect("owner connects");
+    suite.connect_swap(&owner, &pool).expect("owner connects");
     assert_eq!(
-        suite.connect(&owner).unwrap_err(),
+        suite.connect_swap(&owner, &pool).unwrap_err(),
         ContractError::AlreadyConnected
     );
-    let config: Config = suite.query(&QueryMsg::Config {});
-    assert_eq!(config.token, Some(suite.token.clone()));
-    assert_eq!(config.mining_pool, Some(suite.mining_pool.clone()));
+    let config: Config = suite.query_swap(&QueryMsg::Config {});
+    assert_eq!(config.token, Some(suite.gut.clone()));
+    assert_eq!(config.mining_pool, Some(pool.clone()));
 
     // A second swap that GUT did not fund cannot connect.
     let deadline = suite.app.block_info().time.plus_seconds(10);
-    let msg = swap_msg(&suite.app, &suite.tree, 5, deadline);
-    let unfunded = instantiate_swap(&mut suite.app, &msg).expect("instantiates");
+    let msg = suite.swap_msg(5, deadline);
+    let unfunded = suite.instantiate_swap(&msg).expect("instantiates");
     let connect = ExecuteMsg::Connect {
-        token: suite.token.to_string(),
-        mining_pool: suite.mining_pool.to_string(),
+        token: suite.gut.to_string(),
+        mining_pool: pool.to_string(),
     };
     let err = suite
         .app
@@ -314,10 +341,9 @@ fn connecting_is_the_owner_s_once_and_needs_the_allocation() {
 
 #[test]
 fn instantiation_rejects_bad_parameters() {
-    let suite = Suite::new(false);
-    let mut app = suite.app;
-    let now = app.block_info().time;
-    let good = swap_msg(&app, &suite.tree, 10, now.plus_seconds(10));
+    let mut suite = unconnected();
+    let now = suite.app.block_info().time;
+    let good = suite.swap_msg(10, now.plus_seconds(10));
     let cases = [
         (
             cosmwasm_std::HexBinary::from(&[0u8; 31]),
@@ -358,6 +384,6 @@ fn instantiation_rejects_bad_parameters() {
             claim_deadline,
             ..good.clone()
         };
-        assert_eq!(instantiate_swap(&mut app, &msg).unwrap_err(), expected);
+        assert_eq!(suite.instantiate_swap(&msg).unwrap_err(), expected);
     }
 }

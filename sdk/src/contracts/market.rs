@@ -47,9 +47,9 @@ impl Market {
             .value)
     }
 
-    /// One provider with its status as computed by the contract: smart query, **not
-    /// verified**.
-    pub async fn provider_unverified(&self, address: &str) -> Result<ProviderResponse> {
+    /// One provider with its status as computed by the contract (`None`: not
+    /// registered): smart query, **not verified**.
+    pub async fn provider_unverified(&self, address: &str) -> Result<Option<ProviderResponse>> {
         self.contract
             .query_unverified(&QueryMsg::Provider {
                 address: address.to_string(),
@@ -104,8 +104,8 @@ impl Market {
     }
 
     /// One lease, with what it has earned and what could be withdrawn now as computed by
-    /// the contract: smart query, **not verified**.
-    pub async fn lease_unverified(&self, id: u64) -> Result<LeaseResponse> {
+    /// the contract (`None`: no such lease): smart query, **not verified**.
+    pub async fn lease_unverified(&self, id: u64) -> Result<Option<LeaseResponse>> {
         self.contract
             .query_unverified(&QueryMsg::Lease { id })
             .await

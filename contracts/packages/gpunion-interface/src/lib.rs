@@ -20,11 +20,14 @@
 //! its `Item`s and `Map`s with them, the SDK's verified reads ask for the same keys.
 
 pub mod address;
+pub mod bounds;
 pub mod endorsement;
 pub mod geo;
 pub mod gut;
 pub mod market;
 pub mod mining;
+pub mod receive;
+pub mod stake;
 pub mod token;
 pub mod token_swap;
 pub mod validate;

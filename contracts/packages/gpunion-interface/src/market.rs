@@ -3,11 +3,22 @@
 //! Times are UNIX seconds of block time; amounts are `ugut`.
 
 use cosmwasm_schema::{QueryResponses, cw_serde};
-use cosmwasm_std::{Addr, Decimal, HexBinary, Uint128};
+use cosmwasm_std::{Addr, Decimal, HexBinary, OverflowError, Uint128};
 use cw20::Cw20ReceiveMsg;
 
 /// Seconds in an hour: prices are per hour, time is billed per second.
 pub const SECONDS_PER_HOUR: u64 = 3600;
+
+/// What `seconds` of one GPU cost at `price_per_hour`, rounded up to the next ugut: the
+/// deposit a lease (or an extension) of that length needs. The market charges it and
+/// clients compute it with this one function; it fails only if price × seconds
+/// overflows.
+pub fn lease_cost(price_per_hour: Uint128, seconds: u64) -> Result<Uint128, OverflowError> {
+    let total = price_per_hour.checked_mul(Uint128::from(seconds))?;
+    Ok(Uint128::new(
+        total.u128().div_ceil(u128::from(SECONDS_PER_HOUR)),
+    ))
+}
 
 /// Parameters the owner may change, within [`ParamBounds`].
 #[cw_serde]
@@ -302,7 +313,7 @@ pub enum QueryMsg {
     #[returns(ConfigResponse)]
     Config {},
     /// One provider with its computed status.
-    #[returns(ProviderResponse)]
+    #[returns(Option<ProviderResponse>)]
     Provider { address: String },
     /// Providers in address order matching `filter`. At most `MAX_SCAN` records are read per
     /// call whatever the filter; continue from `next_start_after` until it is `None`.
@@ -313,7 +324,7 @@ pub enum QueryMsg {
         limit: Option<u32>,
     },
     /// One lease, with what it has earned and what could be withdrawn now.
-    #[returns(LeaseResponse)]
+    #[returns(Option<LeaseResponse>)]
     Lease { id: u64 },
     /// A customer's leases in id order.
     #[returns(LeasesResponse)]
@@ -416,4 +427,41 @@ pub mod storage {
     pub const ACCEPTED: &str = "accepted";
     /// `Item<EscrowTotals>`.
     pub const TOTALS: &str = "totals";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lease_cost_rounds_up_to_the_next_ugut() {
+        assert_eq!(lease_cost(Uint128::new(3_600), 1), Ok(Uint128::new(1)));
+        assert_eq!(lease_cost(Uint128::new(1), 1), Ok(Uint128::new(1)));
+        assert_eq!(
+            lease_cost(Uint128::new(7_200_001), 1_800),
+            Ok(Uint128::new(3_600_001))
+        );
+    }
+
+    #[test]
+    fn lease_cost_is_exact_on_whole_ugut() {
+        assert_eq!(
+            lease_cost(Uint128::new(3_600_000), 600),
+            Ok(Uint128::new(600_000))
+        );
+        assert_eq!(
+            lease_cost(Uint128::new(3_600_000), SECONDS_PER_HOUR),
+            Ok(Uint128::new(3_600_000))
+        );
+        assert_eq!(lease_cost(Uint128::new(3_600_000), 0), Ok(Uint128::zero()));
+    }
+
+    #[test]
+    fn lease_cost_overflow_is_an_error() {
+        assert!(lease_cost(Uint128::MAX, 2).is_err());
+        assert_eq!(
+            lease_cost(Uint128::MAX, 1),
+            Ok(Uint128::new(u128::MAX.div_ceil(3_600)))
+        );
+    }
 }

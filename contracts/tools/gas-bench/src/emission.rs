@@ -5,11 +5,11 @@
 use cosmwasm_std::testing::{MockApi, mock_env};
 use cosmwasm_std::{Env, HexBinary, Timestamp, Uint128, Uint256, to_json_binary};
 use cw20::{BalanceResponse, Cw20QueryMsg, MinterResponse, TokenInfoResponse};
+use gpunion_interface::mining::header::{HEADER_VERSION, Header, commitment};
+use gpunion_interface::token_swap::address::{encode_p2pkh, p2pkh_of_pubkey};
+use gpunion_interface::token_swap::merkle::{MerkleTree, leaf};
+use gpunion_interface::token_swap::signed_message::message_digest;
 use k256::ecdsa::SigningKey;
-use mining::header::{HEADER_VERSION, Header, commitment};
-use token_swap::address::{encode_p2pkh, p2pkh_of_pubkey};
-use token_swap::merkle::{MerkleTree, leaf};
-use token_swap::signed_message::message_digest;
 
 use super::{VmInstance, instance, vm_execute, vm_instantiate, vm_query};
 

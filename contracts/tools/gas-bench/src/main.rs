@@ -23,19 +23,17 @@ use cosmwasm_std::testing::{
     MockApi, MockQuerier, MockStorage, message_info, mock_dependencies, mock_env,
 };
 use cosmwasm_std::{
-    Addr, Binary, ContractResult, Decimal, Env, Order, OwnedDeps, Response, Storage, Timestamp,
-    Uint128, from_json, to_json_binary, to_json_vec,
+    Addr, Binary, ContractResult, Env, Order, OwnedDeps, Response, Storage, Timestamp, Uint128,
+    from_json, to_json_binary, to_json_vec,
 };
 use cosmwasm_vm::testing::{MockInstanceOptions, mock_instance_with_options};
 use cosmwasm_vm::{Instance, Storage as _, call_execute_raw, call_instantiate_raw, call_query_raw};
 use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
-use gpunion_interface::endorsement::{
-    self as endorse_msg, EndorsementParams, RecommendRequest, RecommendResponse,
-};
+use gpunion_interface::endorsement::{self as endorse_msg, RecommendRequest, RecommendResponse};
 use gpunion_interface::market::{
-    self as market_msg, ComputeCapability, MarketParams, OpenLease, ProviderAttributes,
-    ProviderFilter, Region, Workload, WorkloadKind,
+    self as market_msg, OpenLease, ProviderAttributes, ProviderFilter, Workload, WorkloadKind,
 };
+use gpunion_testing::{GUT, default_endorsement_params, default_params};
 
 type NativeDeps = OwnedDeps<MockStorage, MockApi, MockQuerier>;
 type VmInstance = Instance<
@@ -44,49 +42,19 @@ type VmInstance = Instance<
     cosmwasm_vm::testing::MockQuerier,
 >;
 
-const GUT: u128 = 1_000_000;
 const PRICE: u128 = 3_600_000;
+/// The minimum stake of the suites' `default_params`.
 const STAKE: u128 = 1_000 * GUT;
 const GPUS: u32 = 16;
 const CID: &str = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG";
 /// wasmd's DefaultGasMultiplier: CosmWasm gas per SDK gas.
 const GAS_MULTIPLIER: u64 = 140_000;
 
-fn params() -> MarketParams {
-    MarketParams {
-        min_stake: Uint128::new(STAKE),
-        heartbeat_grace_seconds: 300,
-        accept_window_seconds: 600,
-        unbonding_seconds: 7 * 86_400,
-        slash_fraction: Decimal::percent(10),
-        protocol_fee: Decimal::percent(2),
-        max_lease_seconds: 30 * 86_400,
-    }
-}
-
+/// The test suites' provider, with all 16 GPUs and in the geohash cell `geohash`.
 fn attributes(geohash: &str) -> ProviderAttributes {
-    ProviderAttributes {
-        gpu_model: "NVIDIA RTX 4090".into(),
-        gpu_count: GPUS,
-        memory_mib: 24_576,
-        compute: ComputeCapability {
-            backend: "vulkan".into(),
-            features: vec!["SHADER_INT64".into(), "TIMESTAMP_QUERY".into()],
-            max_compute_invocations_per_workgroup: 1024,
-            max_compute_workgroup_storage_size: 32_768,
-            max_storage_buffer_binding_size: 134_217_728,
-            max_buffer_size: 268_435_456,
-        },
-        x16s_hashrate: Uint128::new(45_000_000),
-        region: Region {
-            country: "DE".into(),
-            geohash: geohash.into(),
-        },
-        price_per_hour: Uint128::new(PRICE),
-        peer_id: "12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA".into(),
-        multiaddrs: vec!["/ip4/203.0.113.7/udp/4001/quic-v1".into()],
-        mining_address: None,
-    }
+    let mut attributes = gpunion_testing::attributes(GPUS, PRICE);
+    attributes.region.geohash = geohash.into();
+    attributes
 }
 
 fn instance(wasm: &[u8]) -> VmInstance {
@@ -253,7 +221,7 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
             owner: None,
             gut_token: gut.to_string(),
             treasury: treasury.to_string(),
-            params: params(),
+            params: default_params(),
         },
     )
     .unwrap();
@@ -366,14 +334,14 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
         },
     );
     assert!(!listed.providers.is_empty());
-    let (provider_query, _): (u64, market_msg::ProviderResponse) = vm_query(
+    let (provider_query, _): (u64, Option<market_msg::ProviderResponse>) = vm_query(
         &mut market.vm,
         &env,
         &market_msg::QueryMsg::Provider {
             address: busy.to_string(),
         },
     );
-    let (lease_query, _): (u64, market_msg::LeaseResponse) = vm_query(
+    let (lease_query, _): (u64, Option<market_msg::LeaseResponse>) = vm_query(
         &mut market.vm,
         &env,
         &market_msg::QueryMsg::Lease { id: lease_id },
@@ -417,14 +385,7 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
         gut_token: gut.to_string(),
         market: market_addr.to_string(),
         treasury: treasury.to_string(),
-        params: EndorsementParams {
-            min_endorser_stake: Uint128::new(500 * GUT),
-            unbonding_seconds: 7 * 86_400,
-            rating_half_life_seconds: 90 * 86_400,
-            prior_weight: Uint128::new(100 * GUT),
-            max_rating_weight: Uint128::new(1_000 * GUT),
-            full_endorsement_stake: Uint128::new(10_000 * GUT),
-        },
+        params: default_endorsement_params(),
     };
     endorsement::contract::instantiate(
         endorsement_native.as_mut(),
