@@ -5,6 +5,8 @@
 //                            2: last step (64-byte state in, nonces meeting the target out)
 //   const MSG_BYTES: u32     80 on the first step, 64 otherwise
 //   const WORKGROUP_SIZE: u32
+//   const HEADER_WORDS: u32  20: the mining header's length in words
+//   const NONCE_WORD: u32    19: where its nonce sits (gpunion_interface's header layout)
 // and the w64 prelude (native u64 or u32 pairs) and common.wgsl.
 //
 // Each function file defines
@@ -50,8 +52,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
     let nonce = params.nonce_base + i;
     var msg: array<u32, 20>;
     if (STEP == 0u) {
-        for (var w = 0u; w < 19u; w++) { msg[w] = header_word(w); }
-        msg[19] = nonce;
+        for (var w = 0u; w < HEADER_WORDS; w++) { msg[w] = header_word(w); }
+        msg[NONCE_WORD] = nonce;
     } else {
         for (var w = 0u; w < 16u; w++) { msg[w] = states[i * 16u + w]; }
     }

@@ -1,6 +1,8 @@
 //! WGSL assembly: one module per (function, step, word mode) from the files in
 //! `shaders/x16s/`.
 
+use gpunion_interface::mining::header::{HEADER_LEN, NONCE_OFFSET};
+
 use super::MinerError;
 use crate::gpu::WordMode;
 
@@ -81,9 +83,11 @@ pub(crate) fn module(
         WordMode::Pair => W64_PAIR,
     };
     Ok(format!(
-        "const STEP: u32 = {}u;\nconst MSG_BYTES: u32 = {}u;\nconst WORKGROUP_SIZE: u32 = {workgroup_size}u;\n{prelude}\n{COMMON}\n{libraries}\n{}\n{function}",
+        "const STEP: u32 = {}u;\nconst MSG_BYTES: u32 = {}u;\nconst WORKGROUP_SIZE: u32 = {workgroup_size}u;\nconst HEADER_WORDS: u32 = {}u;\nconst NONCE_WORD: u32 = {}u;\n{prelude}\n{COMMON}\n{libraries}\n{}\n{function}",
         step.index(),
         step.message_bytes(),
+        HEADER_LEN / 4,
+        NONCE_OFFSET / 4,
         KERNEL.replace("X16S_FN", name),
     ))
 }
@@ -118,7 +122,7 @@ mod tests {
     #[test]
     fn a_module_holds_its_libraries_and_constants() {
         let module = module("fugue512", Step::Last, WordMode::Native, 128).unwrap();
-        assert!(module.starts_with("const STEP: u32 = 2u;\nconst MSG_BYTES: u32 = 64u;\nconst WORKGROUP_SIZE: u32 = 128u;\n"));
+        assert!(module.starts_with("const STEP: u32 = 2u;\nconst MSG_BYTES: u32 = 64u;\nconst WORKGROUP_SIZE: u32 = 128u;\nconst HEADER_WORDS: u32 = 20u;\nconst NONCE_WORD: u32 = 19u;\n"));
         assert_eq!(module.matches("fn aes_round(").count(), 1);
         assert!(module.contains("alias w64 = u64;"));
         assert!(module.contains("fugue512_hash(&msg)"));

@@ -25,6 +25,10 @@ use super::ChallengeResponse;
 /// Length of an encoded header in bytes.
 pub const HEADER_LEN: usize = x16s::HEADER_LEN;
 
+/// Where the nonce sits in an encoded header (4 bytes, little-endian): the one field a
+/// nonce search changes, so the GPU kernel writes it at this offset too.
+pub const NONCE_OFFSET: usize = 76;
+
 /// The header version the mining contract accepts.
 pub const HEADER_VERSION: u32 = 1;
 
@@ -92,7 +96,7 @@ impl Header {
             commitment: hash(36),
             time: word(68),
             bits: word(72),
-            nonce: word(76),
+            nonce: word(NONCE_OFFSET),
         }
     }
 
@@ -112,7 +116,7 @@ impl Header {
         bytes[36..68].copy_from_slice(&self.commitment);
         bytes[68..72].copy_from_slice(&self.time.to_le_bytes());
         bytes[72..76].copy_from_slice(&self.bits.to_le_bytes());
-        bytes[76..80].copy_from_slice(&self.nonce.to_le_bytes());
+        bytes[NONCE_OFFSET..].copy_from_slice(&self.nonce.to_le_bytes());
         bytes
     }
 
