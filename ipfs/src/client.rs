@@ -15,7 +15,7 @@ pub const DEFAULT_API: &str = "http://127.0.0.1:5001";
 /// stops waiting: Kubo answers at its deadline, this only covers a node that hangs.
 pub(crate) const GRACE: Duration = Duration::from_secs(5);
 
-/// A Kubo node's RPC API. Cheap to clone: clones share one connection pool.
+/// A Kubo node's RPC API. Cheap to clone: clones share one HTTP client.
 #[derive(Clone, Debug)]
 pub struct Kubo {
     api: String,
@@ -139,7 +139,10 @@ impl Kubo {
 
     /// Sends a request: `NotRunning` when nothing answers, `Kubo` for an error answer.
     pub(crate) async fn send(&self, request: RequestBuilder) -> Result<Response, IpfsError> {
-        let response = request.send().await.map_err(|e| self.transport(e))?;
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => return Err(self.transport(e).await),
+        };
         let status = response.status();
         if status.is_success() {
             return Ok(response);
@@ -162,9 +165,18 @@ impl Kubo {
         })
     }
 
-    /// A failure below HTTP: `NotRunning` when the connection is refused.
-    pub(crate) fn transport(&self, e: reqwest::Error) -> IpfsError {
-        if e.is_connect() {
+    /// A failure below HTTP: `NotRunning` when nothing listens at the API address.
+    ///
+    /// A connection kept alive from an earlier command outlives the node that stopped,
+    /// and then fails with "connection closed" rather than a refused connect; so for any
+    /// failure other than a refused connect, one fresh connection is tried to tell.
+    pub(crate) async fn transport(&self, e: reqwest::Error) -> IpfsError {
+        let listening = || async {
+            let url = reqwest::Url::parse(&self.api).ok()?;
+            let address = (url.host_str()?.to_owned(), url.port_or_known_default()?);
+            Some(tokio::net::TcpStream::connect(address).await.is_ok())
+        };
+        if e.is_connect() || listening().await == Some(false) {
             IpfsError::NotRunning {
                 api: self.api.clone(),
             }

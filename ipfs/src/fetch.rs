@@ -96,7 +96,7 @@ impl Kubo {
             let chunk = match tokio::time::timeout(limits.timeout, body.next()).await {
                 Err(_stalled) => break Err(Some(not_found())),
                 Ok(None) => break Ok(()),
-                Ok(Some(Err(e))) => break Err(Some(self.transport(e))),
+                Ok(Some(Err(e))) => break Err(Some(self.transport(e).await)),
                 Ok(Some(Ok(chunk))) => chunk,
             };
             streamed = streamed.saturating_add(chunk.len() as u64);
