@@ -18,7 +18,8 @@ pub mod bundle;
 use std::collections::BTreeSet;
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::HexBinary;
+/// The output hash's type in [`JobReport`], re-exported for crates without cosmwasm-std.
+pub use cosmwasm_std::HexBinary;
 use sha2::{Digest, Sha256};
 
 /// The manifest's file name at the root of a bundle.
