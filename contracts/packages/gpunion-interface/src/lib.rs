@@ -13,7 +13,10 @@
 //!   old-chain addresses and signed messages;
 //! - [`validate`]: the input rules both contracts (and clients) apply: CIDs, regions,
 //!   geohashes, peer ids and string limits;
-//! - [`geo`]: geohash decoding and an integer distance, for the recommendation query.
+//! - [`geo`]: geohash decoding and an integer distance, for the recommendation query;
+//! - [`job`]: WGSL compute jobs: the bundle's manifest and its checks, the allowance,
+//!   the result report and the output hash (loading a bundle from disk with naga:
+//!   `job::bundle`, feature `bundle`).
 //!
 //! Each contract module with records a client reads with proofs has a `storage` module
 //! naming the cw-storage-plus namespaces they are stored under: the contract declares
@@ -24,6 +27,7 @@ pub mod bounds;
 pub mod endorsement;
 pub mod geo;
 pub mod gut;
+pub mod job;
 pub mod market;
 pub mod mining;
 pub mod receive;
