@@ -342,6 +342,24 @@ mod tests {
         unpack(dest, max_bytes).run(ChannelReader::new(rx))
     }
 
+    /// The daemon spawns fetches and adds on tokio: their futures must be `Send`.
+    #[test]
+    fn futures_are_send() {
+        fn send<T: Send>(_: T) {}
+        let kubo = Kubo::new("http://127.0.0.1:1").unwrap();
+        let cid: Cid = "bafybeihofcisojp2msz4mn2mnhwzpsmtvlphhm3ss22wkzswrmq7mocasi"
+            .parse()
+            .unwrap();
+        let limits = FetchLimits {
+            max_bytes: 1,
+            timeout: Duration::from_secs(1),
+        };
+        send(kubo.fetch_dir(&cid, Path::new("x"), limits, |_| {}));
+        send(kubo.add_dir(Path::new("x")));
+        send(kubo.stat(&cid, Duration::from_secs(1)));
+        send(kubo.pin(&cid));
+    }
+
     #[test]
     fn unpacks_below_the_root() {
         let dir = tempfile::tempdir().unwrap();
