@@ -186,22 +186,19 @@ impl Unpack {
         }
         // Kubo ends a complete archive with zero blocks; an error mid-way ends the HTTP
         // body without them (its message goes into a trailer reqwest does not read).
-        let reader = archive.into_inner();
-        let mut rest = reader;
+        let mut rest = archive.into_inner();
         std::io::copy(&mut rest, &mut std::io::sink()).map_err(cut_short)?;
-        if rest.trailing_zeros < END_OF_ARCHIVE && root.is_some() {
-            return Err(cut_short(std::io::Error::new(
-                ErrorKind::UnexpectedEof,
-                "no end-of-archive marker",
-            )));
-        }
-        if root.is_none() {
-            return Err(cut_short(std::io::Error::new(
-                ErrorKind::UnexpectedEof,
-                "empty archive",
-            )));
-        }
-        Ok(self.written.load(Ordering::Relaxed))
+        let missing = if root.is_none() {
+            "empty archive"
+        } else if rest.trailing_zeros < END_OF_ARCHIVE {
+            "no end-of-archive marker"
+        } else {
+            return Ok(self.written.load(Ordering::Relaxed));
+        };
+        Err(cut_short(std::io::Error::new(
+            ErrorKind::UnexpectedEof,
+            missing,
+        )))
     }
 
     /// The path of an entry below the root, refusing anything that could leave `dest`.
@@ -343,6 +340,24 @@ mod tests {
         }
         drop(tx);
         unpack(dest, max_bytes).run(ChannelReader::new(rx))
+    }
+
+    /// The daemon spawns fetches and adds on tokio: their futures must be `Send`.
+    #[test]
+    fn futures_are_send() {
+        fn send<T: Send>(_: T) {}
+        let kubo = Kubo::new("http://127.0.0.1:1").unwrap();
+        let cid: Cid = "bafybeihofcisojp2msz4mn2mnhwzpsmtvlphhm3ss22wkzswrmq7mocasi"
+            .parse()
+            .unwrap();
+        let limits = FetchLimits {
+            max_bytes: 1,
+            timeout: Duration::from_secs(1),
+        };
+        send(kubo.fetch_dir(&cid, Path::new("x"), limits, |_| {}));
+        send(kubo.add_dir(Path::new("x")));
+        send(kubo.stat(&cid, Duration::from_secs(1)));
+        send(kubo.pin(&cid));
     }
 
     #[test]

@@ -326,7 +326,7 @@ async fn malformed_input_is_refused_before_kubo() {
             "{e}"
         );
     }
-    // Kubo itself refuses a path that is not a CID: the client's error carries its words.
+    // A folder that is not there, and an API address that is not a URL.
     let e = node
         .kubo
         .add_dir(Path::new("/nonexistent/bundle"))
