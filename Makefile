@@ -5,8 +5,10 @@
 SHELL_SCRIPTS = scripts/bootstrap scripts/build-contracts testnet/lib.sh testnet/chain \
 	testnet/network testnet/deploy testnet/e2e testnet/demo ipfs/kubo
 
-# The main job: set up the machine, build every contract to checked wasm, bring up the
-# local chain with the contracts deployed (it keeps running: `testnet/chain stop`).
+# The main job: set up the machine, build every contract to checked wasm, then the
+# whole product on this machine: the local chain with the contracts, Kubo, a provider
+# node serving (and mining), a customer's render job end to end. It all keeps running:
+# `testnet/demo stop`.
 demo: bootstrap contracts
 	testnet/demo
 
@@ -37,7 +39,8 @@ SDK_E2E = "cargo test --locked -p gpunion-sdk --test e2e -- --ignored --test-thr
 	"cargo test --locked -p gpunion-sdk --test light -- --ignored --test-threads=1" \
 	"cargo run --locked -q -p gpunion-sdk --bin gpunion -- --key miner1 mine --count 2" \
 	"cargo run --locked -q -p gpu-node -- mine --key miner1 --count 2" \
-	"cargo test --locked -p gpunion-ipfs --test kubo -- --ignored --test-threads=1"
+	"cargo test --locked -p gpunion-ipfs --test kubo -- --ignored --test-threads=1" \
+	"cargo test --locked -p gpu-node --test provider -- --ignored --test-threads=1"
 
 e2e: bootstrap contracts
 	cargo build --locked -p gpunion-sdk -p gpu-node -p gpunion-ipfs --all-targets

@@ -117,6 +117,31 @@ impl Gpu {
         }
     }
 
+    /// The adapter's name, e.g. "NVIDIA H200" or "llvmpipe (LLVM 15.0.6, 256 bits)".
+    pub fn name(&self) -> &str {
+        &self.info.name
+    }
+
+    /// The backend, e.g. "Vulkan".
+    pub fn backend(&self) -> String {
+        format!("{:?}", self.info.backend)
+    }
+
+    /// The optional features the device was created with, by wgpu's names.
+    pub fn feature_names(&self) -> Vec<String> {
+        self.device
+            .features()
+            .iter_names()
+            .map(|(name, _)| name.to_string())
+            .collect()
+    }
+
+    /// Memory one job may use on this device, MiB. wgpu does not report a device's
+    /// memory; its largest buffer is the bound it does report.
+    pub fn memory_mib(&self) -> u64 {
+        self.limits.max_buffer_size >> 20
+    }
+
     /// The device limits (taken whole from the adapter).
     pub fn limits(&self) -> &wgpu::Limits {
         &self.limits

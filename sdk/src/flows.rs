@@ -4,7 +4,7 @@
 
 use gpunion_interface::endorsement::RecommendRequest;
 use gpunion_interface::market::{
-    Lease, LeaseResult, LeaseState, OpenLease, ProviderAttributes, ProviderFilter,
+    Lease, LeaseResponse, LeaseResult, LeaseState, OpenLease, ProviderAttributes, ProviderFilter,
     ProviderResponse, Workload, lease_cost,
 };
 
@@ -67,6 +67,36 @@ impl ProviderAgent {
     /// Accepts a pending lease.
     pub async fn accept(&self, lease_id: u64) -> Result<TxOutcome> {
         self.market.accept_lease(&self.signer, lease_id).await
+    }
+
+    /// Declines a pending lease (the customer is refunded in full), giving `reason`.
+    pub async fn reject(&self, lease_id: u64, reason: &str) -> Result<TxOutcome> {
+        self.market
+            .reject_lease(&self.signer, lease_id, reason)
+            .await
+    }
+
+    /// A lease with what it has earned, if it exists.
+    pub async fn lease(&self, lease_id: u64) -> Result<Option<LeaseResponse>> {
+        self.market.lease_unverified(lease_id).await
+    }
+
+    /// Every lease of this provider, in id order (all pages).
+    pub async fn leases(&self) -> Result<Vec<Lease>> {
+        let mut all = Vec::new();
+        let mut start_after = None;
+        loop {
+            let page = self
+                .market
+                .leases_by_provider(self.address(), start_after, Some(100))
+                .await?
+                .leases;
+            let Some(last) = page.last() else {
+                return Ok(all);
+            };
+            start_after = Some(last.id);
+            all.extend(page);
+        }
     }
 
     /// Withdraws what the lease has earned so far; `None` when nothing is withdrawable.
@@ -210,6 +240,23 @@ impl Customer {
     /// Closes a lease: the provider is paid what was earned, the rest refunded.
     pub async fn close(&self, lease_id: u64) -> Result<TxOutcome> {
         self.market.close_lease(&self.signer, lease_id).await
+    }
+
+    /// A provider's record with its status, if registered.
+    pub async fn provider(&self, address: &str) -> Result<Option<ProviderResponse>> {
+        self.market.provider_unverified(address).await
+    }
+
+    /// A lease with what it has earned, if it exists.
+    pub async fn lease(&self, lease_id: u64) -> Result<Option<LeaseResponse>> {
+        self.market.lease_unverified(lease_id).await
+    }
+
+    /// Why the provider rejected lease `lease_id`, if it did and said.
+    pub async fn rejection_reason(&self, lease_id: u64) -> Result<Option<String>> {
+        self.market
+            .rejection_reason(self.signer.rpc(), lease_id)
+            .await
     }
 
     /// Rates the provider of a finished lease, 1 to 5.

@@ -9,7 +9,9 @@ pub mod deployment;
 pub mod error;
 pub mod events;
 pub mod flows;
+pub mod job;
 pub mod keys;
+pub mod keystore;
 pub mod light;
 pub mod miner;
 pub mod rpc;
@@ -27,5 +29,5 @@ pub use tx::{GasPrice, Signer, TxOutcome, TxSettings};
 /// The contracts' messages and records (from `gpunion-interface`), re-exported for
 /// callers.
 pub mod msg {
-    pub use gpunion_interface::{endorsement, gut, market, mining, token_swap};
+    pub use gpunion_interface::{endorsement, gut, job, market, mining, token_swap};
 }

@@ -179,6 +179,32 @@ impl Rpc {
         self.call(|c| async move { c.status().await }).await
     }
 
+    /// The memos of transactions matching a CometBFT event `query` (e.g.
+    /// `wasm.action='reject_lease' AND wasm.lease_id='7'`), oldest first, at most 10.
+    pub async fn tx_memos(&self, query: &str) -> Result<Vec<String>> {
+        let query: tendermint_rpc::query::Query = query
+            .parse()
+            .map_err(|e| Error::bad_input(format!("event query {query:?}: {e}")))?;
+        let found = self
+            .call(|c| {
+                let query = query.clone();
+                async move {
+                    c.tx_search(query, false, 1, 10, tendermint_rpc::Order::Ascending)
+                        .await
+                }
+            })
+            .await?;
+        found
+            .txs
+            .iter()
+            .map(|tx| {
+                cosmrs::Tx::from_bytes(&tx.tx)
+                    .map(|tx| tx.body.memo)
+                    .map_err(|e| Error::decode("transaction", e))
+            })
+            .collect()
+    }
+
     /// The latest block height.
     pub async fn latest_height(&self) -> Result<u64> {
         Ok(self.status().await?.sync_info.latest_block_height.value())

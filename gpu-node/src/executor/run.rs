@@ -11,8 +11,8 @@ use std::{
 };
 
 use gpunion_interface::job::{
-    Allowance, BufferUsage, FailureKind, HexBinary, JobFailure, JobOutcome, JobReport,
-    JobTimings, bundle::Bundle, output_hash,
+    Allowance, BufferUsage, FailureKind, HexBinary, JobFailure, JobOutcome, JobReport, JobTimings,
+    bundle::Bundle, output_hash,
 };
 
 use super::{
@@ -60,7 +60,10 @@ pub(crate) fn run_job<G: std::borrow::Borrow<Gpu>>(
     let report = match attempt(bundle_dir, out_dir, allowance, open, &mut log, &mut timings)? {
         Ok(report) => report,
         Err(failure) => {
-            log.note(format_args!("failed ({:?}): {}", failure.kind, failure.message));
+            log.note(format_args!(
+                "failed ({:?}): {}",
+                failure.kind, failure.message
+            ));
             timings.total_ms = millis(log.start().elapsed());
             JobReport::failed(failure, timings)
         }
@@ -210,7 +213,10 @@ pub fn execute(gpu: &Gpu, bundle: &Bundle, log: &mut JobLog) -> Result<Executed,
             .collect::<Vec<_>>()
     })?;
     let total: u64 = manifest.buffers.iter().map(|b| b.size).sum();
-    log.note(format_args!("{} buffer(s) created, {total} bytes", buffers.len()));
+    log.note(format_args!(
+        "{} buffer(s) created, {total} bytes",
+        buffers.len()
+    ));
 
     // One layout per group the manifest uses; a gap is `None`.
     let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
@@ -381,32 +387,39 @@ fn read_outputs(
                 .expect("Manifest::check: outputs name buffers")
         })
         .collect();
-    let staging = scoped(gpu, "reading outputs back", FailureKind::OutOfMemory, || {
-        let mut encoder = device.create_command_encoder(&Default::default());
-        let staging: Vec<wgpu::Buffer> = sources
-            .iter()
-            .map(|&i| {
-                let size = manifest.buffers[i].size;
-                let buffer = device.create_buffer(&wgpu::BufferDescriptor {
-                    label: Some("job readback"),
-                    size,
-                    usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-                    mapped_at_creation: false,
-                });
-                encoder.copy_buffer_to_buffer(&buffers[i], 0, &buffer, 0, size);
-                buffer
-            })
-            .collect();
-        gpu.queue.submit([encoder.finish()]);
-        staging
-    })?;
+    let staging = scoped(
+        gpu,
+        "reading outputs back",
+        FailureKind::OutOfMemory,
+        || {
+            let mut encoder = device.create_command_encoder(&Default::default());
+            let staging: Vec<wgpu::Buffer> = sources
+                .iter()
+                .map(|&i| {
+                    let size = manifest.buffers[i].size;
+                    let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+                        label: Some("job readback"),
+                        size,
+                        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                        mapped_at_creation: false,
+                    });
+                    encoder.copy_buffer_to_buffer(&buffers[i], 0, &buffer, 0, size);
+                    buffer
+                })
+                .collect();
+            gpu.queue.submit([encoder.finish()]);
+            staging
+        },
+    )?;
     let (sender, receiver) = mpsc::channel();
     for (index, buffer) in staging.iter().enumerate() {
         let sender = sender.clone();
-        buffer.slice(..).map_async(wgpu::MapMode::Read, move |result| {
-            // The receiver waits below; it cannot be gone.
-            let _ = sender.send((index, result));
-        });
+        buffer
+            .slice(..)
+            .map_async(wgpu::MapMode::Read, move |result| {
+                // The receiver waits below; it cannot be gone.
+                let _ = sender.send((index, result));
+            });
     }
     drop(sender);
     wait(gpu)?;

@@ -258,6 +258,40 @@ impl GpuSearch {
     }
 }
 
+/// A header with a fixed previous hash, so every measurement runs the same order of
+/// functions.
+pub fn bench_header() -> Header {
+    Header::decode(&core::array::from_fn(|i| {
+        (i as u8).wrapping_mul(0x3b) ^ 0xa5
+    }))
+}
+
+/// Hashes per second of `search` over about `duration`, searching a target no hash
+/// meets (compiling the order's pipelines first is not counted); `progress` is called
+/// after each batch.
+pub fn measure_hashrate(
+    search: &mut GpuSearch,
+    duration: Duration,
+    mut progress: impl FnMut(&Progress),
+) -> Result<f64, MinerError> {
+    let job = Job {
+        header: bench_header(),
+        target: Target::from_le_bytes([0; 32]),
+    };
+    let pause = search.pause_switch();
+    let mut rate = 0.0;
+    // The outcome is a pause (or, with odds of 2^-256, a zero hash): only the rate counts.
+    let outcome = search.search(&job, 0..1 << 32, |p| {
+        rate = p.hashrate();
+        progress(p);
+        if p.elapsed >= duration {
+            pause.pause();
+        }
+    });
+    pause.resume();
+    outcome.map(|_| rate)
+}
+
 /// The solution `nonce` gives for `job`, if its CPU hash meets the target.
 fn check(job: &Job, nonce: u32) -> Option<Solution> {
     let header = job.header.with_nonce(nonce);

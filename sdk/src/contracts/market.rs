@@ -10,8 +10,12 @@ use crate::contracts::Contract;
 use crate::contracts::gut::Gut;
 use crate::error::{Error, Result};
 use crate::keys::parse_address;
+use crate::rpc::Rpc;
 use crate::storage::map_key;
 use crate::tx::{Signer, TxOutcome};
+
+/// Longest rejection reason kept in a memo (the chain's default memo limit is 256).
+pub const MAX_REASON_LEN: usize = 200;
 
 /// The market contract at one address.
 #[derive(Debug, Clone)]
@@ -275,11 +279,39 @@ impl Market {
             .await
     }
 
-    /// Provider: declines a pending lease (full refund).
-    pub async fn reject_lease(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
+    /// Provider: declines a pending lease (full refund), saying why in the memo (cut to
+    /// [`MAX_REASON_LEN`] bytes), where [`Market::rejection_reason`] finds it.
+    pub async fn reject_lease(
+        &self,
+        signer: &Signer,
+        lease_id: u64,
+        reason: &str,
+    ) -> Result<TxOutcome> {
+        let mut end = reason.len().min(MAX_REASON_LEN);
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
         self.contract
-            .execute(signer, &ExecuteMsg::RejectLease { lease_id })
+            .execute_with_memo(
+                signer,
+                &ExecuteMsg::RejectLease { lease_id },
+                &reason[..end],
+            )
             .await
+    }
+
+    /// The reason the provider gave for rejecting lease `lease_id` (the memo of its
+    /// `RejectLease` transaction), if it was rejected and gave one.
+    pub async fn rejection_reason(&self, rpc: &Rpc, lease_id: u64) -> Result<Option<String>> {
+        let query = format!(
+            "wasm._contract_address='{}' AND wasm.action='reject_lease' AND wasm.lease_id='{lease_id}'",
+            self.address()
+        );
+        Ok(rpc
+            .tx_memos(&query)
+            .await?
+            .into_iter()
+            .find(|memo| !memo.is_empty()))
     }
 
     /// Anyone: refunds a lease not accepted in time.

@@ -87,8 +87,18 @@ impl Contract {
 
     /// Executes `msg` on the contract, signed by `signer`, and waits for inclusion.
     pub async fn execute<M: Serialize>(&self, signer: &Signer, msg: &M) -> Result<TxOutcome> {
+        self.execute_with_memo(signer, msg, "").await
+    }
+
+    /// Like [`Contract::execute`], with a transaction memo (a reason for the record).
+    pub async fn execute_with_memo<M: Serialize>(
+        &self,
+        signer: &Signer,
+        msg: &M,
+        memo: &str,
+    ) -> Result<TxOutcome> {
         let msg = execute_msg(signer.address(), &self.address, msg)?;
-        signer.send(vec![msg], "").await
+        signer.send(vec![msg], memo).await
     }
 }
 

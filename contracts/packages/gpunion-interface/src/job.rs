@@ -14,6 +14,8 @@
 
 #[cfg(feature = "bundle")]
 pub mod bundle;
+#[cfg(feature = "bundle")]
+pub mod result;
 
 use std::collections::BTreeSet;
 
@@ -21,6 +23,8 @@ use cosmwasm_schema::cw_serde;
 /// The output hash's type in [`JobReport`], re-exported for crates without cosmwasm-std.
 pub use cosmwasm_std::HexBinary;
 use sha2::{Digest, Sha256};
+
+use crate::market::{ComputeCapability, ProviderAttributes};
 
 /// The manifest's file name at the root of a bundle.
 pub const MANIFEST_FILE: &str = "job.json";
@@ -157,6 +161,41 @@ pub struct Allowance {
     /// Most workgroups in any one dimension of a dispatch (WebGPU's default limit is
     /// 65,535).
     pub max_workgroups_per_dimension: u32,
+}
+
+impl Allowance {
+    /// What a provider with `compute`'s limits and `memory_mib` of GPU memory lets one
+    /// job use: buffers within the device's largest storage binding, all of them within
+    /// its memory, `max_bundle_bytes` of bundle, `max_time_seconds`. The node holds
+    /// jobs to it, and a customer checks a bundle against a provider's declared
+    /// attributes with the same rule ([`Allowance::for_provider`]).
+    pub fn for_capability(
+        compute: &ComputeCapability,
+        memory_mib: u64,
+        max_bundle_bytes: u64,
+        max_time_seconds: u64,
+    ) -> Self {
+        Self {
+            max_buffer_bytes: compute
+                .max_buffer_size
+                .min(compute.max_storage_buffer_binding_size),
+            max_total_buffer_bytes: memory_mib.saturating_mul(1 << 20),
+            max_bundle_bytes,
+            max_time_seconds,
+            max_workgroups_per_dimension: Self::default().max_workgroups_per_dimension,
+        }
+    }
+
+    /// [`Allowance::for_capability`] of a provider's declared attributes, with the
+    /// default bundle size and `max_time_seconds` (the lease's length, say).
+    pub fn for_provider(attributes: &ProviderAttributes, max_time_seconds: u64) -> Self {
+        Self::for_capability(
+            &attributes.compute,
+            attributes.memory_mib,
+            Self::default().max_bundle_bytes,
+            max_time_seconds,
+        )
+    }
 }
 
 impl Default for Allowance {

@@ -9,11 +9,10 @@ use std::{
 
 use gpu_node::{
     gpu::Gpu,
-    miner::{GpuSearch, Input, Job, Kernels, MinerError},
+    miner::{GpuSearch, Input, Kernels, MinerError, bench_header, measure_hashrate},
 };
-use gpunion_interface::mining::header::Header;
 use indicatif::{ProgressBar, ProgressStyle};
-use x16s::{FUNCTIONS, Target};
+use x16s::FUNCTIONS;
 
 /// Options of `gpu-node bench`.
 #[derive(clap::Args)]
@@ -27,13 +26,6 @@ pub struct Options {
     /// Also time each function alone on the GPU (a middle step over one batch).
     #[arg(long)]
     per_function: bool,
-}
-
-/// A header with a fixed previous hash, so every run uses the same order.
-fn bench_header() -> Header {
-    Header::decode(&core::array::from_fn(|i| {
-        (i as u8).wrapping_mul(0x3b) ^ 0xa5
-    }))
 }
 
 fn bar(label: &str, seconds: u64) -> ProgressBar {
@@ -51,27 +43,15 @@ fn bar(label: &str, seconds: u64) -> ProgressBar {
 fn gpu_hashrate(kernels: Kernels, seconds: u64) -> Result<f64, MinerError> {
     let label = format!("GPU ({})", kernels.mode());
     let mut miner = GpuSearch::new(kernels, Duration::from_millis(200));
-    let pause = miner.pause_switch();
-    let job = Job {
-        header: bench_header(),
-        target: Target::from_le_bytes([0; 32]),
-    };
     let bar = bar(&label, seconds);
     bar.set_message("compiling the order's 16 pipelines");
-    let mut rate = 0.0;
-    // The outcome is a pause (or, with odds of 2^-256, a zero hash): only the rate counts.
-    miner.search(&job, 0..1 << 32, |progress| {
-        rate = progress.hashrate();
-        let millis = progress.elapsed.as_millis() as u64;
-        bar.set_position(millis);
+    let rate = measure_hashrate(&mut miner, Duration::from_secs(seconds), |progress| {
+        bar.set_position(progress.elapsed.as_millis() as u64);
         bar.set_message(format!(
             "{} ({} hashes)",
-            format_rate(rate),
+            format_rate(progress.hashrate()),
             progress.hashes
         ));
-        if millis >= seconds * 1000 {
-            pause.pause();
-        }
     })?;
     bar.finish_with_message(format!(
         "{}, batch {} nonces",

@@ -1,10 +1,16 @@
-//! `gpu-node`: the GPUnion provider daemon. So far: the X16S miner, on the chain
-//! (`mine`) and as a benchmark (`bench`), and WGSL job bundles run locally
-//! (`job run`).
+//! `gpu-node`: the GPUnion provider daemon. `init` makes a node's home (config,
+//! encrypted key, identity), `register` puts the measured machine on the market,
+//! `serve` runs the provider (leases served, mining between them), `status` reports;
+//! `job run` runs a bundle locally; `mine` and `bench` run the X16S miner alone.
 
 mod bench;
+mod home;
+mod init;
 mod job;
 mod mine;
+mod register;
+mod serve;
+mod status;
 
 use std::process::ExitCode;
 
@@ -20,6 +26,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Makes a node home: config.toml, an encrypted keystore with a new key (or a
+    /// public test key with --testnet-key), a libp2p identity.
+    Init(init::Options),
+    /// Measures the machine and registers it on the market (or updates it).
+    Register(register::Options),
+    /// Serves the market's leases: accepts, runs each job from IPFS on the GPU, posts
+    /// the result, settles; mines between leases. Metrics on /metrics.
+    Serve(serve::Options),
+    /// The running node's status and the provider's record on the market.
+    Status(status::Options),
     /// X16S hashrate of the GPU (each word mode the adapter runs) and of the CPU
     /// reference on all cores, side by side.
     Bench(bench::Options),
@@ -40,6 +56,18 @@ fn main() -> ExitCode {
             .map(|()| ExitCode::SUCCESS)
             .map_err(|e| e.to_string()),
         Command::Job(command) => job::run(command),
+        Command::Init(options) => init::run(&options)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|e| e.to_string()),
+        Command::Register(options) => register::run(&options)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|e| e.to_string()),
+        Command::Serve(options) => serve::run(&options)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|e| e.to_string()),
+        Command::Status(options) => status::run(&options)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|e| e.to_string()),
     };
     match result {
         Ok(code) => code,

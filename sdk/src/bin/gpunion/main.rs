@@ -1,5 +1,7 @@
 //! `gpunion`: the command line over the GPUnion SDK.
 
+mod job;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -98,6 +100,12 @@ enum Command {
     Lease {
         #[command(subcommand)]
         command: LeaseCommand,
+    },
+    /// A customer's GPU jobs: run a bundle end to end (signs with --key; Kubo's API
+    /// from IPFS_API, default http://127.0.0.1:5001).
+    Job {
+        #[command(subcommand)]
+        command: job::JobCommand,
     },
 }
 
@@ -316,6 +324,15 @@ async fn run(cli: Cli) -> Result<()> {
             json(&found)?
         }
         Command::Lease { command } => lease_command(&ctx, command).await?,
+        Command::Job { command } => {
+            let customer = Customer::new(
+                ctx.signer()?,
+                chain.market()?,
+                chain.gut()?,
+                chain.endorsement().ok(),
+            );
+            job::run(&customer, command).await?
+        }
         Command::Watch { query, count } => {
             let endpoint = chain.rpc().healthy_endpoint();
             let mut stream = events::subscribe_txs(&endpoint, query).await?;

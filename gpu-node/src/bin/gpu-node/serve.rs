@@ -1,0 +1,133 @@
+//! `gpu-node serve`: assembles the provider's parts from the node's home and runs
+//! its event loop until SIGINT or SIGTERM.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use gpu_node::gpu::Gpu;
+use gpu_node::miner::{GpuSearch, Kernels, MinerError};
+use gpu_node::provider::attributes;
+use gpu_node::provider::config::{JOBS_DIR, STATE_FILE};
+use gpu_node::provider::job::JobSettings;
+use gpu_node::provider::metrics::Metrics;
+use gpu_node::provider::mining::MinerControl;
+use gpu_node::provider::serve::{Node, ServeError};
+use gpu_node::provider::state::{StateError, Store};
+use gpunion_interface::job::Allowance;
+use gpunion_ipfs::{IpfsError, Kubo};
+use gpunion_sdk::flows::ProviderAgent;
+use gpunion_sdk::miner::MiningAgent;
+
+use crate::home::{HomeError, HomeOptions};
+
+/// Options of `gpu-node serve`.
+#[derive(clap::Args)]
+pub struct Options {
+    #[command(flatten)]
+    home: HomeOptions,
+    /// Logs as JSON lines (for a log collector) instead of text.
+    #[arg(long, env = "GPUNION_NODE_LOG_JSON")]
+    log_json: bool,
+}
+
+/// Why `serve` stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeCommandError {
+    #[error(transparent)]
+    Home(#[from] HomeError),
+    #[error(transparent)]
+    Chain(#[from] gpunion_sdk::Error),
+    #[error(transparent)]
+    Ipfs(#[from] IpfsError),
+    #[error(transparent)]
+    State(#[from] StateError),
+    #[error(transparent)]
+    Serve(#[from] ServeError),
+    #[error(transparent)]
+    Gpu(#[from] MinerError),
+    #[error("{what}: {message}")]
+    Io { what: String, message: String },
+}
+
+/// Runs the node.
+pub fn run(options: &Options) -> Result<(), ServeCommandError> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if options.log_json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+    let opened = options.home.open()?;
+    let signer = opened.signer()?;
+    let config = &opened.config;
+    let io = |what: &str| {
+        let what = what.to_string();
+        move |e: std::io::Error| ServeCommandError::Io {
+            what,
+            message: e.to_string(),
+        }
+    };
+    let store = Store::open(&opened.home.join(STATE_FILE))?;
+    let jobs_dir = opened.home.join(JOBS_DIR);
+    std::fs::create_dir_all(&jobs_dir).map_err(io("the jobs folder"))?;
+    let gpu = Arc::new(Gpu::new().map_err(MinerError::from)?);
+    tracing::info!(adapter = %gpu.describe(), "GPU");
+    let kubo = Kubo::new(&config.ipfs_api)?;
+    let executable = std::env::current_exe().map_err(io("the gpu-node executable"))?;
+    let allowance = Allowance::for_capability(
+        &attributes::capability(&gpu),
+        gpu.memory_mib(),
+        config.limits.max_bundle_mib << 20,
+        config.limits.max_job_seconds,
+    );
+    let settings = JobSettings {
+        executable,
+        jobs_dir,
+        kubo: kubo.clone(),
+        allowance,
+        max_bundle_bytes: config.limits.max_bundle_mib << 20,
+        fetch_timeout: Duration::from_secs(config.limits.fetch_timeout_seconds),
+        memory_limit_mib: config.limits.memory_limit_mib,
+    };
+    let runtime = tokio::runtime::Runtime::new().map_err(io("the async runtime"))?;
+    runtime.block_on(async {
+        let version = kubo.version().await?;
+        tracing::info!(kubo = %version, api = kubo.api_url(), "IPFS");
+        let chain = &opened.chain;
+        let market = chain.market()?;
+        let params = market.config().await?.params;
+        let metrics = Metrics::new();
+        let miner = if config.mining.enabled {
+            let kernels = Kernels::new(gpu.clone(), gpu.word_modes()[0], 64)?;
+            let search = GpuSearch::new(kernels, Duration::from_millis(200));
+            let pause = search.pause_switch();
+            let agent = MiningAgent::with_search(signer.clone(), chain.mining()?, search);
+            MinerControl::new(Some(agent), pause, metrics.clone())
+        } else {
+            MinerControl::new(None, Default::default(), metrics.clone())
+        };
+        let listener = tokio::net::TcpListener::bind(config.metrics_listen)
+            .await
+            .map_err(io("the metrics address"))?;
+        tracing::info!(address = %config.metrics_listen, "metrics on /metrics, status on /status");
+        tokio::spawn(metrics.clone().serve(listener));
+        let node = Node {
+            agent: ProviderAgent::new(signer.clone(), market.clone(), chain.gut()?),
+            rpc: chain.rpc().clone(),
+            market_address: market.address().to_string(),
+            store,
+            metrics,
+            miner,
+            jobs: Arc::new(settings),
+            max_job: Duration::from_secs(config.limits.max_job_seconds),
+            // Well inside the grace period: three heartbeats per grace.
+            heartbeat_every: Duration::from_secs((params.heartbeat_grace_seconds / 3).max(5)),
+        };
+        node.serve().await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,279 @@
+//! The node's configuration: a TOML file in the node's home, then environment
+//! variables, then command-line flags, each overriding the one before.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The file in the node's home holding [`Config`].
+pub const CONFIG_FILE: &str = "config.toml";
+/// The encrypted keystore in the node's home.
+pub const KEYSTORE_FILE: &str = "keystore.json";
+/// The state database in the node's home.
+pub const STATE_FILE: &str = "state.redb";
+/// Where jobs' bundles and results are kept, in the node's home.
+pub const JOBS_DIR: &str = "jobs";
+/// The environment variable a keystore passphrase may come from (else a prompt).
+pub const PASSPHRASE_ENV: &str = "GPUNION_KEYSTORE_PASSPHRASE";
+
+/// Everything `gpu-node serve` and `register` need to know.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The deployment written by testnet/deploy (chain id, endpoints, contracts).
+    pub deployment: PathBuf,
+    /// Kubo's RPC API.
+    pub ipfs_api: String,
+    /// Where `/metrics` and `/status` are served (keep it on loopback or a private
+    /// network: it is unauthenticated).
+    pub metrics_listen: SocketAddr,
+    pub provider: ProviderSettings,
+    pub limits: JobLimits,
+    pub mining: MiningSettings,
+}
+
+/// What the node offers on the market.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderSettings {
+    /// Price of one GPU for one hour, ugut.
+    pub price_per_hour: u64,
+    /// Stake sent with `register`, ugut.
+    pub stake: u64,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: String,
+    /// Geohash of the machine's location (1 to 12 characters).
+    pub geohash: String,
+}
+
+/// Limits every job runs under.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobLimits {
+    /// Largest bundle fetched from IPFS, MiB (cut off while streaming).
+    pub max_bundle_mib: u64,
+    /// Memory limit of a job's process, MiB.
+    pub memory_limit_mib: u64,
+    /// Longest a job may run, seconds (also capped by the manifest and the lease's end).
+    pub max_job_seconds: u64,
+    /// How long a bundle's CID may take to be found in IPFS, seconds.
+    pub fetch_timeout_seconds: u64,
+}
+
+/// Mining between leases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MiningSettings {
+    /// Mine GUT with the GPU while no lease is running.
+    pub enabled: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            deployment: PathBuf::from("testnet/deployment.json"),
+            ipfs_api: "http://127.0.0.1:5001".into(),
+            metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
+            provider: ProviderSettings {
+                price_per_hour: 3_600_000,
+                stake: 1_000_000_000,
+                country: "DE".into(),
+                geohash: "u33d".into(),
+            },
+            limits: JobLimits {
+                max_bundle_mib: 64,
+                memory_limit_mib: 8192,
+                max_job_seconds: 600,
+                fetch_timeout_seconds: 20,
+            },
+            mining: MiningSettings { enabled: true },
+        }
+    }
+}
+
+/// Why the configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The node's home has no config: `gpu-node init` makes one.
+    #[error("no {} in {}: run `gpu-node init --home {}` first", CONFIG_FILE, .home.display(), .home.display())]
+    NotInitialized { home: PathBuf },
+    /// The file does not parse; `message` names the field.
+    #[error("{}: {message}", .path.display())]
+    Parse { path: PathBuf, message: String },
+    /// A file could not be read or written.
+    #[error("{}: {message}", .path.display())]
+    Io { path: PathBuf, message: String },
+    /// The keystore passphrase could not be read.
+    #[error("no keystore passphrase: set {PASSPHRASE_ENV} or run in a terminal ({0})")]
+    Passphrase(String),
+}
+
+/// Overrides of the file's settings from the environment and flags (clap reads the
+/// environment variable when the flag is absent).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Overrides {
+    /// The deployment JSON.
+    #[arg(long, env = "GPUNION_DEPLOYMENT")]
+    pub deployment: Option<PathBuf>,
+    /// Kubo's RPC API URL.
+    #[arg(long, env = "IPFS_API")]
+    pub ipfs_api: Option<String>,
+    /// Address of the /metrics and /status endpoint.
+    #[arg(long, env = "GPUNION_NODE_METRICS")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Price of one GPU-hour, ugut.
+    #[arg(long, env = "GPUNION_NODE_PRICE")]
+    pub price_per_hour: Option<u64>,
+    /// Registration stake, ugut.
+    #[arg(long, env = "GPUNION_NODE_STAKE")]
+    pub stake: Option<u64>,
+    /// Country code (ISO 3166-1 alpha-2).
+    #[arg(long, env = "GPUNION_NODE_COUNTRY")]
+    pub country: Option<String>,
+    /// Geohash of the machine's location.
+    #[arg(long, env = "GPUNION_NODE_GEOHASH")]
+    pub geohash: Option<String>,
+    /// Largest job wall time, seconds.
+    #[arg(long, env = "GPUNION_NODE_MAX_JOB_SECONDS")]
+    pub max_job_seconds: Option<u64>,
+    /// Largest bundle, MiB.
+    #[arg(long, env = "GPUNION_NODE_MAX_BUNDLE_MIB")]
+    pub max_bundle_mib: Option<u64>,
+    /// Do not mine between leases.
+    #[arg(long, env = "GPUNION_NODE_NO_MINING")]
+    pub no_mining: bool,
+}
+
+impl Config {
+    /// Reads `<home>/config.toml`.
+    pub fn load(home: &Path) -> Result<Self, ConfigError> {
+        let path = home.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ConfigError::NotInitialized {
+                    home: home.to_path_buf(),
+                });
+            }
+            Err(e) => {
+                return Err(ConfigError::Io {
+                    path,
+                    message: e.to_string(),
+                });
+            }
+        };
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path,
+            message: e.to_string(),
+        })
+    }
+
+    /// Writes `<home>/config.toml`.
+    pub fn save(&self, home: &Path) -> Result<(), ConfigError> {
+        let path = home.join(CONFIG_FILE);
+        let text = toml::to_string_pretty(self).map_err(|e| ConfigError::Parse {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        std::fs::write(&path, text).map_err(|e| ConfigError::Io {
+            path,
+            message: e.to_string(),
+        })
+    }
+
+    /// The settings with `overrides` applied.
+    pub fn with(mut self, overrides: &Overrides) -> Self {
+        let o = overrides.clone();
+        if let Some(v) = o.deployment {
+            self.deployment = v;
+        }
+        if let Some(v) = o.ipfs_api {
+            self.ipfs_api = v;
+        }
+        if let Some(v) = o.metrics_listen {
+            self.metrics_listen = v;
+        }
+        if let Some(v) = o.price_per_hour {
+            self.provider.price_per_hour = v;
+        }
+        if let Some(v) = o.stake {
+            self.provider.stake = v;
+        }
+        if let Some(v) = o.country {
+            self.provider.country = v;
+        }
+        if let Some(v) = o.geohash {
+            self.provider.geohash = v;
+        }
+        if let Some(v) = o.max_job_seconds {
+            self.limits.max_job_seconds = v;
+        }
+        if let Some(v) = o.max_bundle_mib {
+            self.limits.max_bundle_mib = v;
+        }
+        if o.no_mining {
+            self.mining.enabled = false;
+        }
+        self
+    }
+}
+
+/// The keystore passphrase: from [`PASSPHRASE_ENV`], else asked on the terminal
+/// (twice when `confirm`, for a new keystore).
+pub fn passphrase(confirm: bool) -> Result<String, ConfigError> {
+    if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
+        return Ok(p);
+    }
+    let first = rpassword::prompt_password("keystore passphrase: ")
+        .map_err(|e| ConfigError::Passphrase(e.to_string()))?;
+    if confirm {
+        let second = rpassword::prompt_password("again: ")
+            .map_err(|e| ConfigError::Passphrase(e.to_string()))?;
+        if first != second {
+            return Err(ConfigError::Passphrase("the two entries differ".into()));
+        }
+    }
+    Ok(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_then_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::default();
+        config.provider.price_per_hour = 10;
+        config.save(dir.path()).unwrap();
+        let loaded = Config::load(dir.path()).unwrap();
+        assert_eq!(loaded, config);
+        let overridden = loaded.with(&Overrides {
+            price_per_hour: Some(20),
+            no_mining: true,
+            ..Default::default()
+        });
+        assert_eq!(overridden.provider.price_per_hour, 20);
+        assert!(!overridden.mining.enabled);
+        assert_eq!(overridden.provider.country, "DE");
+    }
+
+    #[test]
+    fn a_bad_field_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = toml::to_string(&Config::default())
+            .unwrap()
+            .replace("price_per_hour = 3600000", "price_per_hour = \"lots\"");
+        std::fs::write(dir.path().join(CONFIG_FILE), text).unwrap();
+        let err = Config::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("price_per_hour"), "{err}");
+    }
+
+    #[test]
+    fn missing_config_says_to_init() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Config::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("gpu-node init"), "{err}");
+    }
+}

@@ -1,0 +1,217 @@
+//! One lease's job, start to result: fetch the bundle from IPFS (size-limited while
+//! streaming), run it isolated in a child process (wall clock and memory limits), add
+//! the result folder to IPFS. Every failure of the customer's making (a bundle that
+//! cannot be found or is too large, a bad manifest or shader, a job that never ends)
+//! still yields a result folder whose `report.json` says what went wrong; only the
+//! node's own trouble (Kubo down, a disk error) is an error here, and the lease is
+//! tried again.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use gpunion_interface::job::{
+    Allowance, FailureKind, JobFailure, JobOutcome, JobReport, JobTimings,
+};
+use gpunion_ipfs::{Cid, FetchLimits, IpfsError, Kubo};
+
+use crate::executor::result::{self, JobLog};
+use crate::executor::{self, JobRequest};
+
+/// What a job needs from the node.
+#[derive(Debug, Clone)]
+pub struct JobSettings {
+    /// The gpu-node binary that runs jobs (`gpu-node job exec`).
+    pub executable: PathBuf,
+    /// The node's jobs folder (one subfolder per lease).
+    pub jobs_dir: PathBuf,
+    pub kubo: Kubo,
+    pub allowance: Allowance,
+    pub max_bundle_bytes: u64,
+    pub fetch_timeout: Duration,
+    pub memory_limit_mib: u64,
+}
+
+/// A finished job, ready to post.
+#[derive(Debug, Clone)]
+pub struct JobDone {
+    pub lease_id: u64,
+    /// The result folder's CID.
+    pub result_cid: Cid,
+    /// SHA-256 over the output buffers (none when the job failed).
+    pub output_hash: Option<Vec<u8>>,
+    /// Whether the job succeeded.
+    pub succeeded: bool,
+    /// One line on the failure, if it failed.
+    pub failure: Option<String>,
+    /// Seconds spent fetching the bundle, running it, and publishing the result.
+    pub fetch_s: f64,
+    pub compute_s: f64,
+    pub publish_s: f64,
+}
+
+/// Why a job could not produce a result at all (the node's trouble, not the job's).
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// IPFS failed on the node's side (Kubo down, say).
+    #[error("lease {lease_id}: IPFS: {source}")]
+    Ipfs {
+        lease_id: u64,
+        #[source]
+        source: IpfsError,
+    },
+    /// The executor could not start or write its folder.
+    #[error("lease {lease_id}: executor: {message}")]
+    Executor { lease_id: u64, message: String },
+    /// A local file operation failed.
+    #[error("lease {lease_id}: {path}: {message}")]
+    Io {
+        lease_id: u64,
+        path: String,
+        message: String,
+    },
+}
+
+/// Runs lease `lease_id`'s bundle `cid`, for at most `wall_clock`.
+pub async fn run(
+    settings: &JobSettings,
+    lease_id: u64,
+    cid: &str,
+    wall_clock: Duration,
+) -> Result<JobDone, JobError> {
+    let dir = settings.jobs_dir.join(lease_id.to_string());
+    let bundle_dir = dir.join("bundle");
+    let result_dir = dir.join("result");
+    for d in [&bundle_dir, &result_dir] {
+        reset_dir(lease_id, d)?;
+    }
+    let started = Instant::now();
+    let fetched = fetch(settings, cid, &bundle_dir).await;
+    let fetch_s = started.elapsed().as_secs_f64();
+    let compute_started = Instant::now();
+    let report = match fetched {
+        Ok(bytes) => {
+            tracing::info!(lease_id, bytes, "bundle fetched");
+            let request = JobRequest {
+                executable: settings.executable.clone(),
+                bundle_dir: bundle_dir.clone(),
+                out_dir: result_dir.clone(),
+                allowance: settings.allowance,
+                wall_clock,
+                memory_limit_mib: settings.memory_limit_mib,
+            };
+            executor::run_isolated(&request)
+                .await
+                .map_err(|e| JobError::Executor {
+                    lease_id,
+                    message: e.to_string(),
+                })?
+        }
+        Err(FetchFailure::Node(source)) => return Err(JobError::Ipfs { lease_id, source }),
+        Err(FetchFailure::Customer(failure)) => {
+            write_failure(lease_id, &result_dir, failure, fetch_s)?
+        }
+    };
+    let compute_s = compute_started.elapsed().as_secs_f64();
+    let publish_started = Instant::now();
+    let result_cid = settings
+        .kubo
+        .add_dir(&result_dir)
+        .await
+        .map_err(|source| JobError::Ipfs { lease_id, source })?;
+    let (succeeded, failure) = match &report.outcome {
+        JobOutcome::Succeeded => (true, None),
+        JobOutcome::Failed(f) => (false, Some(describe(f))),
+    };
+    Ok(JobDone {
+        lease_id,
+        result_cid,
+        output_hash: report.output_hash.map(|h| h.to_vec()),
+        succeeded,
+        failure,
+        fetch_s,
+        compute_s,
+        publish_s: publish_started.elapsed().as_secs_f64(),
+    })
+}
+
+/// One line on a failure: its kind, field and message.
+pub fn describe(failure: &JobFailure) -> String {
+    match &failure.field {
+        Some(field) => format!("{:?} ({field}): {}", failure.kind, failure.message),
+        None => format!("{:?}: {}", failure.kind, failure.message),
+    }
+}
+
+enum FetchFailure {
+    /// The customer's bundle is at fault: it becomes the job's failure.
+    Customer(JobFailure),
+    /// The node's IPFS is at fault: try again later.
+    Node(IpfsError),
+}
+
+async fn fetch(settings: &JobSettings, cid: &str, dest: &Path) -> Result<u64, FetchFailure> {
+    let customer = |message: String| {
+        FetchFailure::Customer(JobFailure {
+            kind: FailureKind::Fetch,
+            field: Some("workload.cid".into()),
+            message,
+        })
+    };
+    let cid: Cid = cid
+        .parse()
+        .map_err(|e: IpfsError| customer(e.to_string()))?;
+    let limits = FetchLimits {
+        max_bytes: settings.max_bundle_bytes,
+        timeout: settings.fetch_timeout,
+    };
+    match settings.kubo.fetch_dir(&cid, dest, limits, |_| {}).await {
+        Ok(bytes) => Ok(bytes),
+        Err(
+            e @ (IpfsError::NotFound { .. }
+            | IpfsError::TooLarge { .. }
+            | IpfsError::MalformedCid { .. }
+            | IpfsError::NotADirectory { .. }),
+        ) => Err(customer(e.to_string())),
+        Err(e) => Err(FetchFailure::Node(e)),
+    }
+}
+
+/// Writes the result folder of a job that never ran: `report.json` and `log.txt`.
+fn write_failure(
+    lease_id: u64,
+    dir: &Path,
+    failure: JobFailure,
+    fetch_s: f64,
+) -> Result<JobReport, JobError> {
+    let mut log = JobLog::new();
+    log.note(format!(
+        "lease {lease_id}: the bundle was not run: {}",
+        describe(&failure)
+    ));
+    let report = JobReport::failed(
+        failure,
+        JobTimings {
+            total_ms: (fetch_s * 1000.0) as u64,
+            ..JobTimings::default()
+        },
+    );
+    result::write_report(dir, &report, &log).map_err(|e| JobError::Executor {
+        lease_id,
+        message: e.to_string(),
+    })?;
+    Ok(report)
+}
+
+fn reset_dir(lease_id: u64, dir: &Path) -> Result<(), JobError> {
+    let io = |e: std::io::Error| JobError::Io {
+        lease_id,
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    };
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(e)),
+    }
+    std::fs::create_dir_all(dir).map_err(io)
+}

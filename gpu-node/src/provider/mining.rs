@@ -1,0 +1,125 @@
+//! Mining between leases: the node's GPU mines GUT exactly while no lease's job runs
+//! on it. Stopping sets the search's pause switch (the GPU stops at the end of the
+//! batch in flight, a fraction of a second) and drops the mining task.
+
+use std::time::Instant;
+
+use gpunion_sdk::miner::{MiningAgent, MiningProgress};
+use tokio::task::JoinHandle;
+
+use super::metrics::Metrics;
+use crate::miner::Pause;
+
+/// Whether the miner runs, as `/status` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MinerState {
+    /// Mining is off in the configuration, or no GPU could mine.
+    Disabled,
+    /// Searching for solutions.
+    Mining,
+    /// Stopped while a lease's job runs.
+    Paused,
+}
+
+/// Starts and stops the mining task.
+#[derive(Debug)]
+pub struct MinerControl {
+    agent: Option<MiningAgent>,
+    pause: Pause,
+    task: Option<JoinHandle<()>>,
+    metrics: Metrics,
+    /// When the state last changed, and how many times it paused.
+    since: Instant,
+    pauses: u64,
+}
+
+impl MinerControl {
+    /// Control over `agent` (None: mining disabled), whose GPU search stops at
+    /// `pause`.
+    pub fn new(agent: Option<MiningAgent>, pause: Pause, metrics: Metrics) -> Self {
+        Self {
+            agent,
+            pause,
+            task: None,
+            metrics,
+            since: Instant::now(),
+            pauses: 0,
+        }
+    }
+
+    /// The miner's state now.
+    pub fn state(&self) -> MinerState {
+        match (&self.agent, &self.task) {
+            (None, _) => MinerState::Disabled,
+            (Some(_), Some(task)) if !task.is_finished() => MinerState::Mining,
+            (Some(_), _) => MinerState::Paused,
+        }
+    }
+
+    /// How many times mining was paused for a lease.
+    pub fn pauses(&self) -> u64 {
+        self.pauses
+    }
+
+    /// Mines when `allowed` (no job running), stops otherwise. A mining task that
+    /// failed (the chain unreachable, say) is started again on the next call.
+    pub fn set(&mut self, allowed: bool) {
+        let Some(agent) = &self.agent else {
+            return;
+        };
+        let running = self.task.as_ref().is_some_and(|t| !t.is_finished());
+        if allowed && !running {
+            self.pause.resume();
+            let agent = agent.clone();
+            let metrics = self.metrics.clone();
+            self.task = Some(tokio::spawn(mine(agent, metrics)));
+            tracing::info!(event = "mining_resumed", "mining: started");
+            self.since = Instant::now();
+        } else if !allowed && running {
+            self.pause.pause();
+            if let Some(task) = self.task.take() {
+                task.abort();
+            }
+            self.pauses += 1;
+            self.metrics.hashrate.set(0.0);
+            tracing::info!(
+                event = "mining_paused",
+                mined_for_s = self.since.elapsed().as_secs_f64(),
+                "mining: paused for a lease"
+            );
+            self.since = Instant::now();
+        }
+    }
+}
+
+/// Mines solutions one after another, counting rewards and the hashrate.
+async fn mine(agent: MiningAgent, metrics: Metrics) {
+    loop {
+        let progress_metrics = metrics.clone();
+        let solved = agent
+            .mine_one(|p| {
+                if let MiningProgress::Searching { rate, .. } = p {
+                    progress_metrics.hashrate.set(rate);
+                }
+            })
+            .await;
+        match solved {
+            Ok(solution) => {
+                metrics
+                    .gut_mined
+                    .inc_by(u64::try_from(solution.reward).unwrap_or(u64::MAX));
+                tracing::info!(
+                    event = "mined",
+                    height = solution.height,
+                    reward = %solution.reward,
+                    "mining: solution accepted"
+                );
+            }
+            Err(error) => {
+                tracing::warn!(%error, "mining: attempt failed; retrying in 5 s");
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            }
+        }
+    }
+}

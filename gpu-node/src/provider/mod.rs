@@ -1,0 +1,12 @@
+//! The provider daemon: configuration and keys, the market's leases served end to end
+//! (accept, fetch the bundle from IPFS, run it isolated, post the result, settle),
+//! mining between leases, durable state, metrics.
+
+pub mod attributes;
+pub mod config;
+pub mod identity;
+pub mod job;
+pub mod metrics;
+pub mod mining;
+pub mod serve;
+pub mod state;

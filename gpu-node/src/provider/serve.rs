@@ -1,0 +1,617 @@
+//! `gpu-node serve`: one event loop that owns the node's parts (the chain agent, the
+//! job runner, the miner, the state) and reacts to four things: the heartbeat timer,
+//! the market's events for this provider (with a periodic poll behind them, so a
+//! dropped WebSocket loses nothing), a job finishing, and a shutdown signal.
+//!
+//! Per lease, the chain is the authority and the local state says what this node has
+//! already done, so that every step is taken once even across a crash:
+//! Pending → accept or reject (with the reason in the memo); Active and started → run
+//! the job (the miner pauses); job done → result CID and output hash posted; posted →
+//! heartbeat and close (which settles what was earned and refunds the rest).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt as _;
+use gpunion_interface::market::{Lease, LeaseState, WorkloadKind};
+use gpunion_sdk::events::{self, TxStream};
+use gpunion_sdk::flows::ProviderAgent;
+use gpunion_sdk::{Error as SdkError, Rpc};
+use serde_json::json;
+use tokio::task::{AbortHandle, JoinSet};
+
+use super::job::{self, JobDone, JobError, JobSettings};
+use super::metrics::Metrics;
+use super::mining::MinerControl;
+use super::state::{DoneOutcome, LeaseRecord, Phase, StateError, Store};
+
+/// How often the market is polled behind the event subscription.
+const POLL_EVERY: Duration = Duration::from_secs(3);
+/// A job ends this long before its lease does, leaving time to post the result.
+const END_MARGIN: Duration = Duration::from_secs(10);
+/// A job that failed on the node's side (Kubo down) is tried again after this.
+const RETRY_AFTER: Duration = Duration::from_secs(10);
+/// Running leases are withdrawn from every this many heartbeats.
+const WITHDRAW_EVERY_HEARTBEATS: u64 = 6;
+
+/// What stops the loop.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The chain (SDK).
+    #[error(transparent)]
+    Chain(#[from] SdkError),
+    /// The node's state database.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// The node is not registered on the market.
+    #[error("{address} is not a registered provider: run `gpu-node register` first")]
+    NotRegistered { address: String },
+}
+
+/// Everything the loop owns.
+pub struct Node {
+    pub agent: ProviderAgent,
+    pub rpc: Rpc,
+    pub market_address: String,
+    pub store: Store,
+    pub metrics: Metrics,
+    pub miner: MinerControl,
+    pub jobs: Arc<JobSettings>,
+    /// The longest a job may run.
+    pub max_job: Duration,
+    pub heartbeat_every: Duration,
+}
+
+/// The loop's bookkeeping besides the parts.
+#[derive(Default)]
+struct Books {
+    /// Jobs in flight: lease id → its task.
+    running: HashMap<u64, AbortHandle>,
+    /// Task id → lease id, to know whose job a failed task was.
+    tasks: HashMap<tokio::task::Id, u64>,
+    /// Leases whose job failed on the node's side, and when to try again.
+    retry_at: HashMap<u64, Instant>,
+    last_heartbeat: Option<Instant>,
+    heartbeats: u64,
+    jobs_succeeded: u64,
+    jobs_failed: u64,
+    earned: u128,
+}
+
+impl Node {
+    /// Serves until SIGINT or SIGTERM.
+    pub async fn serve(mut self) -> Result<(), ServeError> {
+        if self.agent.record().await?.is_none() {
+            return Err(ServeError::NotRegistered {
+                address: self.agent.address().to_string(),
+            });
+        }
+        let mut books = Books::default();
+        let mut jobs: JoinSet<Result<JobDone, JobError>> = JoinSet::new();
+        let mut heartbeat = tokio::time::interval(self.heartbeat_every);
+        let mut poll = tokio::time::interval(POLL_EVERY);
+        let mut events = self.subscribe().await;
+        let mut shutdown = std::pin::pin!(shutdown_signal());
+        tracing::info!(
+            provider = self.agent.address(),
+            heartbeat_s = self.heartbeat_every.as_secs(),
+            "serving"
+        );
+        loop {
+            tokio::select! {
+                () = &mut shutdown => break,
+                _ = heartbeat.tick() => self.heartbeat(&mut books).await,
+                _ = poll.tick() => {
+                    if events.is_none() {
+                        events = self.subscribe().await;
+                    }
+                    self.reconcile(&mut books, &mut jobs).await;
+                }
+                event = next_event(&mut events) => {
+                    if event.is_none() {
+                        tracing::warn!("market event stream ended; polling until it is back");
+                        events = None;
+                    }
+                    self.reconcile(&mut books, &mut jobs).await;
+                }
+                Some(done) = jobs.join_next_with_id() => {
+                    self.job_finished(&mut books, done).await;
+                    self.reconcile(&mut books, &mut jobs).await;
+                }
+            }
+            self.miner.set(books.running.is_empty());
+            self.publish_status(&books);
+        }
+        tracing::info!("shutting down: running jobs are stopped and will run again on restart");
+        jobs.shutdown().await;
+        self.miner.set(false);
+        Ok(())
+    }
+
+    async fn subscribe(&self) -> Option<TxStream> {
+        let query = format!(
+            "wasm._contract_address='{}' AND wasm.provider='{}'",
+            self.market_address,
+            self.agent.address()
+        );
+        match events::subscribe_txs(&self.rpc.healthy_endpoint(), &query).await {
+            Ok(stream) => Some(stream),
+            Err(error) => {
+                tracing::warn!(%error, "cannot subscribe to market events; polling");
+                None
+            }
+        }
+    }
+
+    async fn heartbeat(&mut self, books: &mut Books) {
+        if let Some(last) = books.last_heartbeat {
+            self.metrics.heartbeat_lag.set(last.elapsed().as_secs_f64());
+        }
+        match self.agent.heartbeat().await {
+            Ok(_) => {
+                books.last_heartbeat = Some(Instant::now());
+                books.heartbeats += 1;
+                self.metrics.heartbeat_lag.set(0.0);
+            }
+            Err(error) => tracing::warn!(%error, "heartbeat failed"),
+        }
+        if books.heartbeats.is_multiple_of(WITHDRAW_EVERY_HEARTBEATS) {
+            let running: Vec<u64> = books.running.keys().copied().collect();
+            for lease_id in running {
+                match self.agent.withdraw(lease_id).await {
+                    Ok(Some(tx)) => {
+                        let amount = amount(tx.attribute("wasm", "amount"));
+                        self.earned(books, amount);
+                        tracing::info!(lease_id, amount, "withdrew earnings");
+                    }
+                    Ok(None) => {}
+                    Err(error) => tracing::warn!(lease_id, %error, "withdraw failed"),
+                }
+            }
+        }
+    }
+
+    fn earned(&self, books: &mut Books, amount: u128) {
+        books.earned += amount;
+        self.metrics
+            .gut_earned
+            .inc_by(u64::try_from(amount).unwrap_or(u64::MAX));
+    }
+
+    async fn reconcile(
+        &mut self,
+        books: &mut Books,
+        jobs: &mut JoinSet<Result<JobDone, JobError>>,
+    ) {
+        let leases = match self.agent.leases().await {
+            Ok(leases) => leases,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the market's leases");
+                return;
+            }
+        };
+        let now = match self.rpc.status().await {
+            Ok(status) => status.sync_info.latest_block_time.unix_timestamp().max(0) as u64,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the chain's time");
+                return;
+            }
+        };
+        let mut counts: HashMap<&'static str, i64> = HashMap::new();
+        for lease in leases {
+            *counts.entry(state_name(lease.state)).or_default() += 1;
+            if let Err(error) = self.step(books, jobs, &lease, now).await {
+                tracing::warn!(lease_id = lease.id, %error, "lease step failed; retrying");
+            }
+        }
+        for state in [
+            "pending", "active", "closed", "expired", "lapsed", "rejected",
+        ] {
+            self.metrics
+                .set_leases(state, counts.get(state).copied().unwrap_or(0));
+        }
+    }
+
+    /// Takes the next step of one lease, if there is one to take.
+    async fn step(
+        &mut self,
+        books: &mut Books,
+        jobs: &mut JoinSet<Result<JobDone, JobError>>,
+        lease: &Lease,
+        now: u64,
+    ) -> Result<(), ServeError> {
+        let phase = self.store.get(lease.id)?.map(|r| r.phase);
+        if matches!(phase, Some(Phase::Done { .. })) {
+            return Ok(());
+        }
+        match lease.state {
+            LeaseState::Pending => match admission(lease) {
+                Ok(()) => {
+                    self.agent.accept(lease.id).await?;
+                    self.put(lease, Phase::Accepted)?;
+                    tracing::info!(lease_id = lease.id, start = lease.start, "accepted");
+                }
+                Err(reason) => {
+                    self.agent.reject(lease.id, &reason).await?;
+                    self.put(
+                        lease,
+                        Phase::Done {
+                            outcome: DoneOutcome::Rejected {
+                                reason: reason.clone(),
+                            },
+                        },
+                    )?;
+                    tracing::info!(lease_id = lease.id, %reason, "rejected");
+                }
+            },
+            LeaseState::Active => {
+                if lease.result.is_some() {
+                    return self.close(books, lease).await;
+                }
+                match phase {
+                    Some(Phase::Ran {
+                        result_cid,
+                        output_hash,
+                        ..
+                    }) => {
+                        self.post(lease, &result_cid, output_hash).await?;
+                        self.close(books, lease).await?;
+                    }
+                    _ if books.running.contains_key(&lease.id) => {}
+                    _ if books
+                        .retry_at
+                        .get(&lease.id)
+                        .is_some_and(|t| *t > Instant::now()) => {}
+                    _ if now >= lease.start => self.start_job(books, jobs, lease, now, phase)?,
+                    None => self.put(lease, Phase::Accepted)?,
+                    _ => {}
+                }
+            }
+            state => {
+                if let Some(task) = books.running.remove(&lease.id) {
+                    task.abort();
+                    tracing::info!(lease_id = lease.id, ?state, "lease ended: job stopped");
+                }
+                if let Some(Phase::Ran {
+                    result_cid,
+                    output_hash,
+                    ..
+                }) = phase
+                    && lease.result.is_none()
+                    && lease.accepted_at.is_some()
+                    && matches!(state, LeaseState::Closed | LeaseState::Expired)
+                {
+                    self.post(lease, &result_cid, output_hash).await?;
+                }
+                self.put(
+                    lease,
+                    Phase::Done {
+                        outcome: DoneOutcome::Final {
+                            state: state_name(state).into(),
+                        },
+                    },
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn start_job(
+        &mut self,
+        books: &mut Books,
+        jobs: &mut JoinSet<Result<JobDone, JobError>>,
+        lease: &Lease,
+        now: u64,
+        phase: Option<Phase>,
+    ) -> Result<(), ServeError> {
+        let left = Duration::from_secs(lease.end.saturating_sub(now)).saturating_sub(END_MARGIN);
+        if left.is_zero() {
+            // Too late to run anything: the next steps close it.
+            return Ok(());
+        }
+        let attempt = match phase {
+            Some(Phase::Running { attempt }) => {
+                tracing::warn!(
+                    lease_id = lease.id,
+                    attempt,
+                    "the job was interrupted (node restarted) before its result was posted: running it again"
+                );
+                attempt + 1
+            }
+            _ => 1,
+        };
+        self.put(lease, Phase::Running { attempt })?;
+        // Stop mining before the job takes the GPU.
+        self.miner.set(false);
+        let settings = self.jobs.clone();
+        let wall_clock = left.min(self.max_job);
+        let (lease_id, cid) = (lease.id, lease.workload.cid.clone());
+        let handle =
+            jobs.spawn(async move { job::run(&settings, lease_id, &cid, wall_clock).await });
+        books.tasks.insert(handle.id(), lease_id);
+        books.running.insert(lease_id, handle);
+        tracing::info!(
+            lease_id,
+            attempt,
+            wall_clock_s = wall_clock.as_secs(),
+            "job started"
+        );
+        Ok(())
+    }
+
+    async fn job_finished(
+        &mut self,
+        books: &mut Books,
+        done: Result<(tokio::task::Id, Result<JobDone, JobError>), tokio::task::JoinError>,
+    ) {
+        let (task, result) = match done {
+            Ok((task, result)) => (task, result.map_err(|e| e.to_string())),
+            Err(error) => (error.id(), Err(format!("job task failed: {error}"))),
+        };
+        let Some(lease_id) = books.tasks.remove(&task) else {
+            return;
+        };
+        if books.running.remove(&lease_id).is_none() {
+            // Stopped on purpose (the lease ended).
+            return;
+        }
+        match result {
+            Ok(done) => {
+                let seconds = done.fetch_s + done.compute_s + done.publish_s;
+                let outcome = if done.succeeded {
+                    "succeeded"
+                } else {
+                    "failed"
+                };
+                self.metrics.job_finished(outcome, seconds);
+                if done.succeeded {
+                    books.jobs_succeeded += 1;
+                } else {
+                    books.jobs_failed += 1;
+                }
+                tracing::info!(
+                    lease_id,
+                    outcome,
+                    failure = done.failure.as_deref().unwrap_or(""),
+                    result_cid = %done.result_cid,
+                    fetch_s = done.fetch_s,
+                    compute_s = done.compute_s,
+                    publish_s = done.publish_s,
+                    "job finished"
+                );
+                let phase = Phase::Ran {
+                    result_cid: done.result_cid.to_string(),
+                    output_hash: done.output_hash.map(hex::encode),
+                    succeeded: done.succeeded,
+                };
+                let record = LeaseRecord {
+                    lease_id,
+                    phase,
+                    workload_cid: String::new(),
+                    updated_at: unix_now(),
+                };
+                if let Err(error) = self.store.put(&self.keep_cid(record)) {
+                    tracing::error!(lease_id, %error, "cannot record the job's result");
+                }
+            }
+            Err(error) => {
+                tracing::warn!(lease_id, %error, "job could not finish on the node's side; will retry");
+                books
+                    .retry_at
+                    .insert(lease_id, Instant::now() + RETRY_AFTER);
+            }
+        }
+    }
+
+    /// Keeps the workload CID of an existing record.
+    fn keep_cid(&self, mut record: LeaseRecord) -> LeaseRecord {
+        if let Ok(Some(old)) = self.store.get(record.lease_id) {
+            record.workload_cid = old.workload_cid;
+        }
+        record
+    }
+
+    async fn post(
+        &mut self,
+        lease: &Lease,
+        result_cid: &str,
+        output_hash: Option<String>,
+    ) -> Result<(), ServeError> {
+        // The chain may already hold it (posted just before a crash): never post twice.
+        let current = self.agent.lease(lease.id).await?;
+        if current.is_some_and(|l| l.lease.result.is_some()) {
+            tracing::info!(lease_id = lease.id, "result already on chain");
+        } else {
+            let hash = output_hash.and_then(|h| hex::decode(h).ok());
+            self.agent.post_result(lease.id, result_cid, hash).await?;
+            tracing::info!(lease_id = lease.id, result_cid, "result posted");
+        }
+        self.put(
+            lease,
+            Phase::Posted {
+                result_cid: result_cid.into(),
+            },
+        )?;
+        Ok(())
+    }
+
+    async fn close(&mut self, books: &mut Books, lease: &Lease) -> Result<(), ServeError> {
+        // A heartbeat first: time is credited only up to the last one.
+        self.heartbeat(books).await;
+        match self.agent.close(lease.id).await {
+            Ok(tx) => {
+                let paid = amount(tx.attribute("wasm", "paid"));
+                self.earned(books, paid);
+                self.put(
+                    lease,
+                    Phase::Done {
+                        outcome: DoneOutcome::Closed { paid: paid.into() },
+                    },
+                )?;
+                tracing::info!(lease_id = lease.id, paid, "lease closed");
+                Ok(())
+            }
+            Err(error) => {
+                // The customer may have closed it first: then it is final on chain.
+                let now = self.agent.lease(lease.id).await?;
+                match now {
+                    Some(l) if l.lease.state.is_final() => {
+                        self.put(
+                            lease,
+                            Phase::Done {
+                                outcome: DoneOutcome::Final {
+                                    state: state_name(l.lease.state).into(),
+                                },
+                            },
+                        )?;
+                        Ok(())
+                    }
+                    _ => Err(error.into()),
+                }
+            }
+        }
+    }
+
+    fn put(&self, lease: &Lease, phase: Phase) -> Result<(), StateError> {
+        self.store.put(&LeaseRecord {
+            lease_id: lease.id,
+            phase,
+            workload_cid: lease.workload.cid.clone(),
+            updated_at: unix_now(),
+        })
+    }
+
+    fn publish_status(&self, books: &Books) {
+        let status = json!({
+            "provider": self.agent.address(),
+            "miner": self.miner.state(),
+            "miner_pauses": self.miner.pauses(),
+            "running_leases": books.running.keys().collect::<Vec<_>>(),
+            "heartbeats": books.heartbeats,
+            "last_heartbeat_s_ago": books.last_heartbeat.map(|t| t.elapsed().as_secs()),
+            "jobs_succeeded": books.jobs_succeeded,
+            "jobs_failed": books.jobs_failed,
+            "earned_ugut": books.earned.to_string(),
+        });
+        self.metrics.set_status(status.to_string());
+    }
+}
+
+/// Whether this node takes `lease`: `Err(reason)` says why not.
+fn admission(lease: &Lease) -> Result<(), String> {
+    if lease.workload.kind != WorkloadKind::WgslBundle {
+        return Err(format!(
+            "workload kind {:?} is not supported by this node (WGSL bundles only)",
+            lease.workload.kind
+        ));
+    }
+    if let Err(error) = lease.workload.cid.parse::<gpunion_ipfs::Cid>() {
+        return Err(format!("the workload CID is malformed: {error}"));
+    }
+    Ok(())
+}
+
+fn state_name(state: LeaseState) -> &'static str {
+    match state {
+        LeaseState::Pending => "pending",
+        LeaseState::Active => "active",
+        LeaseState::Closed => "closed",
+        LeaseState::Expired => "expired",
+        LeaseState::Lapsed => "lapsed",
+        LeaseState::Rejected => "rejected",
+    }
+}
+
+fn amount(value: Option<&str>) -> u128 {
+    value.and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+async fn next_event(events: &mut Option<TxStream>) -> Option<()> {
+    match events {
+        Some(stream) => match stream.next().await {
+            Some(Ok(_)) => Some(()),
+            Some(Err(error)) => {
+                tracing::warn!(%error, "market event stream failed");
+                None
+            }
+            None => None,
+        },
+        None => std::future::pending().await,
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::{Addr, Uint128};
+    use gpunion_interface::market::Workload;
+
+    fn lease(kind: WorkloadKind, cid: &str) -> Lease {
+        Lease {
+            id: 1,
+            customer: Addr::unchecked("c"),
+            provider: Addr::unchecked("p"),
+            slot: 0,
+            workload: Workload {
+                cid: cid.into(),
+                kind,
+            },
+            price_per_hour: Uint128::new(1),
+            opened_at: 0,
+            start: 0,
+            end: 10,
+            accept_deadline: 5,
+            accepted_at: None,
+            state: LeaseState::Pending,
+            deposit: Uint128::new(1),
+            paid_to_provider: Uint128::zero(),
+            refunded: Uint128::zero(),
+            result: None,
+            closed_at: None,
+        }
+    }
+
+    const CID: &str = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
+
+    #[test]
+    fn admission_takes_wgsl_bundles_with_a_valid_cid() {
+        assert_eq!(admission(&lease(WorkloadKind::WgslBundle, CID)), Ok(()));
+    }
+
+    #[test]
+    fn admission_refuses_other_kinds_and_bad_cids_with_a_reason() {
+        let oci = admission(&lease(WorkloadKind::OciImage, CID)).unwrap_err();
+        assert!(oci.contains("not supported"), "{oci}");
+        let bad = admission(&lease(WorkloadKind::WgslBundle, "bafyNOTACID")).unwrap_err();
+        assert!(bad.contains("malformed"), "{bad}");
+    }
+}

@@ -1,0 +1,688 @@
+//! The provider node end to end, on the local chain and Kubo that `testnet/e2e`
+//! starts (GPUNION_DEPLOYMENT, IPFS_API): `gpu-node init`, `register` and `serve` as a
+//! person runs them, a customer's render job through the `gpunion` CLI to a saved PNG,
+//! every kind of bad input, and a node killed with `kill -9` mid-job. Each test's node
+//! is a child process killed when the test ends, pass or fail.
+//!
+//!   testnet/e2e "cargo test -p gpu-node --test provider -- --ignored --test-threads=1"
+
+use std::io::Write as _;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use gpu_node::provider::config::{CONFIG_FILE, Config, KEYSTORE_FILE};
+use gpunion_interface::job::{FailureKind, JobOutcome, JobReport, REPORT_FILE};
+use gpunion_interface::market::{LeaseState, Workload, WorkloadKind};
+use gpunion_ipfs::{Cid, FetchLimits, Kubo};
+use gpunion_sdk::flows::Customer;
+use gpunion_sdk::keystore::{Keystore, generate_mnemonic};
+use gpunion_sdk::{Chain, Deployment, Signer, TestAccounts, job, tx};
+
+const PASSPHRASE: &str = "e2e passphrase";
+const GUT: u128 = 1_000_000;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn deployment_path() -> PathBuf {
+    PathBuf::from(std::env::var("GPUNION_DEPLOYMENT").expect("run under testnet/e2e"))
+}
+
+fn chain() -> Chain {
+    Chain::new(Deployment::load(deployment_path()).expect("deployment")).expect("chain")
+}
+
+fn kubo() -> Kubo {
+    Kubo::from_env().expect("IPFS_API")
+}
+
+fn gpu_node() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_gpu-node"))
+}
+
+/// The `gpunion` CLI, built beside gpu-node by `make e2e`.
+fn gpunion() -> PathBuf {
+    let path = gpu_node().with_file_name("gpunion");
+    assert!(
+        path.exists(),
+        "build the CLI first: cargo build -p gpunion-sdk"
+    );
+    path
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn test_signer(chain: &Chain, name: &str) -> Signer {
+    let accounts = TestAccounts::load(repo().join("testnet/accounts.json")).unwrap();
+    chain.signer(chain.wallet(&accounts.get(name).unwrap().mnemonic).unwrap())
+}
+
+/// Sends `address` fee tokens (from the faucet) and `gut` ugut (from the treasury).
+async fn fund(chain: &Chain, address: &str, gut: u128) {
+    let faucet = test_signer(chain, "faucet");
+    let denom = chain.settings().gas_price.denom.clone();
+    let msg = tx::bank_send_msg(faucet.address(), address, 50_000_000, &denom).unwrap();
+    faucet.send(vec![msg], "e2e funding").await.unwrap();
+    let treasury = test_signer(chain, "treasury");
+    chain
+        .gut()
+        .unwrap()
+        .transfer(&treasury, address, gut)
+        .await
+        .unwrap();
+}
+
+/// A fresh customer with `gut` ugut.
+async fn customer(chain: &Chain, gut: u128) -> (Customer, String) {
+    let mnemonic = generate_mnemonic().unwrap();
+    let signer = chain.signer(chain.wallet(&mnemonic).unwrap());
+    fund(chain, signer.address(), gut).await;
+    let customer = Customer::new(signer, chain.market().unwrap(), chain.gut().unwrap(), None);
+    (customer, mnemonic)
+}
+
+/// A node's home and its `gpu-node serve` process (killed on drop).
+struct Node {
+    home: tempfile::TempDir,
+    address: String,
+    metrics: String,
+    serve: Option<Child>,
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+impl Node {
+    /// `gpu-node init` (a new key), funded, with `configure` applied to its config,
+    /// then `gpu-node register`.
+    async fn new(chain: &Chain, configure: impl FnOnce(&mut Config)) -> Self {
+        let home = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let init = Command::new(gpu_node())
+            .args(["init", "--home"])
+            .arg(home.path())
+            .arg("--deployment")
+            .arg(deployment_path())
+            .args(["--metrics-listen", &format!("127.0.0.1:{port}")])
+            .env("GPUNION_KEYSTORE_PASSPHRASE", PASSPHRASE)
+            .output()
+            .unwrap();
+        assert!(
+            init.status.success(),
+            "init: {}",
+            String::from_utf8_lossy(&init.stderr)
+        );
+        let mut config = Config::load(home.path()).unwrap();
+        config.ipfs_api = kubo().api_url().to_string();
+        configure(&mut config);
+        config.save(home.path()).unwrap();
+        let address = Keystore::load(&home.path().join(KEYSTORE_FILE))
+            .unwrap()
+            .address;
+        fund(
+            chain,
+            &address,
+            u128::from(config.provider.stake) + 100 * GUT,
+        )
+        .await;
+        let register = Command::new(gpu_node())
+            .args(["register", "--bench-seconds", "1", "--home"])
+            .arg(home.path())
+            .env("GPUNION_KEYSTORE_PASSPHRASE", PASSPHRASE)
+            .output()
+            .unwrap();
+        assert!(
+            register.status.success(),
+            "register: {}",
+            String::from_utf8_lossy(&register.stderr)
+        );
+        assert!(home.path().join(CONFIG_FILE).exists());
+        Self {
+            home,
+            address,
+            metrics: format!("127.0.0.1:{port}"),
+            serve: None,
+        }
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.home.path().join("serve.log")
+    }
+
+    /// Starts `gpu-node serve` and waits until it answers on /status.
+    fn start(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())
+            .unwrap();
+        let child = Command::new(gpu_node())
+            .args(["serve", "--home"])
+            .arg(self.home.path())
+            .env("GPUNION_KEYSTORE_PASSPHRASE", PASSPHRASE)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        self.serve = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while self.status().is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "the node did not start:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+
+    /// SIGKILL, as `kill -9` does.
+    fn kill(&mut self) {
+        if let Some(mut child) = self.serve.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.log_path()).unwrap_or_default()
+    }
+
+    /// The node's `/status`, if it answers.
+    fn status(&self) -> Option<serde_json::Value> {
+        use std::io::Read as _;
+        let mut stream = std::net::TcpStream::connect(&self.metrics).ok()?;
+        stream.write_all(b"GET /status HTTP/1.0\r\n\r\n").ok()?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).ok()?;
+        let body = response.split_once("\r\n\r\n")?.1;
+        let value: serde_json::Value = serde_json::from_str(body).ok()?;
+        value.get("provider").is_some().then_some(value)
+    }
+
+    fn miner(&self) -> Option<String> {
+        self.status()?["miner"].as_str().map(str::to_string)
+    }
+}
+
+/// The market's GUT balance equals what it says it holds (escrow + stakes).
+async fn assert_market_balanced(chain: &Chain) {
+    let market = chain.market().unwrap();
+    let totals = market.escrow_totals().await.unwrap();
+    let balance = chain
+        .gut()
+        .unwrap()
+        .balance(market.address())
+        .await
+        .unwrap();
+    assert_eq!(
+        balance,
+        totals.escrowed.u128() + totals.stakes.u128(),
+        "market balance {balance} != escrowed {} + stakes {}",
+        totals.escrowed,
+        totals.stakes
+    );
+}
+
+/// Opens a lease for `cid` directly (no local validation: the node must cope).
+async fn open(customer: &Customer, provider: &str, cid: &str, kind: WorkloadKind) -> u64 {
+    customer
+        .open_lease(
+            provider,
+            180,
+            Workload {
+                cid: cid.into(),
+                kind,
+            },
+            u128::MAX,
+        )
+        .await
+        .unwrap()
+        .0
+}
+
+/// Waits for lease `lease_id`'s result, reads its report, and checks the settlement
+/// once the lease is closed: paid + refunded = deposit, the customer refunded most.
+async fn report_of(customer: &Customer, lease_id: u64) -> JobReport {
+    let lease = job::wait_for_result(customer, lease_id, &mut |_| {})
+        .await
+        .unwrap();
+    let cid: Cid = lease.result.as_ref().unwrap().cid.parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    kubo()
+        .fetch_dir(
+            &cid,
+            dir.path(),
+            FetchLimits {
+                max_bytes: 64 << 20,
+                timeout: Duration::from_secs(30),
+            },
+            |_| {},
+        )
+        .await
+        .unwrap();
+    let report: JobReport =
+        serde_json::from_slice(&std::fs::read(dir.path().join(REPORT_FILE)).unwrap()).unwrap();
+    let closed = job::close_if_open(customer, lease_id).await.unwrap();
+    assert!(closed.state.is_final());
+    assert_eq!(
+        closed.paid_to_provider + closed.refunded,
+        closed.deposit,
+        "lease {lease_id} settles its whole deposit"
+    );
+    assert!(
+        closed.refunded > closed.paid_to_provider,
+        "lease {lease_id}: a job of seconds in a 180 s lease refunds most of it \
+         (paid {}, refunded {})",
+        closed.paid_to_provider,
+        closed.refunded
+    );
+    report
+}
+
+fn failure_kind(report: &JobReport) -> (FailureKind, String) {
+    match &report.outcome {
+        JobOutcome::Failed(f) => (f.kind, format!("{:?} {}", f.field, f.message)),
+        JobOutcome::Succeeded => panic!("expected a failure, the job succeeded"),
+    }
+}
+
+/// A bundle whose 64 invocations each run `iterations` steps of a linear congruential
+/// generator (`None`: forever), under `time_limit` seconds.
+fn spin_bundle(iterations: Option<u32>, time_limit: u64) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let body = match iterations {
+        Some(_) => {
+            "for (var i: u32 = 0u; i < params[0]; i = i + 1u) { x = x * 1664525u + 1013904223u; }"
+        }
+        // The exit needs an invocation id no dispatch of one workgroup has.
+        None => "loop { x = x * 1664525u + 1013904223u; if (x == 0u && id.x > 1000u) { break; } }",
+    };
+    let shader = format!(
+        "@group(0) @binding(0) var<storage, read> params: array<u32>;\n\
+         @group(0) @binding(1) var<storage, read_write> out: array<u32>;\n\
+         @compute @workgroup_size(64)\n\
+         fn main(@builtin(global_invocation_id) id: vec3<u32>) {{\n\
+             var x: u32 = id.x;\n    {body}\n    out[id.x] = x;\n}}\n"
+    );
+    std::fs::write(dir.path().join("spin.wgsl"), shader).unwrap();
+    std::fs::write(
+        dir.path().join("params.bin"),
+        iterations.unwrap_or(0).to_le_bytes(),
+    )
+    .unwrap();
+    let manifest = serde_json::json!({
+        "version": 1,
+        "name": "spin",
+        "shaders": ["spin.wgsl"],
+        "buffers": [
+            {"name": "params", "group": 0, "binding": 0, "size": 4,
+             "usage": "storage_read", "initial": {"file": "params.bin"}},
+            {"name": "out", "group": 0, "binding": 1, "size": 256,
+             "usage": "storage_read_write", "initial": "zeros"}
+        ],
+        "dispatches": [{"shader": "spin.wgsl", "entry_point": "main", "workgroups": [1, 1, 1]}],
+        "outputs": [{"buffer": "out", "file": "out.bin", "format": "raw"}],
+        "time_limit_seconds": time_limit
+    });
+    std::fs::write(
+        dir.path().join("job.json"),
+        serde_json::to_vec_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    dir
+}
+
+/// Copies the example bundle `name` into a new folder, applying `edit` to its files.
+fn bundle_variant(name: &str, edit: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = repo().join("shaders/jobs").join(name);
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    edit(dir.path());
+    dir
+}
+
+fn edit_manifest(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let path = dir.join("job.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    edit(&mut manifest);
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+}
+
+/// A shader file's source with `edit` applied.
+fn edit_shader(dir: &Path, edit: impl FnOnce(String) -> String) {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("job.json")).unwrap()).unwrap();
+    let file = manifest["shaders"][0].as_str().unwrap().to_string();
+    let source = std::fs::read_to_string(dir.join(&file)).unwrap();
+    std::fs::write(dir.join(&file), edit(source)).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the local chain and Kubo: run under testnet/e2e"]
+async fn e2e_render_job_from_the_cli_to_a_png_with_mining_paused_meanwhile() {
+    let chain = chain();
+    let mut node = Node::new(&chain, |_| {}).await;
+    node.start();
+    let (_, mnemonic) = customer(&chain, 100 * GUT).await;
+    // Mining runs before any lease.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while node.miner().as_deref() != Some("mining") {
+        assert!(
+            Instant::now() < deadline,
+            "the node never mined:\n{}",
+            node.log()
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let mut cli = Command::new(gpunion())
+        .current_dir(repo())
+        .arg("--deployment")
+        .arg(deployment_path())
+        .args(["--mnemonic-env", "CUSTOMER_MNEMONIC", "job", "run"])
+        .arg(repo().join("shaders/jobs/mandelbrot"))
+        .args(["--provider", &node.address, "--hours", "0.05", "--out"])
+        .arg(out.path().join("result"))
+        .env("CUSTOMER_MNEMONIC", &mnemonic)
+        .env("IPFS_API", kubo().api_url())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // While the job runs, the miner is paused.
+    let mut saw_paused = false;
+    let cli_done = loop {
+        if let Some(status) = cli.try_wait().unwrap() {
+            break status;
+        }
+        saw_paused |= node.miner().as_deref() == Some("paused");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let output = cli.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        cli_done.success(),
+        "gpunion job run failed:\n{stdout}\n{}\nnode log:\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        node.log()
+    );
+    assert!(stdout.contains("matches the chain"), "{stdout}");
+    let png = out.path().join("result/outputs/image.png");
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+    let info = decoder.read_info().unwrap().info().clone();
+    assert!(info.width > 0 && info.height > 0);
+    assert!(
+        saw_paused,
+        "the miner never paused during the lease:\n{}",
+        node.log()
+    );
+    assert!(node.log().contains("mining_paused"), "{}", node.log());
+    // And mines again after.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while node.miner().as_deref() != Some("mining") {
+        assert!(
+            Instant::now() < deadline,
+            "mining did not resume:\n{}",
+            node.log()
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_market_balanced(&chain).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the local chain and Kubo: run under testnet/e2e"]
+async fn e2e_every_bad_input_ends_its_job_with_a_readable_error_and_the_node_serves_on() {
+    let chain = chain();
+    let mut node = Node::new(&chain, |c| {
+        c.mining.enabled = false;
+        c.limits.max_bundle_mib = 1;
+        c.limits.fetch_timeout_seconds = 5;
+    })
+    .await;
+    node.start();
+    let (customer, _) = customer(&chain, 100 * GUT).await;
+    let kubo = kubo();
+    let provider = node.address.clone();
+
+    let cases: Vec<(&str, tempfile::TempDir, FailureKind, &str)> = vec![
+        (
+            "malformed manifest",
+            bundle_variant("matmul", |d| {
+                edit_manifest(d, |m| {
+                    m.as_object_mut().unwrap().remove("dispatches");
+                })
+            }),
+            FailureKind::Manifest,
+            "dispatches",
+        ),
+        (
+            "shader that fails validation",
+            bundle_variant("matmul", |d| {
+                edit_shader(d, |s| format!("{s}\nfn broken( {{"))
+            }),
+            FailureKind::Shader,
+            "",
+        ),
+        (
+            "buffers over the allowance",
+            bundle_variant("matmul", |d| {
+                edit_manifest(d, |m| {
+                    let last = m["buffers"].as_array().unwrap().len() - 1;
+                    m["buffers"][last]["size"] = serde_json::json!(1u64 << 40);
+                    m["buffers"][last]["initial"] = serde_json::json!("zeros");
+                })
+            }),
+            FailureKind::OverAllowance,
+            "size",
+        ),
+        (
+            "bundle over the size limit",
+            bundle_variant("matmul", |d| {
+                std::fs::write(d.join("padding.bin"), vec![7u8; 2 << 20]).unwrap();
+            }),
+            FailureKind::Fetch,
+            "limit",
+        ),
+    ];
+    for (what, dir, kind, needle) in &cases {
+        let cid = kubo.add_dir(dir.path()).await.unwrap();
+        let lease = open(
+            &customer,
+            &provider,
+            &cid.to_string(),
+            WorkloadKind::WgslBundle,
+        )
+        .await;
+        let report = report_of(&customer, lease).await;
+        let (got, text) = failure_kind(&report);
+        assert_eq!(got, *kind, "{what}: {text}");
+        assert!(
+            text.contains(needle),
+            "{what}: {text:?} should name {needle:?}"
+        );
+    }
+
+    // A shader that never ends is killed at its time limit.
+    let endless = spin_bundle(None, 3);
+    let cid = kubo.add_dir(endless.path()).await.unwrap();
+    let lease = open(
+        &customer,
+        &provider,
+        &cid.to_string(),
+        WorkloadKind::WgslBundle,
+    )
+    .await;
+    let (got, text) = failure_kind(&report_of(&customer, lease).await);
+    assert_eq!(got, FailureKind::TimedOut, "{text}");
+
+    // A CID that cannot be found: valid, but nobody has it.
+    let missing = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy";
+    let lease = open(&customer, &provider, missing, WorkloadKind::WgslBundle).await;
+    let (got, text) = failure_kind(&report_of(&customer, lease).await);
+    assert_eq!(got, FailureKind::Fetch, "{text}");
+    assert!(text.to_lowercase().contains("not found"), "{text}");
+
+    // A workload kind the node does not run: rejected with the reason, refunded in full.
+    let good = kubo
+        .add_dir(&repo().join("shaders/jobs/matmul"))
+        .await
+        .unwrap()
+        .to_string();
+    let lease = open(&customer, &provider, &good, WorkloadKind::OciImage).await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let rejected = loop {
+        let l = customer.lease(lease).await.unwrap().unwrap().lease;
+        if l.state != LeaseState::Pending {
+            break l;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "lease {lease} was never answered"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    };
+    assert_eq!(rejected.state, LeaseState::Rejected);
+    assert_eq!(rejected.refunded, rejected.deposit);
+    let reason = customer.rejection_reason(lease).await.unwrap().unwrap();
+    assert!(reason.contains("not supported"), "{reason}");
+
+    // After all that, the node still serves a good job.
+    let lease = open(&customer, &provider, &good, WorkloadKind::WgslBundle).await;
+    let report = report_of(&customer, lease).await;
+    assert!(
+        matches!(report.outcome, JobOutcome::Succeeded),
+        "{:?}\n{}",
+        report.outcome,
+        node.log()
+    );
+    assert_market_balanced(&chain).await;
+    node.kill();
+}
+
+/// Command lines of the running processes that mention `needle`.
+fn processes_mentioning(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if cmdline.contains(needle) {
+                found.push(cmdline);
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the local chain and Kubo: run under testnet/e2e"]
+async fn e2e_a_node_killed_mid_job_resumes_and_nothing_is_posted_or_paid_twice() {
+    let chain = chain();
+    let mut node = Node::new(&chain, |c| c.mining.enabled = false).await;
+    node.start();
+    let (customer, _) = customer(&chain, 100 * GUT).await;
+    // Long enough (seconds on lavapipe) to be killed in the middle.
+    let slow = spin_bundle(Some(SLOW_ITERATIONS), 120);
+    let cid = kubo().add_dir(slow.path()).await.unwrap();
+    let lease = open(
+        &customer,
+        &node.address,
+        &cid.to_string(),
+        WorkloadKind::WgslBundle,
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let running = node
+            .status()
+            .map(|s| s["running_leases"].to_string())
+            .unwrap_or_default();
+        if running.contains(&lease.to_string()) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the job never started:\n{}",
+            node.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let job_dir = node.home.path().join("jobs").join(lease.to_string());
+    let job_dir = job_dir.to_string_lossy().to_string();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while processes_mentioning(&format!("{job_dir}/bundle")).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the executor never ran:\n{}",
+            node.log()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    node.kill();
+    // The executor dies with its node: no orphan keeps the GPU.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = processes_mentioning(&format!("{job_dir}/bundle"));
+        if left.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "orphaned executor: {left:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(
+        customer
+            .lease(lease)
+            .await
+            .unwrap()
+            .unwrap()
+            .lease
+            .result
+            .is_none(),
+        "killed before its result"
+    );
+    node.start();
+    let report = report_of(&customer, lease).await;
+    assert!(
+        matches!(report.outcome, JobOutcome::Succeeded),
+        "{:?}\n{}",
+        report.outcome,
+        node.log()
+    );
+    assert!(node.log().contains("running it again"), "{}", node.log());
+    // One result and one settlement on chain for the lease, whatever the node retried.
+    let market = chain.market().unwrap();
+    for action in ["post_result", "close_lease"] {
+        let query = format!(
+            "wasm._contract_address='{}' AND wasm.action='{action}' AND wasm.lease_id='{lease}'",
+            market.address()
+        );
+        let txs = chain.rpc().tx_memos(&query).await.unwrap();
+        assert_eq!(txs.len(), 1, "{action} transactions for lease {lease}");
+    }
+    // What the provider was paid is what the lease says, once.
+    let record = customer.lease(lease).await.unwrap().unwrap().lease;
+    assert_eq!(record.paid_to_provider + record.refunded, record.deposit);
+    assert_market_balanced(&chain).await;
+    node.kill();
+}
+
+/// Steps per invocation of the kill test's job: several seconds on lavapipe.
+const SLOW_ITERATIONS: u32 = 400_000_000;

@@ -1,0 +1,243 @@
+//! `gpunion job`: run a WGSL bundle on a provider's GPU and get its outputs back, with
+//! progress while waiting; and the lease's status, result and cancellation.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use gpunion_ipfs::Kubo;
+use gpunion_sdk::flows::Customer;
+use gpunion_sdk::job::{self, JobOrder, JobProgress};
+use gpunion_sdk::msg::market::{ProviderFilter, ProviderStatus};
+use gpunion_sdk::{Error, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// `gpunion job …`.
+#[derive(clap::Subcommand)]
+pub enum JobCommand {
+    /// Runs a bundle folder: validates it, adds it to IPFS, opens a lease, waits for
+    /// the result, checks the output hash, saves the outputs, closes the lease.
+    Run {
+        /// The bundle folder (with job.json).
+        bundle: PathBuf,
+        /// The provider; without it, the most reliable idle provider, cheapest first.
+        #[arg(long)]
+        provider: Option<String>,
+        /// Lease length in hours (decimals allowed); the unused part is refunded.
+        #[arg(long)]
+        hours: f64,
+        /// The most to pay per GPU-hour, ugut.
+        #[arg(long, default_value_t = u128::from(u64::MAX))]
+        max_price: u128,
+        /// Where to save the result folder (default: ./result-<lease>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// A lease's state, what it has cost so far and its result CID.
+    Status { lease_id: u64 },
+    /// Fetches a lease's result folder and checks it against the bundle's manifest and
+    /// the output hash on chain.
+    Result {
+        lease_id: u64,
+        /// The bundle the lease ran (for the outputs' layout).
+        #[arg(long)]
+        bundle: PathBuf,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Closes a lease now: the provider is paid for the time served, the rest refunded.
+    Cancel { lease_id: u64 },
+}
+
+fn spinner() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+fn show(bar: &ProgressBar, p: JobProgress) {
+    let line = match p {
+        JobProgress::Validated {
+            name,
+            buffers,
+            dispatches,
+        } => format!("bundle {name:?} valid: {buffers} buffers, {dispatches} dispatches"),
+        JobProgress::Uploaded { cid } => format!("bundle in IPFS: {cid}"),
+        JobProgress::Opened { lease_id, deposit } => {
+            format!("lease {lease_id} open, {deposit} ugut in escrow")
+        }
+        JobProgress::Waiting { state, seconds } => {
+            bar.set_message(format!("lease {state} ({seconds} s)"));
+            return;
+        }
+        JobProgress::ResultPosted { cid } => format!("result posted: {cid}"),
+        JobProgress::Fetching { bytes } => {
+            bar.set_message(format!("fetching the result: {bytes} bytes"));
+            return;
+        }
+        JobProgress::Verified => "outputs match the hash on chain".into(),
+        JobProgress::Closed => "lease closed".into(),
+    };
+    bar.println(format!("  {line}"));
+    bar.set_message(line);
+}
+
+/// Runs a `gpunion job` command.
+pub async fn run(customer: &Customer, command: &JobCommand) -> Result<()> {
+    let kubo = Kubo::from_env().map_err(|e| Error::BadInput(format!("IPFS: {e}")))?;
+    match command {
+        JobCommand::Run {
+            bundle,
+            provider,
+            hours,
+            max_price,
+            out,
+        } => {
+            let provider = match provider {
+                Some(p) => p.clone(),
+                None => choose_provider(customer, *max_price).await?,
+            };
+            let seconds = job::seconds_for_hours(*hours)?;
+            let bar = spinner();
+            bar.println(format!("  provider {provider}, {seconds} s lease"));
+            let order = JobOrder {
+                bundle: bundle.clone(),
+                provider,
+                seconds,
+                max_price_per_hour: *max_price,
+                out: out.clone().unwrap_or_else(|| PathBuf::from("result")),
+            };
+            let summary = job::run(customer, &kubo, &order, |p| show(&bar, p)).await;
+            bar.finish_and_clear();
+            let s = summary?;
+            println!("lease {} result {}", s.lease_id, s.result_cid);
+            match &s.report.outcome {
+                gpunion_sdk::msg::job::JobOutcome::Succeeded => {
+                    for output in &s.report.outputs {
+                        println!("  saved {}", s.result_dir.join(&output.file).display());
+                    }
+                    if let Some(hash) = s.output_hash {
+                        println!("  output hash {} (matches the chain)", hex::encode(hash));
+                    }
+                }
+                gpunion_sdk::msg::job::JobOutcome::Failed(failure) => {
+                    println!(
+                        "  the job FAILED: {:?}{}: {}",
+                        failure.kind,
+                        failure
+                            .field
+                            .as_ref()
+                            .map(|f| format!(" ({f})"))
+                            .unwrap_or_default(),
+                        failure.message
+                    );
+                }
+            }
+            println!(
+                "cost: deposit {} ugut, paid {} ugut, refunded {} ugut",
+                s.deposit, s.paid, s.refunded
+            );
+            println!(
+                "time: {:.1} s in all: chain {:.1} s, IPFS {:.1} s, compute {:.1} s",
+                s.total_s, s.chain_s, s.ipfs_s, s.compute_s
+            );
+        }
+        JobCommand::Status { lease_id } => {
+            let lease = customer
+                .lease(*lease_id)
+                .await?
+                .ok_or_else(|| Error::NotFound {
+                    what: format!("lease {lease_id}"),
+                })?;
+            let l = &lease.lease;
+            println!(
+                "lease {}: {:?}, provider {}, deposit {} ugut, earned {} ugut, paid {} ugut, refunded {} ugut",
+                l.id, l.state, l.provider, l.deposit, lease.earned, l.paid_to_provider, l.refunded
+            );
+            match &l.result {
+                Some(r) => println!("result {}", r.cid),
+                None => println!("no result yet"),
+            }
+            if l.state == gpunion_sdk::msg::market::LeaseState::Rejected
+                && let Some(reason) = customer.rejection_reason(l.id).await?
+            {
+                println!("rejected: {reason}");
+            }
+        }
+        JobCommand::Result {
+            lease_id,
+            bundle,
+            out,
+        } => {
+            let lease = customer
+                .lease(*lease_id)
+                .await?
+                .ok_or_else(|| Error::NotFound {
+                    what: format!("lease {lease_id}"),
+                })?
+                .lease;
+            let provider = customer
+                .provider(lease.provider.as_str())
+                .await?
+                .ok_or_else(|| Error::NotFound {
+                    what: format!("provider {}", lease.provider),
+                })?;
+            let allowance = gpunion_sdk::msg::job::Allowance::for_provider(
+                &provider.provider.attributes,
+                lease.end.saturating_sub(lease.start),
+            );
+            let bundle = gpunion_sdk::msg::job::bundle::Bundle::load(bundle, &allowance)
+                .map_err(|e| Error::BadInput(format!("bundle: {e}")))?;
+            let out = out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(format!("result-{lease_id}")));
+            let bar = spinner();
+            let fetched =
+                job::fetch_result(&kubo, &bundle, &lease, &out, &mut |p| show(&bar, p)).await;
+            bar.finish_and_clear();
+            let (report, hash, dir) = fetched?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+            println!("saved in {}", dir.display());
+            if let Some(hash) = hash {
+                println!("output hash {} (matches the chain)", hex::encode(hash));
+            }
+        }
+        JobCommand::Cancel { lease_id } => {
+            let lease = job::close_if_open(customer, *lease_id).await?;
+            println!(
+                "lease {} {:?}: paid {} ugut, refunded {} ugut",
+                lease.id, lease.state, lease.paid_to_provider, lease.refunded
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The provider for a job without `--provider`: idle ones within the price, the most
+/// reliable first, then the cheapest.
+async fn choose_provider(customer: &Customer, max_price: u128) -> Result<String> {
+    let mut idle = customer
+        .find_providers(ProviderFilter {
+            status: Some(ProviderStatus::Idle),
+            max_price_per_hour: Some(max_price.into()),
+            ..ProviderFilter::default()
+        })
+        .await?;
+    idle.sort_by_key(|p| {
+        (
+            std::cmp::Reverse(p.reliability_permille),
+            p.provider.attributes.price_per_hour,
+        )
+    });
+    idle.first()
+        .map(|p| p.provider.address.to_string())
+        .ok_or_else(|| Error::NotFound {
+            what: format!("an idle provider at most {max_price} ugut/h"),
+        })
+}
