@@ -76,8 +76,8 @@ pub async fn run_isolated(request: &JobRequest) -> Result<JobReport, ExecError> 
         request.memory_limit_mib
     ));
 
-    let allowance = serde_json::to_string(&request.allowance)
-        .expect("an Allowance always serializes to JSON");
+    let allowance =
+        serde_json::to_string(&request.allowance).expect("an Allowance always serializes to JSON");
     let mut child = tokio::process::Command::new(&request.executable)
         .args(["job", "exec", "--bundle"])
         .arg(&request.bundle_dir)
@@ -164,7 +164,10 @@ pub async fn run_isolated(request: &JobRequest) -> Result<JobReport, ExecError> 
         },
         Some(status) => died(status, &stderr),
     };
-    log.note(format_args!("failed ({:?}): {}", failure.kind, failure.message));
+    log.note(format_args!(
+        "failed ({:?}): {}",
+        failure.kind, failure.message
+    ));
     let child_log = std::fs::read_to_string(out_dir.join(LOG_FILE)).unwrap_or_default();
     log.append("executor log", &child_log);
     log.append("executor standard error", &stderr);

@@ -11,8 +11,8 @@ use std::{
 };
 
 use gpunion_interface::job::{
-    Allowance, BufferUsage, FailureKind, HexBinary, JobFailure, JobOutcome, JobReport,
-    JobTimings, bundle::Bundle, output_hash,
+    Allowance, BufferUsage, FailureKind, HexBinary, JobFailure, JobOutcome, JobReport, JobTimings,
+    bundle::Bundle, output_hash,
 };
 
 use super::{
@@ -60,7 +60,10 @@ pub(crate) fn run_job<G: std::borrow::Borrow<Gpu>>(
     let report = match attempt(bundle_dir, out_dir, allowance, open, &mut log, &mut timings)? {
         Ok(report) => report,
         Err(failure) => {
-            log.note(format_args!("failed ({:?}): {}", failure.kind, failure.message));
+            log.note(format_args!(
+                "failed ({:?}): {}",
+                failure.kind, failure.message
+            ));
             timings.total_ms = millis(log.start().elapsed());
             JobReport::failed(failure, timings)
         }
@@ -164,11 +167,52 @@ fn scoped<T>(
             return Err(JobFailure {
                 kind,
                 field: None,
-                message: format!("{step}: {error}"),
+                message: format!("{step}: {}", describe(&error)),
             });
         }
     }
     Ok(value)
+}
+
+/// wgpu's error with its description (its `Display` says only "Validation Error").
+fn describe(error: &wgpu::Error) -> String {
+    match error {
+        wgpu::Error::Validation { description, .. } | wgpu::Error::Internal { description, .. } => {
+            description.trim().to_owned()
+        }
+        wgpu::Error::OutOfMemory { source } => format!("out of memory ({source})"),
+        #[allow(unreachable_patterns)]
+        other => other.to_string(),
+    }
+}
+
+/// `Err(OverAllowance)` naming the first buffer larger than the device can bind.
+fn check_device_limits(gpu: &Gpu, bundle: &Bundle) -> Result<(), JobFailure> {
+    let limits = gpu.limits();
+    for (i, spec) in bundle.manifest().buffers.iter().enumerate() {
+        let (limit, what) = match spec.usage {
+            BufferUsage::Uniform => (
+                limits.max_uniform_buffer_binding_size,
+                "uniform buffer binding",
+            ),
+            BufferUsage::StorageRead | BufferUsage::StorageReadWrite => (
+                limits.max_storage_buffer_binding_size,
+                "storage buffer binding",
+            ),
+        };
+        let limit = limit.min(limits.max_buffer_size);
+        if spec.size > limit {
+            return Err(JobFailure {
+                kind: FailureKind::OverAllowance,
+                field: Some(format!("buffers[{i}].size")),
+                message: format!(
+                    "buffers[{i}].size: {} bytes is over this device's largest {what}, {limit} bytes",
+                    spec.size
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Runs `bundle` on `gpu`: buffers (initial contents or zeros), one bind group per
@@ -178,6 +222,7 @@ pub fn execute(gpu: &Gpu, bundle: &Bundle, log: &mut JobLog) -> Result<Executed,
     let device = &gpu.device;
     let manifest = bundle.manifest();
     let started = Instant::now();
+    check_device_limits(gpu, bundle)?;
 
     let buffers = scoped(gpu, "creating buffers", FailureKind::OverAllowance, || {
         manifest
@@ -210,15 +255,18 @@ pub fn execute(gpu: &Gpu, bundle: &Bundle, log: &mut JobLog) -> Result<Executed,
             .collect::<Vec<_>>()
     })?;
     let total: u64 = manifest.buffers.iter().map(|b| b.size).sum();
-    log.note(format_args!("{} buffer(s) created, {total} bytes", buffers.len()));
+    log.note(format_args!(
+        "{} buffer(s) created, {total} bytes",
+        buffers.len()
+    ));
 
     // One layout per group the manifest uses; a gap is `None`.
     let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, spec) in manifest.buffers.iter().enumerate() {
         groups.entry(spec.group).or_default().push(i);
     }
-    let (layouts, bind_groups, pipelines) =
-        scoped(gpu, "compiling pipelines", FailureKind::Shader, || {
+    let (pipeline_layout, bind_groups) =
+        scoped(gpu, "binding buffers", FailureKind::Binding, || {
             let layouts: BTreeMap<u32, wgpu::BindGroupLayout> = groups
                 .iter()
                 .map(|(&group, members)| {
@@ -280,34 +328,36 @@ pub fn execute(gpu: &Gpu, bundle: &Bundle, log: &mut JobLog) -> Result<Executed,
                     (group, bind_group)
                 })
                 .collect();
-            let modules: BTreeMap<&str, wgpu::ShaderModule> = bundle
-                .shaders()
-                .iter()
-                .map(|shader| {
-                    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                        label: Some(&shader.file),
-                        source: wgpu::ShaderSource::Wgsl(shader.source.as_str().into()),
-                    });
-                    (shader.file.as_str(), module)
-                })
-                .collect();
-            let mut pipelines: BTreeMap<(&str, &str), wgpu::ComputePipeline> = BTreeMap::new();
-            for dispatch in &manifest.dispatches {
-                let key = (dispatch.shader.as_str(), dispatch.entry_point.as_str());
-                pipelines.entry(key).or_insert_with(|| {
-                    device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                        label: Some(&dispatch.entry_point),
-                        layout: Some(&pipeline_layout),
-                        module: &modules[key.0],
-                        entry_point: Some(&dispatch.entry_point),
-                        compilation_options: Default::default(),
-                        cache: None,
-                    })
-                });
-            }
-            (layouts, bind_groups, pipelines)
+            (pipeline_layout, bind_groups)
         })?;
-    drop(layouts);
+    let pipelines = scoped(gpu, "compiling pipelines", FailureKind::Shader, || {
+        let modules: BTreeMap<&str, wgpu::ShaderModule> = bundle
+            .shaders()
+            .iter()
+            .map(|shader| {
+                let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                    label: Some(&shader.file),
+                    source: wgpu::ShaderSource::Wgsl(shader.source.as_str().into()),
+                });
+                (shader.file.as_str(), module)
+            })
+            .collect();
+        let mut pipelines: BTreeMap<(&str, &str), wgpu::ComputePipeline> = BTreeMap::new();
+        for dispatch in &manifest.dispatches {
+            let key = (dispatch.shader.as_str(), dispatch.entry_point.as_str());
+            pipelines.entry(key).or_insert_with(|| {
+                device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some(&dispatch.entry_point),
+                    layout: Some(&pipeline_layout),
+                    module: &modules[key.0],
+                    entry_point: Some(&dispatch.entry_point),
+                    compilation_options: Default::default(),
+                    cache: None,
+                })
+            });
+        }
+        pipelines
+    })?;
     let compile = started.elapsed();
     log.note(format_args!(
         "{} pipeline(s) compiled in {:.3} s",
@@ -381,32 +431,39 @@ fn read_outputs(
                 .expect("Manifest::check: outputs name buffers")
         })
         .collect();
-    let staging = scoped(gpu, "reading outputs back", FailureKind::OutOfMemory, || {
-        let mut encoder = device.create_command_encoder(&Default::default());
-        let staging: Vec<wgpu::Buffer> = sources
-            .iter()
-            .map(|&i| {
-                let size = manifest.buffers[i].size;
-                let buffer = device.create_buffer(&wgpu::BufferDescriptor {
-                    label: Some("job readback"),
-                    size,
-                    usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-                    mapped_at_creation: false,
-                });
-                encoder.copy_buffer_to_buffer(&buffers[i], 0, &buffer, 0, size);
-                buffer
-            })
-            .collect();
-        gpu.queue.submit([encoder.finish()]);
-        staging
-    })?;
+    let staging = scoped(
+        gpu,
+        "reading outputs back",
+        FailureKind::OutOfMemory,
+        || {
+            let mut encoder = device.create_command_encoder(&Default::default());
+            let staging: Vec<wgpu::Buffer> = sources
+                .iter()
+                .map(|&i| {
+                    let size = manifest.buffers[i].size;
+                    let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+                        label: Some("job readback"),
+                        size,
+                        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                        mapped_at_creation: false,
+                    });
+                    encoder.copy_buffer_to_buffer(&buffers[i], 0, &buffer, 0, size);
+                    buffer
+                })
+                .collect();
+            gpu.queue.submit([encoder.finish()]);
+            staging
+        },
+    )?;
     let (sender, receiver) = mpsc::channel();
     for (index, buffer) in staging.iter().enumerate() {
         let sender = sender.clone();
-        buffer.slice(..).map_async(wgpu::MapMode::Read, move |result| {
-            // The receiver waits below; it cannot be gone.
-            let _ = sender.send((index, result));
-        });
+        buffer
+            .slice(..)
+            .map_async(wgpu::MapMode::Read, move |result| {
+                // The receiver waits below; it cannot be gone.
+                let _ = sender.send((index, result));
+            });
     }
     drop(sender);
     wait(gpu)?;

@@ -56,11 +56,17 @@ pub fn run(command: Command) -> Result<ExitCode, String> {
         Command::Run(options) => run_local(&options),
         Command::Exec(options) => {
             let allowance = match &options.allowance {
-                Some(json) => serde_json::from_str(json).map_err(|e| format!("--allowance: {e}"))?,
+                Some(json) => {
+                    serde_json::from_str(json).map_err(|e| format!("--allowance: {e}"))?
+                }
                 None => Allowance::default(),
             };
-            let code =
-                isolate::exec_child(&options.bundle, &options.out, &allowance, options.memory_limit_mib);
+            let code = isolate::exec_child(
+                &options.bundle,
+                &options.out,
+                &allowance,
+                options.memory_limit_mib,
+            );
             Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
         }
     }
