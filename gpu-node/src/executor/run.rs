@@ -105,10 +105,7 @@ fn attempt<G: std::borrow::Borrow<Gpu>>(
     log.note(format_args!("adapter: {}", gpu.describe()));
     let executed = match execute(gpu, &bundle, log) {
         Ok(executed) => executed,
-        Err(failure) => {
-            timings.compile_ms = 0;
-            return Ok(Err(failure));
-        }
+        Err(failure) => return Ok(Err(failure)),
     };
     timings.compile_ms = millis(executed.compile);
     timings.compute_ms = millis(executed.compute);
