@@ -105,10 +105,7 @@ fn attempt<G: std::borrow::Borrow<Gpu>>(
     log.note(format_args!("adapter: {}", gpu.describe()));
     let executed = match execute(gpu, &bundle, log) {
         Ok(executed) => executed,
-        Err(failure) => {
-            timings.compile_ms = 0;
-            return Ok(Err(failure));
-        }
+        Err(failure) => return Ok(Err(failure)),
     };
     timings.compile_ms = millis(executed.compile);
     timings.compute_ms = millis(executed.compute);
@@ -167,11 +164,52 @@ fn scoped<T>(
             return Err(JobFailure {
                 kind,
                 field: None,
-                message: format!("{step}: {error}"),
+                message: format!("{step}: {}", describe(&error)),
             });
         }
     }
     Ok(value)
+}
+
+/// wgpu's error with its description (its `Display` says only "Validation Error").
+fn describe(error: &wgpu::Error) -> String {
+    match error {
+        wgpu::Error::Validation { description, .. } | wgpu::Error::Internal { description, .. } => {
+            description.trim().to_owned()
+        }
+        wgpu::Error::OutOfMemory { source } => format!("out of memory ({source})"),
+        #[allow(unreachable_patterns)]
+        other => other.to_string(),
+    }
+}
+
+/// `Err(OverAllowance)` naming the first buffer larger than the device can bind.
+fn check_device_limits(gpu: &Gpu, bundle: &Bundle) -> Result<(), JobFailure> {
+    let limits = gpu.limits();
+    for (i, spec) in bundle.manifest().buffers.iter().enumerate() {
+        let (limit, what) = match spec.usage {
+            BufferUsage::Uniform => (
+                limits.max_uniform_buffer_binding_size,
+                "uniform buffer binding",
+            ),
+            BufferUsage::StorageRead | BufferUsage::StorageReadWrite => (
+                limits.max_storage_buffer_binding_size,
+                "storage buffer binding",
+            ),
+        };
+        let limit = limit.min(limits.max_buffer_size);
+        if spec.size > limit {
+            return Err(JobFailure {
+                kind: FailureKind::OverAllowance,
+                field: Some(format!("buffers[{i}].size")),
+                message: format!(
+                    "buffers[{i}].size: {} bytes is over this device's largest {what}, {limit} bytes",
+                    spec.size
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Runs `bundle` on `gpu`: buffers (initial contents or zeros), one bind group per
@@ -181,6 +219,7 @@ pub fn execute(gpu: &Gpu, bundle: &Bundle, log: &mut JobLog) -> Result<Executed,
     let device = &gpu.device;
     let manifest = bundle.manifest();
     let started = Instant::now();
+    check_device_limits(gpu, bundle)?;
 
     let buffers = scoped(gpu, "creating buffers", FailureKind::OverAllowance, || {
         manifest
@@ -223,8 +262,8 @@ pub fn execute(gpu: &Gpu, bundle: &Bundle, log: &mut JobLog) -> Result<Executed,
     for (i, spec) in manifest.buffers.iter().enumerate() {
         groups.entry(spec.group).or_default().push(i);
     }
-    let (layouts, bind_groups, pipelines) =
-        scoped(gpu, "compiling pipelines", FailureKind::Shader, || {
+    let (pipeline_layout, bind_groups) =
+        scoped(gpu, "binding buffers", FailureKind::Binding, || {
             let layouts: BTreeMap<u32, wgpu::BindGroupLayout> = groups
                 .iter()
                 .map(|(&group, members)| {
@@ -286,34 +325,36 @@ pub fn execute(gpu: &Gpu, bundle: &Bundle, log: &mut JobLog) -> Result<Executed,
                     (group, bind_group)
                 })
                 .collect();
-            let modules: BTreeMap<&str, wgpu::ShaderModule> = bundle
-                .shaders()
-                .iter()
-                .map(|shader| {
-                    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                        label: Some(&shader.file),
-                        source: wgpu::ShaderSource::Wgsl(shader.source.as_str().into()),
-                    });
-                    (shader.file.as_str(), module)
-                })
-                .collect();
-            let mut pipelines: BTreeMap<(&str, &str), wgpu::ComputePipeline> = BTreeMap::new();
-            for dispatch in &manifest.dispatches {
-                let key = (dispatch.shader.as_str(), dispatch.entry_point.as_str());
-                pipelines.entry(key).or_insert_with(|| {
-                    device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                        label: Some(&dispatch.entry_point),
-                        layout: Some(&pipeline_layout),
-                        module: &modules[key.0],
-                        entry_point: Some(&dispatch.entry_point),
-                        compilation_options: Default::default(),
-                        cache: None,
-                    })
-                });
-            }
-            (layouts, bind_groups, pipelines)
+            (pipeline_layout, bind_groups)
         })?;
-    drop(layouts);
+    let pipelines = scoped(gpu, "compiling pipelines", FailureKind::Shader, || {
+        let modules: BTreeMap<&str, wgpu::ShaderModule> = bundle
+            .shaders()
+            .iter()
+            .map(|shader| {
+                let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                    label: Some(&shader.file),
+                    source: wgpu::ShaderSource::Wgsl(shader.source.as_str().into()),
+                });
+                (shader.file.as_str(), module)
+            })
+            .collect();
+        let mut pipelines: BTreeMap<(&str, &str), wgpu::ComputePipeline> = BTreeMap::new();
+        for dispatch in &manifest.dispatches {
+            let key = (dispatch.shader.as_str(), dispatch.entry_point.as_str());
+            pipelines.entry(key).or_insert_with(|| {
+                device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some(&dispatch.entry_point),
+                    layout: Some(&pipeline_layout),
+                    module: &modules[key.0],
+                    entry_point: Some(&dispatch.entry_point),
+                    compilation_options: Default::default(),
+                    cache: None,
+                })
+            });
+        }
+        pipelines
+    })?;
     let compile = started.elapsed();
     log.note(format_args!(
         "{} pipeline(s) compiled in {:.3} s",
