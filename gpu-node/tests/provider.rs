@@ -218,23 +218,41 @@ impl Node {
     }
 }
 
-/// The market's GUT balance equals what it says it holds (escrow + stakes).
+/// The market's GUT balance equals what it says it holds (escrow + stakes), read at
+/// one state: the totals are read before and after the balance, and only a pair that
+/// did not move in between is compared.
 async fn assert_market_balanced(chain: &Chain) {
     let market = chain.market().unwrap();
-    let totals = market.escrow_totals().await.unwrap();
-    let balance = chain
-        .gut()
-        .unwrap()
-        .balance(market.address())
-        .await
-        .unwrap();
-    assert_eq!(
-        balance,
-        totals.escrowed.u128() + totals.stakes.u128(),
-        "market balance {balance} != escrowed {} + stakes {}",
-        totals.escrowed,
-        totals.stakes
-    );
+    let gut = chain.gut().unwrap();
+    for _ in 0..20 {
+        let before = market.escrow_totals().await.unwrap();
+        let balance = gut.balance_unverified(market.address()).await.unwrap();
+        let after = market.escrow_totals().await.unwrap();
+        if before == after {
+            assert_eq!(
+                balance,
+                after.escrowed.u128() + after.stakes.u128(),
+                "market balance {balance} != escrowed {} + stakes {}",
+                after.escrowed,
+                after.stakes
+            );
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    panic!("the market's totals never held still long enough to compare");
+}
+
+/// A child process killed when dropped (a test that fails leaves nothing running).
+struct KillOnDrop(Option<Child>);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Some(child) = self.0.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 /// Opens a lease for `cid` directly (no local validation: the node must cope).
@@ -300,30 +318,44 @@ fn failure_kind(report: &JobReport) -> (FailureKind, String) {
     }
 }
 
-/// A bundle whose 64 invocations each run `iterations` steps of a linear congruential
-/// generator (`None`: forever), under `time_limit` seconds.
-fn spin_bundle(iterations: Option<u32>, time_limit: u64) -> tempfile::TempDir {
+/// A bundle of `workgroups` workgroups of 64 invocations, each running 60,000 steps of
+/// a linear congruential generator (lavapipe ends any shader loop after 65,535
+/// iterations, so the length comes from the workgroups: 1,000 take about 4 s on
+/// lavapipe here). `None`: a job that never ends, 65,535 x 65,535 workgroups spinning
+/// on an atomic flag nothing sets. Either under `time_limit` seconds.
+fn spin_bundle(workgroups: Option<u32>, time_limit: u64) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let body = match iterations {
-        Some(_) => {
-            "for (var i: u32 = 0u; i < params[0]; i = i + 1u) { x = x * 1664525u + 1013904223u; }"
-        }
-        // The exit needs an invocation id no dispatch of one workgroup has.
-        None => "loop { x = x * 1664525u + 1013904223u; if (x == 0u && id.x > 1000u) { break; } }",
+    let (shader, grid, out_bytes) = match workgroups {
+        Some(n) => (
+            "@group(0) @binding(0) var<storage, read> params: array<u32>;
+@group(0) @binding(1) var<storage, read_write> out: array<u32>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+    var x: u32 = id.x;
+    for (var i: u32 = 0u; i < params[0]; i = i + 1u) { x = x * 1664525u + 1013904223u; }
+    out[id.x] = x;
+}
+",
+            [n, 1, 1],
+            u64::from(n) * 64 * 4,
+        ),
+        None => (
+            "@group(0) @binding(0) var<storage, read> params: array<u32>;
+@group(0) @binding(1) var<storage, read_write> out: array<atomic<u32>>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+    for (var i: u32 = 0u; i < 65535u; i = i + 1u) {
+        atomicAdd(&out[0], 1u);
+        if (atomicLoad(&out[1]) == params[0] + 1u) { break; }
+    }
+}
+",
+            [65_535, 65_535, 1],
+            8,
+        ),
     };
-    let shader = format!(
-        "@group(0) @binding(0) var<storage, read> params: array<u32>;\n\
-         @group(0) @binding(1) var<storage, read_write> out: array<u32>;\n\
-         @compute @workgroup_size(64)\n\
-         fn main(@builtin(global_invocation_id) id: vec3<u32>) {{\n\
-             var x: u32 = id.x;\n    {body}\n    out[id.x] = x;\n}}\n"
-    );
     std::fs::write(dir.path().join("spin.wgsl"), shader).unwrap();
-    std::fs::write(
-        dir.path().join("params.bin"),
-        iterations.unwrap_or(0).to_le_bytes(),
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("params.bin"), 60_000u32.to_le_bytes()).unwrap();
     let manifest = serde_json::json!({
         "version": 1,
         "name": "spin",
@@ -331,10 +363,10 @@ fn spin_bundle(iterations: Option<u32>, time_limit: u64) -> tempfile::TempDir {
         "buffers": [
             {"name": "params", "group": 0, "binding": 0, "size": 4,
              "usage": "storage_read", "initial": {"file": "params.bin"}},
-            {"name": "out", "group": 0, "binding": 1, "size": 256,
+            {"name": "out", "group": 0, "binding": 1, "size": out_bytes,
              "usage": "storage_read_write", "initial": "zeros"}
         ],
-        "dispatches": [{"shader": "spin.wgsl", "entry_point": "main", "workgroups": [1, 1, 1]}],
+        "dispatches": [{"shader": "spin.wgsl", "entry_point": "main", "workgroups": grid}],
         "outputs": [{"buffer": "out", "file": "out.bin", "format": "raw"}],
         "time_limit_seconds": time_limit
     });
@@ -393,7 +425,7 @@ async fn e2e_render_job_from_the_cli_to_a_png_with_mining_paused_meanwhile() {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     let out = tempfile::tempdir().unwrap();
-    let mut cli = Command::new(gpunion())
+    let cli = Command::new(gpunion())
         .current_dir(repo())
         .arg("--deployment")
         .arg(deployment_path())
@@ -407,16 +439,23 @@ async fn e2e_render_job_from_the_cli_to_a_png_with_mining_paused_meanwhile() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut cli = KillOnDrop(Some(cli));
     // While the job runs, the miner is paused.
     let mut saw_paused = false;
+    let deadline = Instant::now() + Duration::from_secs(300);
     let cli_done = loop {
-        if let Some(status) = cli.try_wait().unwrap() {
+        if let Some(status) = cli.0.as_mut().unwrap().try_wait().unwrap() {
             break status;
         }
+        assert!(
+            Instant::now() < deadline,
+            "gpunion job run hangs:\n{}",
+            node.log()
+        );
         saw_paused |= node.miner().as_deref() == Some("paused");
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let output = cli.wait_with_output().unwrap();
+    let output = cli.0.take().unwrap().wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         cli_done.success(),
@@ -600,7 +639,7 @@ async fn e2e_a_node_killed_mid_job_resumes_and_nothing_is_posted_or_paid_twice()
     node.start();
     let (customer, _) = customer(&chain, 100 * GUT).await;
     // Long enough (seconds on lavapipe) to be killed in the middle.
-    let slow = spin_bundle(Some(SLOW_ITERATIONS), 120);
+    let slow = spin_bundle(Some(SLOW_WORKGROUPS), 120);
     let cid = kubo().add_dir(slow.path()).await.unwrap();
     let lease = open(
         &customer,
@@ -684,5 +723,5 @@ async fn e2e_a_node_killed_mid_job_resumes_and_nothing_is_posted_or_paid_twice()
     node.kill();
 }
 
-/// Steps per invocation of the kill test's job: several seconds on lavapipe.
-const SLOW_ITERATIONS: u32 = 400_000_000;
+/// Workgroups of the kill test's job: about 13 s on lavapipe here.
+const SLOW_WORKGROUPS: u32 = 3_000;

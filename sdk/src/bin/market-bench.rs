@@ -3,7 +3,7 @@
 //! lease's opening to its result on chain and split into chain, IPFS and compute time,
 //! and the jobs per minute that one node sustains that way.
 //!
-//!   job-bench --provider ADDR [--key customer1] [--bundle shaders/jobs/matmul] [--jobs 10]
+//!   market-bench --provider ADDR [--key customer1] [--bundle shaders/jobs/matmul] [--jobs 10]
 //!
 //! Kubo's API from IPFS_API (default http://127.0.0.1:5001).
 
@@ -19,7 +19,7 @@ use gpunion_sdk::{Chain, Deployment, Error, Result, TestAccounts};
 
 #[derive(Parser)]
 #[command(
-    name = "job-bench",
+    name = "market-bench",
     about = "Lease-open to result latency (chain, IPFS, compute) and jobs per minute of one provider"
 )]
 struct Args {
@@ -55,7 +55,7 @@ async fn run(args: Args) -> Result<()> {
     let signer = chain.signer(chain.wallet(&accounts.get(&args.key)?.mnemonic)?);
     let customer = Customer::new(signer, chain.market()?, chain.gut()?, None);
     let kubo = Kubo::from_env().map_err(|e| Error::BadInput(format!("IPFS: {e}")))?;
-    let out = std::env::temp_dir().join(format!("job-bench-{}", std::process::id()));
+    let out = std::env::temp_dir().join(format!("market-bench-{}", std::process::id()));
     let (mut latency, mut chain_s, mut ipfs_s, mut compute_s) = (vec![], vec![], vec![], vec![]);
     let started = Instant::now();
     for i in 0..args.jobs {
@@ -114,7 +114,7 @@ async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("job-bench: {e}");
+            eprintln!("market-bench: {e}");
             ExitCode::FAILURE
         }
     }
