@@ -464,6 +464,15 @@ async fn e2e_render_job_from_the_cli_to_a_png_with_mining_paused_meanwhile() {
         node.log()
     );
     assert!(stdout.contains("matches the chain"), "{stdout}");
+    // The provider is paid for the seconds it served, even though the customer closes
+    // the lease the moment the result is in (the result's post carries a heartbeat).
+    let paid: u128 = stdout
+        .split("paid ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("the CLI says what was paid");
+    assert!(paid > 0, "the provider was paid nothing:\n{stdout}");
     let png = out.path().join("result/outputs/image.png");
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
     let info = decoder.read_info().unwrap().info().clone();

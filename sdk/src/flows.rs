@@ -116,7 +116,9 @@ impl ProviderAgent {
         self.market.withdraw(&self.signer, lease_id).await.map(Some)
     }
 
-    /// Posts the result CID (and optionally a hash of the output buffers).
+    /// Posts the result CID (and optionally a hash of the output buffers), with a
+    /// heartbeat in the same transaction: the time served until now is credited before
+    /// the customer, seeing the result, can close the lease.
     pub async fn post_result(
         &self,
         lease_id: u64,
@@ -124,7 +126,7 @@ impl ProviderAgent {
         output_hash: Option<Vec<u8>>,
     ) -> Result<TxOutcome> {
         self.market
-            .post_result(
+            .heartbeat_and_post_result(
                 &self.signer,
                 lease_id,
                 LeaseResult {

@@ -97,6 +97,7 @@ impl MinerControl {
 async fn mine(agent: MiningAgent, metrics: Metrics) {
     loop {
         let progress_metrics = metrics.clone();
+        let started = std::time::Instant::now();
         let solved = agent
             .mine_one(|p| {
                 if let MiningProgress::Searching { rate, .. } = p {
@@ -106,6 +107,10 @@ async fn mine(agent: MiningAgent, metrics: Metrics) {
             .await;
         match solved {
             Ok(solution) => {
+                // An easy target is met within the first batch, before any progress
+                // report: the solution's own count gives the rate then.
+                let seconds = started.elapsed().as_secs_f64().max(1e-3);
+                metrics.hashrate.set(solution.hashes as f64 / seconds);
                 metrics
                     .gut_mined
                     .inc_by(u64::try_from(solution.reward).unwrap_or(u64::MAX));

@@ -6,8 +6,8 @@ use gpunion_interface::market::{
     QueryMsg, ReceiveMsg, storage,
 };
 
-use crate::contracts::Contract;
 use crate::contracts::gut::Gut;
+use crate::contracts::{Contract, execute_msg};
 use crate::error::{Error, Result};
 use crate::keys::parse_address;
 use crate::rpc::Rpc;
@@ -338,6 +338,25 @@ impl Market {
         self.contract
             .execute(signer, &ExecuteMsg::PostResult { lease_id, result })
             .await
+    }
+
+    /// Provider: a heartbeat and the lease's result in one transaction, so the time
+    /// served until the result is credited before the customer, seeing the result, can
+    /// close the lease.
+    pub async fn heartbeat_and_post_result(
+        &self,
+        signer: &Signer,
+        lease_id: u64,
+        result: LeaseResult,
+    ) -> Result<TxOutcome> {
+        let msgs = [
+            ExecuteMsg::Heartbeat {},
+            ExecuteMsg::PostResult { lease_id, result },
+        ]
+        .iter()
+        .map(|msg| execute_msg(signer.address(), self.address(), msg))
+        .collect::<Result<Vec<_>>>()?;
+        signer.send(msgs, "").await
     }
 
     /// Customer or provider: settles and refunds the rest.

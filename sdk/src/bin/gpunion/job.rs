@@ -117,7 +117,13 @@ pub async fn run(customer: &Customer, command: &JobCommand) -> Result<()> {
             match &s.report.outcome {
                 gpunion_sdk::msg::job::JobOutcome::Succeeded => {
                     for output in &s.report.outputs {
-                        println!("  saved {}", s.result_dir.join(&output.file).display());
+                        println!(
+                            "  saved {}",
+                            s.result_dir
+                                .join(gpunion_sdk::msg::job::OUTPUTS_DIR)
+                                .join(&output.file)
+                                .display()
+                        );
                     }
                     if let Some(hash) = s.output_hash {
                         println!("  output hash {} (matches the chain)", hex::encode(hash));
