@@ -77,6 +77,8 @@ struct Books {
     jobs_succeeded: u64,
     jobs_failed: u64,
     earned: u128,
+    /// Withdrawn so far from each open lease (what its settlement does not pay again).
+    withdrawn: HashMap<u64, u128>,
 }
 
 impl Node {
@@ -162,6 +164,7 @@ impl Node {
                 match self.agent.withdraw(lease_id).await {
                     Ok(Some(tx)) => {
                         let amount = amount(tx.attribute("wasm", "amount"));
+                        *books.withdrawn.entry(lease_id).or_default() += amount;
                         self.earned(books, amount);
                         tracing::info!(lease_id, amount, "withdrew earnings");
                     }
@@ -442,6 +445,7 @@ impl Node {
         match self.agent.close(lease.id).await {
             Ok(tx) => {
                 let paid = amount(tx.attribute("wasm", "paid"));
+                books.withdrawn.remove(&lease.id);
                 self.earned(books, paid);
                 self.put(
                     lease,
@@ -453,10 +457,14 @@ impl Node {
                 Ok(())
             }
             Err(error) => {
-                // The customer may have closed it first: then it is final on chain.
+                // The customer may have closed it first: then it is final on chain, and
+                // what it paid beyond the withdrawals is the last of the earnings.
                 let now = self.agent.lease(lease.id).await?;
                 match now {
                     Some(l) if l.lease.state.is_final() => {
+                        let withdrawn = books.withdrawn.remove(&lease.id).unwrap_or(0);
+                        let paid = l.lease.paid_to_provider.u128().saturating_sub(withdrawn);
+                        self.earned(books, paid);
                         self.put(
                             lease,
                             Phase::Done {
