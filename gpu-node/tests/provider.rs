@@ -216,6 +216,15 @@ impl Node {
     fn miner(&self) -> Option<String> {
         self.status()?["miner"].as_str().map(str::to_string)
     }
+
+    /// Waits up to a minute for the miner to be in `state`, else fails saying `what`.
+    async fn wait_for_miner(&self, state: &str, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.miner().as_deref() != Some(state) {
+            assert!(Instant::now() < deadline, "{what}:\n{}", self.log());
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
 }
 
 /// The market's GUT balance equals what it says it holds (escrow + stakes), read at
@@ -415,15 +424,7 @@ async fn e2e_render_job_from_the_cli_to_a_png_with_mining_paused_meanwhile() {
     node.start();
     let (_, mnemonic) = customer(&chain, 100 * GUT).await;
     // Mining runs before any lease.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while node.miner().as_deref() != Some("mining") {
-        assert!(
-            Instant::now() < deadline,
-            "the node never mined:\n{}",
-            node.log()
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    node.wait_for_miner("mining", "the node never mined").await;
     let out = tempfile::tempdir().unwrap();
     let cli = Command::new(gpunion())
         .current_dir(repo())
@@ -484,15 +485,7 @@ async fn e2e_render_job_from_the_cli_to_a_png_with_mining_paused_meanwhile() {
     );
     assert!(node.log().contains("mining_paused"), "{}", node.log());
     // And mines again after.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while node.miner().as_deref() != Some("mining") {
-        assert!(
-            Instant::now() < deadline,
-            "mining did not resume:\n{}",
-            node.log()
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    node.wait_for_miner("mining", "mining did not resume").await;
     assert_market_balanced(&chain).await;
 }
 
