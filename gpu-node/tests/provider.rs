@@ -543,6 +543,12 @@ async fn e2e_every_bad_input_ends_its_job_with_a_readable_error_and_the_node_ser
             FailureKind::Fetch,
             "limit",
         ),
+        (
+            "shader that never ends, killed at its 3 s time limit",
+            spin_bundle(None, 3),
+            FailureKind::TimedOut,
+            "time_limit_seconds",
+        ),
     ];
     for (what, dir, kind, needle) in &cases {
         let cid = kubo.add_dir(dir.path()).await.unwrap();
@@ -561,19 +567,6 @@ async fn e2e_every_bad_input_ends_its_job_with_a_readable_error_and_the_node_ser
             "{what}: {text:?} should name {needle:?}"
         );
     }
-
-    // A shader that never ends is killed at its time limit.
-    let endless = spin_bundle(None, 3);
-    let cid = kubo.add_dir(endless.path()).await.unwrap();
-    let lease = open(
-        &customer,
-        &provider,
-        &cid.to_string(),
-        WorkloadKind::WgslBundle,
-    )
-    .await;
-    let (got, text) = failure_kind(&report_of(&customer, lease).await);
-    assert_eq!(got, FailureKind::TimedOut, "{text}");
 
     // A CID that cannot be found: valid, but nobody has it.
     let missing = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy";
