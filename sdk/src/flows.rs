@@ -81,10 +81,10 @@ impl ProviderAgent {
         self.market.lease_unverified(lease_id).await
     }
 
-    /// Every lease of this provider, in id order (all pages).
-    pub async fn leases(&self) -> Result<Vec<Lease>> {
+    /// This provider's leases with ids above `start_after` (all of them for `None`), in
+    /// id order (all pages).
+    pub async fn leases_after(&self, mut start_after: Option<u64>) -> Result<Vec<Lease>> {
         let mut all = Vec::new();
-        let mut start_after = None;
         loop {
             let page = self
                 .market

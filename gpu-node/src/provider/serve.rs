@@ -79,6 +79,11 @@ struct Books {
     earned: u128,
     /// Withdrawn so far from each open lease (what its settlement does not pay again).
     withdrawn: HashMap<u64, u128>,
+    /// Every lease up to this id is final on chain and done here: polls read only the
+    /// leases after it, so a provider's history does not slow its loop.
+    scan_after: Option<u64>,
+    /// Those leases, by state, for the leases metric.
+    settled: HashMap<&'static str, i64>,
 }
 
 impl Node {
@@ -187,7 +192,7 @@ impl Node {
         books: &mut Books,
         jobs: &mut JoinSet<Result<JobDone, JobError>>,
     ) {
-        let leases = match self.agent.leases().await {
+        let leases = match self.agent.leases_after(books.scan_after).await {
             Ok(leases) => leases,
             Err(error) => {
                 tracing::warn!(%error, "cannot read the market's leases");
@@ -201,12 +206,24 @@ impl Node {
                 return;
             }
         };
-        let mut counts: HashMap<&'static str, i64> = HashMap::new();
-        for lease in leases {
+        let mut counts = books.settled.clone();
+        for lease in &leases {
             *counts.entry(state_name(lease.state)).or_default() += 1;
-            if let Err(error) = self.step(books, jobs, &lease, now).await {
+            if let Err(error) = self.step(books, jobs, lease, now).await {
                 tracing::warn!(lease_id = lease.id, %error, "lease step failed; retrying");
             }
+        }
+        // Move the scan past the leading leases that are over for good.
+        for lease in &leases {
+            let done = matches!(
+                self.store.get(lease.id).map(|r| r.map(|r| r.phase)),
+                Ok(Some(Phase::Done { .. }))
+            );
+            if !(lease.state.is_final() && done) {
+                break;
+            }
+            *books.settled.entry(state_name(lease.state)).or_default() += 1;
+            books.scan_after = Some(lease.id);
         }
         for state in [
             "pending", "active", "closed", "expired", "lapsed", "rejected",
