@@ -405,13 +405,7 @@ impl Node {
                     output_hash: done.output_hash.map(hex::encode),
                     succeeded: done.succeeded,
                 };
-                let record = LeaseRecord {
-                    lease_id,
-                    phase,
-                    workload_cid: String::new(),
-                    updated_at: unix_now(),
-                };
-                if let Err(error) = self.store.put(&self.keep_cid(record)) {
+                if let Err(error) = self.set_phase(lease_id, phase) {
                     tracing::error!(lease_id, %error, "cannot record the job's result");
                 }
             }
@@ -424,12 +418,17 @@ impl Node {
         }
     }
 
-    /// Keeps the workload CID of an existing record.
-    fn keep_cid(&self, mut record: LeaseRecord) -> LeaseRecord {
-        if let Ok(Some(old)) = self.store.get(record.lease_id) {
-            record.workload_cid = old.workload_cid;
-        }
-        record
+    /// Moves lease `lease_id`'s record (written when its job started) to `phase`.
+    fn set_phase(&self, lease_id: u64, phase: Phase) -> Result<(), StateError> {
+        let mut record = self.store.get(lease_id)?.unwrap_or(LeaseRecord {
+            lease_id,
+            phase: Phase::Accepted,
+            workload_cid: String::new(),
+            updated_at: 0,
+        });
+        record.phase = phase;
+        record.updated_at = unix_now();
+        self.store.put(&record)
     }
 
     async fn post(
@@ -438,9 +437,10 @@ impl Node {
         result_cid: &str,
         output_hash: Option<String>,
     ) -> Result<(), ServeError> {
-        // The chain may already hold it (posted just before a crash): never post twice.
-        let current = self.agent.lease(lease.id).await?;
-        if current.is_some_and(|l| l.lease.result.is_some()) {
+        // `lease` was read from the chain in this poll; this node is the only one that
+        // posts for its address (redb locks its state), so a result there (posted just
+        // before a crash) is the only way one can exist: never post twice.
+        if lease.result.is_some() {
             tracing::info!(lease_id = lease.id, "result already on chain");
         } else {
             let hash = output_hash.and_then(|h| hex::decode(h).ok());
