@@ -50,12 +50,18 @@ pub enum Input<'a> {
     },
     /// 64-byte states, one per invocation (a middle step on given data).
     States(&'a [[u8; 64]]),
+    /// The first `count` states already in the batch buffer, whatever they hold: a
+    /// middle step run for its time alone, with nothing copied in or out.
+    Resident {
+        /// How many states.
+        count: u32,
+    },
 }
 
 impl Input<'_> {
     fn count(&self) -> u32 {
         match self {
-            Self::Header { count, .. } => *count,
+            Self::Header { count, .. } | Self::Resident { count } => *count,
             Self::States(states) => states.len().try_into().unwrap_or(u32::MAX),
         }
     }
@@ -174,6 +180,11 @@ impl Kernels {
         self.mode
     }
 
+    /// Invocations per workgroup.
+    pub fn workgroup_size(&self) -> u32 {
+        self.workgroup_size
+    }
+
     /// The adapter these kernels run on.
     pub fn gpu(&self) -> &Arc<Gpu> {
         &self.gpu
@@ -220,10 +231,21 @@ impl Kernels {
         let source = shader::module(name, step, self.mode, self.workgroup_size)?;
         let device = &self.gpu.device;
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        let descriptor = wgpu::ShaderModuleDescriptor {
             label: Some(name),
             source: wgpu::ShaderSource::Wgsl(source.into()),
-        });
+        };
+        // SAFETY: these are this crate's own X16S kernels, not a customer's code. Every
+        // index they take is in bounds by construction (message words below 20, state
+        // words below 16, table indices masked to the table's size, a nonce's state
+        // below `count`, which `record` keeps within the buffer) and every loop has a
+        // constant trip count; `tests/shaders.rs` checks each kernel bit for bit
+        // against the CPU reference. Without wgpu's run-time checks (a clamp on every
+        // dynamic index, a 64-bit counter in every loop), the driver can unroll the
+        // rounds and keep the state in registers: see `gpu-node/README.md`.
+        let module = unsafe {
+            device.create_shader_module_trusted(descriptor, wgpu::ShaderRuntimeChecks::unchecked())
+        };
         let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
             label: Some(name),
             layout: Some(&self.pipeline_layout),
@@ -256,7 +278,7 @@ impl Kernels {
     ) -> Result<Vec<[u8; 64]>, MinerError> {
         let step = match input {
             Input::Header { .. } => Step::First,
-            Input::States(_) => Step::Middle,
+            Input::States(_) | Input::Resident { .. } => Step::Middle,
         };
         self.digests(&[(function, step)], input)
     }
@@ -308,6 +330,39 @@ impl Kernels {
             count: words[0],
             nonces: words[1..=listed].to_vec(),
         })
+    }
+
+    /// The time the GPU takes to run `function` as a middle step `repeats` times over
+    /// `count` resident states, all in one command buffer (the pipeline compiled and
+    /// the buffers made before the clock starts). The states' contents are whatever
+    /// the buffer holds: only the time means anything.
+    pub fn time_step(
+        &self,
+        function: usize,
+        count: u32,
+        repeats: usize,
+    ) -> Result<std::time::Duration, MinerError> {
+        let steps = vec![(function, Step::Middle); repeats.max(1)];
+        let input = Input::Resident { count };
+        let mut buffers = self.buffers.lock().expect("buffer lock");
+        // A first run compiles the pipeline and sizes the buffers.
+        let (_, encoder) = self.record(&mut buffers, &steps[..1], input, None)?;
+        self.gpu.queue.submit([encoder.finish()]);
+        self.wait()?;
+        let (_, encoder) = self.record(&mut buffers, &steps, input, None)?;
+        let started = std::time::Instant::now();
+        self.gpu.queue.submit([encoder.finish()]);
+        self.wait()?;
+        Ok(started.elapsed())
+    }
+
+    /// Waits until the GPU has finished everything submitted.
+    fn wait(&self) -> Result<(), MinerError> {
+        self.gpu
+            .device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map(drop)
+            .map_err(|e| MinerError::Device(e.to_string()))
     }
 
     /// Runs `steps` over `input` and reads back every invocation's 64-byte state.
@@ -382,6 +437,7 @@ impl Kernels {
             Input::States(states) => {
                 queue.write_buffer(&buffers.states, 0, states.as_flattened());
             }
+            Input::Resident { .. } => {}
         }
         if let Some(target) = target {
             params.target = words(&target.to_le_bytes());
@@ -409,10 +465,7 @@ impl Kernels {
             // The receiver waits below; it cannot be gone.
             let _ = sender.send(result);
         });
-        self.gpu
-            .device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| MinerError::Device(e.to_string()))?;
+        self.wait()?;
         receiver
             .recv()
             .map_err(|e| MinerError::Device(e.to_string()))?

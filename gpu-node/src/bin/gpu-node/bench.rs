@@ -1,5 +1,6 @@
 //! `gpu-node bench`: X16S hashes per second on the GPU, in each word mode the adapter
-//! runs, and on the CPU reference with one thread per core, in the same run.
+//! runs and each workgroup size asked for, with the GPU's power draw where the driver
+//! reports it, beside the CPU reference with one thread per core, in the same run.
 
 use std::{
     sync::Arc,
@@ -8,11 +9,13 @@ use std::{
 };
 
 use gpu_node::{
-    gpu::Gpu,
-    miner::{GpuSearch, Input, Kernels, MinerError, bench_header, measure_hashrate},
+    gpu::{Gpu, WordMode},
+    miner::{GpuSearch, Kernels, MinerError, measure_hashrate},
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use x16s::FUNCTIONS;
+
+use crate::power::{MeanPower, PowerMeter};
 
 /// Options of `gpu-node bench`.
 #[derive(clap::Args)]
@@ -20,18 +23,21 @@ pub struct Options {
     /// Seconds to measure each path.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
-    /// Invocations per workgroup.
-    #[arg(long, default_value_t = 64)]
-    workgroup_size: u32,
-    /// Also time each function alone on the GPU (a middle step over one batch).
+    /// Invocations per workgroup; several (`64,128,256`) are each measured.
+    #[arg(long, value_delimiter = ',', default_values_t = [64])]
+    workgroup_size: Vec<u32>,
+    /// Also time each function alone on the GPU (a middle step over a full batch).
     #[arg(long)]
     per_function: bool,
+    /// Skip the CPU reference (its column is then empty).
+    #[arg(long)]
+    no_cpu: bool,
 }
 
 fn bar(label: &str, seconds: u64) -> ProgressBar {
     let bar = ProgressBar::new(seconds * 1000);
     bar.set_style(
-        ProgressStyle::with_template("{prefix:>22} [{bar:30}] {msg}")
+        ProgressStyle::with_template("{prefix:>28} [{bar:30}] {msg}")
             .expect("a valid template")
             .progress_chars("=> "),
     );
@@ -39,13 +45,31 @@ fn bar(label: &str, seconds: u64) -> ProgressBar {
     bar
 }
 
-/// Hashes per second of the full chain on the GPU, searching a target no hash meets.
-fn gpu_hashrate(kernels: Kernels, seconds: u64) -> Result<f64, MinerError> {
-    let label = format!("GPU ({})", kernels.mode());
-    let mut miner = GpuSearch::new(kernels, Duration::from_millis(200));
+/// One measured GPU configuration.
+struct GpuRow {
+    mode: WordMode,
+    workgroup_size: u32,
+    batch: u32,
+    rate: f64,
+    watts: Option<f64>,
+}
+
+/// Hashes per second of the full chain on the GPU, searching a target no hash meets,
+/// with the mean power drawn after the first second; returns the settled batch too.
+fn gpu_hashrate(
+    miner: &mut GpuSearch,
+    seconds: u64,
+    meter: Option<&PowerMeter>,
+) -> Result<GpuRow, MinerError> {
+    let (mode, workgroup_size) = (miner.kernels().mode(), miner.kernels().workgroup_size());
+    let label = format!("GPU ({mode}, workgroup {workgroup_size})");
     let bar = bar(&label, seconds);
     bar.set_message("compiling the order's 16 pipelines");
-    let rate = measure_hashrate(&mut miner, Duration::from_secs(seconds), |progress| {
+    let mut power = MeanPower::default();
+    let rate = measure_hashrate(miner, Duration::from_secs(seconds), |progress| {
+        if progress.elapsed > Duration::from_secs(1) {
+            power.add(meter.and_then(PowerMeter::watts));
+        }
         bar.set_position(progress.elapsed.as_millis() as u64);
         bar.set_message(format!(
             "{} ({} hashes)",
@@ -58,7 +82,13 @@ fn gpu_hashrate(kernels: Kernels, seconds: u64) -> Result<f64, MinerError> {
         format_rate(rate),
         miner.batch()
     ));
-    Ok(rate)
+    Ok(GpuRow {
+        mode,
+        workgroup_size,
+        batch: miner.batch(),
+        rate,
+        watts: power.mean(),
+    })
 }
 
 /// Hashes per second of the CPU reference, one thread per core.
@@ -71,7 +101,7 @@ fn cpu_hashrate(seconds: u64) -> f64 {
         let workers: Vec<_> = (0..threads)
             .map(|t| {
                 scope.spawn(move || {
-                    let header = bench_header();
+                    let header = gpu_node::miner::bench_header();
                     let mut hashes = 0u64;
                     while Instant::now() < deadline {
                         let nonce = (t as u32) << 28 | hashes as u32;
@@ -96,26 +126,31 @@ fn cpu_hashrate(seconds: u64) -> f64 {
     rate
 }
 
-/// Nanoseconds per hash of each function alone on the GPU (middle step, one batch).
-fn per_function(kernels: &Kernels, batch: u32) -> Result<(), MinerError> {
-    let states: Vec<[u8; 64]> = (0..batch)
-        .map(|i| core::array::from_fn(|b| (i as u8) ^ (b as u8)))
-        .collect();
+/// Nanoseconds per hash of each function alone on the GPU: a middle step over `batch`
+/// resident states, repeated in one command buffer until it takes a tenth of a second.
+fn per_function(kernels: &Kernels, batch: u32) -> Result<Vec<f64>, MinerError> {
+    let progress = ProgressBar::new(FUNCTIONS.len() as u64);
+    progress.set_style(
+        ProgressStyle::with_template("{prefix:>28} [{bar:30}] {msg}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    progress.set_prefix(format!(
+        "per function ({}, wg {})",
+        kernels.mode(),
+        kernels.workgroup_size()
+    ));
+    let mut times = Vec::new();
     for (index, function) in FUNCTIONS.iter().enumerate() {
-        let started = Instant::now();
-        kernels.step_digests(index, Input::States(&states[..64]))?;
-        let compile = started.elapsed();
-        let started = Instant::now();
-        kernels.step_digests(index, Input::States(&states))?;
-        let ns = started.elapsed().as_nanos() as f64 / f64::from(batch);
-        println!(
-            "{:>22}  {ns:>9.1} ns/hash  (compiled in {:.2} s, {})",
-            function.name,
-            compile.as_secs_f64(),
-            kernels.mode()
-        );
+        progress.set_message(function.name);
+        let once = kernels.time_step(index, batch, 1)?;
+        let repeats = (0.1 / once.as_secs_f64().max(1e-6)).clamp(1.0, 64.0) as usize;
+        let took = kernels.time_step(index, batch, repeats)?;
+        times.push(took.as_nanos() as f64 / (f64::from(batch) * repeats as f64));
+        progress.inc(1);
     }
-    Ok(())
+    progress.finish_and_clear();
+    Ok(times)
 }
 
 fn format_rate(rate: f64) -> String {
@@ -126,31 +161,84 @@ fn format_rate(rate: f64) -> String {
     }
 }
 
-/// Runs the benchmark and prints a summary table.
+/// Runs the benchmark and prints a summary table (and, with `--per-function`, each
+/// function's time per hash in every configuration).
 pub fn run(options: &Options) -> Result<(), MinerError> {
     let gpu = Arc::new(Gpu::new()?);
-    println!("adapter: {}", gpu.describe());
+    let adapter = gpu.describe();
+    println!("adapter: {adapter}");
+    let meter = PowerMeter::open(gpu.name());
+    match &meter {
+        Some(meter) => println!(
+            "power: NVML, {:.0} W at rest",
+            meter.watts().unwrap_or_default()
+        ),
+        None => println!("power: not reported by this driver"),
+    }
     let mut rows = Vec::new();
+    let mut functions = Vec::new();
     for mode in gpu.word_modes() {
-        let kernels = Kernels::new(gpu.clone(), mode, options.workgroup_size)?;
-        if options.per_function {
-            per_function(&kernels, 1 << 14)?;
+        for &workgroup_size in &options.workgroup_size {
+            let kernels = Kernels::new(gpu.clone(), mode, workgroup_size)?;
+            let mut miner = GpuSearch::new(kernels, Duration::from_millis(200));
+            let row = gpu_hashrate(&mut miner, options.seconds, meter.as_ref())?;
+            if options.per_function {
+                let times = per_function(miner.kernels(), row.batch)?;
+                functions.push((mode, workgroup_size, times));
+            }
+            rows.push(row);
         }
-        rows.push((
-            format!("GPU, 64-bit words as {mode}"),
-            gpu_hashrate(kernels, options.seconds)?,
-        ));
     }
-    let cpu = cpu_hashrate(options.seconds);
+    let cpu = (!options.no_cpu).then(|| cpu_hashrate(options.seconds));
     println!();
-    println!("| X16S path | hashrate | vs CPU |");
-    println!("|---|---|---|");
-    for (label, rate) in &rows {
-        println!("| {label} | {} | {:.2}x |", format_rate(*rate), rate / cpu);
+    println!("| adapter | X16S path | workgroup | batch | hashrate | W | kH/J | vs CPU |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for row in &rows {
+        let watts = row.watts.map_or("—".into(), |w| format!("{w:.0}"));
+        let per_joule = row
+            .watts
+            .map_or("—".into(), |w| format!("{:.1}", row.rate / w / 1e3));
+        let versus = cpu.map_or("—".into(), |cpu| format!("{:.2}x", row.rate / cpu));
+        println!(
+            "| {} | GPU, 64-bit words as {} | {} | {} | {} | {watts} | {per_joule} | {versus} |",
+            gpu.name(),
+            row.mode,
+            row.workgroup_size,
+            row.batch,
+            format_rate(row.rate)
+        );
     }
-    println!(
-        "| CPU reference (x16s crate), all cores | {} | 1.00x |",
-        format_rate(cpu)
-    );
+    if let Some(cpu) = cpu {
+        let threads = thread::available_parallelism().map_or(1, |n| n.get());
+        println!(
+            "| CPU | x16s reference, {threads} threads | — | — | {} | — | — | 1.00x |",
+            format_rate(cpu)
+        );
+    }
+    if !functions.is_empty() {
+        println!();
+        println!(
+            "Each function alone, ns per hash (middle step, a full batch of resident states):"
+        );
+        println!();
+        let header: Vec<String> = functions
+            .iter()
+            .map(|(mode, wg, _)| format!("{mode} wg {wg}"))
+            .collect();
+        println!("| function | {} |", header.join(" | "));
+        println!("|---|{}", "---|".repeat(functions.len()));
+        for (index, function) in FUNCTIONS.iter().enumerate() {
+            let cells: Vec<String> = functions
+                .iter()
+                .map(|(_, _, times)| format!("{:.2}", times[index]))
+                .collect();
+            println!("| {} | {} |", function.name, cells.join(" | "));
+        }
+        let sums: Vec<String> = functions
+            .iter()
+            .map(|(_, _, times)| format!("{:.2}", times.iter().sum::<f64>()))
+            .collect();
+        println!("| sum of the 16 | {} |", sums.join(" | "));
+    }
     Ok(())
 }

@@ -8,6 +8,7 @@ mod home;
 mod init;
 mod job;
 mod mine;
+mod power;
 mod register;
 mod serve;
 mod status;
@@ -36,7 +37,8 @@ enum Command {
     Serve(serve::Options),
     /// The running node's status and the provider's record on the market.
     Status(status::Options),
-    /// X16S hashrate of the GPU (each word mode the adapter runs) and of the CPU
+    /// X16S hashrate of the GPU (each word mode the adapter runs, each workgroup size
+    /// asked for, with its power draw where the driver reports it) and of the CPU
     /// reference on all cores, side by side.
     Bench(bench::Options),
     /// Mines GUT on the GPU: solves the mining contract's challenges and submits them.
