@@ -45,6 +45,7 @@ fn meets_target(digest: array<u32, 16>) -> bool {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    x16s_lane = lid;
     X16S_FN_prepare(lid);
     workgroupBarrier();
     let i = gid.x;

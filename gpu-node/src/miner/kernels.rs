@@ -21,6 +21,11 @@ use super::{
 };
 use crate::gpu::{Gpu, WordMode};
 
+/// The workgroup size the miner runs with unless told otherwise: the fastest measured
+/// on an NVIDIA H200 (58 MH/s at 256 against 53 at 128 and 35 at 64; `gpu-node/README.md`),
+/// where a workgroup's 32 KiB of banked tables are filled once for more nonces.
+const DEFAULT_WORKGROUP_SIZE: u32 = 256;
+
 /// How many found nonces one batch reports at most (more are counted, not listed).
 pub const FOUND_CAPACITY: u32 = 64;
 
@@ -50,7 +55,7 @@ pub enum Input<'a> {
     },
     /// 64-byte states, one per invocation (a middle step on given data).
     States(&'a [[u8; 64]]),
-    /// The first `count` states already in the batch buffer, whatever they hold: a
+    /// The first `count` states already in the batch buffer (a previous run's): a
     /// middle step run for its time alone, with nothing copied in or out.
     Resident {
         /// How many states.
@@ -180,6 +185,11 @@ impl Kernels {
         self.mode
     }
 
+    /// The miner's workgroup size: 256, or the adapter's largest workgroup where that is less.
+    pub fn default_workgroup_size(gpu: &Gpu) -> u32 {
+        DEFAULT_WORKGROUP_SIZE.min(gpu.limits().max_compute_invocations_per_workgroup)
+    }
+
     /// Invocations per workgroup.
     pub fn workgroup_size(&self) -> u32 {
         self.workgroup_size
@@ -228,7 +238,9 @@ impl Kernels {
         // Compiled without holding the cache lock, so that threads compile different
         // steps at once (two threads racing for the same step both compile it once).
         let name = FUNCTIONS[function].name;
-        let source = shader::module(name, step, self.mode, self.workgroup_size)?;
+        let copies =
+            shader::TableCopies::fitting(self.gpu.limits().max_compute_workgroup_storage_size);
+        let source = shader::module(name, step, self.mode, self.workgroup_size, copies)?;
         let device = &self.gpu.device;
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let descriptor = wgpu::ShaderModuleDescriptor {
@@ -333,23 +345,29 @@ impl Kernels {
     }
 
     /// The time the GPU takes to run `function` as a middle step `repeats` times over
-    /// `count` resident states, all in one command buffer (the pipeline compiled and
-    /// the buffers made before the clock starts). The states' contents are whatever
-    /// the buffer holds: only the time means anything.
+    /// `count` states, all in one command buffer. The states are first the function's
+    /// own digests of `count` nonces of `header` (realistic, varied input: table
+    /// look-ups at equal indices would hide bank conflicts); compiling the pipelines and
+    /// making the buffers happen before the clock starts.
     pub fn time_step(
         &self,
         function: usize,
+        header: &Header,
         count: u32,
         repeats: usize,
     ) -> Result<std::time::Duration, MinerError> {
-        let steps = vec![(function, Step::Middle); repeats.max(1)];
-        let input = Input::Resident { count };
         let mut buffers = self.buffers.lock().expect("buffer lock");
-        // A first run compiles the pipeline and sizes the buffers.
-        let (_, encoder) = self.record(&mut buffers, &steps[..1], input, None)?;
+        let nonces = Input::Header {
+            header,
+            nonce_base: 0,
+            count,
+        };
+        let steps = [(function, Step::First), (function, Step::Middle)];
+        let (_, encoder) = self.record(&mut buffers, &steps, nonces, None)?;
         self.gpu.queue.submit([encoder.finish()]);
         self.wait()?;
-        let (_, encoder) = self.record(&mut buffers, &steps, input, None)?;
+        let steps = vec![(function, Step::Middle); repeats.max(1)];
+        let (_, encoder) = self.record(&mut buffers, &steps, Input::Resident { count }, None)?;
         let started = std::time::Instant::now();
         self.gpu.queue.submit([encoder.finish()]);
         self.wait()?;

@@ -41,6 +41,33 @@ impl Step {
     }
 }
 
+/// How many interleaved copies of each look-up table a module keeps in workgroup memory
+/// (`bank32` / `bank64` in `common.wgsl`): one per bank (32 of 4-byte entries, 16 of
+/// 8-byte ones), or fewer where the adapter's workgroup memory cannot hold a 256-entry
+/// table that many times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TableCopies {
+    /// Copies of a table of 4-byte entries.
+    pub(crate) words: u32,
+    /// Copies of a table of 8-byte entries.
+    pub(crate) doubles: u32,
+}
+
+impl TableCopies {
+    /// The copies that fit one 256-entry table in `workgroup_bytes` (the adapter's
+    /// `max_compute_workgroup_storage_size`): 32 KiB gives every lane its own bank.
+    pub(crate) fn fitting(workgroup_bytes: u32) -> Self {
+        let copies = |entry_bytes: u32, most: u32| {
+            let fit = (workgroup_bytes / (256 * entry_bytes)).max(1);
+            (1 << fit.ilog2()).min(most)
+        };
+        Self {
+            words: copies(4, 32),
+            doubles: copies(8, 16),
+        }
+    }
+}
+
 /// The source called `name` in one of the embedded tables.
 fn find(sources: &[(&str, &'static str)], name: &str) -> Option<&'static str> {
     sources
@@ -74,6 +101,7 @@ pub(crate) fn module(
     step: Step,
     mode: WordMode,
     workgroup_size: u32,
+    copies: TableCopies,
 ) -> Result<String, MinerError> {
     let function =
         find(FUNCTION_SOURCES, name).ok_or(MinerError::MissingShader { function: name })?;
@@ -83,11 +111,13 @@ pub(crate) fn module(
         WordMode::Pair => W64_PAIR,
     };
     Ok(format!(
-        "const STEP: u32 = {}u;\nconst MSG_BYTES: u32 = {}u;\nconst WORKGROUP_SIZE: u32 = {workgroup_size}u;\nconst HEADER_WORDS: u32 = {}u;\nconst NONCE_WORD: u32 = {}u;\n{prelude}\n{COMMON}\n{libraries}\n{}\n{function}",
+        "const STEP: u32 = {}u;\nconst MSG_BYTES: u32 = {}u;\nconst WORKGROUP_SIZE: u32 = {workgroup_size}u;\nconst HEADER_WORDS: u32 = {}u;\nconst NONCE_WORD: u32 = {}u;\nconst BANK32_COPIES: u32 = {}u;\nconst BANK64_COPIES: u32 = {}u;\n{prelude}\n{COMMON}\n{libraries}\n{}\n{function}",
         step.index(),
         step.message_bytes(),
         HEADER_LEN / 4,
         NONCE_OFFSET / 4,
+        copies.words,
+        copies.doubles,
         KERNEL.replace("X16S_FN", name),
     ))
 }
@@ -98,7 +128,8 @@ mod tests {
 
     #[test]
     fn a_function_without_wgsl_is_a_typed_error() {
-        let err = module("sha3000", Step::First, WordMode::Pair, 64).unwrap_err();
+        let copies = TableCopies::fitting(32 << 10);
+        let err = module("sha3000", Step::First, WordMode::Pair, 64, copies).unwrap_err();
         assert!(
             matches!(
                 err,
@@ -120,9 +151,34 @@ mod tests {
     }
 
     #[test]
+    fn table_copies_fill_the_banks_within_the_workgroup_memory() {
+        let banks = TableCopies {
+            words: 32,
+            doubles: 16,
+        };
+        assert_eq!(TableCopies::fitting(32 << 10), banks);
+        assert_eq!(TableCopies::fitting(48 << 10), banks);
+        assert_eq!(
+            TableCopies::fitting(16 << 10),
+            TableCopies {
+                words: 16,
+                doubles: 8
+            }
+        );
+        assert_eq!(
+            TableCopies::fitting(1024),
+            TableCopies {
+                words: 1,
+                doubles: 1
+            }
+        );
+    }
+
+    #[test]
     fn a_module_holds_its_libraries_and_constants() {
-        let module = module("fugue512", Step::Last, WordMode::Native, 128).unwrap();
-        assert!(module.starts_with("const STEP: u32 = 2u;\nconst MSG_BYTES: u32 = 64u;\nconst WORKGROUP_SIZE: u32 = 128u;\nconst HEADER_WORDS: u32 = 20u;\nconst NONCE_WORD: u32 = 19u;\n"));
+        let copies = TableCopies::fitting(16 << 10);
+        let module = module("fugue512", Step::Last, WordMode::Native, 128, copies).unwrap();
+        assert!(module.starts_with("const STEP: u32 = 2u;\nconst MSG_BYTES: u32 = 64u;\nconst WORKGROUP_SIZE: u32 = 128u;\nconst HEADER_WORDS: u32 = 20u;\nconst NONCE_WORD: u32 = 19u;\nconst BANK32_COPIES: u32 = 16u;\nconst BANK64_COPIES: u32 = 8u;\n"));
         assert_eq!(module.matches("fn aes_round(").count(), 1);
         assert!(module.contains("alias w64 = u64;"));
         assert!(module.contains("fugue512_hash(&msg)"));

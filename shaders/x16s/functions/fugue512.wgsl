@@ -14,14 +14,16 @@ const FUGUE512_INIT = array<u32, 36>(
     0x25ea78e7u, 0x951fddd6u, 0xda6ed11du, 0xe13e3567u
 );
 
-// FUGUE512_MIX[x]: S(x) times column 0 of the matrix M (spec §2.3.1, (1, 1, 7, 4)),
-// packed big-endian; column r of M gives it rotated right by 8r bits.
-var<workgroup> FUGUE512_MIX: array<u32, 256>;
+// FUGUE512_MIX[bank32(x)]: S(x) times column 0 of the matrix M (spec §2.3.1,
+// (1, 1, 7, 4)), packed big-endian; column r of M gives it rotated right by 8r bits.
+// BANK32_COPIES interleaved copies, one per bank (bank32 in common.wgsl).
+var<workgroup> FUGUE512_MIX: array<u32, 256u * BANK32_COPIES>;
 
 fn fugue512_prepare(lid: u32) {
     for (var j = lid; j < 256u; j += WORKGROUP_SIZE) {
         let s = AES_SBOX[j];
-        FUGUE512_MIX[j] = (s << 24u) | (s << 16u) | (aes_gf_mul(s, 7u) << 8u) | aes_gf_mul(s, 4u);
+        let column = (s << 24u) | (s << 16u) | (aes_gf_mul(s, 7u) << 8u) | aes_gf_mul(s, 4u);
+        for (var copy = 0u; copy < BANK32_COPIES; copy++) { FUGUE512_MIX[j * BANK32_COPIES + copy] = column; }
     }
 }
 
@@ -30,8 +32,8 @@ fn fugue512_at(o: u32, i: u32) -> u32 { return (o + i) % 36u; }
 // S-box of each byte of column w, times the matching column of M: component `row`
 // is what byte `row` contributes.
 fn fugue512_sub_mix(w: u32) -> vec4<u32> {
-    return vec4<u32>(FUGUE512_MIX[w >> 24u], rotr32(FUGUE512_MIX[(w >> 16u) & 0xffu], 8u),
-                     rotr32(FUGUE512_MIX[(w >> 8u) & 0xffu], 16u), rotr32(FUGUE512_MIX[w & 0xffu], 24u));
+    return vec4<u32>(FUGUE512_MIX[bank32(w >> 24u)], rotr32(FUGUE512_MIX[bank32((w >> 16u) & 0xffu)], 8u),
+                     rotr32(FUGUE512_MIX[bank32((w >> 8u) & 0xffu)], 16u), rotr32(FUGUE512_MIX[bank32(w & 0xffu)], 24u));
 }
 
 // Byte `row` of component `row` of x, for each row (big-endian: row 0 is the top byte).

@@ -18,9 +18,10 @@ const GROESTL512_SHIFT_P = 0xb6543210u;
 const GROESTL512_SHIFT_Q = 0x6420b531u;
 
 // SubBytes and MixBytes as look-ups: T_i[x] is what byte x in row i adds to its column,
-// S[x] * (column 0 of B) rotated left by 8i bits; T_0..T_3 are stored (8 KiB), T_(4+i)
-// is T_i rotated by 32 bits.
-var<workgroup> groestl512_t: array<array<w64, 256>, 4>;
+// S[x] * (column 0 of B) rotated left by 8i bits. Only T_0 is stored, in BANK64_COPIES
+// interleaved copies (32 KiB, one per pair of banks: bank64 in common.wgsl); T_i is T_0
+// rotated.
+var<workgroup> groestl512_t0: array<w64, 256u * BANK64_COPIES>;
 
 fn groestl512_prepare(lid: u32) {
     for (var x = lid; x < 256u; x += WORKGROUP_SIZE) {
@@ -30,7 +31,7 @@ fn groestl512_prepare(lid: u32) {
             half[i / 4u] |= aes_gf_mul(s, GROESTL512_MIX[i]) << (8u * (i % 4u));
         }
         let col = w64c(half.y, half.x);
-        for (var i = 0u; i < 4u; i++) { groestl512_t[i][x] = w64_rotl(col, 8u * i); }
+        for (var copy = 0u; copy < BANK64_COPIES; copy++) { groestl512_t0[x * BANK64_COPIES + copy] = col; }
     }
 }
 
@@ -44,6 +45,9 @@ fn groestl512_byte(x: ptr<function, array<w64, 16>>, col: u32, row: u32, r: u32,
     return b ^ 0xffu ^ select(0u, c, row == 7u);
 }
 
+// T_i[b] for i = 0..3 (T_(4+i) is T_i rotated by 32 bits).
+fn groestl512_t(i: u32, b: u32) -> w64 { return w64_rotl(groestl512_t0[bank64(b)], 8u * i); }
+
 // Column j of round r after AddRoundConstant, SubBytes, ShiftBytes and MixBytes: the
 // xor over rows i of T_i[row i of column j + shift[i]].
 fn groestl512_column(x: ptr<function, array<w64, 16>>, j: u32, r: u32, q: u32) -> w64 {
@@ -53,8 +57,8 @@ fn groestl512_column(x: ptr<function, array<w64, 16>>, j: u32, r: u32, q: u32) -
     for (var i = 0u; i < 4u; i++) {
         let from_lo = (j + ((shift >> (4u * i)) & 0xfu)) % 16u;
         let from_hi = (j + ((shift >> (4u * i + 16u)) & 0xfu)) % 16u;
-        lo = w64_xor(lo, groestl512_t[i][groestl512_byte(x, from_lo, i, r, q)]);
-        hi = w64_xor(hi, groestl512_t[i][groestl512_byte(x, from_hi, 4u + i, r, q)]);
+        lo = w64_xor(lo, groestl512_t(i, groestl512_byte(x, from_lo, i, r, q)));
+        hi = w64_xor(hi, groestl512_t(i, groestl512_byte(x, from_hi, 4u + i, r, q)));
     }
     return w64_xor(lo, w64_rotr(hi, 32u));
 }

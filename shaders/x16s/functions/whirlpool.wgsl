@@ -19,11 +19,10 @@ var<private> WHIRLPOOL_SBOX: array<u32, 64> = array<u32, 64>(
 // The first row of the circulant MDS matrix of θ: cir(1, 1, 4, 1, 8, 5, 2, 9).
 var<private> WHIRLPOOL_MDS: array<u32, 8> = array<u32, 8>(1u, 1u, 4u, 1u, 8u, 5u, 2u, 9u);
 
-// The combined γ, θ tables: T_j[x] is row S[x] * cir(...) rotated left by 8j bits; T_0..T_3
-// are stored (8 KiB), T_(4+j) is T_j rotated by 32 bits.
-var<workgroup> whirlpool_t: array<array<w64, 256>, 4>;
-// The key schedule's round constants c_r: row 0 is S-box entries 8r..8r+8, the rest zero.
-var<workgroup> whirlpool_rc: array<w64, 10>;
+// The combined γ, θ tables: T_j[x] is row S[x] * cir(...) rotated left by 8j bits. Only
+// T_0 is stored, in BANK64_COPIES interleaved copies (32 KiB, one per pair of banks:
+// bank64 in common.wgsl); T_j is T_0 rotated.
+var<workgroup> whirlpool_t0: array<w64, 256u * BANK64_COPIES>;
 
 // a * b in GF(2^8) modulo Whirlpool's polynomial x^8 + x^4 + x^3 + x^2 + 1 (0x11d), b < 16.
 fn whirlpool_gf_mul(a: u32, b: u32) -> u32 {
@@ -37,9 +36,6 @@ fn whirlpool_gf_mul(a: u32, b: u32) -> u32 {
 }
 
 fn whirlpool_prepare(lid: u32) {
-    for (var r = lid; r < 10u; r += WORKGROUP_SIZE) {
-        whirlpool_rc[r] = w64_le(WHIRLPOOL_SBOX[2u * r], WHIRLPOOL_SBOX[2u * r + 1u]);
-    }
     for (var x = lid; x < 256u; x += WORKGROUP_SIZE) {
         let s = (WHIRLPOOL_SBOX[x / 4u] >> (8u * (x % 4u))) & 0xffu;
         var half = vec2<u32>(0u, 0u);
@@ -47,7 +43,7 @@ fn whirlpool_prepare(lid: u32) {
             half[j / 4u] |= whirlpool_gf_mul(s, WHIRLPOOL_MDS[j]) << (8u * (j % 4u));
         }
         let row = w64c(half.y, half.x);
-        for (var j = 0u; j < 4u; j++) { whirlpool_t[j][x] = w64_rotl(row, 8u * j); }
+        for (var copy = 0u; copy < BANK64_COPIES; copy++) { whirlpool_t0[x * BANK64_COPIES + copy] = row; }
     }
 }
 
@@ -60,8 +56,8 @@ fn whirlpool_row(x: ptr<function, array<w64, 8>>, i: u32, k_i: w64) -> w64 {
     for (var j = 0u; j < 4u; j++) {
         let b_lo = (w64_lo((*x)[(i + 8u - j) % 8u]) >> (8u * j)) & 0xffu;
         let b_hi = (w64_hi((*x)[(i + 4u - j) % 8u]) >> (8u * j)) & 0xffu;
-        lo = w64_xor(lo, whirlpool_t[j][b_lo]);
-        hi = w64_xor(hi, whirlpool_t[j][b_hi]);
+        lo = w64_xor(lo, w64_rotl(whirlpool_t0[bank64(b_lo)], 8u * j));
+        hi = w64_xor(hi, w64_rotl(whirlpool_t0[bank64(b_hi)], 8u * j));
     }
     return w64_xor(lo, w64_rotr(hi, 32u));
 }
@@ -107,8 +103,9 @@ fn whirlpool_hash(msg: ptr<function, array<u32, 20>>) -> array<u32, 16> {
         var k = h;
         var s = whirlpool_xor(m, k);
         for (var r = 0u; r < 10u; r++) {
+            // The round constant c_r: row 0 is S-box entries 8r..8r+8, the rest zero.
             var c: array<w64, 8>;
-            c[0] = whirlpool_rc[r];
+            c[0] = w64_le(WHIRLPOOL_SBOX[2u * r], WHIRLPOOL_SBOX[2u * r + 1u]);
             whirlpool_round(&k, &c);
             whirlpool_round(&s, &k);
         }

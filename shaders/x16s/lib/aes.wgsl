@@ -26,9 +26,10 @@ var<private> AES_SBOX: array<u32, 256> = array<u32, 256>(
     0x8cu, 0xa1u, 0x89u, 0x0du, 0xbfu, 0xe6u, 0x42u, 0x68u, 0x41u, 0x99u, 0x2du, 0x0fu, 0xb0u, 0x54u, 0xbbu, 0x16u
 );
 
-// AES_T0[x]: the column (2·S(x), S(x), S(x), 3·S(x)) that S-box output of byte x in
-// row 0 contributes after MixColumns; row r contributes it rotated left by 8r bits.
-var<workgroup> AES_T0: array<u32, 256>;
+// AES_T0[bank32(x)]: the column (2·S(x), S(x), S(x), 3·S(x)) that S-box output of byte
+// x in row 0 contributes after MixColumns; row r contributes it rotated left by 8r bits.
+// BANK32_COPIES interleaved copies (32 KiB), one per bank: see bank32 in common.wgsl.
+var<workgroup> AES_T0: array<u32, 256u * BANK32_COPIES>;
 
 // Multiplication of two bytes in GF(2^8) modulo x^8 + x^4 + x^3 + x + 1 (FIPS-197 §4.2).
 fn aes_gf_mul(a: u32, b: u32) -> u32 {
@@ -45,16 +46,17 @@ fn aes_gf_mul(a: u32, b: u32) -> u32 {
 fn aes_prepare(lid: u32) {
     for (var j = lid; j < 256u; j += WORKGROUP_SIZE) {
         let s = AES_SBOX[j];
-        AES_T0[j] = aes_gf_mul(s, 2u) | (s << 8u) | (s << 16u) | (aes_gf_mul(s, 3u) << 24u);
+        let column = aes_gf_mul(s, 2u) | (s << 8u) | (s << 16u) | (aes_gf_mul(s, 3u) << 24u);
+        for (var copy = 0u; copy < BANK32_COPIES; copy++) { AES_T0[j * BANK32_COPIES + copy] = column; }
     }
 }
 
 // Output column of a round from the bytes on its diagonal: row r of column j + r.
 fn aes_column(c0: u32, c1: u32, c2: u32, c3: u32) -> u32 {
-    return AES_T0[c0 & 0xffu]
-        ^ rotl32(AES_T0[(c1 >> 8u) & 0xffu], 8u)
-        ^ rotl32(AES_T0[(c2 >> 16u) & 0xffu], 16u)
-        ^ rotl32(AES_T0[c3 >> 24u], 24u);
+    return AES_T0[bank32(c0 & 0xffu)]
+        ^ rotl32(AES_T0[bank32((c1 >> 8u) & 0xffu)], 8u)
+        ^ rotl32(AES_T0[bank32((c2 >> 16u) & 0xffu)], 16u)
+        ^ rotl32(AES_T0[bank32(c3 >> 24u)], 24u);
 }
 
 // One AES round (SubBytes, ShiftRows, MixColumns) with an all-zero round key.

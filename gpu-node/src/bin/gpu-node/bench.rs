@@ -23,8 +23,9 @@ pub struct Options {
     /// Seconds to measure each path.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
-    /// Invocations per workgroup; several (`64,128,256`) are each measured.
-    #[arg(long, value_delimiter = ',', default_values_t = [64])]
+    /// Invocations per workgroup; several (`64,128,256`) are each measured (default:
+    /// 256, or the adapter's largest if less).
+    #[arg(long, value_delimiter = ',')]
     workgroup_size: Vec<u32>,
     /// Also time each function alone on the GPU (a middle step over a full batch).
     #[arg(long)]
@@ -127,7 +128,8 @@ fn cpu_hashrate(seconds: u64) -> f64 {
 }
 
 /// Nanoseconds per hash of each function alone on the GPU: a middle step over `batch`
-/// resident states, repeated in one command buffer until it takes a tenth of a second.
+/// states (the function's digests of as many nonces), repeated in one command buffer
+/// until it takes a tenth of a second.
 fn per_function(kernels: &Kernels, batch: u32) -> Result<Vec<f64>, MinerError> {
     let progress = ProgressBar::new(FUNCTIONS.len() as u64);
     progress.set_style(
@@ -143,9 +145,10 @@ fn per_function(kernels: &Kernels, batch: u32) -> Result<Vec<f64>, MinerError> {
     let mut times = Vec::new();
     for (index, function) in FUNCTIONS.iter().enumerate() {
         progress.set_message(function.name);
-        let once = kernels.time_step(index, batch, 1)?;
+        let header = gpu_node::miner::bench_header();
+        let once = kernels.time_step(index, &header, batch, 1)?;
         let repeats = (0.1 / once.as_secs_f64().max(1e-6)).clamp(1.0, 64.0) as usize;
-        let took = kernels.time_step(index, batch, repeats)?;
+        let took = kernels.time_step(index, &header, batch, repeats)?;
         times.push(took.as_nanos() as f64 / (f64::from(batch) * repeats as f64));
         progress.inc(1);
     }
@@ -175,10 +178,14 @@ pub fn run(options: &Options) -> Result<(), MinerError> {
         ),
         None => println!("power: not reported by this driver"),
     }
+    let workgroup_sizes = match options.workgroup_size.as_slice() {
+        [] => vec![Kernels::default_workgroup_size(&gpu)],
+        sizes => sizes.to_vec(),
+    };
     let mut rows = Vec::new();
     let mut functions = Vec::new();
     for mode in gpu.word_modes() {
-        for &workgroup_size in &options.workgroup_size {
+        for &workgroup_size in &workgroup_sizes {
             let kernels = Kernels::new(gpu.clone(), mode, workgroup_size)?;
             let mut miner = GpuSearch::new(kernels, Duration::from_millis(200));
             let row = gpu_hashrate(&mut miner, options.seconds, meter.as_ref())?;
@@ -217,9 +224,7 @@ pub fn run(options: &Options) -> Result<(), MinerError> {
     }
     if !functions.is_empty() {
         println!();
-        println!(
-            "Each function alone, ns per hash (middle step, a full batch of resident states):"
-        );
+        println!("Each function alone, ns per hash (middle step on a batch of its own digests):");
         println!();
         let header: Vec<String> = functions
             .iter()

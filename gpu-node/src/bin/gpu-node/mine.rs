@@ -33,9 +33,9 @@ pub struct Options {
     /// How many solutions to find and submit.
     #[arg(long, default_value_t = 1)]
     count: u32,
-    /// Invocations per workgroup.
-    #[arg(long, default_value_t = 64)]
-    workgroup_size: u32,
+    /// Invocations per workgroup (default: 256, or the adapter's largest if less).
+    #[arg(long)]
+    workgroup_size: Option<u32>,
 }
 
 /// Why `gpu-node mine` stopped.
@@ -57,7 +57,10 @@ pub fn run(options: &Options) -> Result<(), MineError> {
         "adapter: {} ({mode}); every candidate it finds is re-hashed on the CPU before submission",
         gpu.describe()
     );
-    let kernels = Kernels::new(gpu, mode, options.workgroup_size)?;
+    let workgroup_size = options
+        .workgroup_size
+        .unwrap_or_else(|| Kernels::default_workgroup_size(&gpu));
+    let kernels = Kernels::new(gpu, mode, workgroup_size)?;
     let gpu_search = GpuSearch::new(kernels, Duration::from_millis(200));
 
     let runtime = tokio::runtime::Runtime::new()
