@@ -204,6 +204,28 @@ impl Customer {
         workload: Workload,
         max_price_per_hour: u128,
     ) -> Result<(u64, TxOutcome)> {
+        self.book_lease(
+            provider,
+            None,
+            duration_seconds,
+            workload,
+            max_price_per_hour,
+        )
+        .await
+    }
+
+    /// Books a lease on `provider` from `start` (unix seconds; `None`: now), depositing
+    /// exactly what `duration_seconds` costs at the provider's current price (refused if
+    /// that price is above `max_price_per_hour`). A future start reserves the provider:
+    /// it keeps mining until then. Returns the lease id.
+    pub async fn book_lease(
+        &self,
+        provider: &str,
+        start: Option<u64>,
+        duration_seconds: u64,
+        workload: Workload,
+        max_price_per_hour: u128,
+    ) -> Result<(u64, TxOutcome)> {
         let price = self
             .market
             .provider(provider)
@@ -230,7 +252,7 @@ impl Customer {
                 OpenLease {
                     provider: provider.to_string(),
                     slot: None,
-                    start: None,
+                    start,
                     duration_seconds,
                     workload,
                     max_price_per_hour: max_price_per_hour.into(),
@@ -242,6 +264,24 @@ impl Customer {
     /// Closes a lease: the provider is paid what was earned, the rest refunded.
     pub async fn close(&self, lease_id: u64) -> Result<TxOutcome> {
         self.market.close_lease(&self.signer, lease_id).await
+    }
+
+    /// Lengthens an open lease by `extra_seconds`, paying exactly what they cost at the
+    /// lease's own price.
+    pub async fn extend(&self, lease_id: u64, extra_seconds: u64) -> Result<TxOutcome> {
+        let lease = self
+            .market
+            .lease(lease_id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                what: format!("lease {lease_id}"),
+            })?;
+        let cost = lease_cost(lease.price_per_hour, extra_seconds)
+            .map_err(|e| Error::bad_input(format!("extension cost: {e}")))?
+            .u128();
+        self.market
+            .extend_lease(&self.signer, &self.gut, lease_id, extra_seconds, cost)
+            .await
     }
 
     /// A provider's record with its status, if registered.

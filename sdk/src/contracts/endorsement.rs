@@ -151,6 +151,36 @@ impl Endorsement {
             .await
     }
 
+    /// Endorser: withdraws its attestation of one attribute of a provider.
+    pub async fn revoke(
+        &self,
+        signer: &Signer,
+        provider: &str,
+        attribute: Attribute,
+    ) -> Result<TxOutcome> {
+        self.contract
+            .execute(
+                signer,
+                &ExecuteMsg::Revoke {
+                    provider: provider.to_string(),
+                    attribute,
+                },
+            )
+            .await
+    }
+
+    /// Endorser: starts unbonding its whole stake.
+    pub async fn unbond(&self, signer: &Signer) -> Result<TxOutcome> {
+        self.contract.execute(signer, &ExecuteMsg::Unbond {}).await
+    }
+
+    /// Endorser after unbonding: takes the stake back.
+    pub async fn claim_stake(&self, signer: &Signer) -> Result<TxOutcome> {
+        self.contract
+            .execute(signer, &ExecuteMsg::ClaimStake {})
+            .await
+    }
+
     /// Puts a provider into the recommendation index (anyone).
     pub async fn index_provider(&self, signer: &Signer, provider: &str) -> Result<TxOutcome> {
         self.contract

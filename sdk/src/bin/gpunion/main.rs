@@ -1,12 +1,13 @@
 //! `gpunion`: the command line over the GPUnion SDK.
 
+mod endorser;
 mod job;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use futures::StreamExt;
 use gpunion_sdk::events;
 use gpunion_sdk::flows::{Customer, ProviderAgent};
@@ -41,6 +42,9 @@ struct Cli {
     /// Read the signing mnemonic from this environment variable instead of --key.
     #[arg(long, global = true)]
     mnemonic_env: Option<String>,
+    /// Print the result as JSON on stdout (progress stays on stderr), for scripts.
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -107,6 +111,20 @@ enum Command {
         #[command(subcommand)]
         command: job::JobCommand,
     },
+    /// An endorser's side: bond GUT, vouch for providers' claims, revoke, unbond.
+    Endorser {
+        #[command(subcommand)]
+        command: endorser::EndorserCommand,
+    },
+    /// A provider's reputation: rating, reliability and endorsement parts, and score.
+    Reputation { provider: String },
+    /// Providers the endorsement contract recommends for a request, best first.
+    Recommend(endorser::RecommendArgs),
+    /// Prints a shell completion script, e.g. `gpunion completions bash > /etc/bash_completion.d/gpunion`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Subcommand)]
@@ -127,6 +145,28 @@ enum ProviderCommand {
     Pending,
     /// Accepts a pending lease.
     Accept { lease_id: u64 },
+    /// Rejects a pending lease (the customer is refunded in full); the reason goes in
+    /// the transaction's memo, where the customer reads it.
+    Reject {
+        lease_id: u64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Stops taking new leases (open ones go on).
+    Pause,
+    /// Takes new leases again.
+    Resume,
+    /// Leaves the market: with no open lease, the stake starts unbonding.
+    Leave,
+    /// Takes the stake back once unbonding is over.
+    ClaimStake,
+    /// Adds AMOUNT ugut to the stake.
+    TopUp { amount: u128 },
+    /// Replaces the declared attributes with a JSON file (the market's ProviderAttributes).
+    Update {
+        #[arg(long)]
+        attributes: PathBuf,
+    },
     /// Withdraws what a lease has earned so far.
     Withdraw { lease_id: u64 },
     /// Posts a lease's result CID.
@@ -137,6 +177,7 @@ enum ProviderCommand {
 enum LeaseCommand {
     /// Opens a lease starting now, depositing what the duration costs.
     Open {
+        /// The provider's address.
         #[arg(long)]
         provider: String,
         /// Seconds.
@@ -151,7 +192,22 @@ enum LeaseCommand {
         /// Highest price per hour accepted, in ugut.
         #[arg(long)]
         max_price: u128,
+        /// Book it to start later, at this unix time in seconds (default: now). The
+        /// provider is reserved for you and keeps mining until then.
+        #[arg(long)]
+        start: Option<u64>,
     },
+    /// Lengthens an open lease, paying for the extra seconds at the lease's price.
+    Extend {
+        lease_id: u64,
+        #[arg(long)]
+        seconds: u64,
+    },
+    /// Ends a lease whose provider stopped heartbeating (anyone may): the customer is
+    /// refunded what was not served and the provider's stake slashed.
+    Expire { lease_id: u64 },
+    /// Takes back the deposit of a lease the provider never accepted in time.
+    Reclaim { lease_id: u64 },
     /// One lease.
     Show { lease_id: u64 },
     /// Closes a lease.
@@ -184,27 +240,64 @@ enum SwapCommand {
     Claimed { old_address: String },
 }
 
-fn progress(line: &str) {
-    eprintln!("gpunion: {line}");
+/// How results are printed: text for people, or JSON (`--json`) for scripts. Progress
+/// always goes to stderr, so stdout holds only the result.
+pub struct Output {
+    json: bool,
 }
 
-fn print_tx(tx: &TxOutcome) {
-    println!(
-        "tx {} in block {} (gas {}/{})",
-        tx.hash, tx.height, tx.gas_used, tx.gas_wanted
-    );
+impl Output {
+    /// Progress for a person waiting.
+    pub fn progress(&self, line: &str) {
+        eprintln!("gpunion: {line}");
+    }
+
+    /// A value the chain answered (always JSON: contracts' answers are JSON).
+    pub fn value<T: serde::Serialize>(&self, value: &T) -> Result<()> {
+        let text = serde_json::to_string_pretty(value).map_err(|e| Error::Decode {
+            what: "answer".into(),
+            message: e.to_string(),
+        })?;
+        println!("{text}");
+        Ok(())
+    }
+
+    /// A result that reads as `text` for a person and as `json` for a script.
+    pub fn fact(&self, text: &str, json: serde_json::Value) -> Result<()> {
+        if self.json {
+            self.value(&json)
+        } else {
+            println!("{text}");
+            Ok(())
+        }
+    }
+
+    /// An included transaction.
+    pub fn tx(&self, tx: &TxOutcome) -> Result<()> {
+        self.fact(
+            &format!(
+                "tx {} in block {} (gas {}/{})",
+                tx.hash, tx.height, tx.gas_used, tx.gas_wanted
+            ),
+            serde_json::json!({
+                "tx": tx.hash,
+                "height": tx.height,
+                "gas_used": tx.gas_used,
+                "gas_wanted": tx.gas_wanted,
+            }),
+        )
+    }
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Decode {
-        what: "answer".into(),
-        message: e.to_string(),
-    })?;
-    println!("{text}");
-    Ok(())
+/// Reads a JSON file of the market's ProviderAttributes.
+fn read_attributes(path: &PathBuf) -> Result<ProviderAttributes> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::BadInput(format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| Error::BadInput(format!("{}: {e}", path.display())))
 }
 
-struct Context {
+/// The parsed command line and the chain it names.
+pub struct Context {
     cli: Cli,
     chain: Chain,
 }
@@ -221,6 +314,7 @@ impl Context {
         Ok(Self { cli, chain })
     }
 
+    /// The signing key (--key or --mnemonic-env).
     fn signer(&self) -> Result<Signer> {
         let mnemonic = match (&self.cli.mnemonic_env, &self.cli.key) {
             (Some(var), _) => std::env::var(var)
@@ -238,6 +332,7 @@ impl Context {
         Ok(self.chain.signer(self.chain.wallet(&mnemonic)?))
     }
 
+    /// `address`, or the signer's when none is given.
     fn address_or_signer(&self, address: &Option<String>) -> Result<String> {
         match address {
             Some(a) => Ok(a.clone()),
@@ -247,42 +342,72 @@ impl Context {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    let out = Output { json: cli.json };
+    if let Command::Completions { shell } = cli.command {
+        clap_complete::generate(
+            shell,
+            &mut Cli::command(),
+            "gpunion",
+            &mut std::io::stdout(),
+        );
+        return Ok(());
+    }
     let ctx = Context::new(cli)?;
     let chain = &ctx.chain;
     match &ctx.cli.command {
         Command::Keys {
             command: KeysCommand::Show,
-        } => println!("{}", ctx.signer()?.address()),
+        } => {
+            let address = ctx.signer()?.address().to_string();
+            out.fact(&address, serde_json::json!({ "address": address }))?
+        }
         Command::Status => {
             let status = chain.rpc().status().await?;
-            println!("chain {}", status.node_info.network);
-            println!("height {}", status.sync_info.latest_block_height);
-            println!("time {}", status.sync_info.latest_block_time);
-            println!("endpoint {}", chain.rpc().healthy_endpoint());
+            let endpoint = chain.rpc().healthy_endpoint();
+            out.fact(
+                &format!(
+                    "chain {}\nheight {}\ntime {}\nendpoint {endpoint}",
+                    status.node_info.network,
+                    status.sync_info.latest_block_height,
+                    status.sync_info.latest_block_time
+                ),
+                serde_json::json!({
+                    "chain_id": status.node_info.network.to_string(),
+                    "height": status.sync_info.latest_block_height.value(),
+                    "time": status.sync_info.latest_block_time.to_string(),
+                    "endpoint": endpoint,
+                }),
+            )?
         }
         Command::Balance { address } => {
             let address = ctx.address_or_signer(address)?;
             let denom = &chain.deployment().denom;
-            println!("{} {denom}", chain.rpc().balance(&address, denom).await?);
+            let amount = chain.rpc().balance(&address, denom).await?;
+            out.fact(
+                &format!("{amount} {denom}"),
+                serde_json::json!({ "address": address, "amount": amount.to_string(), "denom": denom }),
+            )?
         }
         Command::Gut { command } => {
             let gut = chain.gut()?;
             match command {
-                GutCommand::Info => json(&gut.token_info().await?)?,
+                GutCommand::Info => out.value(&gut.token_info().await?)?,
                 GutCommand::Balance { address } => {
-                    println!(
-                        "{} ugut",
-                        gut.balance(&ctx.address_or_signer(address)?).await?
-                    )
+                    let address = ctx.address_or_signer(address)?;
+                    let amount = gut.balance(&address).await?;
+                    out.fact(
+                        &format!("{amount} ugut"),
+                        serde_json::json!({ "address": address, "ugut": amount.to_string() }),
+                    )?
                 }
                 GutCommand::Transfer { recipient, amount } => {
                     let signer = ctx.signer()?;
-                    progress("sending the transfer, then waiting for inclusion");
-                    print_tx(&gut.transfer(&signer, recipient, *amount).await?);
+                    out.progress("sending the transfer, then waiting for inclusion");
+                    out.tx(&gut.transfer(&signer, recipient, *amount).await?)?
                 }
             }
         }
-        Command::Challenge => json(&chain.mining()?.challenge().await?)?,
+        Command::Challenge => out.value(&chain.mining()?.challenge().await?)?,
         Command::Mine { count } => {
             let signer = ctx.signer()?;
             let miner = MiningAgent::new(signer.clone(), chain.mining()?);
@@ -295,19 +420,24 @@ async fn run(cli: Cli) -> Result<()> {
                         // Searching reports come every batch: show one every 2 s.
                         let periodic = matches!(p, MiningProgress::Searching { .. });
                         if !periodic || last_report.elapsed().as_secs() >= 2 {
-                            progress(&format!("solution {i}/{count}: {p}"));
+                            out.progress(&format!("solution {i}/{count}: {p}"));
                             last_report = Instant::now();
                         }
                     })
                     .await?;
-                println!(
-                    "solved {solution}, after {:.1} s",
-                    started.elapsed().as_secs_f64()
-                );
+                let seconds = started.elapsed().as_secs_f64();
+                out.fact(
+                    &format!("solved {solution}, after {seconds:.1} s"),
+                    serde_json::json!({ "solution": solution.to_string(), "seconds": seconds }),
+                )?;
             }
-            println!("GUT balance {} ugut", gut.balance(signer.address()).await?);
+            let balance = gut.balance(signer.address()).await?;
+            out.fact(
+                &format!("GUT balance {balance} ugut"),
+                serde_json::json!({ "ugut": balance.to_string() }),
+            )?
         }
-        Command::Provider { command } => provider_command(&ctx, command).await?,
+        Command::Provider { command } => provider_command(&ctx, &out, command).await?,
         Command::Providers {
             country,
             gpu_model,
@@ -321,9 +451,9 @@ async fn run(cli: Cli) -> Result<()> {
             };
             let mut found = chain.market()?.all_providers(Some(filter)).await?;
             found.sort_by_key(|p| p.provider.attributes.price_per_hour);
-            json(&found)?
+            out.value(&found)?
         }
-        Command::Lease { command } => lease_command(&ctx, command).await?,
+        Command::Lease { command } => lease_command(&ctx, &out, command).await?,
         Command::Job { command } => {
             let customer = Customer::new(
                 ctx.signer()?,
@@ -336,7 +466,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Watch { query, count } => {
             let endpoint = chain.rpc().healthy_endpoint();
             let mut stream = events::subscribe_txs(&endpoint, query).await?;
-            progress(&format!("watching {query} at {endpoint}"));
+            out.progress(&format!("watching {query} at {endpoint}"));
             let mut seen = 0;
             while let Some(note) = stream.next().await {
                 let note = note?;
@@ -346,7 +476,10 @@ async fn run(cli: Cli) -> Result<()> {
                     .filter(|e| e.kind == "wasm")
                     .flat_map(|e| e.attributes.iter().map(|(k, v)| format!("{k}={v}")))
                     .collect();
-                println!("block {}: {}", note.height, wasm.join(" "));
+                out.fact(
+                    &format!("block {}: {}", note.height, wasm.join(" ")),
+                    serde_json::json!({ "height": note.height, "wasm": wasm }),
+                )?;
                 seen += 1;
                 if count.is_some_and(|c| seen >= c) {
                     break;
@@ -356,65 +489,88 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Swap { command } => {
             let swap = chain.token_swap()?;
             match command {
-                SwapCommand::Stats => json(&swap.stats().await?)?,
-                SwapCommand::Claimed { old_address } => json(&swap.claim_of(old_address).await?)?,
+                SwapCommand::Stats => out.value(&swap.stats().await?)?,
+                SwapCommand::Claimed { old_address } => {
+                    out.value(&swap.claim_of(old_address).await?)?
+                }
             }
         }
+        Command::Endorser { command } => endorser::run(&ctx, &out, command).await?,
+        Command::Reputation { provider } => endorser::reputation(&ctx, &out, provider).await?,
+        Command::Recommend(args) => endorser::recommend(&ctx, &out, args).await?,
+        Command::Completions { .. } => unreachable!("answered before connecting"),
     }
     Ok(())
 }
 
-async fn provider_command(ctx: &Context, command: &ProviderCommand) -> Result<()> {
+async fn provider_command(ctx: &Context, out: &Output, command: &ProviderCommand) -> Result<()> {
     let chain = &ctx.chain;
     let market = chain.market()?;
     if let ProviderCommand::Show { address } = command {
-        return json(&market.provider(&ctx.address_or_signer(address)?).await?);
+        return out.value(&market.provider(&ctx.address_or_signer(address)?).await?);
     }
-    let agent = ProviderAgent::new(ctx.signer()?, market, chain.gut()?);
-    match command {
+    let signer = ctx.signer()?;
+    let agent = ProviderAgent::new(signer.clone(), market.clone(), chain.gut()?);
+    let tx = match command {
         ProviderCommand::Register { stake, attributes } => {
-            let text = std::fs::read_to_string(attributes).map_err(|e| {
-                Error::BadInput(format!("cannot read {}: {e}", attributes.display()))
-            })?;
-            let attributes: ProviderAttributes = serde_json::from_str(&text)
-                .map_err(|e| Error::BadInput(format!("{}: {e}", attributes.display())))?;
-            progress("registering, waiting for inclusion");
-            print_tx(&agent.register(*stake, attributes).await?);
+            let attributes = read_attributes(attributes)?;
+            out.progress("registering, waiting for inclusion");
+            agent.register(*stake, attributes).await?
         }
-        ProviderCommand::Show { .. } => {}
-        ProviderCommand::Heartbeat => print_tx(&agent.heartbeat().await?),
-        ProviderCommand::Pending => json(&agent.pending_leases().await?)?,
-        ProviderCommand::Accept { lease_id } => print_tx(&agent.accept(*lease_id).await?),
+        ProviderCommand::Show { .. } => unreachable!("read above"),
+        ProviderCommand::Heartbeat => agent.heartbeat().await?,
+        ProviderCommand::Pending => return out.value(&agent.pending_leases().await?),
+        ProviderCommand::Accept { lease_id } => agent.accept(*lease_id).await?,
+        ProviderCommand::Reject { lease_id, reason } => agent.reject(*lease_id, reason).await?,
         ProviderCommand::Withdraw { lease_id } => match agent.withdraw(*lease_id).await? {
-            Some(tx) => print_tx(&tx),
-            None => println!("nothing to withdraw yet"),
+            Some(tx) => tx,
+            None => {
+                return out.fact(
+                    "nothing to withdraw yet",
+                    serde_json::json!({ "tx": null, "withdrawn": "0" }),
+                );
+            }
         },
         ProviderCommand::Result { lease_id, cid } => {
-            print_tx(&agent.post_result(*lease_id, cid, None).await?)
+            agent.post_result(*lease_id, cid, None).await?
         }
-    }
-    Ok(())
+        ProviderCommand::Pause => market.pause(&signer).await?,
+        ProviderCommand::Resume => market.resume(&signer).await?,
+        ProviderCommand::Leave => market.leave(&signer).await?,
+        ProviderCommand::ClaimStake => market.claim_stake(&signer).await?,
+        ProviderCommand::TopUp { amount } => {
+            market.top_up_stake(&signer, &chain.gut()?, *amount).await?
+        }
+        ProviderCommand::Update { attributes } => {
+            market
+                .update_provider(&signer, read_attributes(attributes)?)
+                .await?
+        }
+    };
+    out.tx(&tx)
 }
 
-async fn lease_command(ctx: &Context, command: &LeaseCommand) -> Result<()> {
+async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> Result<()> {
     let chain = &ctx.chain;
     let market = chain.market()?;
     if let LeaseCommand::Show { lease_id } = command {
-        return json(&market.lease(*lease_id).await?);
+        return out.value(&market.lease(*lease_id).await?);
     }
+    let signer = ctx.signer()?;
     let customer = Customer::new(
-        ctx.signer()?,
-        market,
+        signer.clone(),
+        market.clone(),
         chain.gut()?,
         chain.endorsement().ok(),
     );
-    match command {
+    let tx = match command {
         LeaseCommand::Open {
             provider,
             duration,
             cid,
             oci,
             max_price,
+            start,
         } => {
             let kind = if *oci {
                 WorkloadKind::OciImage
@@ -425,20 +581,26 @@ async fn lease_command(ctx: &Context, command: &LeaseCommand) -> Result<()> {
                 cid: cid.clone(),
                 kind,
             };
-            progress("opening the lease, waiting for inclusion");
+            out.progress("opening the lease, waiting for inclusion");
             let (id, tx) = customer
-                .open_lease(provider, *duration, workload, *max_price)
+                .book_lease(provider, *start, *duration, workload, *max_price)
                 .await?;
-            println!("lease {id}");
-            print_tx(&tx);
+            return out.fact(
+                &format!(
+                    "lease {id}\ntx {} in block {} (gas {}/{})",
+                    tx.hash, tx.height, tx.gas_used, tx.gas_wanted
+                ),
+                serde_json::json!({ "lease_id": id, "tx": tx.hash, "height": tx.height }),
+            );
         }
-        LeaseCommand::Show { .. } => {}
-        LeaseCommand::Close { lease_id } => print_tx(&customer.close(*lease_id).await?),
-        LeaseCommand::Rate { lease_id, score } => {
-            print_tx(&customer.rate(*lease_id, *score, None).await?)
-        }
-    }
-    Ok(())
+        LeaseCommand::Show { .. } => unreachable!("read above"),
+        LeaseCommand::Close { lease_id } => customer.close(*lease_id).await?,
+        LeaseCommand::Extend { lease_id, seconds } => customer.extend(*lease_id, *seconds).await?,
+        LeaseCommand::Expire { lease_id } => market.expire_lease(&signer, *lease_id).await?,
+        LeaseCommand::Reclaim { lease_id } => market.reclaim_lapsed(&signer, *lease_id).await?,
+        LeaseCommand::Rate { lease_id, score } => customer.rate(*lease_id, *score, None).await?,
+    };
+    out.tx(&tx)
 }
 
 #[tokio::main]
