@@ -142,17 +142,17 @@ async fn e2e_cli_does_every_market_action() {
     std::fs::write(&attributes, declared.to_string()).unwrap();
     let attributes = attributes.to_str().unwrap();
     let p = provider.address.as_str();
-    tx(
-        &provider,
-        &[
+    let register = |who: &Party| {
+        let args = [
             "provider",
             "register",
             "--stake",
             "1000000000",
             "--attributes",
-            attributes,
-        ],
-    );
+        ];
+        tx(who, &[&args[..], &[attributes]].concat())
+    };
+    register(&provider);
     tx(&provider, &["provider", "pause"]);
     assert_eq!(ok(&provider, &["provider", "show"])["paused"], true);
     tx(&provider, &["provider", "resume"]);
@@ -226,17 +226,7 @@ async fn e2e_cli_does_every_market_action() {
     assert_eq!(extended["end"].as_u64().unwrap(), end + 60);
     assert_eq!(extended["deposit"], "1320", "660 s at 7200 ugut/h");
     // A provider that registers and then never answers: its lease lapses.
-    tx(
-        &silent,
-        &[
-            "provider",
-            "register",
-            "--stake",
-            "1000000000",
-            "--attributes",
-            attributes,
-        ],
-    );
+    register(&silent);
     let unanswered = open(&silent.address, None);
     let waiting_since = std::time::Instant::now();
 
