@@ -593,7 +593,11 @@ async fn e2e_token_swap_claim() {
         old_address: wallet.address(),
         amount: *amount,
         proof: tree.proof(1).unwrap(),
-        signature: wallet.sign_message(&recipient),
+        signature: wallet.sign_message(&gpunion_interface::token_swap::claim_message(
+            &chain.deployment().chain_id,
+            &swap_address,
+            &recipient,
+        )),
         recipient: recipient.clone(),
     };
     // Anyone may send the claim; the GUT go to the signed recipient.
