@@ -11,7 +11,7 @@ use gpunion_interface::receive::{self, Payment};
 use crate::config::{only_owner, validate_params};
 use crate::error::ContractError;
 use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg};
-use crate::state::{CONFIG, Config, NEXT_LEASE_ID, TOTALS};
+use crate::state::{CONFIG, Config, NEXT_LEASE_ID, TOTALS, chain_time};
 use crate::{lease, provider, query};
 
 const CONTRACT_NAME: &str = "crates.io:gpunion-market";
@@ -31,6 +31,7 @@ pub fn instantiate(
     };
     let config = Config {
         owner,
+        pending_owner: None,
         gut_token: address::validate(deps.api, &msg.gut_token)?,
         treasury: address::validate(deps.api, &msg.treasury)?,
         params: msg.params,
@@ -77,6 +78,7 @@ pub fn execute(
         ExecuteMsg::TransferOwnership { new_owner } => {
             execute_transfer_ownership(deps, info, new_owner)
         }
+        ExecuteMsg::AcceptOwnership {} => execute_accept_ownership(deps, info),
         ExecuteMsg::UpdateTreasury { treasury } => execute_update_treasury(deps, info, treasury),
     }
 }
@@ -124,10 +126,26 @@ fn execute_transfer_ownership(
     new_owner: String,
 ) -> Result<Response, ContractError> {
     let mut config = only_owner(deps.as_ref(), &info)?;
-    config.owner = address::validate(deps.api, &new_owner)?;
+    let proposed = address::validate(deps.api, &new_owner)?;
+    config.pending_owner = Some(proposed.clone());
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new()
         .add_attribute("action", "transfer_ownership")
+        .add_attribute("pending_owner", proposed))
+}
+
+/// The proposed owner takes over: an owner can never be set to an address nobody
+/// controls.
+fn execute_accept_ownership(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
+    let mut config = CONFIG.load(deps.storage)?;
+    if config.pending_owner.as_ref() != Some(&info.sender) {
+        return Err(ContractError::NotPendingOwner);
+    }
+    config.owner = info.sender;
+    config.pending_owner = None;
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "accept_ownership")
         .add_attribute("owner", config.owner))
 }
 
@@ -146,17 +164,18 @@ fn execute_update_treasury(
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
-    let now = env.block.time.seconds();
+    let at = chain_time(&env);
+    let now = at.seconds;
     match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
-        QueryMsg::Provider { address } => to_json_binary(&query::provider(deps, now, address)?),
+        QueryMsg::Provider { address } => to_json_binary(&query::provider(deps, at, address)?),
         QueryMsg::Providers {
             filter,
             start_after,
             limit,
         } => to_json_binary(&query::providers(
             deps,
-            now,
+            at,
             filter.unwrap_or_default(),
             start_after,
             limit,

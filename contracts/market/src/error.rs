@@ -19,6 +19,9 @@ pub enum ContractError {
     #[error("only the owner may do this")]
     NotOwner,
 
+    #[error("only the proposed owner may accept ownership")]
+    NotPendingOwner,
+
     #[error("only GUT ({expected}) is accepted, got a hook from {got}")]
     WrongToken { expected: Addr, got: Addr },
 

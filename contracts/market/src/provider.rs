@@ -10,7 +10,7 @@ use gpunion_interface::validate::{
 };
 
 use crate::error::ContractError;
-use crate::state::{CONFIG, Config, PROVIDERS, TOTALS, is_disconnected};
+use crate::state::{CONFIG, Config, PROVIDERS, TOTALS, chain_time};
 
 pub fn execute_register(
     deps: DepsMut,
@@ -37,10 +37,12 @@ pub fn execute_register(
         stake,
         registered_at: now,
         last_heartbeat: now,
+        last_heartbeat_height: env.block.height,
         paused: false,
         unbonding_until: None,
         open_leases: 0,
         active_leases: 0,
+        active_grace: None,
         stats: ProviderStats::default(),
     };
     PROVIDERS.save(deps.storage, &sender, &provider)?;
@@ -112,16 +114,18 @@ pub fn execute_heartbeat(
 ) -> Result<Response, ContractError> {
     let mut provider = load_provider(&deps, &info.sender)?;
     provider.ensure_bonded()?;
-    let config = CONFIG.load(deps.storage)?;
-    let now = env.block.time.seconds();
-    if is_disconnected(&provider, config.params.heartbeat_grace_seconds, now)
-        && provider.active_leases > 0
+    let at = chain_time(&env);
+    // Lapsed under the strictest grace of its Active leases, one of them may be
+    // expirable: crediting the silence to it now would pay for time not covered.
+    if let Some(grace) = provider.active_grace
+        && provider.heartbeat_lapsed(grace, at)
     {
         return Err(ContractError::ExpireLeasesFirst {
             active: provider.active_leases,
         });
     }
-    provider.last_heartbeat = now;
+    provider.last_heartbeat = at.seconds;
+    provider.last_heartbeat_height = at.height;
     provider.stats.heartbeats += 1;
     PROVIDERS.save(deps.storage, &info.sender, &provider)?;
     Ok(Response::new()

@@ -17,12 +17,13 @@ use crate::suite::{Suite, contract_code, contract_err};
 pub const CID_A: &str = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG";
 pub const CID_B: &str = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 
-/// The parameters suites start with: 1,000 GUT minimum stake, 5 min grace, 10 min to
-/// accept, 7 days unbonding, 10% slash, 2% fee, leases up to 30 days.
+/// The parameters suites start with: 1,000 GUT minimum stake, 5 min and 30 blocks of
+/// grace, 10 min to accept, 7 days unbonding, 10% slash, 2% fee, leases up to 30 days.
 pub fn default_params() -> MarketParams {
     MarketParams {
         min_stake: Uint128::new(1_000 * GUT),
         heartbeat_grace_seconds: 300,
+        heartbeat_grace_blocks: 30,
         accept_window_seconds: 600,
         unbonding_seconds: 7 * 86_400,
         slash_fraction: Decimal::percent(10),
