@@ -1,7 +1,7 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult, from_json, to_json_binary,
+    Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdResult, from_json, to_json_binary,
 };
 use cw20::Cw20ReceiveMsg;
 use gpunion_interface::address;
@@ -32,6 +32,7 @@ pub fn instantiate(
     let config = Config {
         owner,
         pending_owner: None,
+        indexer: None,
         gut_token: address::validate(deps.api, &msg.gut_token)?,
         treasury: address::validate(deps.api, &msg.treasury)?,
         params: msg.params,
@@ -80,7 +81,17 @@ pub fn execute(
         }
         ExecuteMsg::AcceptOwnership {} => execute_accept_ownership(deps, info),
         ExecuteMsg::UpdateTreasury { treasury } => execute_update_treasury(deps, info, treasury),
+        ExecuteMsg::SetIndexer { indexer } => execute_set_indexer(deps, info, indexer),
     }
+}
+
+/// A failed `IndexProvider` sent to the indexer (see `index`) is ignored: the index
+/// is advisory and never blocks a provider's registration, update or heartbeat.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(_deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
+    Ok(Response::new()
+        .add_attribute("action", "index_failed")
+        .add_attribute("reply_id", msg.id.to_string()))
 }
 
 /// A GUT `Send`: `info.sender` is the token, `receive.sender` the account that sent it.
@@ -147,6 +158,19 @@ fn execute_accept_ownership(deps: DepsMut, info: MessageInfo) -> Result<Response
     Ok(Response::new()
         .add_attribute("action", "accept_ownership")
         .add_attribute("owner", config.owner))
+}
+
+fn execute_set_indexer(
+    deps: DepsMut,
+    info: MessageInfo,
+    indexer: Option<String>,
+) -> Result<Response, ContractError> {
+    let mut config = only_owner(deps.as_ref(), &info)?;
+    config.indexer = indexer
+        .map(|indexer| address::validate(deps.api, &indexer))
+        .transpose()?;
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new().add_attribute("action", "set_indexer"))
 }
 
 fn execute_update_treasury(

@@ -10,6 +10,7 @@ use gpunion_interface::validate::{
 };
 
 use crate::error::ContractError;
+use crate::index::index;
 use crate::state::{CONFIG, Config, PROVIDERS, TOTALS, chain_time};
 
 pub fn execute_register(
@@ -51,6 +52,7 @@ pub fn execute_register(
         Ok(totals)
     })?;
     Ok(Response::new()
+        .add_submessages(index(config, &sender)?)
         .add_attribute("action", "register")
         .add_attribute("provider", sender)
         .add_attribute("stake", stake))
@@ -89,7 +91,9 @@ pub fn execute_update(
     }
     provider.attributes = attributes;
     PROVIDERS.save(deps.storage, &info.sender, &provider)?;
+    let config = CONFIG.load(deps.storage)?;
     Ok(Response::new()
+        .add_submessages(index(&config, &info.sender)?)
         .add_attribute("action", "update_provider")
         .add_attribute("provider", info.sender))
 }
@@ -124,11 +128,20 @@ pub fn execute_heartbeat(
             active: provider.active_leases,
         });
     }
+    let config = CONFIG.load(deps.storage)?;
+    // Back from Disconnect: the index may have shed it.
+    let returning = provider.is_disconnected(config.params.heartbeat_grace(), at);
     provider.last_heartbeat = at.seconds;
     provider.last_heartbeat_height = at.height;
     provider.stats.heartbeats += 1;
     PROVIDERS.save(deps.storage, &info.sender, &provider)?;
+    let reindex = if returning {
+        index(&config, &info.sender)?
+    } else {
+        None
+    };
     Ok(Response::new()
+        .add_submessages(reindex)
         .add_attribute("action", "heartbeat")
         .add_attribute("provider", info.sender))
 }
@@ -151,6 +164,7 @@ pub fn execute_leave(
         provider.start_unbonding(env.block.time.seconds(), config.params.unbonding_seconds)?;
     PROVIDERS.save(deps.storage, &info.sender, &provider)?;
     Ok(Response::new()
+        .add_submessages(index(&config, &info.sender)?)
         .add_attribute("action", "leave")
         .add_attribute("provider", info.sender)
         .add_attribute("unbonding_until", until.to_string()))

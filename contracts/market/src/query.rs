@@ -24,6 +24,7 @@ pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
     Ok(ConfigResponse {
         owner: config.owner,
         pending_owner: config.pending_owner,
+        indexer: config.indexer,
         gut_token: config.gut_token,
         treasury: config.treasury,
         params: config.params,

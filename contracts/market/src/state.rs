@@ -13,6 +13,8 @@ pub struct Config {
     pub owner: Addr,
     /// Proposed by the owner; becomes owner when it accepts.
     pub pending_owner: Option<Addr>,
+    /// Sent `IndexProvider` on provider changes (the endorsement contract).
+    pub indexer: Option<Addr>,
     pub gut_token: Addr,
     pub treasury: Addr,
     pub params: MarketParams,

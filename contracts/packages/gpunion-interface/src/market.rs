@@ -225,6 +225,10 @@ pub enum ExecuteMsg {
     AcceptOwnership {},
     /// Owner: change the treasury that receives the protocol fee.
     UpdateTreasury { treasury: String },
+    /// Owner: the contract (the endorsement contract) whose recommendation index the
+    /// market keeps current: it is sent `IndexProvider` on every registration, update,
+    /// leave and return from Disconnect. `None` sends nothing.
+    SetIndexer { indexer: Option<String> },
 }
 
 /// The hook of a GUT `Send` to the market.
@@ -451,6 +455,8 @@ pub struct ConfigResponse {
     pub treasury: Addr,
     /// Proposed by `TransferOwnership`, until it accepts.
     pub pending_owner: Option<Addr>,
+    /// Kept current on provider changes (`SetIndexer`).
+    pub indexer: Option<Addr>,
     pub params: MarketParams,
     pub next_lease_id: u64,
 }

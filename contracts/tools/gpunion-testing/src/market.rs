@@ -11,7 +11,7 @@ use gpunion_interface::market::{
 };
 
 use crate::gut::GUT;
-use crate::suite::{Suite, contract_code, contract_err};
+use crate::suite::{Suite, contract_err};
 
 /// Valid workload CIDs.
 pub const CID_A: &str = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG";
@@ -78,8 +78,27 @@ impl Suite {
             treasury: self.treasury.to_string(),
             params,
         };
-        self.instantiate(contract_code!(market), &msg, "market")
+        // The market's `reply` ignores a failed index update.
+        let code = Box::new(
+            cw_multi_test::ContractWrapper::new(
+                market::contract::execute,
+                market::contract::instantiate,
+                market::contract::query,
+            )
+            .with_reply(market::contract::reply),
+        );
+        self.instantiate(code, &msg, "market")
             .expect("market instantiates")
+    }
+
+    /// The owner names the endorsement contract as the market's indexer, as
+    /// `testnet/deploy` does.
+    pub(crate) fn wire_indexer(&mut self) {
+        let owner = self.owner.clone();
+        let msg = ExecuteMsg::SetIndexer {
+            indexer: Some(self.endorsement.to_string()),
+        };
+        self.execute(&owner, &msg).expect("owner sets the indexer");
     }
 
     /// Sends `amount` GUT from `from` to the market with `hook`.

@@ -99,6 +99,7 @@ impl SuiteBuilder {
         suite.gut = suite.instantiate_gut(&gut_msg).expect("GUT instantiates");
         suite.market = suite.instantiate_market(self.params);
         suite.endorsement = suite.instantiate_endorsement(default_endorsement_params());
+        suite.wire_indexer();
         for (name, amount) in self.funded {
             let who = suite.addr(&name);
             suite.fund(&who, amount);
