@@ -80,6 +80,9 @@ pub fn execute(
             execute_transfer_ownership(deps, info, new_owner)
         }
         ExecuteMsg::AcceptOwnership {} => execute_accept_ownership(deps, info),
+        ExecuteMsg::ConsentMiningLink { provider } => {
+            provider::execute_consent_mining_link(deps, info, provider)
+        }
         ExecuteMsg::UpdateTreasury { treasury } => execute_update_treasury(deps, info, treasury),
         ExecuteMsg::SetIndexer { indexer } => execute_set_indexer(deps, info, indexer),
     }

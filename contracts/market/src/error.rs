@@ -135,6 +135,9 @@ pub enum ContractError {
 
     #[error("the GPU count cannot change while {open} leases are open")]
     GpuCountLocked { open: u32 },
+
+    #[error("miner {miner} has not consented to vouch for provider {provider}")]
+    MiningLinkNotConsented { miner: Addr, provider: Addr },
 }
 
 // A refused GUT `Receive` and a parameter out of range fail with the variants above.

@@ -11,7 +11,7 @@ use gpunion_interface::validate::{
 
 use crate::error::ContractError;
 use crate::index::index;
-use crate::state::{CONFIG, Config, PROVIDERS, TOTALS, chain_time};
+use crate::state::{CONFIG, Config, MINING_LINKS, PROVIDERS, TOTALS, chain_time};
 
 pub fn execute_register(
     deps: DepsMut,
@@ -21,7 +21,7 @@ pub fn execute_register(
     stake: Uint128,
     attributes: ProviderAttributes,
 ) -> Result<Response, ContractError> {
-    validate_attributes(deps.as_ref(), &attributes)?;
+    validate_attributes(deps.as_ref(), &sender, &attributes)?;
     if stake < config.params.min_stake {
         return Err(ContractError::StakeTooLow {
             sent: stake,
@@ -82,7 +82,7 @@ pub fn execute_update(
     info: MessageInfo,
     attributes: ProviderAttributes,
 ) -> Result<Response, ContractError> {
-    validate_attributes(deps.as_ref(), &attributes)?;
+    validate_attributes(deps.as_ref(), &info.sender, &attributes)?;
     let mut provider = load_provider(&deps, &info.sender)?;
     if attributes.gpu_count != provider.attributes.gpu_count && provider.open_leases > 0 {
         return Err(ContractError::GpuCountLocked {
@@ -190,6 +190,30 @@ pub fn execute_claim_stake(
         .add_attribute("amount", stake))
 }
 
+/// A miner consents to `provider` naming it as `mining_address`. One provider at a
+/// time: a provider the miner consented to before loses the link.
+pub fn execute_consent_mining_link(
+    deps: DepsMut,
+    info: MessageInfo,
+    provider: String,
+) -> Result<Response, ContractError> {
+    let provider = address::validate(deps.api, &provider)?;
+    let miner = info.sender;
+    if let Some(previous) = MINING_LINKS.may_load(deps.storage, &miner)?
+        && previous != provider
+        && let Some(mut record) = PROVIDERS.may_load(deps.storage, &previous)?
+        && record.attributes.mining_address.as_deref() == Some(miner.as_str())
+    {
+        record.attributes.mining_address = None;
+        PROVIDERS.save(deps.storage, &previous, &record)?;
+    }
+    MINING_LINKS.save(deps.storage, &miner, &provider)?;
+    Ok(Response::new()
+        .add_attribute("action", "consent_mining_link")
+        .add_attribute("miner", miner)
+        .add_attribute("provider", provider))
+}
+
 pub(crate) fn load_provider(deps: &DepsMut, address: &Addr) -> Result<Provider, ContractError> {
     PROVIDERS
         .may_load(deps.storage, address)?
@@ -198,9 +222,11 @@ pub(crate) fn load_provider(deps: &DepsMut, address: &Addr) -> Result<Provider, 
         })
 }
 
-/// The declared attributes' limits; see `gpunion_interface::validate`.
+/// The declared attributes' limits (see `gpunion_interface::validate`), and that a
+/// `mining_address` other than `provider`'s own has consented to vouch for it.
 pub(crate) fn validate_attributes(
     deps: Deps,
+    provider: &Addr,
     attributes: &ProviderAttributes,
 ) -> Result<(), ContractError> {
     validate::bounded("gpu model", &attributes.gpu_model, MAX_LABEL_LEN)?;
@@ -237,7 +263,15 @@ pub(crate) fn validate_attributes(
         validate::multiaddr(addr)?;
     }
     if let Some(miner) = &attributes.mining_address {
-        address::validate(deps.api, miner)?;
+        let miner = address::validate(deps.api, miner)?;
+        let consented = miner == *provider
+            || MINING_LINKS.may_load(deps.storage, &miner)?.as_ref() == Some(provider);
+        if !consented {
+            return Err(ContractError::MiningLinkNotConsented {
+                miner,
+                provider: provider.clone(),
+            });
+        }
     }
     Ok(())
 }

@@ -42,6 +42,8 @@ pub const BOOKINGS: Map<(&Addr, u32, u64), Booking> = Map::new(storage::BOOKINGS
 /// reads per GPU whatever the number of pending requests.
 pub const ACCEPTED: Map<(&Addr, u32, u64), u64> = Map::new(storage::ACCEPTED);
 pub const TOTALS: Item<EscrowTotals> = Item::new(storage::TOTALS);
+/// Miner → the one provider it consented may name it as `mining_address`.
+pub const MINING_LINKS: Map<&Addr, Addr> = Map::new(storage::MINING_LINKS);
 
 /// Earned (gross) by `lease` at `now`: price × time from the later of start and
 /// acceptance to the earliest of now, end and the provider's last heartbeat, rounded

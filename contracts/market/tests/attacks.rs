@@ -235,6 +235,82 @@ fn a_chain_halt_does_not_disconnect_providers() {
 }
 
 #[test]
+fn a_mining_record_is_linked_only_with_its_miner_s_consent() {
+    let mut suite = SuiteBuilder::default().build();
+    let provider = suite.addr("provider");
+    let miner = suite.addr("miner");
+    suite.fund(&provider, STAKE);
+    let mut borrowed = attributes(1, PRICE);
+    borrowed.mining_address = Some(miner.to_string());
+    assert_eq!(
+        market_err(
+            suite
+                .register(&provider, STAKE, borrowed.clone())
+                .unwrap_err()
+        ),
+        ContractError::MiningLinkNotConsented {
+            miner: miner.clone(),
+            provider: provider.clone(),
+        }
+    );
+    assert_eq!(suite.balance(&provider), STAKE, "the stake came back");
+
+    suite
+        .execute(
+            &miner,
+            &ExecuteMsg::ConsentMiningLink {
+                provider: provider.to_string(),
+            },
+        )
+        .unwrap();
+    suite.register(&provider, STAKE, borrowed.clone()).unwrap();
+    assert_eq!(
+        suite
+            .get_provider(&provider)
+            .provider
+            .attributes
+            .mining_address,
+        Some(miner.to_string())
+    );
+
+    // Another provider cannot point at the same miner by an update either.
+    let other = suite.add_provider("other", attributes(1, PRICE));
+    assert_eq!(
+        market_err(
+            suite
+                .execute(
+                    &other,
+                    &ExecuteMsg::UpdateProvider {
+                        attributes: borrowed
+                    }
+                )
+                .unwrap_err()
+        ),
+        ContractError::MiningLinkNotConsented {
+            miner: miner.clone(),
+            provider: other.clone(),
+        }
+    );
+    // The miner moving its consent unlinks the first provider.
+    suite
+        .execute(
+            &miner,
+            &ExecuteMsg::ConsentMiningLink {
+                provider: other.to_string(),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        suite
+            .get_provider(&provider)
+            .provider
+            .attributes
+            .mining_address,
+        None
+    );
+}
+
+#[test]
 fn a_zero_limit_lists_no_provider() {
     let mut suite = SuiteBuilder::default().build();
     suite.add_provider("a", attributes(1, PRICE));

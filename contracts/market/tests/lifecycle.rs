@@ -465,8 +465,17 @@ fn listings_filter_and_paginate() {
     a100.gpu_model = "NVIDIA A100".into();
     a100.memory_mib = 81_920;
     a100.region.country = "US".into();
-    // Its hashrate is vouched for by another account's mining record.
+    // Its hashrate is vouched for by another account's mining record, with consent.
     let rig = suite.addr("rig");
+    let big = suite.addr("big");
+    suite
+        .execute(
+            &rig,
+            &ExecuteMsg::ConsentMiningLink {
+                provider: big.to_string(),
+            },
+        )
+        .unwrap();
     a100.mining_address = Some(rig.to_string());
     let big = suite.add_provider("big", a100);
     assert_eq!(

@@ -243,6 +243,21 @@ impl Market {
             .await
     }
 
+    /// Miner: consents to `provider` naming this account as its `mining_address` (the
+    /// mining record that vouches for its hashrate); needed before the provider registers
+    /// or updates with it. Consenting to another provider unlinks the last.
+    pub async fn consent_mining_link(&self, miner: &Signer, provider: &str) -> Result<TxOutcome> {
+        parse_address(provider, None)?;
+        self.contract
+            .execute(
+                miner,
+                &ExecuteMsg::ConsentMiningLink {
+                    provider: provider.to_string(),
+                },
+            )
+            .await
+    }
+
     /// Provider: proves liveness.
     pub async fn heartbeat(&self, signer: &Signer) -> Result<TxOutcome> {
         self.contract

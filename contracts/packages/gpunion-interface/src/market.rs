@@ -155,6 +155,7 @@ pub struct ProviderAttributes {
     pub multiaddrs: Vec<String>,
     /// The account whose statistics in the mining contract (difficulty-weighted X16S
     /// solutions) vouch for this machine's hashrate; the provider's own if absent.
+    /// Another account must have consented first (`ConsentMiningLink`).
     pub mining_address: Option<String>,
 }
 
@@ -223,6 +224,10 @@ pub enum ExecuteMsg {
     TransferOwnership { new_owner: String },
     /// The proposed owner: take ownership over.
     AcceptOwnership {},
+    /// A miner: consent to `provider` naming this account as its `mining_address`, the
+    /// mining record that vouches for its hashrate. One provider at a time: consenting
+    /// to another unlinks the last.
+    ConsentMiningLink { provider: String },
     /// Owner: change the treasury that receives the protocol fee.
     UpdateTreasury { treasury: String },
     /// Owner: the contract (the endorsement contract) whose recommendation index the
@@ -535,6 +540,8 @@ pub mod storage {
     pub const ACCEPTED: &str = "accepted";
     /// `Item<EscrowTotals>`.
     pub const TOTALS: &str = "totals";
+    /// `Map<&Addr, Addr>`: miner → the provider it consented to vouch for.
+    pub const MINING_LINKS: &str = "mining_links";
 }
 
 #[cfg(test)]

@@ -69,6 +69,9 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         count: u32,
     },
+    /// As a miner (--key): consents to a provider naming this account as the mining
+    /// address that vouches for its hashrate (needed before it registers with it).
+    MiningLink { provider: String },
     /// The token swap.
     Swap {
         #[command(subcommand)]
@@ -306,6 +309,13 @@ async fn run(cli: Cli) -> Result<()> {
                 );
             }
             println!("GUT balance {} ugut", gut.balance(signer.address()).await?);
+        }
+        Command::MiningLink { provider } => {
+            let tx = chain
+                .market()?
+                .consent_mining_link(&ctx.signer()?, provider)
+                .await?;
+            print_tx(&tx);
         }
         Command::Provider { command } => provider_command(&ctx, command).await?,
         Command::Providers {
