@@ -322,3 +322,37 @@ fn a_zero_limit_lists_no_provider() {
     });
     assert!(page.providers.is_empty(), "{page:?}");
 }
+
+#[test]
+fn a_failing_indexer_never_blocks_a_provider() {
+    let mut suite = SuiteBuilder::default().build();
+    let owner = suite.owner.clone();
+    // The receiver refuses every message but a CW20 `Receive`: IndexProvider fails.
+    let indexer = suite.receiver.clone();
+    suite
+        .execute(
+            &owner,
+            &ExecuteMsg::SetIndexer {
+                indexer: Some(indexer.to_string()),
+            },
+        )
+        .unwrap();
+    let provider = suite.add_provider("provider", attributes(1, PRICE));
+    let mut changed = attributes(1, PRICE);
+    changed.region.country = "FR".into();
+    suite
+        .execute(
+            &provider,
+            &ExecuteMsg::UpdateProvider {
+                attributes: changed,
+            },
+        )
+        .unwrap();
+    suite.advance(301);
+    suite.heartbeat(&provider).unwrap();
+    suite.execute(&provider, &ExecuteMsg::Leave {}).unwrap();
+    let record = suite.get_provider(&provider).provider;
+    assert_eq!(record.attributes.region.country, "FR");
+    assert_eq!(record.stake.u128(), STAKE);
+    suite.assert_escrow_invariant();
+}
