@@ -374,14 +374,16 @@ impl Market {
         signer.send(msgs, "").await
     }
 
-    /// Customer or provider: settles and refunds the rest.
+    /// Customer or provider: settles and refunds the rest; a lease whose provider's
+    /// heartbeat lapsed under the lease's grace settles as an expiry.
     pub async fn close_lease(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
         self.contract
             .execute(signer, &ExecuteMsg::CloseLease { lease_id })
             .await
     }
 
-    /// Anyone, once the provider is Disconnect: settles, refunds and slashes.
+    /// Anyone, once the provider's heartbeat lapsed under the lease's grace (time and
+    /// blocks): settles and refunds, and slashes if service that was due was not given.
     pub async fn expire_lease(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
         self.contract
             .execute(signer, &ExecuteMsg::ExpireLease { lease_id })
