@@ -28,6 +28,17 @@ fn endorse(suite: &mut Suite, endorser: &Addr, provider: &Addr, attribute: Attri
         .unwrap();
 }
 
+/// `endorser` attests `provider`'s GPU model, the suite's "NVIDIA RTX 4090".
+fn endorse_model(suite: &mut Suite, endorser: &Addr, provider: &Addr) {
+    endorse(
+        suite,
+        endorser,
+        provider,
+        Attribute::GpuModel,
+        "NVIDIA RTX 4090",
+    );
+}
+
 fn recommend_in(suite: &Suite, country: &str) -> RecommendResponse {
     suite
         .query_endorsement(&QueryMsg::Recommend(RecommendRequest {
@@ -81,13 +92,7 @@ fn a_revoked_attestation_stays_slashable_through_the_unbonding_period() {
     let endorser = suite.addr("endorser");
     let owner = suite.owner.clone();
     suite.bond_endorser(&endorser, 1_000 * GUT).unwrap();
-    endorse(
-        &mut suite,
-        &endorser,
-        &provider,
-        Attribute::GpuModel,
-        "NVIDIA RTX 4090",
-    );
+    endorse_model(&mut suite, &endorser, &provider);
 
     // The owner shortens unbonding; the endorser revokes and unbonds at once.
     let mut params = default_endorsement_params();
@@ -141,13 +146,7 @@ fn one_stake_is_split_between_the_providers_it_endorses() {
         .map(|i| suite.add_provider(&format!("p{i}"), attributes(1, PRICE)))
         .collect();
     for provider in &providers {
-        endorse(
-            &mut suite,
-            &endorser,
-            provider,
-            Attribute::GpuModel,
-            "NVIDIA RTX 4090",
-        );
+        endorse_model(&mut suite, &endorser, provider);
     }
     // Two attributes of one provider still lend that provider one share.
     endorse(
@@ -173,13 +172,7 @@ fn an_attestation_lapses_when_the_attested_value_changes() {
     let provider = suite.add_provider("provider", attributes(1, PRICE));
     let endorser = suite.addr("endorser");
     suite.bond_endorser(&endorser, 1_000 * GUT).unwrap();
-    endorse(
-        &mut suite,
-        &endorser,
-        &provider,
-        Attribute::GpuModel,
-        "NVIDIA RTX 4090",
-    );
+    endorse_model(&mut suite, &endorser, &provider);
     assert_eq!(
         suite.get_reputation(&provider).endorsing_stake,
         Uint128::new(1_000 * GUT)
@@ -246,13 +239,7 @@ fn dead_providers_do_not_starve_recommendations() {
         .collect();
     // Endorsed, the dead ones outrank the live one in the index.
     for provider in &dead {
-        endorse(
-            &mut suite,
-            &endorser,
-            provider,
-            Attribute::GpuModel,
-            "NVIDIA RTX 4090",
-        );
+        endorse_model(&mut suite, &endorser, provider);
     }
     suite.advance(301);
     suite.heartbeat(&live).unwrap();

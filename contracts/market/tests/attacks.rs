@@ -3,27 +3,34 @@
 //! served lease slashed, terms changed under open leases, a chain halt turned against
 //! providers, a borrowed mining record, and listings that read more than they return.
 
-use cosmwasm_std::Decimal;
+use cosmwasm_std::{Addr, Decimal};
 use gpunion_interface::market::{
     ExecuteMsg, LeaseState, ProviderFilter, ProviderStatus, ProvidersResponse, QueryMsg,
 };
-use gpunion_testing::{GUT, SuiteBuilder, attributes, default_params, market_err};
+use gpunion_testing::{GUT, Suite, SuiteBuilder, attributes, default_params, market_err};
 use market::ContractError;
 
 /// 3.6 GUT per hour: 1,000 ugut per second.
 const PRICE: u128 = 3_600_000;
 const STAKE: u128 = 1_000 * GUT;
 
-#[test]
-fn a_lease_closed_at_once_is_not_a_completed_lease() {
+/// A suite whose customer (100 GUT) has a lease of `duration` s at [`PRICE`] accepted by
+/// a one-GPU provider: (suite, provider, customer, lease id).
+fn accepted_lease(duration: u64, deposit: u128) -> (Suite, Addr, Addr, u64) {
     let mut suite = SuiteBuilder::default()
         .with_funds("customer", 100 * GUT)
         .build();
     let provider = suite.add_provider("provider", attributes(1, PRICE));
     let customer = suite.addr("customer");
-    let request = suite.lease_request(&provider, 3600, PRICE);
-    let id = suite.open_lease(&customer, PRICE, request).unwrap();
+    let request = suite.lease_request(&provider, duration, PRICE);
+    let id = suite.open_lease(&customer, deposit, request).unwrap();
     suite.accept(&provider, id).unwrap();
+    (suite, provider, customer, id)
+}
+
+#[test]
+fn a_lease_closed_at_once_is_not_a_completed_lease() {
+    let (mut suite, provider, customer, id) = accepted_lease(3600, PRICE);
     suite.advance(5);
     suite.heartbeat(&provider).unwrap();
     suite.close(&customer, id).unwrap();
@@ -49,14 +56,7 @@ fn a_lease_closed_at_once_is_not_a_completed_lease() {
 
 #[test]
 fn a_provider_past_its_grace_closing_its_lease_settles_an_expiry() {
-    let mut suite = SuiteBuilder::default()
-        .with_funds("customer", 100 * GUT)
-        .build();
-    let provider = suite.add_provider("provider", attributes(1, PRICE));
-    let customer = suite.addr("customer");
-    let request = suite.lease_request(&provider, 3600, PRICE);
-    let id = suite.open_lease(&customer, PRICE, request).unwrap();
-    suite.accept(&provider, id).unwrap();
+    let (mut suite, provider, customer, id) = accepted_lease(3600, PRICE);
     suite.advance(200);
     suite.heartbeat(&provider).unwrap();
     suite.advance(400);
@@ -75,16 +75,9 @@ fn a_provider_past_its_grace_closing_its_lease_settles_an_expiry() {
 
 #[test]
 fn a_fully_served_lease_is_not_slashed_when_the_provider_goes_offline_after_it() {
-    let mut suite = SuiteBuilder::default()
-        .with_funds("customer", 100 * GUT)
-        .build();
-    let provider = suite.add_provider("provider", attributes(1, PRICE));
-    let customer = suite.addr("customer");
-    let stranger = suite.addr("stranger");
-    let request = suite.lease_request(&provider, 500, PRICE);
     let deposit = 500_000;
-    let id = suite.open_lease(&customer, deposit, request).unwrap();
-    suite.accept(&provider, id).unwrap();
+    let (mut suite, provider, customer, id) = accepted_lease(500, deposit);
+    let stranger = suite.addr("stranger");
     suite.advance(250);
     suite.heartbeat(&provider).unwrap();
     suite.advance(250);
@@ -105,15 +98,8 @@ fn a_fully_served_lease_is_not_slashed_when_the_provider_goes_offline_after_it()
 
 #[test]
 fn an_open_lease_keeps_the_terms_it_was_opened_with() {
-    let mut suite = SuiteBuilder::default()
-        .with_funds("customer", 100 * GUT)
-        .build();
-    let provider = suite.add_provider("provider", attributes(1, PRICE));
-    let customer = suite.addr("customer");
+    let (mut suite, provider, _, id) = accepted_lease(3600, PRICE);
     let owner = suite.owner.clone();
-    let request = suite.lease_request(&provider, 3600, PRICE);
-    let id = suite.open_lease(&customer, PRICE, request).unwrap();
-    suite.accept(&provider, id).unwrap();
 
     let mut params = default_params();
     params.protocol_fee = Decimal::percent(10);
@@ -196,15 +182,8 @@ fn ownership_moves_only_when_the_new_owner_accepts() {
 
 #[test]
 fn a_chain_halt_does_not_disconnect_providers() {
-    let mut suite = SuiteBuilder::default()
-        .with_funds("customer", 100 * GUT)
-        .build();
-    let provider = suite.add_provider("provider", attributes(1, PRICE));
-    let customer = suite.addr("customer");
+    let (mut suite, provider, _, id) = accepted_lease(7200, PRICE * 2);
     let stranger = suite.addr("stranger");
-    let request = suite.lease_request(&provider, 7200, PRICE);
-    let id = suite.open_lease(&customer, PRICE * 2, request).unwrap();
-    suite.accept(&provider, id).unwrap();
     suite.advance(100);
     suite.heartbeat(&provider).unwrap();
 
