@@ -165,19 +165,15 @@ pub fn lapse_changed(
     attributes: &ProviderAttributes,
 ) -> Result<(), ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    let lapsed: Vec<Endorsement> = ENDORSEMENTS
+    let attested: Vec<Endorsement> = ENDORSEMENTS
         .sub_prefix(provider)
         .range(deps.storage, None, None, Order::Ascending)
         .map(|item| item.map(|(_, endorsement)| endorsement))
-        .filter(|item| {
-            item.as_ref().is_ok_and(|endorsement| {
-                !declared(attributes, endorsement.attribute)
-                    .eq_ignore_ascii_case(&endorsement.claim)
-            })
-        })
         .collect::<StdResult<_>>()?;
-    for endorsement in lapsed {
-        retire(deps.branch(), &config, env, endorsement)?;
+    for endorsement in attested {
+        if !declared(attributes, endorsement.attribute).eq_ignore_ascii_case(&endorsement.claim) {
+            retire(deps.branch(), &config, env, endorsement)?;
+        }
     }
     Ok(())
 }
@@ -191,7 +187,9 @@ fn retire(
     env: &Env,
     endorsement: Endorsement,
 ) -> Result<u64, ContractError> {
-    let (provider, endorser_addr) = (&endorsement.provider.clone(), &endorsement.endorser.clone());
+    // Owned copies: the record itself moves into RETIRED at the end.
+    let provider = &endorsement.provider.clone();
+    let endorser_addr = &endorsement.endorser.clone();
     let key = (provider, endorsement.attribute.key(), endorser_addr);
     ENDORSEMENTS.remove(deps.storage, key);
     let count = ENDORSEMENT_COUNT.load(deps.storage, provider)?;
