@@ -360,6 +360,11 @@ async fn e2e_market_provider_and_customer_flows() {
     ));
 
     if provider.record().await.unwrap().is_none() {
+        // miner1's mining record vouches for provider1's hashrate, with its consent.
+        market
+            .consent_mining_link(&signer(&chain, "miner1"), &address("provider1"))
+            .await
+            .unwrap();
         let tx = provider.register(stake, attributes(price)).await.unwrap();
         assert_eq!(tx.attribute("wasm", "action"), Some("send"));
     }
@@ -585,7 +590,7 @@ async fn e2e_token_swap_claim() {
     .unwrap();
     deployer.send(vec![connect], "").await.unwrap();
 
-    let swap = TokenSwap::new(chain.contract(swap_address));
+    let swap = TokenSwap::new(chain.contract(swap_address.clone()));
     let gut = Gut::new(chain.contract(gut_address));
     let recipient = address("customer2");
     let (wallet, amount) = &holders[1];
@@ -593,7 +598,11 @@ async fn e2e_token_swap_claim() {
         old_address: wallet.address(),
         amount: *amount,
         proof: tree.proof(1).unwrap(),
-        signature: wallet.sign_message(&recipient),
+        signature: wallet.sign_message(&gpunion_interface::token_swap::claim_message(
+            &chain.deployment().chain_id,
+            &swap_address,
+            &recipient,
+        )),
         recipient: recipient.clone(),
     };
     // Anyone may send the claim; the GUT go to the signed recipient.

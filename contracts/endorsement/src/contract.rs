@@ -6,6 +6,7 @@ use cosmwasm_std::{
 use cw20::Cw20ReceiveMsg;
 use gpunion_interface::address;
 use gpunion_interface::endorsement::ConfigResponse;
+use gpunion_interface::market::ChainTime;
 use gpunion_interface::receive::{self, Payment};
 
 use crate::config::{only_owner, validate_params};
@@ -140,7 +141,11 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             limit,
         )?),
         QueryMsg::Recommend(request) => {
-            to_json_binary(&recommend::query_recommend(deps, now, request)?)
+            let at = ChainTime {
+                seconds: now,
+                height: env.block.height,
+            };
+            to_json_binary(&recommend::query_recommend(deps, at, request)?)
         }
     }
 }

@@ -1,5 +1,10 @@
 //! Endorsers: stake GUT, attest provider attributes, revoke, unbond; the owner slashes
 //! an endorser whose attestation was shown false.
+//!
+//! An attestation that stops counting (revoked, or lapsed because the provider declares
+//! another value now) is retired, not forgotten: it stays slashable for its slash window
+//! and the endorser's stake cannot be claimed before that ends, so nobody revokes, unbonds
+//! and leaves ahead of a slash.
 
 use cosmwasm_std::{
     Addr, Decimal, Deps, DepsMut, Env, MessageInfo, Order, Response, StdResult, Uint128,
@@ -16,6 +21,7 @@ use crate::config::only_owner;
 use crate::error::ContractError;
 use crate::state::{
     CONFIG, Config, ENDORSEMENT_COUNT, ENDORSEMENTS, ENDORSERS, MAX_ENDORSEMENTS_PER_PROVIDER,
+    RETIRED, Retired,
 };
 use crate::{market_query, recommend};
 
@@ -36,6 +42,8 @@ pub fn execute_bond(
             stake: Uint128::zero(),
             unbonding_until: None,
             endorsements: 0,
+            providers: 0,
+            slashable_until: 0,
             slashed: Uint128::zero(),
         });
     endorser.add_stake(amount)?;
@@ -106,7 +114,11 @@ pub fn execute_endorse(
         attribute,
         claim,
         endorsed_at: env.block.time.seconds(),
+        slash_window_seconds: config.params.unbonding_seconds,
     };
+    if !attests(deps.as_ref(), &provider, &info.sender)? {
+        endorser.providers += 1;
+    }
     ENDORSEMENTS.save(deps.storage, key, &endorsement)?;
     ENDORSEMENT_COUNT.save(deps.storage, &provider, &(count + 1))?;
     endorser.endorsements += 1;
@@ -119,30 +131,102 @@ pub fn execute_endorse(
 }
 
 pub fn execute_revoke(
-    deps: DepsMut,
+    mut deps: DepsMut,
     env: Env,
     info: MessageInfo,
     provider: String,
     attribute: Attribute,
 ) -> Result<Response, ContractError> {
     let provider = address::validate(deps.api, &provider)?;
-    remove_endorsement(
-        deps,
-        &env,
-        &info.sender,
-        &provider,
-        attribute,
-        Uint128::zero(),
-    )?;
+    let config = CONFIG.load(deps.storage)?;
+    let endorsement = ENDORSEMENTS
+        .may_load(deps.storage, (&provider, attribute.key(), &info.sender))?
+        .ok_or_else(|| ContractError::EndorsementNotFound {
+            endorser: info.sender.clone(),
+            provider: provider.clone(),
+            attribute,
+        })?;
+    let slashable_until = retire(deps.branch(), &config, &env, endorsement)?;
+    recommend::reindex(deps, &env, &provider)?;
     Ok(Response::new()
         .add_attribute("action", "revoke")
         .add_attribute("provider", provider)
-        .add_attribute("endorser", info.sender))
+        .add_attribute("endorser", info.sender)
+        .add_attribute("slashable_until", slashable_until.to_string()))
+}
+
+/// Retires the attestations of `provider` whose claim no longer matches what it
+/// declares: an attestation binds the value it attested, and a provider changing the
+/// value (even back again) does not carry the endorser's word over.
+pub fn lapse_changed(
+    mut deps: DepsMut,
+    env: &Env,
+    provider: &Addr,
+    attributes: &ProviderAttributes,
+) -> Result<(), ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let attested: Vec<Endorsement> = ENDORSEMENTS
+        .sub_prefix(provider)
+        .range(deps.storage, None, None, Order::Ascending)
+        .map(|item| item.map(|(_, endorsement)| endorsement))
+        .collect::<StdResult<_>>()?;
+    for endorsement in attested {
+        if !declared(attributes, endorsement.attribute).eq_ignore_ascii_case(&endorsement.claim) {
+            retire(deps.branch(), &config, env, endorsement)?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves an attestation out of the count into the retired records, slashable until
+/// `now` + the longer of its slash window and the current unbonding period (returned);
+/// the endorser's stake is held at least as long.
+fn retire(
+    deps: DepsMut,
+    config: &Config,
+    env: &Env,
+    endorsement: Endorsement,
+) -> Result<u64, ContractError> {
+    // Owned copies: the record itself moves into RETIRED at the end.
+    let provider = &endorsement.provider.clone();
+    let endorser_addr = &endorsement.endorser.clone();
+    let key = (provider, endorsement.attribute.key(), endorser_addr);
+    ENDORSEMENTS.remove(deps.storage, key);
+    let count = ENDORSEMENT_COUNT.load(deps.storage, provider)?;
+    ENDORSEMENT_COUNT.save(deps.storage, provider, &(count - 1))?;
+    let window = endorsement
+        .slash_window_seconds
+        .max(config.params.unbonding_seconds);
+    let slashable_until = env.block.time.seconds().saturating_add(window);
+    let mut endorser = ENDORSERS.load(deps.storage, endorser_addr)?;
+    endorser.endorsements -= 1;
+    if !attests(deps.as_ref(), provider, endorser_addr)? {
+        endorser.providers -= 1;
+    }
+    endorser.slashable_until = endorser.slashable_until.max(slashable_until);
+    ENDORSERS.save(deps.storage, endorser_addr, &endorser)?;
+    RETIRED.save(
+        deps.storage,
+        key,
+        &Retired {
+            endorsement,
+            slashable_until,
+        },
+    )?;
+    Ok(slashable_until)
+}
+
+/// Whether `endorser` has an attestation of `provider` that counts (one read per
+/// attribute).
+fn attests(deps: Deps, provider: &Addr, endorser: &Addr) -> StdResult<bool> {
+    Ok(Attribute::ALL
+        .iter()
+        .any(|attribute| ENDORSEMENTS.has(deps.storage, (provider, attribute.key(), endorser))))
 }
 
 #[allow(clippy::too_many_arguments)]
 pub fn execute_slash(
-    deps: DepsMut,
+    mut deps: DepsMut,
     env: Env,
     info: MessageInfo,
     endorser: String,
@@ -159,51 +243,40 @@ pub fn execute_slash(
             max: "1".into(),
         });
     }
-    let endorser = address::validate(deps.api, &endorser)?;
+    let endorser_addr = address::validate(deps.api, &endorser)?;
     let provider = address::validate(deps.api, &provider)?;
-    let stake = ENDORSERS
-        .may_load(deps.storage, &endorser)?
-        .ok_or_else(|| ContractError::NotEndorser {
-            address: endorser.clone(),
-        })?
-        .stake;
-    let slash = stake.mul_floor(fraction);
-    remove_endorsement(deps, &env, &endorser, &provider, attribute, slash)?;
-    Ok(Response::new()
-        .add_messages(transfer(&config.gut_token, &config.treasury, slash))
-        .add_attribute("action", "slash")
-        .add_attribute("endorser", endorser)
-        .add_attribute("provider", provider)
-        .add_attribute("amount", slash))
-}
-
-/// Removes one attestation, takes `slash` from the endorser's stake, and reindexes.
-fn remove_endorsement(
-    mut deps: DepsMut,
-    env: &Env,
-    endorser_addr: &Addr,
-    provider: &Addr,
-    attribute: Attribute,
-    slash: Uint128,
-) -> Result<(), ContractError> {
-    let key = (provider, attribute.key(), endorser_addr);
-    if !ENDORSEMENTS.has(deps.storage, key) {
+    let key = (&provider, attribute.key(), &endorser_addr);
+    let now = env.block.time.seconds();
+    let slashable = match ENDORSEMENTS.may_load(deps.storage, key)? {
+        Some(endorsement) => {
+            // Retired first (the count and the index follow), then taken out.
+            retire(deps.branch(), &config, &env, endorsement)?;
+            true
+        }
+        None => RETIRED
+            .may_load(deps.storage, key)?
+            .is_some_and(|retired| now < retired.slashable_until),
+    };
+    if !slashable {
         return Err(ContractError::EndorsementNotFound {
-            endorser: endorser_addr.clone(),
-            provider: provider.clone(),
+            endorser: endorser_addr,
+            provider,
             attribute,
         });
     }
-    ENDORSEMENTS.remove(deps.storage, key);
-    let count = ENDORSEMENT_COUNT.load(deps.storage, provider)?;
-    ENDORSEMENT_COUNT.save(deps.storage, provider, &(count - 1))?;
-    let mut endorser = ENDORSERS.load(deps.storage, endorser_addr)?;
-    endorser.endorsements -= 1;
-    endorser.stake = endorser.stake.checked_sub(slash)?;
-    endorser.slashed = endorser.slashed.checked_add(slash)?;
-    ENDORSERS.save(deps.storage, endorser_addr, &endorser)?;
-    recommend::reindex(deps.branch(), env, provider)?;
-    Ok(())
+    RETIRED.remove(deps.storage, key);
+    let mut record = ENDORSERS.load(deps.storage, &endorser_addr)?;
+    let slash = record.stake.mul_floor(fraction);
+    record.stake = record.stake.checked_sub(slash)?;
+    record.slashed = record.slashed.checked_add(slash)?;
+    ENDORSERS.save(deps.storage, &endorser_addr, &record)?;
+    recommend::reindex(deps, &env, &provider)?;
+    Ok(Response::new()
+        .add_messages(transfer(&config.gut_token, &config.treasury, slash))
+        .add_attribute("action", "slash")
+        .add_attribute("endorser", endorser_addr)
+        .add_attribute("provider", provider)
+        .add_attribute("amount", slash))
 }
 
 pub fn execute_unbond(
@@ -239,7 +312,15 @@ pub fn execute_claim_stake(
         .ok_or_else(|| ContractError::NotEndorser {
             address: info.sender.clone(),
         })?;
-    let stake = endorser.claimable(env.block.time.seconds())?;
+    let now = env.block.time.seconds();
+    let stake = endorser.claimable(now)?;
+    // Unbonding cannot outrun a pending slash of a revoked or lapsed attestation.
+    if now < endorser.slashable_until {
+        return Err(ContractError::StillUnbonding {
+            until: endorser.slashable_until,
+            now,
+        });
+    }
     ENDORSERS.remove(deps.storage, &info.sender);
     Ok(Response::new()
         .add_messages(transfer(&config.gut_token, &info.sender, stake))

@@ -42,7 +42,15 @@ pub fn execute_rate(
     }
 
     let now = env.block.time.seconds();
-    let weight = lease.deposit.min(config.params.max_rating_weight);
+    // A closed lease weighs what the provider was actually paid: one accepted and closed
+    // at once weighs nothing, so faking ratings (good or bad) costs what they weigh. An
+    // expiry is a failure the market saw, which no customer can bring about alone: it
+    // weighs its deposit.
+    let value = match lease.state {
+        LeaseState::Expired => lease.deposit,
+        _ => lease.paid_to_provider,
+    };
+    let weight = value.min(config.params.max_rating_weight);
     let rating = Rating {
         lease_id,
         customer: info.sender,

@@ -2,9 +2,12 @@
 //!
 //! Providers are indexed by (country, reputation) and by reputation alone, at the score
 //! they had when last (re)indexed: on every rating, endorsement, revocation, slash, or an
-//! `IndexProvider` call. `Recommend` walks the customer's country in descending score,
-//! then all countries, reading at most [`MAX_CANDIDATES`] entries and querying the market
-//! once for each; the scores it returns are recomputed at query time.
+//! `IndexProvider` call, which the market sends on every registration, update, leave
+//! and return from Disconnect. A provider found Disconnect when (re)indexed is dropped.
+//! `Recommend` walks the customer's country in descending score, then all countries,
+//! reading at most [`MAX_SCAN`] entries; it skips those the market's raw record shows
+//! Disconnect or paused and queries the market for at most [`MAX_CANDIDATES`] live ones;
+//! the scores it returns are recomputed at query time.
 
 use cosmwasm_std::{Addr, Decimal, Deps, DepsMut, Env, Order, StdError, StdResult};
 use gpunion_interface::address;
@@ -12,15 +15,18 @@ use gpunion_interface::endorsement::{
     RecommendRequest, RecommendResponse, Recommendation, Reputation,
 };
 use gpunion_interface::geo;
-use gpunion_interface::market::ProviderStatus;
+use gpunion_interface::market::{ChainTime, ProviderStatus};
 use gpunion_interface::validate;
 
+use crate::endorse::lapse_changed;
 use crate::error::ContractError;
 use crate::market_query;
 use crate::reputation::reputation;
 use crate::state::{BY_COUNTRY, BY_SCORE, CONFIG, INDEX_ENTRIES, IndexEntry};
 
-/// Most index entries one recommendation reads.
+/// Most index entries one recommendation reads (a raw read of the market's record each).
+pub const MAX_SCAN: usize = 100;
+/// Most live providers one recommendation queries the market for and ranks.
 pub const MAX_CANDIDATES: u32 = 30;
 /// Default and largest number of recommendations returned.
 pub const DEFAULT_LIMIT: u32 = 5;
@@ -36,9 +42,11 @@ fn score_key(score: Decimal) -> u64 {
     (score.atomics().u128() / 1_000_000_000_000) as u64
 }
 
-/// Recomputes `provider`'s reputation and moves its index entries; a provider the
-/// market no longer knows is dropped from the index.
-pub fn reindex(deps: DepsMut, env: &Env, provider: &Addr) -> Result<(), ContractError> {
+/// Lapses attestations of values `provider` no longer declares, recomputes its
+/// reputation and moves its index entries; a provider the market no longer knows, or
+/// finds Disconnect, is dropped from the index (shed: it comes back when the market
+/// reindexes it on its return).
+pub fn reindex(mut deps: DepsMut, env: &Env, provider: &Addr) -> Result<(), ContractError> {
     let config = CONFIG.load(deps.storage)?;
     if let Some(old) = INDEX_ENTRIES.may_load(deps.storage, provider)? {
         BY_COUNTRY.remove(deps.storage, (&old.country, old.score_key, provider));
@@ -48,6 +56,10 @@ pub fn reindex(deps: DepsMut, env: &Env, provider: &Addr) -> Result<(), Contract
     let Ok(record) = market_query::provider(deps.as_ref(), &config.market, provider) else {
         return Ok(());
     };
+    lapse_changed(deps.branch(), env, provider, &record.provider.attributes)?;
+    if record.status == ProviderStatus::Disconnect {
+        return Ok(());
+    }
     let now = env.block.time.seconds();
     let rep = reputation(
         deps.as_ref(),
@@ -82,10 +94,10 @@ pub fn query_reputation(deps: Deps, now: u64, provider: String) -> StdResult<Rep
 /// Typed validation errors become query errors carrying their message.
 pub fn query_recommend(
     deps: Deps,
-    now: u64,
+    at: ChainTime,
     request: RecommendRequest,
 ) -> StdResult<RecommendResponse> {
-    recommend(deps, now, request).map_err(|err| match err {
+    recommend(deps, at, request).map_err(|err| match err {
         ContractError::Std(err) => err,
         other => StdError::generic_err(other.to_string()),
     })
@@ -93,9 +105,10 @@ pub fn query_recommend(
 
 fn recommend(
     deps: Deps,
-    now: u64,
+    at: ChainTime,
     request: RecommendRequest,
 ) -> Result<RecommendResponse, ContractError> {
+    let now = at.seconds;
     validate::country(&request.country)?;
     validate::geohash(&request.geohash)?;
     if request.max_price_per_hour.is_zero() {
@@ -113,25 +126,30 @@ fn recommend(
     let config = CONFIG.load(deps.storage)?;
     let limit = request.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
 
-    // Candidates: the customer's country first, then everyone, best indexed score first.
-    let mut candidates: Vec<Addr> = Vec::new();
-    for item in BY_COUNTRY
+    // Candidates: the customer's country first, then everyone, best indexed score first;
+    // those not taking leases (Disconnect, paused, gone) are skipped on a raw read, so
+    // dead providers high in the index cannot use up the market queries.
+    let grace = market_query::heartbeat_grace(deps, &config.market)?;
+    let in_country = BY_COUNTRY
         .sub_prefix(&request.country)
         .keys(deps.storage, None, None, Order::Descending)
-        .take(MAX_CANDIDATES as usize)
-    {
-        candidates.push(item?.1);
-    }
-    let room = MAX_CANDIDATES as usize - candidates.len();
-    let mut read = candidates.len() as u32;
-    for item in BY_SCORE
+        .map(|key| key.map(|(_, provider)| provider));
+    let everywhere = BY_SCORE
         .keys(deps.storage, None, None, Order::Descending)
-        .take(room)
-    {
-        let (_, provider) = item?;
+        .map(|key| key.map(|(_, provider)| provider));
+    let mut candidates: Vec<Addr> = Vec::new();
+    let mut read = 0;
+    for provider in in_country.chain(everywhere).take(MAX_SCAN) {
+        let provider = provider?;
         read += 1;
-        if !candidates.contains(&provider) {
-            candidates.push(provider);
+        if candidates.contains(&provider)
+            || !market_query::takes_leases(deps, &config.market, &provider, grace, at)?
+        {
+            continue;
+        }
+        candidates.push(provider);
+        if candidates.len() == MAX_CANDIDATES as usize {
+            break;
         }
     }
 

@@ -53,8 +53,10 @@ pub fn rating_average(aggregate: &RatingAggregate, prior_weight: Uint128) -> Dec
     Decimal::from_ratio(numerator, denominator)
 }
 
-/// Sum of the stakes of bonded, not unbonding endorsers attesting `provider`, each
-/// endorser counted once (at most `MAX_ENDORSEMENTS_PER_PROVIDER` records are read).
+/// Stake lent to `provider`: for each bonded, not unbonding endorser attesting it (counted
+/// once), its stake divided by the number of providers it attests, so one stake lends
+/// no more in total than it is (at most `MAX_ENDORSEMENTS_PER_PROVIDER` records are
+/// read).
 pub fn endorsing_stake(deps: Deps, provider: &Addr) -> StdResult<Uint128> {
     let mut seen: Vec<Addr> = Vec::new();
     let mut total = Uint128::zero();
@@ -69,7 +71,9 @@ pub fn endorsing_stake(deps: Deps, provider: &Addr) -> StdResult<Uint128> {
         if let Some(record) = ENDORSERS.may_load(deps.storage, &endorser)?
             && record.unbonding_until.is_none()
         {
-            total += record.stake;
+            total += record
+                .stake
+                .multiply_ratio(1u128, u128::from(record.providers.max(1)));
         }
         seen.push(endorser);
     }

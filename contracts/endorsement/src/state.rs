@@ -27,6 +27,14 @@ pub struct RatingAggregate {
     pub count: u64,
 }
 
+/// An attestation that no longer counts (revoked, or lapsed when the provider changed
+/// the value), slashable until `slashable_until`.
+#[cw_serde]
+pub struct Retired {
+    pub endorsement: Endorsement,
+    pub slashable_until: u64,
+}
+
 /// Where a provider sits in the recommendation index.
 #[cw_serde]
 pub struct IndexEntry {
@@ -43,6 +51,8 @@ pub const ENDORSERS: Map<&Addr, Endorser> = Map::new("endorsers");
 /// Attestations keyed by (provider, attribute, endorser).
 pub const ENDORSEMENTS: Map<(&Addr, u8, &Addr), Endorsement> = Map::new("endorsements");
 pub const ENDORSEMENT_COUNT: Map<&Addr, u32> = Map::new("endorsement_count");
+/// Revoked and lapsed attestations, keyed like `ENDORSEMENTS`, while they may be slashed.
+pub const RETIRED: Map<(&Addr, u8, &Addr), Retired> = Map::new("retired");
 pub const INDEX_ENTRIES: Map<&Addr, IndexEntry> = Map::new("index_entries");
 /// Providers by (country, score_key, address): walked in descending score.
 pub const BY_COUNTRY: Map<(&str, u64, &Addr), ()> = Map::new("by_country");

@@ -27,6 +27,11 @@ pub fn validate_params(params: &MarketParams) -> Result<(), ContractError> {
         ParamBounds::HEARTBEAT_GRACE,
     )?;
     check_range(
+        "heartbeat_grace_blocks",
+        params.heartbeat_grace_blocks,
+        ParamBounds::HEARTBEAT_GRACE_BLOCKS,
+    )?;
+    check_range(
         "accept_window_seconds",
         params.accept_window_seconds,
         ParamBounds::ACCEPT_WINDOW,

@@ -1,7 +1,7 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult, from_json, to_json_binary,
+    Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdResult, from_json, to_json_binary,
 };
 use cw20::Cw20ReceiveMsg;
 use gpunion_interface::address;
@@ -11,7 +11,7 @@ use gpunion_interface::receive::{self, Payment};
 use crate::config::{only_owner, validate_params};
 use crate::error::ContractError;
 use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg};
-use crate::state::{CONFIG, Config, NEXT_LEASE_ID, TOTALS};
+use crate::state::{CONFIG, Config, NEXT_LEASE_ID, TOTALS, chain_time};
 use crate::{lease, provider, query};
 
 const CONTRACT_NAME: &str = "crates.io:gpunion-market";
@@ -31,6 +31,8 @@ pub fn instantiate(
     };
     let config = Config {
         owner,
+        pending_owner: None,
+        indexer: None,
         gut_token: address::validate(deps.api, &msg.gut_token)?,
         treasury: address::validate(deps.api, &msg.treasury)?,
         params: msg.params,
@@ -77,8 +79,22 @@ pub fn execute(
         ExecuteMsg::TransferOwnership { new_owner } => {
             execute_transfer_ownership(deps, info, new_owner)
         }
+        ExecuteMsg::AcceptOwnership {} => execute_accept_ownership(deps, info),
+        ExecuteMsg::ConsentMiningLink { provider } => {
+            provider::execute_consent_mining_link(deps, info, provider)
+        }
         ExecuteMsg::UpdateTreasury { treasury } => execute_update_treasury(deps, info, treasury),
+        ExecuteMsg::SetIndexer { indexer } => execute_set_indexer(deps, info, indexer),
     }
+}
+
+/// A failed `IndexProvider` sent to the indexer (see `index`) is ignored: the index
+/// is advisory and never blocks a provider's registration, update or heartbeat.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(_deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
+    Ok(Response::new()
+        .add_attribute("action", "index_failed")
+        .add_attribute("reply_id", msg.id.to_string()))
 }
 
 /// A GUT `Send`: `info.sender` is the token, `receive.sender` the account that sent it.
@@ -124,11 +140,40 @@ fn execute_transfer_ownership(
     new_owner: String,
 ) -> Result<Response, ContractError> {
     let mut config = only_owner(deps.as_ref(), &info)?;
-    config.owner = address::validate(deps.api, &new_owner)?;
+    let proposed = address::validate(deps.api, &new_owner)?;
+    config.pending_owner = Some(proposed.clone());
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new()
         .add_attribute("action", "transfer_ownership")
+        .add_attribute("pending_owner", proposed))
+}
+
+/// The proposed owner takes over: an owner can never be set to an address nobody
+/// controls.
+fn execute_accept_ownership(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
+    let mut config = CONFIG.load(deps.storage)?;
+    if config.pending_owner.as_ref() != Some(&info.sender) {
+        return Err(ContractError::NotPendingOwner);
+    }
+    config.owner = info.sender;
+    config.pending_owner = None;
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "accept_ownership")
         .add_attribute("owner", config.owner))
+}
+
+fn execute_set_indexer(
+    deps: DepsMut,
+    info: MessageInfo,
+    indexer: Option<String>,
+) -> Result<Response, ContractError> {
+    let mut config = only_owner(deps.as_ref(), &info)?;
+    config.indexer = indexer
+        .map(|indexer| address::validate(deps.api, &indexer))
+        .transpose()?;
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new().add_attribute("action", "set_indexer"))
 }
 
 fn execute_update_treasury(
@@ -146,17 +191,18 @@ fn execute_update_treasury(
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
-    let now = env.block.time.seconds();
+    let at = chain_time(&env);
+    let now = at.seconds;
     match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
-        QueryMsg::Provider { address } => to_json_binary(&query::provider(deps, now, address)?),
+        QueryMsg::Provider { address } => to_json_binary(&query::provider(deps, at, address)?),
         QueryMsg::Providers {
             filter,
             start_after,
             limit,
         } => to_json_binary(&query::providers(
             deps,
-            now,
+            at,
             filter.unwrap_or_default(),
             start_after,
             limit,

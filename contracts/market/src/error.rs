@@ -19,6 +19,9 @@ pub enum ContractError {
     #[error("only the owner may do this")]
     NotOwner,
 
+    #[error("only the proposed owner may accept ownership")]
+    NotPendingOwner,
+
     #[error("only GUT ({expected}) is accepted, got a hook from {got}")]
     WrongToken { expected: Addr, got: Addr },
 
@@ -132,6 +135,9 @@ pub enum ContractError {
 
     #[error("the GPU count cannot change while {open} leases are open")]
     GpuCountLocked { open: u32 },
+
+    #[error("miner {miner} has not consented to vouch for provider {provider}")]
+    MiningLinkNotConsented { miner: Addr, provider: Addr },
 }
 
 // A refused GUT `Receive` and a parameter out of range fail with the variants above.

@@ -1,16 +1,24 @@
 //! Lease handlers: open, accept or reject, heartbeat-covered streaming settlement, result,
 //! close, expiry with slashing, extension.
+//!
+//! An accepted lease ends one way whoever ends it ([`conclude`]): as an expiry, with the
+//! lease's slash, when its provider's heartbeat has lapsed under the lease's grace with
+//! service due and not given; otherwise as a close. So a provider past its grace cannot
+//! close its way out of a slash, and one that served the whole window is not slashed for
+//! going offline after it.
 
 use cosmwasm_std::{Addr, CosmosMsg, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
 use gpunion_interface::address;
-use gpunion_interface::market::{Lease, LeaseResult, LeaseState, OpenLease, Provider, lease_cost};
+use gpunion_interface::market::{
+    ChainTime, Lease, LeaseResult, LeaseState, OpenLease, Provider, lease_cost,
+};
 use gpunion_interface::token::transfer;
 use gpunion_interface::validate::{self, InputError, MAX_OUTPUT_HASH_LEN};
 
 use crate::error::ContractError;
 use crate::state::{
     ACCEPTED, BOOKINGS, Booking, CONFIG, Config, LEASES, LEASES_BY_CUSTOMER, LEASES_BY_PROVIDER,
-    NEXT_LEASE_ID, PROVIDERS, TOTALS, earned, is_disconnected, slot_is_free,
+    NEXT_LEASE_ID, PROVIDERS, TOTALS, chain_time, earned, slot_is_free,
 };
 
 pub fn execute_open(
@@ -56,7 +64,7 @@ pub fn execute_open(
             address: open.provider.clone(),
         },
     )?;
-    ensure_available(&provider, config, now)?;
+    ensure_available(&provider, config, chain_time(&env))?;
     let price = provider.attributes.price_per_hour;
     if price > open.max_price_per_hour {
         return Err(ContractError::PriceAboveCap {
@@ -88,6 +96,7 @@ pub fn execute_open(
         accept_deadline: start + config.params.accept_window_seconds,
         accepted_at: None,
         state: LeaseState::Pending,
+        terms: config.params.lease_terms(),
         deposit,
         paid_to_provider: Uint128::zero(),
         refunded: Uint128::zero(),
@@ -238,13 +247,19 @@ pub fn execute_accept(
         });
     }
     let mut provider = PROVIDERS.load(deps.storage, &lease.provider)?;
-    if is_disconnected(&provider, config.params.heartbeat_grace_seconds, now) {
+    if provider.is_disconnected(config.params.heartbeat_grace(), chain_time(&env)) {
         return Err(ContractError::ProviderUnavailable {
             address: lease.provider,
             reason: "disconnected",
         });
     }
     provider.active_leases += 1;
+    let grace = lease.terms.heartbeat_grace;
+    provider.active_grace = Some(
+        provider
+            .active_grace
+            .map_or(grace, |active| active.strictest(grace)),
+    );
     PROVIDERS.save(deps.storage, &lease.provider, &provider)?;
     lease.accepted_at = Some(now);
     lease.state = LeaseState::Active;
@@ -403,70 +418,165 @@ pub fn execute_close(
     info: MessageInfo,
     lease_id: u64,
 ) -> Result<Response, ContractError> {
-    let now = env.block.time.seconds();
+    let at = chain_time(&env);
     let config = CONFIG.load(deps.storage)?;
     let mut lease = load_lease(deps.storage, lease_id)?;
     if info.sender != lease.customer && info.sender != lease.provider {
         return Err(not_party(lease_id, "customer or provider"));
     }
     ensure_open(&lease, "Pending or Active")?;
-    let was_active = lease.state == LeaseState::Active;
-    let provider = PROVIDERS.load(deps.storage, &lease.provider)?;
-    let due = earned(&lease, provider.last_heartbeat, now) - lease.paid_to_provider;
-    let msgs = settle(deps.storage, &config, &mut lease, due)?;
-    finish(deps.storage, &mut lease, LeaseState::Closed, now, |p| {
-        if was_active {
-            p.stats.completed_leases += 1;
-        }
-        p.stats.earned += due;
-    })?;
-    Ok(Response::new()
-        .add_messages(msgs)
-        .add_attribute("action", "close_lease")
-        .add_attribute("lease_id", lease_id.to_string())
-        .add_attribute("closed_by", info.sender)
-        .add_attribute("paid", due)
-        .add_attribute("refund", lease.refunded))
+    let (msgs, ending) = if lease.state == LeaseState::Pending {
+        // Cancelled before acceptance: a full refund, nothing counted.
+        let msgs = settle(deps.storage, &config, &mut lease, Uint128::zero())?;
+        finish(
+            deps.storage,
+            &mut lease,
+            LeaseState::Closed,
+            at.seconds,
+            |_| {},
+        )?;
+        (msgs, Ending::cancelled())
+    } else {
+        conclude(deps.storage, &config, &mut lease, at)?
+    };
+    Ok(ending
+        .describe(Response::new().add_messages(msgs), "close_lease", &lease)
+        .add_attribute("closed_by", info.sender))
 }
 
 pub fn execute_expire(deps: DepsMut, env: Env, lease_id: u64) -> Result<Response, ContractError> {
-    let now = env.block.time.seconds();
+    let at = chain_time(&env);
     let config = CONFIG.load(deps.storage)?;
     let mut lease = load_lease(deps.storage, lease_id)?;
     if lease.state != LeaseState::Active {
         return Err(wrong_state(&lease, "Active"));
     }
     let provider = PROVIDERS.load(deps.storage, &lease.provider)?;
-    let grace = config.params.heartbeat_grace_seconds;
-    if now <= provider.last_heartbeat.saturating_add(grace) {
+    if !provider.heartbeat_lapsed(lease.terms.heartbeat_grace, at) {
         return Err(ContractError::ProviderNotDisconnected {
             address: lease.provider,
             last_heartbeat: provider.last_heartbeat,
-            now,
+            now: at.seconds,
         });
     }
+    let (msgs, ending) = conclude(deps.storage, &config, &mut lease, at)?;
+    Ok(ending.describe(Response::new().add_messages(msgs), "expire_lease", &lease))
+}
+
+/// How a lease was settled: its final state, what the provider was paid (gross) and what
+/// was slashed from its stake to the customer.
+struct Ending {
+    state: LeaseState,
+    paid: Uint128,
+    slashed: Uint128,
+}
+
+impl Ending {
+    fn cancelled() -> Self {
+        Ending {
+            state: LeaseState::Closed,
+            paid: Uint128::zero(),
+            slashed: Uint128::zero(),
+        }
+    }
+
+    fn describe(&self, response: Response, action: &str, lease: &Lease) -> Response {
+        response
+            .add_attribute("action", action)
+            .add_attribute("lease_id", lease.id.to_string())
+            .add_attribute("state", format!("{:?}", self.state))
+            .add_attribute("paid", self.paid)
+            .add_attribute("refund", lease.refunded)
+            .add_attribute("slashed", self.slashed)
+    }
+}
+
+/// An accepted lease's service at `now`: due from `from` (the later of start and
+/// acceptance) until `due_until` (the earlier of now and end), covered by heartbeats
+/// until `served_until`.
+struct Service {
+    from: u64,
+    served_until: u64,
+    due_until: u64,
+}
+
+impl Service {
+    fn of(lease: &Lease, last_heartbeat: u64, now: u64) -> Self {
+        let from = lease
+            .accepted_at
+            .map_or(lease.start, |at| at.max(lease.start));
+        let due_until = now.min(lease.end);
+        Service {
+            from,
+            served_until: last_heartbeat.min(due_until).max(from),
+            due_until,
+        }
+    }
+
+    /// Seconds that were due and not covered by a heartbeat.
+    fn undelivered(&self) -> u64 {
+        self.due_until.saturating_sub(self.served_until)
+    }
+
+    /// Whether the lease counts as completed for reliability: at least half of its
+    /// booked window was served. A lease accepted and closed at once is no track record.
+    fn completes(&self, lease: &Lease) -> bool {
+        2 * (self.served_until - self.from) >= lease.end - lease.start
+    }
+}
+
+/// Settles an Active lease at `at`, whoever ends it: the provider is paid what it earned
+/// and the customer refunded the rest; if the provider's heartbeat has lapsed under the
+/// lease's grace and some service that was due was not given, it is an expiry and the
+/// lease's `slash_fraction` of the stake goes to the customer; otherwise a close.
+fn conclude(
+    storage: &mut dyn Storage,
+    config: &Config,
+    lease: &mut Lease,
+    at: ChainTime,
+) -> Result<(Vec<CosmosMsg>, Ending), ContractError> {
+    let provider = PROVIDERS.load(storage, &lease.provider)?;
     // Served time ends at the last heartbeat: `earned` never counts past it.
-    let due = earned(&lease, provider.last_heartbeat, now) - lease.paid_to_provider;
-    let mut msgs = settle(deps.storage, &config, &mut lease, due)?;
-    let slash = provider.stake.mul_floor(config.params.slash_fraction);
-    msgs.extend(transfer(&config.gut_token, &lease.customer, slash));
-    TOTALS.update(deps.storage, |mut totals| -> Result<_, ContractError> {
-        totals.stakes = totals.stakes.checked_sub(slash)?;
-        Ok(totals)
-    })?;
-    finish(deps.storage, &mut lease, LeaseState::Expired, now, |p| {
-        p.stake -= slash;
-        p.stats.slashed += slash;
-        p.stats.expired_leases += 1;
+    let due = earned(lease, provider.last_heartbeat, at.seconds) - lease.paid_to_provider;
+    let service = Service::of(lease, provider.last_heartbeat, at.seconds);
+    let mut msgs = settle(storage, config, lease, due)?;
+    if provider.heartbeat_lapsed(lease.terms.heartbeat_grace, at) && service.undelivered() > 0 {
+        let slash = provider.stake.mul_floor(lease.terms.slash_fraction);
+        msgs.extend(transfer(&config.gut_token, &lease.customer, slash));
+        TOTALS.update(storage, |mut totals| -> Result<_, ContractError> {
+            totals.stakes = totals.stakes.checked_sub(slash)?;
+            Ok(totals)
+        })?;
+        finish(storage, lease, LeaseState::Expired, at.seconds, |p| {
+            p.stake -= slash;
+            p.stats.slashed += slash;
+            p.stats.expired_leases += 1;
+            p.stats.earned += due;
+        })?;
+        return Ok((
+            msgs,
+            Ending {
+                state: LeaseState::Expired,
+                paid: due,
+                slashed: slash,
+            },
+        ));
+    }
+    let completed = service.completes(lease);
+    finish(storage, lease, LeaseState::Closed, at.seconds, |p| {
+        if completed {
+            p.stats.completed_leases += 1;
+        }
         p.stats.earned += due;
     })?;
-    Ok(Response::new()
-        .add_messages(msgs)
-        .add_attribute("action", "expire_lease")
-        .add_attribute("lease_id", lease_id.to_string())
-        .add_attribute("paid", due)
-        .add_attribute("refund", lease.refunded)
-        .add_attribute("slashed", slash))
+    Ok((
+        msgs,
+        Ending {
+            state: LeaseState::Closed,
+            paid: due,
+            slashed: Uint128::zero(),
+        },
+    ))
 }
 
 /// Pays the provider `due` (gross) and refunds everything else still held; the lease
@@ -486,14 +596,15 @@ fn settle(
     Ok(msgs)
 }
 
-/// Records `gross` as paid and splits it between the provider and the treasury's fee.
+/// Records `gross` as paid and splits it between the provider and the treasury's fee
+/// (the lease's own fee, from when it was opened).
 fn pay_provider(
     config: &Config,
     lease: &mut Lease,
     gross: Uint128,
 ) -> Result<Vec<CosmosMsg>, ContractError> {
     lease.paid_to_provider = lease.paid_to_provider.checked_add(gross)?;
-    let fee = gross.mul_floor(config.params.protocol_fee);
+    let fee = gross.mul_floor(lease.terms.protocol_fee);
     let mut msgs: Vec<CosmosMsg> = transfer(&config.gut_token, &lease.provider, gross - fee)
         .into_iter()
         .collect();
@@ -519,18 +630,25 @@ fn finish(
     provider.open_leases -= 1;
     if was_active {
         provider.active_leases -= 1;
+        if provider.active_leases == 0 {
+            provider.active_grace = None;
+        }
     }
     update_provider(&mut provider);
     PROVIDERS.save(storage, &lease.provider, &provider)?;
     Ok(())
 }
 
-fn ensure_available(provider: &Provider, config: &Config, now: u64) -> Result<(), ContractError> {
+fn ensure_available(
+    provider: &Provider,
+    config: &Config,
+    at: ChainTime,
+) -> Result<(), ContractError> {
     let reason = if provider.unbonding_until.is_some() {
         "leaving"
     } else if provider.paused {
         "paused"
-    } else if is_disconnected(provider, config.params.heartbeat_grace_seconds, now) {
+    } else if provider.is_disconnected(config.params.heartbeat_grace(), at) {
         "disconnected"
     } else if provider.stake < config.params.min_stake {
         "stake below the minimum"

@@ -10,7 +10,8 @@ use gpunion_interface::validate::{
 };
 
 use crate::error::ContractError;
-use crate::state::{CONFIG, Config, PROVIDERS, TOTALS, is_disconnected};
+use crate::index::index;
+use crate::state::{CONFIG, Config, MINING_LINKS, PROVIDERS, TOTALS, chain_time};
 
 pub fn execute_register(
     deps: DepsMut,
@@ -20,7 +21,7 @@ pub fn execute_register(
     stake: Uint128,
     attributes: ProviderAttributes,
 ) -> Result<Response, ContractError> {
-    validate_attributes(deps.as_ref(), &attributes)?;
+    validate_attributes(deps.as_ref(), &sender, &attributes)?;
     if stake < config.params.min_stake {
         return Err(ContractError::StakeTooLow {
             sent: stake,
@@ -37,10 +38,12 @@ pub fn execute_register(
         stake,
         registered_at: now,
         last_heartbeat: now,
+        last_heartbeat_height: env.block.height,
         paused: false,
         unbonding_until: None,
         open_leases: 0,
         active_leases: 0,
+        active_grace: None,
         stats: ProviderStats::default(),
     };
     PROVIDERS.save(deps.storage, &sender, &provider)?;
@@ -49,6 +52,7 @@ pub fn execute_register(
         Ok(totals)
     })?;
     Ok(Response::new()
+        .add_submessages(index(config, &sender)?)
         .add_attribute("action", "register")
         .add_attribute("provider", sender)
         .add_attribute("stake", stake))
@@ -78,7 +82,7 @@ pub fn execute_update(
     info: MessageInfo,
     attributes: ProviderAttributes,
 ) -> Result<Response, ContractError> {
-    validate_attributes(deps.as_ref(), &attributes)?;
+    validate_attributes(deps.as_ref(), &info.sender, &attributes)?;
     let mut provider = load_provider(&deps, &info.sender)?;
     if attributes.gpu_count != provider.attributes.gpu_count && provider.open_leases > 0 {
         return Err(ContractError::GpuCountLocked {
@@ -87,7 +91,9 @@ pub fn execute_update(
     }
     provider.attributes = attributes;
     PROVIDERS.save(deps.storage, &info.sender, &provider)?;
+    let config = CONFIG.load(deps.storage)?;
     Ok(Response::new()
+        .add_submessages(index(&config, &info.sender)?)
         .add_attribute("action", "update_provider")
         .add_attribute("provider", info.sender))
 }
@@ -112,19 +118,30 @@ pub fn execute_heartbeat(
 ) -> Result<Response, ContractError> {
     let mut provider = load_provider(&deps, &info.sender)?;
     provider.ensure_bonded()?;
-    let config = CONFIG.load(deps.storage)?;
-    let now = env.block.time.seconds();
-    if is_disconnected(&provider, config.params.heartbeat_grace_seconds, now)
-        && provider.active_leases > 0
+    let at = chain_time(&env);
+    // Lapsed under the strictest grace of its Active leases, one of them may be
+    // expirable: crediting the silence to it now would pay for time not covered.
+    if let Some(grace) = provider.active_grace
+        && provider.heartbeat_lapsed(grace, at)
     {
         return Err(ContractError::ExpireLeasesFirst {
             active: provider.active_leases,
         });
     }
-    provider.last_heartbeat = now;
+    let config = CONFIG.load(deps.storage)?;
+    // Back from Disconnect: the index may have shed it.
+    let returning = provider.is_disconnected(config.params.heartbeat_grace(), at);
+    provider.last_heartbeat = at.seconds;
+    provider.last_heartbeat_height = at.height;
     provider.stats.heartbeats += 1;
     PROVIDERS.save(deps.storage, &info.sender, &provider)?;
+    let reindex = if returning {
+        index(&config, &info.sender)?
+    } else {
+        None
+    };
     Ok(Response::new()
+        .add_submessages(reindex)
         .add_attribute("action", "heartbeat")
         .add_attribute("provider", info.sender))
 }
@@ -147,6 +164,7 @@ pub fn execute_leave(
         provider.start_unbonding(env.block.time.seconds(), config.params.unbonding_seconds)?;
     PROVIDERS.save(deps.storage, &info.sender, &provider)?;
     Ok(Response::new()
+        .add_submessages(index(&config, &info.sender)?)
         .add_attribute("action", "leave")
         .add_attribute("provider", info.sender)
         .add_attribute("unbonding_until", until.to_string()))
@@ -172,6 +190,30 @@ pub fn execute_claim_stake(
         .add_attribute("amount", stake))
 }
 
+/// A miner consents to `provider` naming it as `mining_address`. One provider at a
+/// time: a provider the miner consented to before loses the link.
+pub fn execute_consent_mining_link(
+    deps: DepsMut,
+    info: MessageInfo,
+    provider: String,
+) -> Result<Response, ContractError> {
+    let provider = address::validate(deps.api, &provider)?;
+    let miner = info.sender;
+    if let Some(previous) = MINING_LINKS.may_load(deps.storage, &miner)?
+        && previous != provider
+        && let Some(mut record) = PROVIDERS.may_load(deps.storage, &previous)?
+        && record.attributes.mining_address.as_deref() == Some(miner.as_str())
+    {
+        record.attributes.mining_address = None;
+        PROVIDERS.save(deps.storage, &previous, &record)?;
+    }
+    MINING_LINKS.save(deps.storage, &miner, &provider)?;
+    Ok(Response::new()
+        .add_attribute("action", "consent_mining_link")
+        .add_attribute("miner", miner)
+        .add_attribute("provider", provider))
+}
+
 pub(crate) fn load_provider(deps: &DepsMut, address: &Addr) -> Result<Provider, ContractError> {
     PROVIDERS
         .may_load(deps.storage, address)?
@@ -180,9 +222,11 @@ pub(crate) fn load_provider(deps: &DepsMut, address: &Addr) -> Result<Provider, 
         })
 }
 
-/// The declared attributes' limits; see `gpunion_interface::validate`.
+/// The declared attributes' limits (see `gpunion_interface::validate`), and that a
+/// `mining_address` other than `provider`'s own has consented to vouch for it.
 pub(crate) fn validate_attributes(
     deps: Deps,
+    provider: &Addr,
     attributes: &ProviderAttributes,
 ) -> Result<(), ContractError> {
     validate::bounded("gpu model", &attributes.gpu_model, MAX_LABEL_LEN)?;
@@ -219,7 +263,15 @@ pub(crate) fn validate_attributes(
         validate::multiaddr(addr)?;
     }
     if let Some(miner) = &attributes.mining_address {
-        address::validate(deps.api, miner)?;
+        let miner = address::validate(deps.api, miner)?;
+        let consented = miner == *provider
+            || MINING_LINKS.may_load(deps.storage, &miner)?.as_ref() == Some(provider);
+        if !consented {
+            return Err(ContractError::MiningLinkNotConsented {
+                miner,
+                provider: provider.clone(),
+            });
+        }
     }
     Ok(())
 }

@@ -3,8 +3,8 @@
 use cosmwasm_std::{Addr, Deps, Order, StdResult, Storage};
 use cw_storage_plus::{Bound, Map};
 use gpunion_interface::market::{
-    ConfigResponse, EscrowTotals, LeaseResponse, LeasesResponse, Provider, ProviderFilter,
-    ProviderResponse, ProvidersResponse,
+    ChainTime, ConfigResponse, EscrowTotals, LeaseResponse, LeasesResponse, Provider,
+    ProviderFilter, ProviderResponse, ProvidersResponse,
 };
 
 use crate::state::{
@@ -23,6 +23,8 @@ pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
     let config = CONFIG.load(deps.storage)?;
     Ok(ConfigResponse {
         owner: config.owner,
+        pending_owner: config.pending_owner,
+        indexer: config.indexer,
         gut_token: config.gut_token,
         treasury: config.treasury,
         params: config.params,
@@ -31,17 +33,21 @@ pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
 }
 
 /// One provider with its status; `None` when `address` is not registered.
-pub fn provider(deps: Deps, now: u64, address: String) -> StdResult<Option<ProviderResponse>> {
+pub fn provider(deps: Deps, at: ChainTime, address: String) -> StdResult<Option<ProviderResponse>> {
     let address = deps.api.addr_validate(&address)?;
     PROVIDERS
         .may_load(deps.storage, &address)?
-        .map(|provider| describe(deps.storage, now, provider))
+        .map(|provider| describe(deps.storage, at, provider))
         .transpose()
 }
 
-fn describe(storage: &dyn Storage, now: u64, provider: Provider) -> StdResult<ProviderResponse> {
-    let grace = CONFIG.load(storage)?.params.heartbeat_grace_seconds;
-    let status = status(storage, &provider, grace, now)?;
+fn describe(
+    storage: &dyn Storage,
+    at: ChainTime,
+    provider: Provider,
+) -> StdResult<ProviderResponse> {
+    let grace = CONFIG.load(storage)?.params.heartbeat_grace();
+    let status = status(storage, &provider, grace, at)?;
     let stats = &provider.stats;
     let good = stats.completed_leases + 1;
     let all = stats.completed_leases + stats.expired_leases + stats.lapsed_leases + 2;
@@ -54,12 +60,18 @@ fn describe(storage: &dyn Storage, now: u64, provider: Provider) -> StdResult<Pr
 
 pub fn providers(
     deps: Deps,
-    now: u64,
+    at: ChainTime,
     filter: ProviderFilter,
     start_after: Option<String>,
     limit: Option<u32>,
 ) -> StdResult<ProvidersResponse> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
+    if limit == 0 {
+        return Ok(ProvidersResponse {
+            providers: Vec::new(),
+            next_start_after: start_after,
+        });
+    }
     let start_after = start_after
         .map(|a| deps.api.addr_validate(&a))
         .transpose()?;
@@ -85,7 +97,7 @@ pub fn providers(
                 .max_price_per_hour
                 .is_none_or(|p| attrs.price_per_hour <= p);
         if matches {
-            let described = describe(deps.storage, now, provider)?;
+            let described = describe(deps.storage, at, provider)?;
             if filter.status.is_none_or(|s| s == described.status) {
                 providers.push(described);
             }

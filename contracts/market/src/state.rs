@@ -1,15 +1,20 @@
 //! Stored records and the indexes that keep every query and every lease action bounded.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Order, StdResult, Storage, Uint128};
+use cosmwasm_std::{Addr, Env, Order, StdResult, Storage, Uint128};
 use cw_storage_plus::{Bound, Item, Map};
 use gpunion_interface::market::{
-    EscrowTotals, Lease, MarketParams, Provider, ProviderStatus, SECONDS_PER_HOUR, storage,
+    ChainTime, EscrowTotals, HeartbeatGrace, Lease, MarketParams, Provider, ProviderStatus,
+    SECONDS_PER_HOUR, storage,
 };
 
 #[cw_serde]
 pub struct Config {
     pub owner: Addr,
+    /// Proposed by the owner; becomes owner when it accepts.
+    pub pending_owner: Option<Addr>,
+    /// Sent `IndexProvider` on provider changes (the endorsement contract).
+    pub indexer: Option<Addr>,
     pub gut_token: Addr,
     pub treasury: Addr,
     pub params: MarketParams,
@@ -37,6 +42,8 @@ pub const BOOKINGS: Map<(&Addr, u32, u64), Booking> = Map::new(storage::BOOKINGS
 /// reads per GPU whatever the number of pending requests.
 pub const ACCEPTED: Map<(&Addr, u32, u64), u64> = Map::new(storage::ACCEPTED);
 pub const TOTALS: Item<EscrowTotals> = Item::new(storage::TOTALS);
+/// Miner → the one provider it consented may name it as `mining_address`.
+pub const MINING_LINKS: Map<&Addr, Addr> = Map::new(storage::MINING_LINKS);
 
 /// Earned (gross) by `lease` at `now`: price × time from the later of start and
 /// acceptance to the earliest of now, end and the provider's last heartbeat, rounded
@@ -61,9 +68,12 @@ pub fn earned(lease: &Lease, last_heartbeat: u64, now: u64) -> Uint128 {
     amount.min(lease.deposit)
 }
 
-/// Whether the provider is Disconnect at `now` (leaving, or heartbeat too old).
-pub fn is_disconnected(provider: &Provider, grace: u64, now: u64) -> bool {
-    provider.unbonding_until.is_some() || now > provider.last_heartbeat.saturating_add(grace)
+/// The block's time and height, where liveness is measured.
+pub fn chain_time(env: &Env) -> ChainTime {
+    ChainTime {
+        seconds: env.block.time.seconds(),
+        height: env.block.height,
+    }
 }
 
 /// The provider's status from its record and its slots' accepted bookings: at most two
@@ -71,12 +81,13 @@ pub fn is_disconnected(provider: &Provider, grace: u64, now: u64) -> bool {
 pub fn status(
     storage: &dyn Storage,
     provider: &Provider,
-    grace: u64,
-    now: u64,
+    grace: HeartbeatGrace,
+    at: ChainTime,
 ) -> StdResult<ProviderStatus> {
-    if is_disconnected(provider, grace, now) {
+    if provider.is_disconnected(grace, at) {
         return Ok(ProviderStatus::Disconnect);
     }
+    let now = at.seconds;
     if provider.open_leases == 0 {
         return Ok(ProviderStatus::Idle);
     }

@@ -117,9 +117,17 @@ fn owner_messages_from_others_are_rejected() {
             ExecuteMsg::UpdateTreasury {
                 treasury: sender.to_string(),
             },
+            ExecuteMsg::SetIndexer {
+                indexer: Some(sender.to_string()),
+            },
         ] {
             assert_eq!(rejected(&mut suite, sender, msg), ContractError::NotOwner);
         }
+        // Nobody was proposed: nobody can accept ownership.
+        assert_eq!(
+            rejected(&mut suite, sender, ExecuteMsg::AcceptOwnership {}),
+            ContractError::NotPendingOwner
+        );
     }
 }
 

@@ -5,14 +5,21 @@
 //! - nobody is paid twice: a lease never pays out more than its deposit, a settled lease
 //!   never pays again, and every account's balance matches what its leases say;
 //! - no lease is served by a Disconnect provider: what a lease has earned never exceeds
-//!   its price times the time covered by heartbeats sent while the provider was connected,
-//!   and the reported status agrees with the heartbeat record.
+//!   its price times the time covered by heartbeats sent while the provider was connected
+//!   under the lease's own grace (time and blocks, so a chain halt is not a lapse), and
+//!   the reported status agrees with the heartbeat record;
+//! - a lease keeps the terms it was opened with while the owner changes the parameters;
+//! - a lease ends as Expired (and slashes) only when service was due and not covered,
+//!   whether it was expired or closed by either party once expirable.
 
 use std::collections::HashMap;
 
-use cosmwasm_std::Addr;
-use gpunion_interface::market::{ExecuteMsg, LeaseState, ProviderStatus, SECONDS_PER_HOUR};
-use gpunion_testing::{CID_B, GUT, Suite, SuiteBuilder, attributes, market_err};
+use cosmwasm_std::{Addr, Decimal};
+use cw_multi_test::AppResponse;
+use gpunion_interface::market::{
+    ExecuteMsg, HeartbeatGrace, LeaseState, LeaseTerms, ProviderStatus, SECONDS_PER_HOUR,
+};
+use gpunion_testing::{CID_B, GUT, Suite, SuiteBuilder, attributes, default_params, market_err};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
@@ -42,6 +49,10 @@ enum Op {
     Reclaim(Index),
     Extend(Index, u64),
     PostResult(Index),
+    /// The chain halts for this many seconds: one block when it resumes.
+    Halt(u64),
+    /// The owner changes fee (per mille), slash (percent) and grace (seconds, blocks).
+    UpdateTerms(u64, u64, u64, u64),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -59,6 +70,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => any::<Index>().prop_map(Op::Reclaim),
         1 => (any::<Index>(), 1u64..3600).prop_map(|(i, s)| Op::Extend(i, s)),
         1 => any::<Index>().prop_map(Op::PostResult),
+        1 => (300u64..5000).prop_map(Op::Halt),
+        1 => (0u64..=100, 0u64..=100, 30u64..900, 1u64..200)
+            .prop_map(|(fee, slash, seconds, blocks)| Op::UpdateTerms(fee, slash, seconds, blocks)),
     ]
 }
 
@@ -66,25 +80,45 @@ fn op() -> impl Strategy<Value = Op> {
 struct Model {
     providers: Vec<Addr>,
     customers: Vec<Addr>,
-    /// Accepted heartbeats per provider (registration counts as one).
-    heartbeats: Vec<Vec<u64>>,
+    /// Accepted heartbeats per provider as (time, height) (registration counts as one).
+    heartbeats: Vec<Vec<(u64, u64)>>,
     leases: Vec<u64>,
+    /// The terms in force when each lease was opened.
+    terms: HashMap<u64, LeaseTerms>,
+    /// The terms leases opened now get.
+    current_terms: LeaseTerms,
     slashes_received: HashMap<Addr, u128>,
     /// (paid, refunded) of settled leases, which must never change again.
     settled: HashMap<u64, (u128, u128)>,
     treasury_start: u128,
-    grace: u64,
+}
+
+/// Whether a heartbeat at `last` has lapsed at `now` under `grace`: both its seconds and
+/// its blocks have passed.
+fn lapsed(grace: HeartbeatGrace, last: (u64, u64), now: (u64, u64)) -> bool {
+    now.0 > last.0 + grace.seconds && now.1 > last.1 + grace.blocks
 }
 
 impl Model {
-    /// Seconds of [from, until) covered by heartbeat intervals no longer than the grace.
-    fn covered(&self, provider: usize, from: u64, until: u64) -> u64 {
+    /// Seconds of [from, until) covered by heartbeat intervals that did not lapse under
+    /// `grace`.
+    fn covered(&self, provider: usize, from: u64, until: u64, grace: HeartbeatGrace) -> u64 {
         self.heartbeats[provider]
             .windows(2)
-            .filter(|w| w[1] - w[0] <= self.grace)
-            .map(|w| w[1].min(until).saturating_sub(w[0].max(from)))
+            .filter(|w| !lapsed(grace, w[0], w[1]))
+            .map(|w| w[1].0.min(until).saturating_sub(w[0].0.max(from)))
             .sum()
     }
+}
+
+/// The `slashed` attribute of a settlement, 0 when there is none.
+fn slashed(response: &AppResponse) -> u128 {
+    response
+        .events
+        .iter()
+        .flat_map(|e| &e.attributes)
+        .find(|a| a.key == "slashed")
+        .map_or(0, |a| a.value.parse().unwrap())
 }
 
 /// Mostly a lease in one of the `wanted` states (others only reject), sometimes any lease.
@@ -125,16 +159,17 @@ fn setup() -> (Suite, Model) {
     let customers = (0..CUSTOMERS)
         .map(|c| suite.addr(&format!("customer{c}")))
         .collect();
-    let now = suite.now();
+    let registered = (suite.now(), suite.app.block_info().height);
     let model = Model {
-        heartbeats: vec![vec![now]; providers.len()],
+        heartbeats: vec![vec![registered]; providers.len()],
         providers,
         customers,
         leases: Vec::new(),
+        terms: HashMap::new(),
+        current_terms: default_params().lease_terms(),
         slashes_received: HashMap::new(),
         settled: HashMap::new(),
         treasury_start: suite.balance(&suite.treasury.clone()),
-        grace: gpunion_testing::default_params().heartbeat_grace_seconds,
     };
     (suite, model)
 }
@@ -159,6 +194,7 @@ fn apply(suite: &mut Suite, model: &mut Model, op: &Op) {
             match suite.open_lease(&customer, cost + overpay, request) {
                 Ok(id) => {
                     model.leases.push(id);
+                    model.terms.insert(id, model.current_terms);
                     Ok(())
                 }
                 Err(err) => Err(err),
@@ -191,7 +227,7 @@ fn apply(suite: &mut Suite, model: &mut Model, op: &Op) {
             let provider = model.providers[*p].clone();
             let result = suite.heartbeat(&provider).map(|_| ());
             if result.is_ok() {
-                model.heartbeats[*p].push(suite.now());
+                model.heartbeats[*p].push(chain_time(suite));
             }
             result
         }
@@ -208,7 +244,7 @@ fn apply(suite: &mut Suite, model: &mut Model, op: &Op) {
             suite.advance(*seconds);
             let result = suite.heartbeat(&provider).map(|_| ());
             if result.is_ok() {
-                model.heartbeats[p].push(suite.now());
+                model.heartbeats[p].push(chain_time(suite));
             }
             result
         }
@@ -218,11 +254,14 @@ fn apply(suite: &mut Suite, model: &mut Model, op: &Op) {
             };
             let lease = suite.get_lease(id).lease;
             let sender = if *by_customer {
-                lease.customer
+                lease.customer.clone()
             } else {
                 lease.provider
             };
-            suite.close(&sender, id).map(|_| ())
+            // Once expirable, a close by either party settles as an expiry.
+            suite.close(&sender, id).map(|response| {
+                *model.slashes_received.entry(lease.customer).or_default() += slashed(&response);
+            })
         }
         Op::Expire(i) => {
             let Some(id) = pick(suite, model, i, ACTIVE) else {
@@ -230,20 +269,31 @@ fn apply(suite: &mut Suite, model: &mut Model, op: &Op) {
             };
             let customer = suite.get_lease(id).lease.customer;
             let stranger = suite.addr("stranger");
-            match suite.expire(&stranger, id) {
-                Ok(response) => {
-                    let slashed: u128 = response
-                        .events
-                        .iter()
-                        .flat_map(|e| &e.attributes)
-                        .find(|a| a.key == "slashed")
-                        .map(|a| a.value.parse().unwrap())
-                        .unwrap();
-                    *model.slashes_received.entry(customer).or_default() += slashed;
-                    Ok(())
-                }
-                Err(err) => Err(err),
+            suite.expire(&stranger, id).map(|response| {
+                *model.slashes_received.entry(customer).or_default() += slashed(&response);
+            })
+        }
+        Op::Halt(seconds) => {
+            suite.halt(*seconds);
+            Ok(())
+        }
+        Op::UpdateTerms(fee, slash, seconds, blocks) => {
+            let mut params = default_params();
+            params.protocol_fee = Decimal::permille(*fee);
+            params.slash_fraction = Decimal::percent(*slash);
+            params.heartbeat_grace_seconds = *seconds;
+            params.heartbeat_grace_blocks = *blocks;
+            let owner = suite.owner.clone();
+            let result = suite.execute(
+                &owner,
+                &ExecuteMsg::UpdateParams {
+                    params: params.clone(),
+                },
+            );
+            if result.is_ok() {
+                model.current_terms = params.lease_terms();
             }
+            result.map(|_| ())
         }
         Op::Reclaim(i) => {
             let Some(id) = pick(suite, model, i, PENDING) else {
@@ -270,8 +320,14 @@ fn apply(suite: &mut Suite, model: &mut Model, op: &Op) {
     }
 }
 
+/// The block's (time, height).
+fn chain_time(suite: &Suite) -> (u64, u64) {
+    (suite.now(), suite.app.block_info().height)
+}
+
 fn check(suite: &Suite, model: &mut Model) {
     let now = suite.now();
+    let at = chain_time(suite);
     let market_balance = suite.balance(&suite.market);
     let totals = suite.get_totals();
     assert_eq!(
@@ -309,6 +365,8 @@ fn check(suite: &Suite, model: &mut Model) {
             held += lease.held().u128();
             earned_not_withdrawn += response.withdrawable.u128();
         }
+        assert_eq!(lease.terms, model.terms[&id], "lease {id} keeps its terms");
+        let grace = lease.terms.heartbeat_grace;
         // Credited time never exceeds heartbeat-covered, connected time.
         if let Some(accepted_at) = lease.accepted_at {
             let p = model
@@ -316,8 +374,16 @@ fn check(suite: &Suite, model: &mut Model) {
                 .iter()
                 .position(|a| *a == lease.provider)
                 .unwrap();
+            let from = lease.start.max(accepted_at);
             let until = lease.closed_at.unwrap_or(now).min(lease.end);
-            let covered = model.covered(p, lease.start.max(accepted_at), until);
+            let covered = model.covered(p, from, until, grace);
+            // Slashed only for service due and not covered.
+            if lease.state == LeaseState::Expired {
+                assert!(
+                    covered < until.saturating_sub(from),
+                    "lease {id} expired with its due time [{from}, {until}) covered"
+                );
+            }
             let credited = if lease.state.is_final() {
                 paid
             } else {
@@ -339,13 +405,19 @@ fn check(suite: &Suite, model: &mut Model) {
         let record = suite.get_provider(address);
         stakes += record.provider.stake.u128();
         let last = *model.heartbeats[p].last().unwrap();
-        let disconnected = now > last + model.grace;
+        let disconnected = lapsed(model.current_terms.heartbeat_grace, last, at);
         assert_eq!(
             record.status == ProviderStatus::Disconnect,
             disconnected,
             "status of provider {p}"
         );
-        assert_eq!(record.provider.last_heartbeat, last);
+        assert_eq!(
+            (
+                record.provider.last_heartbeat,
+                record.provider.last_heartbeat_height
+            ),
+            last
+        );
     }
     assert_eq!(
         market_balance,

@@ -9,6 +9,7 @@ use cw20::{BalanceResponse, Cw20ExecuteMsg, Cw20QueryMsg};
 use gpunion_interface::address::validate;
 use gpunion_interface::token;
 use gpunion_interface::token_swap::address::{decode_p2pkh, encode_p2pkh, p2pkh_of_pubkey};
+use gpunion_interface::token_swap::claim_message;
 
 use crate::error::ContractError;
 use crate::msg::{ClaimResponse, ExecuteMsg, InstantiateMsg, QueryMsg, StatsResponse};
@@ -177,7 +178,12 @@ fn execute_claim(
             amount,
         });
     }
-    let signer = recover_signer(deps.as_ref(), &config, signature, recipient.as_str())?;
+    let message = claim_message(
+        &env.block.chain_id,
+        env.contract.address.as_str(),
+        recipient.as_str(),
+    );
+    let signer = recover_signer(deps.as_ref(), &config, signature, &message)?;
     if signer != payload {
         return Err(ContractError::SignerMismatch {
             old_address,

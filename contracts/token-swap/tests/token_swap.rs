@@ -5,6 +5,7 @@ use cosmwasm_std::{Binary, HexBinary, Uint128, to_json_binary};
 use cw_multi_test::Executor;
 use gpunion_interface::mining::MiningPoolHookMsg;
 use gpunion_interface::token_swap::address::AddressError;
+use gpunion_interface::token_swap::claim_message;
 use gpunion_interface::token_swap::signed_message::SignatureFormatError;
 use gpunion_testing::{GUT, OldWallet, SWAP_WINDOW, Snapshot, Suite, SuiteBuilder, VERSION};
 use token_swap::ContractError;
@@ -110,7 +111,7 @@ fn another_key_or_another_recipient_is_not_the_holder_s_signature() {
     {
         let m = &mut msg;
         if let ExecuteMsg::Claim { signature, .. } = m {
-            *signature = intruder.sign_message(alice.as_str());
+            *signature = intruder.sign_message(&suite.claim_text(&alice));
         }
     }
     let err = suite.swap_execute(&alice, &msg).unwrap_err();
@@ -139,6 +140,37 @@ fn another_key_or_another_recipient_is_not_the_holder_s_signature() {
     suite
         .claim(0, &alice)
         .expect("the genuine claim still works");
+}
+
+#[test]
+fn a_signature_binds_the_chain_and_the_swap_contract() {
+    let mut suite = connected();
+    let alice = suite.addr("alice");
+    let relayer = suite.addr("relayer");
+    let holder = suite.snapshot().holders[0].wallet.address();
+    let chain_id = suite.app.block_info().chain_id;
+    let swap = suite.token_swap();
+    let other_swap = suite.addr("another-swap");
+    // Signed over the recipient alone, or for another chain or another swap contract.
+    for text in [
+        alice.to_string(),
+        claim_message("another-chain", swap.as_str(), alice.as_str()),
+        claim_message(&chain_id, other_swap.as_str(), alice.as_str()),
+    ] {
+        let mut msg = suite.claim_msg(0, &alice);
+        if let ExecuteMsg::Claim { signature, .. } = &mut msg {
+            *signature = suite.snapshot().holders[0].wallet.sign_message(&text);
+        }
+        let err = suite.swap_execute(&relayer, &msg).unwrap_err();
+        assert!(
+            matches!(&err, ContractError::SignerMismatch { old_address, .. } if *old_address == holder),
+            "{text}: {err:?}"
+        );
+    }
+    assert_eq!(suite.balance(&alice), 0);
+    suite
+        .claim(0, &alice)
+        .expect("signed for this chain and swap");
 }
 
 /// A change to a valid claim message.

@@ -597,8 +597,8 @@ async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cosmwasm_std::{Addr, Uint128};
-    use gpunion_interface::market::Workload;
+    use cosmwasm_std::{Addr, Decimal, Uint128};
+    use gpunion_interface::market::{HeartbeatGrace, LeaseTerms, Workload};
 
     fn lease(kind: WorkloadKind, cid: &str) -> Lease {
         Lease {
@@ -617,6 +617,14 @@ mod tests {
             accept_deadline: 5,
             accepted_at: None,
             state: LeaseState::Pending,
+            terms: LeaseTerms {
+                protocol_fee: Decimal::percent(2),
+                slash_fraction: Decimal::percent(10),
+                heartbeat_grace: HeartbeatGrace {
+                    seconds: 30,
+                    blocks: 10,
+                },
+            },
             deposit: Uint128::new(1),
             paid_to_provider: Uint128::zero(),
             refunded: Uint128::zero(),

@@ -243,6 +243,21 @@ impl Market {
             .await
     }
 
+    /// Miner: consents to `provider` naming this account as its `mining_address` (the
+    /// mining record that vouches for its hashrate); needed before the provider registers
+    /// or updates with it. Consenting to another provider unlinks the last.
+    pub async fn consent_mining_link(&self, miner: &Signer, provider: &str) -> Result<TxOutcome> {
+        parse_address(provider, None)?;
+        self.contract
+            .execute(
+                miner,
+                &ExecuteMsg::ConsentMiningLink {
+                    provider: provider.to_string(),
+                },
+            )
+            .await
+    }
+
     /// Provider: proves liveness.
     pub async fn heartbeat(&self, signer: &Signer) -> Result<TxOutcome> {
         self.contract
@@ -359,14 +374,16 @@ impl Market {
         signer.send(msgs, "").await
     }
 
-    /// Customer or provider: settles and refunds the rest.
+    /// Customer or provider: settles and refunds the rest; a lease whose provider's
+    /// heartbeat lapsed under the lease's grace settles as an expiry.
     pub async fn close_lease(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
         self.contract
             .execute(signer, &ExecuteMsg::CloseLease { lease_id })
             .await
     }
 
-    /// Anyone, once the provider is Disconnect: settles, refunds and slashes.
+    /// Anyone, once the provider's heartbeat lapsed under the lease's grace (time and
+    /// blocks): settles and refunds, and slashes if service that was due was not given.
     pub async fn expire_lease(&self, signer: &Signer, lease_id: u64) -> Result<TxOutcome> {
         self.contract
             .execute(signer, &ExecuteMsg::ExpireLease { lease_id })

@@ -16,7 +16,9 @@ pub struct Claim {
     pub amount: u128,
     /// Sibling hashes from leaf to root.
     pub proof: Vec<[u8; 32]>,
-    /// 65-byte `signmessage` signature of `recipient` by the old key.
+    /// 65-byte `signmessage` signature by the old key of
+    /// [`gpunion_interface::token_swap::claim_message`] (chain id, swap contract,
+    /// `recipient`).
     pub signature: Vec<u8>,
     /// The bech32 address receiving the GUT.
     pub recipient: String,

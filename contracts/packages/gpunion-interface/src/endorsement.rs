@@ -9,13 +9,15 @@ use cw20::Cw20ReceiveMsg;
 pub struct EndorsementParams {
     /// Smallest stake an endorser bonds, in ugut.
     pub min_endorser_stake: Uint128,
-    /// How long an unbonding endorser's stake stays slashable.
+    /// How long an unbonding endorser's stake stays slashable, and how long a revoked or
+    /// lapsed attestation stays slashable after it stopped counting (the longer of this
+    /// and the value when it was made).
     pub unbonding_seconds: u64,
     /// Ratings lose half their weight every this many seconds.
     pub rating_half_life_seconds: u64,
     /// Weight of the prior (mean 3 stars) in the Bayesian average, in ugut of lease value.
     pub prior_weight: Uint128,
-    /// Lease value above this counts as this much in a rating's weight.
+    /// Paid lease value above this counts as this much in a rating's weight.
     pub max_rating_weight: Uint128,
     /// Endorsing stake at which the endorsement part of reputation is full.
     pub full_endorsement_stake: Uint128,
@@ -49,7 +51,8 @@ pub enum ExecuteMsg {
         /// The value attested, e.g. the GPU model.
         claim: String,
     },
-    /// Endorser: withdraw an attestation.
+    /// Endorser: withdraw an attestation. It stops counting at once and stays slashable
+    /// for the unbonding period; the stake cannot be claimed before that ends.
     Revoke {
         provider: String,
         attribute: Attribute,
@@ -58,14 +61,18 @@ pub enum ExecuteMsg {
     Unbond {},
     /// Endorser after unbonding: receive the stake back.
     ClaimStake {},
-    /// Owner: an attestation was shown false; slash the endorser and remove it.
+    /// Owner: an attestation was shown false; slash the endorser and remove it. Revoked
+    /// and lapsed attestations too, within their slash window.
     Slash {
         endorser: String,
         provider: String,
         attribute: Attribute,
         fraction: Decimal,
     },
-    /// Anyone: (re)index a provider for recommendations from its market record.
+    /// Anyone (and the market on every registration, update, leave and return from
+    /// Disconnect): (re)index a provider for recommendations from its market record. A
+    /// Disconnect provider is dropped from the index; attestations of values it no longer
+    /// declares lapse.
     IndexProvider { provider: String },
     /// Owner: change parameters.
     UpdateParams { params: EndorsementParams },
@@ -89,6 +96,15 @@ pub enum Attribute {
 }
 
 impl Attribute {
+    /// Every attribute, in key order.
+    pub const ALL: [Attribute; 5] = [
+        Attribute::GpuModel,
+        Attribute::GpuCount,
+        Attribute::Memory,
+        Attribute::Region,
+        Attribute::Hashrate,
+    ];
+
     pub fn key(self) -> u8 {
         self as u8
     }
@@ -101,7 +117,9 @@ pub struct Rating {
     pub provider: Addr,
     pub score: u8,
     pub comment_cid: Option<String>,
-    /// Lease value counted (deposit capped by `max_rating_weight`).
+    /// Lease value counted, capped by `max_rating_weight`: for a closed lease what the
+    /// provider was paid for it (gross), so one closed before any service weighs nothing;
+    /// for an expired lease its deposit.
     pub weight: Uint128,
     pub rated_at: u64,
 }
@@ -111,7 +129,13 @@ pub struct Endorser {
     pub address: Addr,
     pub stake: Uint128,
     pub unbonding_until: Option<u64>,
+    /// Attestations that count.
     pub endorsements: u32,
+    /// Distinct providers those attest: each is lent stake / providers.
+    pub providers: u32,
+    /// The stake cannot be claimed before this: the end of the slash window of its last
+    /// revoked or lapsed attestation.
+    pub slashable_until: u64,
     pub slashed: Uint128,
 }
 
@@ -122,6 +146,9 @@ pub struct Endorsement {
     pub attribute: Attribute,
     pub claim: String,
     pub endorsed_at: u64,
+    /// The unbonding period when it was made: after a revoke or lapse it stays slashable
+    /// for at least this long, whatever the owner sets later.
+    pub slash_window_seconds: u64,
 }
 
 /// Reputation and its parts, each in [0, 1] as a Decimal.
@@ -131,13 +158,15 @@ pub struct Reputation {
     pub rating_average: Decimal,
     /// (average − 1) / 4.
     pub rating_part: Decimal,
-    /// Heartbeat reliability from the market.
+    /// Reliability from the market (completed leases: half the booked time served).
     pub reliability_part: Decimal,
     /// Endorsing stake / full stake, capped at 1.
     pub endorsement_part: Decimal,
     /// 0.6 × rating + 0.25 × reliability + 0.15 × endorsement.
     pub score: Decimal,
     pub ratings: u64,
+    /// Stake lent by the endorsers attesting the provider: each bonded endorser's stake
+    /// divided by the number of providers it attests.
     pub endorsing_stake: Uint128,
 }
 
@@ -179,7 +208,9 @@ pub struct Recommendation {
 #[cw_serde]
 pub struct RecommendResponse {
     pub recommendations: Vec<Recommendation>,
-    /// Index entries read (at most `MAX_CANDIDATES`).
+    /// Index entries read (at most `MAX_SCAN`); Disconnect and paused providers among
+    /// them are skipped on the market's raw record, and at most `MAX_CANDIDATES` live ones
+    /// are queried and ranked.
     pub candidates_read: u32,
 }
 

@@ -25,18 +25,87 @@ pub fn lease_cost(price_per_hour: Uint128, seconds: u64) -> Result<Uint128, Over
 pub struct MarketParams {
     /// Smallest GUT stake a provider registers with, in ugut.
     pub min_stake: Uint128,
-    /// A provider whose last heartbeat is older than this is Disconnect.
+    /// A provider is Disconnect once both this many seconds and
+    /// `heartbeat_grace_blocks` blocks have passed since its last heartbeat.
     pub heartbeat_grace_seconds: u64,
+    /// Blocks that must pass, besides the grace in seconds, before a silent provider is
+    /// Disconnect: a halted chain makes no blocks, so time it stood still is not counted
+    /// against providers, and when blocks resume they have this many to heartbeat.
+    pub heartbeat_grace_blocks: u64,
     /// A lease not accepted within this many seconds of its start lapses (refundable).
     pub accept_window_seconds: u64,
-    /// How long a leaving provider's stake stays bonded (slashable).
+    /// How long a leaving provider's stake stays held after `Leave` before it can be
+    /// claimed. A leaving provider has no open leases, so nothing slashes it meanwhile.
     pub unbonding_seconds: u64,
-    /// Share of the provider's stake paid to the customer when a lease expires.
+    /// Share of the provider's stake paid to the customer when a lease expires with
+    /// service due and not given (a lease's own, from when it was opened).
     pub slash_fraction: Decimal,
-    /// Share of every provider payout sent to the treasury.
+    /// Share of every provider payout sent to the treasury (a lease's own, from when it
+    /// was opened).
     pub protocol_fee: Decimal,
     /// Longest lease (and extension target) in seconds.
     pub max_lease_seconds: u64,
+}
+
+impl MarketParams {
+    /// The terms a lease opened now keeps until it ends.
+    pub fn lease_terms(&self) -> LeaseTerms {
+        LeaseTerms {
+            protocol_fee: self.protocol_fee,
+            slash_fraction: self.slash_fraction,
+            heartbeat_grace: self.heartbeat_grace(),
+        }
+    }
+
+    /// The heartbeat grace for the provider's status (Disconnect or not) now.
+    pub fn heartbeat_grace(&self) -> HeartbeatGrace {
+        HeartbeatGrace {
+            seconds: self.heartbeat_grace_seconds,
+            blocks: self.heartbeat_grace_blocks,
+        }
+    }
+}
+
+/// How long a provider may stay silent: a heartbeat has lapsed only once both this many
+/// seconds and this many blocks have passed since it. Counting blocks too means a chain
+/// halt (time passes, no blocks) is not counted against providers.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub struct HeartbeatGrace {
+    pub seconds: u64,
+    pub blocks: u64,
+}
+
+impl HeartbeatGrace {
+    /// The stricter of two graces in each part: whatever lapses under either lapses
+    /// under this one.
+    pub fn strictest(self, other: HeartbeatGrace) -> HeartbeatGrace {
+        HeartbeatGrace {
+            seconds: self.seconds.min(other.seconds),
+            blocks: self.blocks.min(other.blocks),
+        }
+    }
+}
+
+/// A block's time (UNIX seconds) and height: where liveness is measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChainTime {
+    pub seconds: u64,
+    pub height: u64,
+}
+
+/// What a lease keeps from the parameters in force when it was opened, whatever the
+/// owner changes later.
+#[cw_serde]
+#[derive(Copy)]
+pub struct LeaseTerms {
+    /// Share of each payout that goes to the treasury.
+    pub protocol_fee: Decimal,
+    /// Share of the provider's stake paid to the customer if the lease expires with
+    /// service due and not given.
+    pub slash_fraction: Decimal,
+    /// The lease is expirable once its provider has been silent for this long.
+    pub heartbeat_grace: HeartbeatGrace,
 }
 
 /// Limits on [`MarketParams`]; the owner cannot go outside them.
@@ -44,6 +113,7 @@ pub struct ParamBounds;
 
 impl ParamBounds {
     pub const HEARTBEAT_GRACE: (u64, u64) = (30, 86_400);
+    pub const HEARTBEAT_GRACE_BLOCKS: (u64, u64) = (1, 100_000);
     pub const ACCEPT_WINDOW: (u64, u64) = (60, 7 * 86_400);
     pub const UNBONDING: (u64, u64) = (0, 60 * 86_400);
     pub const MAX_LEASE: (u64, u64) = (3_600, 366 * 86_400);
@@ -85,6 +155,7 @@ pub struct ProviderAttributes {
     pub multiaddrs: Vec<String>,
     /// The account whose statistics in the mining contract (difficulty-weighted X16S
     /// solutions) vouch for this machine's hashrate; the provider's own if absent.
+    /// Another account must have consented first (`ConsentMiningLink`).
     pub mining_address: Option<String>,
 }
 
@@ -121,8 +192,8 @@ pub enum ExecuteMsg {
     /// Provider: take leases again.
     Resume {},
     /// Provider: prove liveness; time is credited to leases only up to the last heartbeat.
-    /// A Disconnect provider with Active leases must have them expired first, so time
-    /// while disconnected is never credited.
+    /// A provider whose heartbeat lapsed under the strictest grace of its Active leases
+    /// must have them expired first, so time while disconnected is never credited.
     Heartbeat {},
     /// Provider without open leases: start unbonding the stake.
     Leave {},
@@ -138,17 +209,31 @@ pub enum ExecuteMsg {
     Withdraw { lease_id: u64 },
     /// Provider: post the result of an accepted lease.
     PostResult { lease_id: u64, result: LeaseResult },
-    /// Customer or provider: settle what was earned and refund the rest.
+    /// Customer or provider: settle what was earned and refund the rest; once the lease
+    /// is expirable, it settles exactly as `ExpireLease`.
     CloseLease { lease_id: u64 },
-    /// Anyone, once the provider is Disconnect: settle up to the last heartbeat, refund the
-    /// rest and slash part of the provider's stake to the customer.
+    /// Anyone, once the provider's heartbeat lapsed under the lease's grace: settle up to
+    /// the last heartbeat and refund the rest; if service was due and not given, slash the
+    /// lease's share of the provider's stake to the customer (state Expired), otherwise
+    /// settle as a close.
     ExpireLease { lease_id: u64 },
     /// Owner: change parameters within [`ParamBounds`].
     UpdateParams { params: MarketParams },
-    /// Owner: hand ownership over.
+    /// Owner: propose a new owner; ownership moves when it accepts (a new proposal
+    /// replaces the last).
     TransferOwnership { new_owner: String },
+    /// The proposed owner: take ownership over.
+    AcceptOwnership {},
+    /// A miner: consent to `provider` naming this account as its `mining_address`, the
+    /// mining record that vouches for its hashrate. One provider at a time: consenting
+    /// to another unlinks the last.
+    ConsentMiningLink { provider: String },
     /// Owner: change the treasury that receives the protocol fee.
     UpdateTreasury { treasury: String },
+    /// Owner: the contract (the endorsement contract) whose recommendation index the
+    /// market keeps current: it is sent `IndexProvider` on every registration, update,
+    /// leave and return from Disconnect. `None` sends nothing.
+    SetIndexer { indexer: Option<String> },
 }
 
 /// The hook of a GUT `Send` to the market.
@@ -223,7 +308,7 @@ pub enum LeaseState {
     Active,
     /// Closed by customer or provider (or cancelled before acceptance).
     Closed,
-    /// Expired because the provider stopped heartbeating; stake slashed.
+    /// Expired because the provider stopped heartbeating with service due; stake slashed.
     Expired,
     /// Not accepted by the deadline; refunded.
     Lapsed,
@@ -243,10 +328,12 @@ impl LeaseState {
 pub struct Provider {
     pub address: Addr,
     pub attributes: ProviderAttributes,
-    /// Bonded stake in ugut (slashable until claimed).
+    /// Bonded stake in ugut: slashed by expiries, held until claimed after leaving.
     pub stake: Uint128,
     pub registered_at: u64,
     pub last_heartbeat: u64,
+    /// Block height of the last heartbeat (liveness counts blocks as well as time).
+    pub last_heartbeat_height: u64,
     pub paused: bool,
     /// Set by `Leave`: the stake can be claimed from this time.
     pub unbonding_until: Option<u64>,
@@ -254,14 +341,32 @@ pub struct Provider {
     pub open_leases: u32,
     /// Leases Active (accepted, not yet settled).
     pub active_leases: u32,
+    /// The strictest heartbeat grace among the leases accepted since the provider last
+    /// had none Active: a heartbeat lapsed under it may be lapsed under one of them, so
+    /// the provider must have them expired before heartbeating again.
+    pub active_grace: Option<HeartbeatGrace>,
     pub stats: ProviderStats,
+}
+
+impl Provider {
+    /// Whether the last heartbeat has lapsed at `now` under `grace`: both its seconds
+    /// and its blocks have passed.
+    pub fn heartbeat_lapsed(&self, grace: HeartbeatGrace, now: ChainTime) -> bool {
+        now.seconds > self.last_heartbeat.saturating_add(grace.seconds)
+            && now.height > self.last_heartbeat_height.saturating_add(grace.blocks)
+    }
+
+    /// Whether the provider is Disconnect at `now`: leaving, or its heartbeat lapsed.
+    pub fn is_disconnected(&self, grace: HeartbeatGrace, now: ChainTime) -> bool {
+        self.unbonding_until.is_some() || self.heartbeat_lapsed(grace, now)
+    }
 }
 
 /// Counters reputation reads: how reliably the provider served.
 #[cw_serde]
 #[derive(Default)]
 pub struct ProviderStats {
-    /// Accepted leases closed normally.
+    /// Accepted leases closed with at least half their booked time served.
     pub completed_leases: u64,
     /// Leases expired for missing heartbeats.
     pub expired_leases: u64,
@@ -290,6 +395,8 @@ pub struct Lease {
     pub accept_deadline: u64,
     pub accepted_at: Option<u64>,
     pub state: LeaseState,
+    /// Fee, slash and heartbeat grace from the parameters when it was opened.
+    pub terms: LeaseTerms,
     /// Everything the customer paid in (net of any excess returned at once).
     pub deposit: Uint128,
     /// Paid out for service, gross of the protocol fee.
@@ -317,6 +424,7 @@ pub enum QueryMsg {
     Provider { address: String },
     /// Providers in address order matching `filter`. At most `MAX_SCAN` records are read per
     /// call whatever the filter; continue from `next_start_after` until it is `None`.
+    /// `limit: Some(0)` reads nothing and returns an empty page.
     #[returns(ProvidersResponse)]
     Providers {
         filter: Option<ProviderFilter>,
@@ -350,6 +458,10 @@ pub struct ConfigResponse {
     pub owner: Addr,
     pub gut_token: Addr,
     pub treasury: Addr,
+    /// Proposed by `TransferOwnership`, until it accepts.
+    pub pending_owner: Option<Addr>,
+    /// Kept current on provider changes (`SetIndexer`).
+    pub indexer: Option<Addr>,
     pub params: MarketParams,
     pub next_lease_id: u64,
 }
@@ -369,7 +481,8 @@ pub struct ProviderFilter {
 pub struct ProviderResponse {
     pub provider: Provider,
     pub status: ProviderStatus,
-    /// Reliability in per mille: (completed + 1) / (completed + expired + lapsed + 2).
+    /// Reliability in per mille: (completed + 1) / (completed + expired + lapsed + 2),
+    /// where a lease counts as completed only with half its booked time served.
     pub reliability_permille: u64,
 }
 
@@ -401,7 +514,7 @@ pub struct LeasesResponse {
 pub struct EscrowTotals {
     /// Held for open leases (unearned deposit plus earned-not-withdrawn).
     pub escrowed: Uint128,
-    /// Provider stakes, including unbonding ones.
+    /// Provider stakes, including leaving ones.
     pub stakes: Uint128,
 }
 
@@ -427,6 +540,8 @@ pub mod storage {
     pub const ACCEPTED: &str = "accepted";
     /// `Item<EscrowTotals>`.
     pub const TOTALS: &str = "totals";
+    /// `Map<&Addr, Addr>`: miner → the provider it consented to vouch for.
+    pub const MINING_LINKS: &str = "mining_links";
 }
 
 #[cfg(test)]

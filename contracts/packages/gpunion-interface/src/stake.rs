@@ -123,6 +123,8 @@ mod tests {
             stake: Uint128::new(stake),
             unbonding_until: None,
             endorsements: 0,
+            providers: 0,
+            slashable_until: 0,
             slashed: Uint128::zero(),
         }
     }

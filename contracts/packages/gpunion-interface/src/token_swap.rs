@@ -5,7 +5,8 @@
 //!
 //! Balances of the old distribution chain, snapshotted at a height into a Merkle tree,
 //! are claimed on GPUnion's chain as GUT. A claim carries the old address, its amount, a
-//! Merkle proof and a signature by the old address's key over the new (bech32) address.
+//! Merkle proof and a signature by the old address's key over [`claim_message`]: the
+//! chain id, the swap contract and the new (bech32) address.
 
 pub mod address;
 pub mod merkle;
@@ -13,6 +14,14 @@ pub mod signed_message;
 
 use cosmwasm_schema::{QueryResponses, cw_serde};
 use cosmwasm_std::{Addr, Binary, HexBinary, Timestamp, Uint128};
+
+/// The text an old wallet signs (`signmessage <old_address> <text>`) to claim its
+/// balance to `recipient` from the swap contract `swap` on chain `chain_id`. Naming the
+/// chain and the contract as well as the recipient means a signature made for one
+/// deployment (a testnet, a second swap) pays nothing on another.
+pub fn claim_message(chain_id: &str, swap: &str, recipient: &str) -> String {
+    format!("GPUnion swap claim\nchain: {chain_id}\nswap: {swap}\nrecipient: {recipient}")
+}
 
 /// Sets up a swap for one snapshot.
 #[cw_serde]
@@ -46,10 +55,11 @@ pub enum ExecuteMsg {
         amount: Uint128,
         /// Sibling hashes from the leaf to the root (32 bytes each).
         proof: Vec<HexBinary>,
-        /// 65-byte signature by the old address's key over `recipient`, as produced by
-        /// the old wallet's `signmessage`.
+        /// 65-byte signature by the old address's key over [`claim_message`] of this
+        /// chain, this contract and `recipient`, as produced by the old wallet's
+        /// `signmessage`.
         signature: Binary,
-        /// The new bech32 address that receives the GUT (the signed message).
+        /// The new bech32 address that receives the GUT (named in the signed message).
         recipient: String,
     },
     /// Owner, after the deadline: sends every unclaimed GUT back to the mining pool.

@@ -7,6 +7,7 @@ use cosmwasm_std::{Env, HexBinary, Timestamp, Uint128, Uint256, to_json_binary};
 use cw20::{BalanceResponse, Cw20QueryMsg, MinterResponse, TokenInfoResponse};
 use gpunion_interface::mining::header::{HEADER_VERSION, Header, commitment};
 use gpunion_interface::token_swap::address::{encode_p2pkh, p2pkh_of_pubkey};
+use gpunion_interface::token_swap::claim_message;
 use gpunion_interface::token_swap::merkle::{MerkleTree, leaf};
 use gpunion_interface::token_swap::signed_message::message_digest;
 use k256::ecdsa::SigningKey;
@@ -156,7 +157,12 @@ pub fn claim(wasm: &[u8], holders: u32) -> u64 {
     };
     vm_execute(&mut vm, &env, &owner, &connect);
 
-    let digest = message_digest(MAGIC, recipient.as_str());
+    let text = claim_message(
+        &env.block.chain_id,
+        env.contract.address.as_str(),
+        recipient.as_str(),
+    );
+    let digest = message_digest(MAGIC, &text);
     let (signature, recovery) = key.sign_prehash_recoverable(&digest).expect("signs");
     let mut compact = vec![27 + 4 + recovery.to_byte()];
     compact.extend_from_slice(&signature.to_bytes());

@@ -144,6 +144,8 @@ fn copy_storage(from: &MockStorage, vm: &mut VmInstance) {
 fn env_at(seconds: u64) -> Env {
     let mut env = mock_env();
     env.block.time = Timestamp::from_seconds(seconds);
+    // The height stays put: no heartbeat lapses (that needs blocks as well as time), so
+    // listings and recommendations meet live providers, their heaviest case.
     env
 }
 
@@ -367,9 +369,17 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
                 .map_err(|e| e.to_string())
         }
     };
+    // Raw reads of the market's storage (Recommend checks each index entry's record).
+    let raw = {
+        let native = market.native.clone();
+        move |key: &[u8]| -> Vec<u8> {
+            cosmwasm_std::Storage::get(&native.borrow().storage, key).unwrap_or_default()
+        }
+    };
     let mut endorsement_native = mock_dependencies();
     {
         let answer = answer.clone();
+        let raw = raw.clone();
         endorsement_native
             .querier
             .update_wasm(move |query| match query {
@@ -377,6 +387,9 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
                     Ok(bin) => cosmwasm_std::SystemResult::Ok(ContractResult::Ok(bin.into())),
                     Err(err) => cosmwasm_std::SystemResult::Ok(ContractResult::Err(err)),
                 },
+                cosmwasm_std::WasmQuery::Raw { key, .. } => {
+                    cosmwasm_std::SystemResult::Ok(ContractResult::Ok(raw(key.as_slice()).into()))
+                }
                 _ => panic!("unexpected query"),
             });
     }
@@ -418,6 +431,9 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
                         cosmwasm_std_vm::SystemResult::Ok(cosmwasm_std_vm::ContractResult::Err(err))
                     }
                 },
+                cosmwasm_std_vm::WasmQuery::Raw { key, .. } => cosmwasm_std_vm::SystemResult::Ok(
+                    cosmwasm_std_vm::ContractResult::Ok(raw(key.as_slice()).into()),
+                ),
                 _ => panic!("unexpected query"),
             });
             Ok(())

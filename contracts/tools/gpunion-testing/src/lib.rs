@@ -21,5 +21,5 @@ pub use endorsement::{default_endorsement_params, endorsement_err};
 pub use gut::GUT;
 pub use market::{CID_A, CID_B, attributes, default_params, market_err, workload};
 pub use mining::{EASIEST_BITS, EASY_BITS, default_mining_msg, fail, solve};
-pub use suite::{Suite, SuiteBuilder, contract_err, invalid_address};
+pub use suite::{BLOCK_SECONDS, Suite, SuiteBuilder, contract_err, invalid_address};
 pub use token_swap::{Holder, MAGIC, OldWallet, SWAP_WINDOW, Snapshot, VERSION};

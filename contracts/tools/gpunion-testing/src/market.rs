@@ -11,18 +11,19 @@ use gpunion_interface::market::{
 };
 
 use crate::gut::GUT;
-use crate::suite::{Suite, contract_code, contract_err};
+use crate::suite::{Suite, contract_err};
 
 /// Valid workload CIDs.
 pub const CID_A: &str = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG";
 pub const CID_B: &str = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 
-/// The parameters suites start with: 1,000 GUT minimum stake, 5 min grace, 10 min to
-/// accept, 7 days unbonding, 10% slash, 2% fee, leases up to 30 days.
+/// The parameters suites start with: 1,000 GUT minimum stake, 5 min and 30 blocks of
+/// grace, 10 min to accept, 7 days unbonding, 10% slash, 2% fee, leases up to 30 days.
 pub fn default_params() -> MarketParams {
     MarketParams {
         min_stake: Uint128::new(1_000 * GUT),
         heartbeat_grace_seconds: 300,
+        heartbeat_grace_blocks: 30,
         accept_window_seconds: 600,
         unbonding_seconds: 7 * 86_400,
         slash_fraction: Decimal::percent(10),
@@ -77,8 +78,27 @@ impl Suite {
             treasury: self.treasury.to_string(),
             params,
         };
-        self.instantiate(contract_code!(market), &msg, "market")
+        // The market's `reply` ignores a failed index update.
+        let code = Box::new(
+            cw_multi_test::ContractWrapper::new(
+                market::contract::execute,
+                market::contract::instantiate,
+                market::contract::query,
+            )
+            .with_reply(market::contract::reply),
+        );
+        self.instantiate(code, &msg, "market")
             .expect("market instantiates")
+    }
+
+    /// The owner names the endorsement contract as the market's indexer, as
+    /// `testnet/deploy` does.
+    pub(crate) fn wire_indexer(&mut self) {
+        let owner = self.owner.clone();
+        let msg = ExecuteMsg::SetIndexer {
+            indexer: Some(self.endorsement.to_string()),
+        };
+        self.execute(&owner, &msg).expect("owner sets the indexer");
     }
 
     /// Sends `amount` GUT from `from` to the market with `hook`.

@@ -13,6 +13,9 @@ use crate::market::default_params;
 use crate::receiver;
 use crate::token_swap::Snapshot;
 
+/// Seconds between blocks while the suite's chain runs ([`Suite::advance`]).
+pub const BLOCK_SECONDS: u64 = 5;
+
 /// Builds a [`Suite`]: GUT, the market, the endorsement contract and the receiver always;
 /// the token swap and the mining contract when asked for.
 pub struct SuiteBuilder {
@@ -96,6 +99,7 @@ impl SuiteBuilder {
         suite.gut = suite.instantiate_gut(&gut_msg).expect("GUT instantiates");
         suite.market = suite.instantiate_market(self.params);
         suite.endorsement = suite.instantiate_endorsement(default_endorsement_params());
+        suite.wire_indexer();
         for (name, amount) in self.funded {
             let who = suite.addr(&name);
             suite.fund(&who, amount);
@@ -146,8 +150,17 @@ impl Suite {
         self.app.block_info().time.seconds()
     }
 
-    /// Moves block time forward by `seconds` (and height by one).
+    /// Moves block time forward by `seconds` with blocks coming as usual: one every
+    /// [`BLOCK_SECONDS`], at least one.
     pub fn advance(&mut self, seconds: u64) {
+        self.app.update_block(|block| {
+            block.time = block.time.plus_seconds(seconds);
+            block.height += (seconds / BLOCK_SECONDS).max(1);
+        });
+    }
+
+    /// The chain halts for `seconds`: time passes with no blocks, then one block comes.
+    pub fn halt(&mut self, seconds: u64) {
         self.app.update_block(|block| {
             block.time = block.time.plus_seconds(seconds);
             block.height += 1;

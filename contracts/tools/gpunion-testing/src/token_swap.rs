@@ -4,6 +4,7 @@
 use cosmwasm_std::{Addr, Binary, HexBinary, Timestamp, Uint128};
 use cw_multi_test::AppResponse;
 use gpunion_interface::token_swap::address::{encode_p2pkh, p2pkh_of_pubkey};
+use gpunion_interface::token_swap::claim_message;
 use gpunion_interface::token_swap::merkle::{self, MerkleTree};
 use gpunion_interface::token_swap::signed_message::message_digest;
 use k256::ecdsa::SigningKey;
@@ -182,9 +183,18 @@ impl Suite {
                 .iter()
                 .map(|h| HexBinary::from(h.as_slice()))
                 .collect(),
-            signature: holder.wallet.sign_message(recipient.as_str()),
+            signature: holder.wallet.sign_message(&self.claim_text(recipient)),
             recipient: recipient.to_string(),
         }
+    }
+
+    /// What a holder signs to claim to `recipient` from this suite's swap on its chain.
+    pub fn claim_text(&self, recipient: &Addr) -> String {
+        claim_message(
+            &self.app.block_info().chain_id,
+            self.token_swap().as_str(),
+            recipient.as_str(),
+        )
     }
 
     /// A relayer sends holder `i`'s claim to `recipient`.

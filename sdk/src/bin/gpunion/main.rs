@@ -73,6 +73,9 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         count: u32,
     },
+    /// As a miner (--key): consents to a provider naming this account as the mining
+    /// address that vouches for its hashrate (needed before it registers with it).
+    MiningLink { provider: String },
     /// The token swap.
     Swap {
         #[command(subcommand)]
@@ -436,6 +439,13 @@ async fn run(cli: Cli) -> Result<()> {
                 &format!("GUT balance {balance} ugut"),
                 serde_json::json!({ "ugut": balance.to_string() }),
             )?
+        }
+        Command::MiningLink { provider } => {
+            let tx = chain
+                .market()?
+                .consent_mining_link(&ctx.signer()?, provider)
+                .await?;
+            out.tx(&tx)?
         }
         Command::Provider { command } => provider_command(&ctx, &out, command).await?,
         Command::Providers {
