@@ -6,6 +6,7 @@ cpufeatures::new!(avx2, "avx2");
 cpufeatures::new!(aes_ni, "aes", "sse2", "ssse3");
 cpufeatures::new!(gfni, "gfni");
 cpufeatures::new!(vaes_gfni, "vaes", "gfni", "avx2", "aes", "ssse3");
+cpufeatures::new!(avx512vl, "avx512f", "avx512vl");
 
 /// Whether the CPU has AVX2.
 pub(crate) fn has_avx2() -> bool {
@@ -27,4 +28,10 @@ pub(crate) fn has_vaes_gfni() -> bool {
 /// Whether the CPU has GFNI (products in GF(2^8), the AES field, on whole registers).
 pub(crate) fn has_gfni() -> bool {
     gfni::get()
+}
+
+/// Whether the CPU has AVX-512F with AVX-512VL (the AVX-512 instructions, such as
+/// ternary logic, rotations and two-table permutes, on 256-bit registers).
+pub(crate) fn has_avx512vl() -> bool {
+    avx512vl::get()
 }
