@@ -7,6 +7,7 @@ cpufeatures::new!(aes_ni, "aes", "sse2", "ssse3");
 cpufeatures::new!(gfni_avx, "gfni", "avx");
 cpufeatures::new!(vaes_gfni, "vaes", "gfni", "avx2", "aes", "ssse3");
 cpufeatures::new!(avx512vl, "avx512f", "avx512vl");
+cpufeatures::new!(avx512vbmi_gfni, "avx512f", "avx512bw", "avx512vbmi", "gfni");
 
 /// Whether the CPU has AVX2.
 pub(crate) fn has_avx2() -> bool {
@@ -35,4 +36,10 @@ pub(crate) fn has_gfni_avx() -> bool {
 /// ternary logic, rotations and two-table permutes, on 256-bit registers).
 pub(crate) fn has_avx512vl() -> bool {
     avx512vl::get()
+}
+
+/// Whether the CPU has AVX-512F, BW and VBMI (byte permutes across a 512-bit register)
+/// and GFNI.
+pub(crate) fn has_avx512vbmi_gfni() -> bool {
+    avx512vbmi_gfni::get()
 }

@@ -12,6 +12,7 @@ mod rustcrypto;
 mod shavite;
 mod simd;
 mod skein;
+mod whirlpool;
 
 pub use blake::blake512;
 pub use bmw::bmw512;
@@ -21,10 +22,11 @@ pub use fugue::fugue512;
 pub use groestl::groestl512;
 pub use hamsi::hamsi512;
 pub use luffa::luffa512;
-pub use rustcrypto::{jh512, keccak512, sha512, shabal512, whirlpool};
+pub use rustcrypto::{jh512, keccak512, sha512, shabal512};
 pub use shavite::shavite512;
 pub use simd::simd512;
 pub use skein::skein512;
+pub use whirlpool::whirlpool;
 
 /// One of the 16 X16S hash functions: its sphlib name and the function itself.
 #[derive(Clone, Copy, Debug)]
