@@ -254,9 +254,10 @@ fn keep(x: __m128i, lanes: usize) -> __m128i {
 }
 
 impl<F: Multiply> Registers<F> {
-    /// ROR3, CMIX and SMIX, `SHIFT` columns into the rounds of word `W` modulo 3.
+    /// ROR3, CMIX and SMIX, `SHIFT` columns into the rounds of word `W` modulo 3;
+    /// returns the SMIX output.
     #[inline(always)]
-    fn step<const W: usize, const SHIFT: usize>(&mut self) {
+    fn step<const W: usize, const SHIFT: usize>(&mut self) -> __m128i {
         let [k0, k1, k2, k6] = [0, 1, 2, 6].map(|k| triple(W, SHIFT, k));
         let (t1, t2) = (self.triples[k1], self.triples[k2]);
         // SAFETY: see above.
@@ -266,13 +267,38 @@ impl<F: Multiply> Registers<F> {
                 _mm_castsi128_ps(t1),
                 _mm_castsi128_ps(t2),
             ));
-            let t0 = xor(self.triples[k0], cmix);
             self.triples[k6] = xor(self.triples[k6], cmix);
             // SMIX on columns 0..4.
-            let y = super_mix::<F>(_mm_or_si128(t0, _mm_slli_si128::<12>(t1)));
-            self.triples[k0] = keep(y, 0);
-            self.triples[k1] = _mm_or_si128(keep(t1, 1), _mm_srli_si128::<12>(y));
+            let x = _mm_or_si128(xor(self.triples[k0], cmix), _mm_slli_si128::<12>(t1));
+            self.smix(x, k0, k1)
         }
+    }
+
+    /// [`Registers::step`] right after another step that returned `y`: columns 3..7
+    /// are then `y`, so CMIX and the SMIX input come from `y` in two instructions.
+    #[inline(always)]
+    fn step_after<const W: usize, const SHIFT: usize>(&mut self, y: __m128i) -> __m128i {
+        let [k0, k1, k6] = [0, 1, 6].map(|k| triple(W, SHIFT, k));
+        // SAFETY: see above.
+        unsafe {
+            // CMIX: columns 4, 5, 6 (y1, y2, y3) into 0, 1, 2 and 18, 19, 20.
+            self.triples[k6] = xor(self.triples[k6], _mm_srli_si128::<4>(y));
+            // SMIX on columns 0..4: (y1, y2, y3) added to columns 0..3 (lane 3 zero),
+            // and column 3 is y0.
+            let x = xor(self.triples[k0], _mm_shuffle_epi32::<0b00_11_10_01>(y));
+            self.smix(x, k0, k1)
+        }
+    }
+
+    /// SMIX of `x`, columns 0..4 at registers `k0` (three) and `k1` (one); returns them.
+    #[inline(always)]
+    fn smix(&mut self, x: __m128i, k0: usize, k1: usize) -> __m128i {
+        let y = super_mix::<F>(x);
+        self.triples[k0] = keep(y, 0);
+        // SAFETY: see above.
+        self.triples[k1] =
+            unsafe { _mm_or_si128(keep(self.triples[k1], 1), _mm_srli_si128::<12>(y)) };
+        y
     }
 }
 
@@ -318,10 +344,10 @@ impl<F: Multiply> Rounds for Registers<F> {
 
     #[inline(always)]
     fn mix4<const W: usize>(&mut self) {
-        self.step::<W, 3>();
-        self.step::<W, 6>();
-        self.step::<W, 9>();
-        self.step::<W, 12>();
+        let y = self.step::<W, 3>();
+        let y = self.step_after::<W, 6>(y);
+        let y = self.step_after::<W, 9>(y);
+        self.step_after::<W, 12>(y);
     }
 
     #[inline(always)]
