@@ -93,22 +93,7 @@ fn compress(h: &mut [u64; 8], block: &[u8; BLOCK], counter: u64) {
     v[12] ^= counter;
     v[13] ^= counter;
     // Unrolled, so that every message index and constant is known at compile time.
-    round::<0>(&mut v, &m);
-    round::<1>(&mut v, &m);
-    round::<2>(&mut v, &m);
-    round::<3>(&mut v, &m);
-    round::<4>(&mut v, &m);
-    round::<5>(&mut v, &m);
-    round::<6>(&mut v, &m);
-    round::<7>(&mut v, &m);
-    round::<8>(&mut v, &m);
-    round::<9>(&mut v, &m);
-    round::<10>(&mut v, &m);
-    round::<11>(&mut v, &m);
-    round::<12>(&mut v, &m);
-    round::<13>(&mut v, &m);
-    round::<14>(&mut v, &m);
-    round::<15>(&mut v, &m);
+    super::unroll!(round(&mut v, &m); 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     for (i, word) in h.iter_mut().enumerate() {
         *word ^= v[i] ^ v[i + 8];
     }

@@ -1,5 +1,14 @@
 //! The 16 hash functions of X16S, each `fn(&[u8]) -> [u8; 64]`, in X16S index order.
 
+/// Calls `step::<I>(args)` for each listed `I`: a loop whose index must be a
+/// compile-time constant for the step to compile to straight code.
+macro_rules! unroll {
+    ($step:ident $args:tt; $($i:literal),*) => {
+        $( $step::<$i> $args; )*
+    };
+}
+pub(crate) use unroll;
+
 mod blake;
 mod bmw;
 mod cubehash;
