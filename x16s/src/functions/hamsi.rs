@@ -65,7 +65,8 @@ const CROSS: [[usize; 4]; 4] = [
 /// Hamsi-512 digest of `data` (as in sphlib's `sph_hamsi512` and the X16R family).
 ///
 /// On x86-64 processors with AVX-512F and AVX-512VL the permutation runs on them
-/// (detected at run time); everywhere else, and as the reference, on [`Lanes`].
+/// (detected at run time); everywhere else, and as the reference, on rows of eight
+/// 32-bit lanes.
 pub fn hamsi512(data: &[u8]) -> [u8; 64] {
     #[cfg(target_arch = "x86_64")]
     if crate::cpu::has_avx512vl() {
