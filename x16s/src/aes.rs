@@ -1,9 +1,9 @@
 //! The AES pieces that SHAvite-3, ECHO and Fugue share: the S-box and GF(2^8)
 //! multiplication (FIPS-197), one keyless AES round (SubBytes, ShiftRows, MixColumns)
-//! written once for tables and for AES-NI, and the bytewise doubling the SSE code of
-//! ECHO and Fugue uses. A round's state is four columns, each a little-endian `u32`
-//! (the byte order of the AES state in memory), so the result equals `aesenc` with a
-//! zero round key.
+//! on tables for the portable code, and the bytewise doubling the SSE code of ECHO and
+//! Fugue uses. A round's state is four columns, each a little-endian `u32` (the byte
+//! order of the AES state in memory), so the result equals `aesenc` with a zero round
+//! key.
 
 /// The AES S-box (FIPS-197 §5.1.1), computed at compile time from its definition:
 /// inversion in GF(2^8) followed by the affine map.
@@ -68,52 +68,16 @@ const TABLES: [[u32; 256]; 4] = {
     tables
 };
 
-/// A way to compute one AES round with an all-zero round key, so that the functions
-/// built on AES are written once and compiled for each way.
-pub(crate) trait AesRound {
-    /// One AES round (SubBytes, ShiftRows, MixColumns) with an all-zero round key.
-    fn round(x: [u32; 4]) -> [u32; 4];
-}
-
-/// The portable way: four table look-ups per column.
-pub(crate) struct Tables;
-
-impl AesRound for Tables {
-    #[inline(always)]
-    fn round(x: [u32; 4]) -> [u32; 4] {
-        core::array::from_fn(|j| {
-            TABLES[0][(x[j] & 0xff) as usize]
-                ^ TABLES[1][((x[(j + 1) & 3] >> 8) & 0xff) as usize]
-                ^ TABLES[2][((x[(j + 2) & 3] >> 16) & 0xff) as usize]
-                ^ TABLES[3][(x[(j + 3) & 3] >> 24) as usize]
-        })
-    }
-}
-
-/// AES-NI's `aesenc`; only for code that runs after [`crate::cpu::has_aes_ni`] said yes.
-#[cfg(target_arch = "x86_64")]
-pub(crate) struct AesNi;
-
-#[cfg(target_arch = "x86_64")]
-impl AesRound for AesNi {
-    #[inline(always)]
-    fn round(x: [u32; 4]) -> [u32; 4] {
-        // SAFETY: `AesNi` is only used on CPUs with AES-NI (see its documentation).
-        unsafe { aesenc(x) }
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "aes")]
-#[inline]
-unsafe fn aesenc(x: [u32; 4]) -> [u32; 4] {
-    use core::arch::x86_64::{__m128i, _mm_aesenc_si128, _mm_setzero_si128};
-    // The four little-endian columns are exactly the AES state's byte order in memory.
-    // SAFETY: [u32; 4] and __m128i have the same size, and every bit pattern is valid.
-    unsafe {
-        let state: __m128i = core::mem::transmute(x);
-        core::mem::transmute(_mm_aesenc_si128(state, _mm_setzero_si128()))
-    }
+/// One AES round (SubBytes, ShiftRows, MixColumns) with an all-zero round key: four
+/// table look-ups per column.
+#[inline(always)]
+pub(crate) fn round(x: [u32; 4]) -> [u32; 4] {
+    core::array::from_fn(|j| {
+        TABLES[0][(x[j] & 0xff) as usize]
+            ^ TABLES[1][((x[(j + 1) & 3] >> 8) & 0xff) as usize]
+            ^ TABLES[2][((x[(j + 2) & 3] >> 16) & 0xff) as usize]
+            ^ TABLES[3][(x[(j + 3) & 3] >> 24) as usize]
+    })
 }
 
 /// Bytewise multiplication by 2 in GF(2^8) (FIPS-197 §4.2.1) of sixteen bytes.
@@ -131,8 +95,6 @@ pub(crate) fn double(x: core::arch::x86_64::__m128i) -> core::arch::x86_64::__m1
 
 #[cfg(test)]
 mod tests {
-    use super::{AesRound, Tables};
-
     #[test]
     fn sbox_matches_fips_197() {
         assert_eq!(super::SBOX[0x00], 0x63);
@@ -154,10 +116,6 @@ mod tests {
         let columns = |b: [u8; 16]| -> [u32; 4] {
             core::array::from_fn(|i| u32::from_le_bytes(b[4 * i..4 * i + 4].try_into().unwrap()))
         };
-        assert_eq!(Tables::round(columns(input)), columns(expected));
-        #[cfg(target_arch = "x86_64")]
-        if crate::cpu::has_aes_ni() {
-            assert_eq!(super::AesNi::round(columns(input)), columns(expected));
-        }
+        assert_eq!(super::round(columns(input)), columns(expected));
     }
 }

@@ -4,8 +4,10 @@
 
 cpufeatures::new!(avx2, "avx2");
 cpufeatures::new!(aes_ni, "aes", "sse2", "ssse3");
-cpufeatures::new!(gfni, "gfni");
+cpufeatures::new!(gfni_avx, "gfni", "avx");
 cpufeatures::new!(vaes_gfni, "vaes", "gfni", "avx2", "aes", "ssse3");
+cpufeatures::new!(avx512vl, "avx512f", "avx512vl");
+cpufeatures::new!(avx512vbmi_gfni, "avx512f", "avx512bw", "avx512vbmi", "gfni");
 
 /// Whether the CPU has AVX2.
 pub(crate) fn has_avx2() -> bool {
@@ -24,7 +26,20 @@ pub(crate) fn has_vaes_gfni() -> bool {
     vaes_gfni::get()
 }
 
-/// Whether the CPU has GFNI (products in GF(2^8), the AES field, on whole registers).
-pub(crate) fn has_gfni() -> bool {
-    gfni::get()
+/// Whether the CPU has GFNI (products in GF(2^8), the AES field, on whole registers)
+/// and AVX (three-operand forms of the SSE instructions).
+pub(crate) fn has_gfni_avx() -> bool {
+    gfni_avx::get()
+}
+
+/// Whether the CPU has AVX-512F with AVX-512VL (the AVX-512 instructions, such as
+/// ternary logic, rotations and two-table permutes, on 256-bit registers).
+pub(crate) fn has_avx512vl() -> bool {
+    avx512vl::get()
+}
+
+/// Whether the CPU has AVX-512F, BW and VBMI (byte permutes across a 512-bit register)
+/// and GFNI.
+pub(crate) fn has_avx512vbmi_gfni() -> bool {
+    avx512vbmi_gfni::get()
 }

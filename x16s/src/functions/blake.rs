@@ -46,7 +46,6 @@ const SIGMA: [[usize; 16]; 10] = [
     [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
 ];
 
-const ROUNDS: usize = 16;
 const BLOCK: usize = 128;
 
 /// The quarter-round G on columns/diagonals `(a, b, c, d)` with message pair index `i`.
@@ -69,6 +68,20 @@ fn g(
     v[b] = (v[b] ^ v[c]).rotate_right(11);
 }
 
+/// Round `R`: G on the four columns, then on the four diagonals.
+#[inline(always)]
+fn round<const R: usize>(v: &mut [u64; 16], m: &[u64; 16]) {
+    let s = &SIGMA[R % 10];
+    g(v, m, s, (0, 4, 8, 12), 0);
+    g(v, m, s, (1, 5, 9, 13), 1);
+    g(v, m, s, (2, 6, 10, 14), 2);
+    g(v, m, s, (3, 7, 11, 15), 3);
+    g(v, m, s, (0, 5, 10, 15), 4);
+    g(v, m, s, (1, 6, 11, 12), 5);
+    g(v, m, s, (2, 7, 8, 13), 6);
+    g(v, m, s, (3, 4, 9, 14), 7);
+}
+
 /// Compresses one block into `h`; `counter` is the number of message bits up to and
 /// including this block (0 for a block holding only padding). The salt is zero.
 fn compress(h: &mut [u64; 8], block: &[u8; BLOCK], counter: u64) {
@@ -79,17 +92,8 @@ fn compress(h: &mut [u64; 8], block: &[u8; BLOCK], counter: u64) {
     v[8..].copy_from_slice(&PI[..8]);
     v[12] ^= counter;
     v[13] ^= counter;
-    for r in 0..ROUNDS {
-        let s = &SIGMA[r % 10];
-        g(&mut v, &m, s, (0, 4, 8, 12), 0);
-        g(&mut v, &m, s, (1, 5, 9, 13), 1);
-        g(&mut v, &m, s, (2, 6, 10, 14), 2);
-        g(&mut v, &m, s, (3, 7, 11, 15), 3);
-        g(&mut v, &m, s, (0, 5, 10, 15), 4);
-        g(&mut v, &m, s, (1, 6, 11, 12), 5);
-        g(&mut v, &m, s, (2, 7, 8, 13), 6);
-        g(&mut v, &m, s, (3, 4, 9, 14), 7);
-    }
+    // Unrolled, so that every message index and constant is known at compile time.
+    super::unroll!(round(&mut v, &m); 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     for (i, word) in h.iter_mut().enumerate() {
         *word ^= v[i] ^ v[i + 8];
     }

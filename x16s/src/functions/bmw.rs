@@ -1,5 +1,7 @@
 //! BLUE MIDNIGHT WISH 512 (BMW-512), round-2 tweaked version as in sphlib.
 
+use core::num::Wrapping;
+
 /// Initial chaining value: the bytes 0x80..=0xff as little-endian words.
 const IV: [u64; 16] = {
     let mut iv = [0u64; 16];
@@ -32,47 +34,46 @@ const FINAL: [u64; 16] = {
 
 const BLOCK: usize = 128;
 
+#[inline(always)]
 fn s0(x: u64) -> u64 {
     (x >> 1) ^ (x << 3) ^ x.rotate_left(4) ^ x.rotate_left(37)
 }
+#[inline(always)]
 fn s1(x: u64) -> u64 {
     (x >> 1) ^ (x << 2) ^ x.rotate_left(13) ^ x.rotate_left(43)
 }
+#[inline(always)]
 fn s2(x: u64) -> u64 {
     (x >> 2) ^ (x << 1) ^ x.rotate_left(19) ^ x.rotate_left(53)
 }
+#[inline(always)]
 fn s3(x: u64) -> u64 {
     (x >> 2) ^ (x << 2) ^ x.rotate_left(28) ^ x.rotate_left(59)
 }
+#[inline(always)]
 fn s4(x: u64) -> u64 {
     (x >> 1) ^ x
 }
+#[inline(always)]
 fn s5(x: u64) -> u64 {
     (x >> 2) ^ x
 }
 
-/// The index sets and signs of the W_j sums of f0: `W_j = ±(M^H)_a ± ... `.
-/// Each entry is (index, subtract?) for the 5 terms; the first term is always added.
-const W_TERMS: [[(usize, bool); 5]; 16] = [
-    [(5, false), (7, true), (10, false), (13, false), (14, false)],
-    [(6, false), (8, true), (11, false), (14, false), (15, true)],
-    [(0, false), (7, false), (9, false), (12, true), (15, false)],
-    [(0, false), (1, true), (8, false), (10, true), (13, false)],
-    [(1, false), (2, false), (9, false), (11, true), (14, true)],
-    [(3, false), (2, true), (10, false), (12, true), (15, false)],
-    [(4, false), (0, true), (3, true), (11, true), (13, false)],
-    [(1, false), (4, true), (5, true), (12, true), (14, true)],
-    [(2, false), (5, true), (6, true), (13, false), (15, true)],
-    [(0, false), (3, true), (6, false), (7, true), (14, false)],
-    [(8, false), (1, true), (4, true), (7, true), (15, false)],
-    [(8, false), (0, true), (2, true), (5, true), (9, false)],
-    [(1, false), (3, false), (6, true), (9, true), (10, false)],
-    [(2, false), (4, false), (7, false), (10, false), (11, false)],
-    [(3, false), (5, true), (8, false), (11, true), (12, true)],
-    [(12, false), (4, true), (6, true), (9, true), (13, false)],
-];
+/// The function `s_i` (0..=5), chosen by a number that is constant once unrolled.
+#[inline(always)]
+fn s(i: usize, x: u64) -> u64 {
+    match i {
+        0 => s0(x),
+        1 => s1(x),
+        2 => s2(x),
+        3 => s3(x),
+        4 => s4(x),
+        _ => s5(x),
+    }
+}
 
 /// The message- and chaining-dependent term added to Q_{j+16} in both expansions.
+#[inline(always)]
 fn add_element(m: &[u64; 16], h: &[u64; 16], j: usize) -> u64 {
     let rot = |k: usize| m[k & 15].rotate_left(((k & 15) + 1) as u32);
     let k = (j as u64 + 16).wrapping_mul(0x0555_5555_5555_5555);
@@ -83,36 +84,24 @@ fn add_element(m: &[u64; 16], h: &[u64; 16], j: usize) -> u64 {
         ^ h[(j + 7) & 15]
 }
 
-/// The compression function: new chaining value from message block `m` and chaining value `h`.
-fn compress(m: &[u64; 16], h: &[u64; 16]) -> [u64; 16] {
-    let mut q = [0u64; 32];
-    let f0_sbox = [s0, s1, s2, s3, s4];
-    for (j, terms) in W_TERMS.iter().enumerate() {
-        let t = |i: usize| m[terms[i].0] ^ h[terms[i].0];
-        let w = terms[1..]
-            .iter()
-            .enumerate()
-            .fold(t(0), |acc, (i, &(_, sub))| {
-                if sub {
-                    acc.wrapping_sub(t(i + 1))
-                } else {
-                    acc.wrapping_add(t(i + 1))
-                }
-            });
-        q[j] = f0_sbox[j % 5](w).wrapping_add(h[(j + 1) & 15]);
-    }
-    let expand1_sbox = [s1, s2, s3, s0];
-    for i in 16..18 {
-        let mut sum = add_element(m, h, i - 16);
-        for (k, &qk) in q[i - 16..i].iter().enumerate() {
-            sum = sum.wrapping_add(expand1_sbox[k % 4](qk));
-        }
-        q[i] = sum;
-    }
+/// Q_j = s_(j mod 5)(W_j) + H_(j+1), the end of f0.
+#[inline(always)]
+fn f0_word<const J: usize>(q: &mut [u64; 32], w: &[Wrapping<u64>; 16], h: &[u64; 16]) {
+    q[J] = s(J % 5, w[J].0).wrapping_add(h[(J + 1) & 15]);
+}
+
+/// Q_i for i in 16..32, f1: two rounds of expand1, then expand2.
+#[inline(always)]
+fn expand<const I: usize>(q: &mut [u64; 32], m: &[u64; 16], h: &[u64; 16]) {
     const EXPAND2_ROTATIONS: [u32; 7] = [5, 11, 27, 32, 37, 43, 53];
-    for i in 18..32 {
-        let mut sum = add_element(m, h, i - 16);
-        for (k, &qk) in q[i - 16..i - 2].iter().enumerate() {
+    let mut sum = add_element(m, h, I - 16);
+    if I < 18 {
+        for (k, &qk) in q[I - 16..I].iter().enumerate() {
+            sum = sum.wrapping_add(s((k + 1) % 4, qk));
+        }
+        q[I] = sum;
+    } else {
+        for (k, &qk) in q[I - 16..I - 2].iter().enumerate() {
             let term = if k % 2 == 0 {
                 qk
             } else {
@@ -120,8 +109,36 @@ fn compress(m: &[u64; 16], h: &[u64; 16]) -> [u64; 16] {
             };
             sum = sum.wrapping_add(term);
         }
-        q[i] = sum.wrapping_add(s4(q[i - 2])).wrapping_add(s5(q[i - 1]));
+        q[I] = sum.wrapping_add(s4(q[I - 2])).wrapping_add(s5(q[I - 1]));
     }
+}
+
+/// The compression function: new chaining value from message block `m` and chaining value `h`.
+fn compress(m: &[u64; 16], h: &[u64; 16]) -> [u64; 16] {
+    // f0: W_j, sums and differences of five words of M ^ H, as the specification lists them.
+    let t: [Wrapping<u64>; 16] = core::array::from_fn(|i| Wrapping(m[i] ^ h[i]));
+    let w = [
+        t[5] - t[7] + t[10] + t[13] + t[14],
+        t[6] - t[8] + t[11] + t[14] - t[15],
+        t[0] + t[7] + t[9] - t[12] + t[15],
+        t[0] - t[1] + t[8] - t[10] + t[13],
+        t[1] + t[2] + t[9] - t[11] - t[14],
+        t[3] - t[2] + t[10] - t[12] + t[15],
+        t[4] - t[0] - t[3] - t[11] + t[13],
+        t[1] - t[4] - t[5] - t[12] - t[14],
+        t[2] - t[5] - t[6] + t[13] - t[15],
+        t[0] - t[3] + t[6] - t[7] + t[14],
+        t[8] - t[1] - t[4] - t[7] + t[15],
+        t[8] - t[0] - t[2] - t[5] + t[9],
+        t[1] + t[3] - t[6] - t[9] + t[10],
+        t[2] + t[4] + t[7] + t[10] + t[11],
+        t[3] - t[5] + t[8] - t[11] - t[12],
+        t[12] - t[4] - t[6] - t[9] + t[13],
+    ];
+    let mut q = [0u64; 32];
+    // Unrolled, so that every index, function and rotation is known at compile time.
+    super::unroll!(f0_word(&mut q, &w, h); 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    super::unroll!(expand(&mut q, m, h); 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
     fold(m, &q)
 }
 

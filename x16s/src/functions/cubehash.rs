@@ -1,6 +1,9 @@
 //! CubeHash16/32-512 (the "rev2" parameters: 16 rounds per 32-byte block, 160 rounds
 //! of initialization and finalization), as sphlib's `sph_cubehash512`.
 
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+
 const ROUNDS_PER_BLOCK: usize = 16;
 const BLOCK: usize = 32;
 
@@ -73,45 +76,68 @@ const INITIAL: State = {
     state
 };
 
+/// A way to run rounds on the state, so that the padding is written once.
+trait Rounds {
+    fn rounds(state: &mut State, count: usize);
+}
+
+/// [`State::rounds`], the portable code.
+struct Portable;
+
+impl Rounds for Portable {
+    #[inline(always)]
+    fn rounds(state: &mut State, count: usize) {
+        state.rounds(count);
+    }
+}
+
 #[inline(always)]
-fn absorb(state: &mut State, block: &[u8]) {
+fn absorb<R: Rounds>(state: &mut State, block: &[u8]) {
     for (word, bytes) in state.low[..8].iter_mut().zip(block.chunks_exact(4)) {
         *word ^= u32::from_le_bytes(bytes.try_into().unwrap());
     }
-    state.rounds(ROUNDS_PER_BLOCK);
+    R::rounds(state, ROUNDS_PER_BLOCK);
 }
 
 /// CubeHash16/32-512 of `data`, as sphlib's `sph_cubehash512`.
+///
+/// On x86-64 the rounds run in AVX-512VL registers, or are the portable code compiled
+/// for AVX2, where present (detected at run time).
 pub fn cubehash512(data: &[u8]) -> [u8; 64] {
+    #[cfg(target_arch = "x86_64")]
+    if crate::cpu::has_avx512vl() {
+        // SAFETY: the CPU has AVX-512F and AVX-512VL, checked just above.
+        return unsafe { avx512::digest(data) };
+    }
     #[cfg(target_arch = "x86_64")]
     if crate::cpu::has_avx2() {
         // SAFETY: the CPU has AVX2, checked just above.
         return unsafe { cubehash512_avx2(data) };
     }
-    digest(data)
+    digest::<Portable>(data)
 }
 
 /// [`digest`] compiled for AVX2, which vectorizes the rounds on whole state halves.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn cubehash512_avx2(data: &[u8]) -> [u8; 64] {
-    digest(data)
+    digest::<Portable>(data)
 }
 
 #[inline(always)]
-fn digest(data: &[u8]) -> [u8; 64] {
+fn digest<R: Rounds>(data: &[u8]) -> [u8; 64] {
     let mut state = INITIAL;
     let mut blocks = data.chunks_exact(BLOCK);
     for block in &mut blocks {
-        absorb(&mut state, block);
+        absorb::<R>(&mut state, block);
     }
     let tail = blocks.remainder();
     let mut last = [0u8; BLOCK];
     last[..tail.len()].copy_from_slice(tail);
     last[tail.len()] = 0x80;
-    absorb(&mut state, &last);
+    absorb::<R>(&mut state, &last);
     state.high[15] ^= 1;
-    state.rounds(10 * ROUNDS_PER_BLOCK);
+    R::rounds(&mut state, 10 * ROUNDS_PER_BLOCK);
     let mut out = [0u8; 64];
     for (chunk, word) in out.chunks_exact_mut(4).zip(&state.low) {
         chunk.copy_from_slice(&word.to_le_bytes());
@@ -123,6 +149,28 @@ fn digest(data: &[u8]) -> [u8; 64] {
 mod tests {
     #[test]
     fn portable_matches_dispatched() {
-        super::super::assert_portable_matches_dispatched(super::digest, super::cubehash512);
+        super::super::assert_portable_matches_dispatched(
+            super::digest::<super::Portable>,
+            super::cubehash512,
+        );
+    }
+
+    /// Each compiled variant this processor can run, against the portable code.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn variants_match_portable() {
+        let portable = super::digest::<super::Portable>;
+        if crate::cpu::has_avx2() {
+            // SAFETY: just detected.
+            super::super::assert_portable_matches_dispatched(portable, |data| unsafe {
+                super::cubehash512_avx2(data)
+            });
+        }
+        if crate::cpu::has_avx512vl() {
+            // SAFETY: just detected.
+            super::super::assert_portable_matches_dispatched(portable, |data| unsafe {
+                super::avx512::digest(data)
+            });
+        }
     }
 }

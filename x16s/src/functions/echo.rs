@@ -3,8 +3,6 @@
 #[cfg(target_arch = "x86_64")]
 mod aes_ni;
 
-use crate::aes::{AesRound, Tables};
-
 /// Message block size in bytes for ECHO-512 (the "BIG" variant: 1024-bit blocks).
 const BLOCK: usize = 128;
 /// Bytes at the end of the last block holding the output size (16 bits) and the
@@ -108,11 +106,11 @@ fn sub_words(state: &mut [Word; 16], key: &mut u128) {
             (k >> 64) as u32,
             (k >> 96) as u32,
         ];
-        let mut keyed = Tables::round(*word);
+        let mut keyed = crate::aes::round(*word);
         for (w, k) in keyed.iter_mut().zip(k) {
             *w ^= k;
         }
-        *word = Tables::round(keyed);
+        *word = crate::aes::round(keyed);
         *key = key.wrapping_add(1);
     }
 }

@@ -4,6 +4,8 @@
 //! the state are never performed: a column index is read relative to a moving offset,
 //! which is a compile-time constant inside the message rounds.
 
+use core::marker::PhantomData;
+
 use crate::aes::{SBOX, gf_mul};
 
 #[cfg(target_arch = "x86_64")]
@@ -47,7 +49,47 @@ pub fn fugue512(data: &[u8]) -> [u8; 64] {
     if crate::cpu::has_aes_ni() {
         return aes_ni::digest(data);
     }
-    digest::<Tables>(data)
+    digest::<Columns<Tables>, Tables>(data)
+}
+
+/// The state through the message rounds and the first phase of G, where every step
+/// rotates it by three columns: the round function R per input word, and the steps of
+/// G's first phase four at a time. `W` is the index of the word modulo 3 (see
+/// [`offset`]).
+trait Rounds {
+    /// The initial state (spec §4.3).
+    fn start() -> Self;
+    /// R for one input word: TIX, then [`Rounds::mix4`].
+    fn absorb<const W: usize>(&mut self, word: u32);
+    /// Four times ROR3, CMIX, SMIX.
+    fn mix4<const W: usize>(&mut self);
+    /// The physical columns: logical column `i` at `(offset(words, 0) + i) % 36` after
+    /// `words` words (G's steps count as a third of a word each).
+    fn columns(&self) -> [u32; COLUMNS];
+}
+
+/// The state as 36 columns in memory, with the given SMIX.
+struct Columns<M>([u32; COLUMNS], PhantomData<M>);
+
+impl<M: Mix> Rounds for Columns<M> {
+    #[inline(always)]
+    fn start() -> Self {
+        let mut state = [0u32; COLUMNS];
+        state[COLUMNS - IV.len()..].copy_from_slice(&IV);
+        Self(state, PhantomData)
+    }
+    #[inline(always)]
+    fn absorb<const W: usize>(&mut self, word: u32) {
+        absorb::<M, W>(&mut self.0, word);
+    }
+    #[inline(always)]
+    fn mix4<const W: usize>(&mut self) {
+        mix4::<M, W>(&mut self.0);
+    }
+    #[inline(always)]
+    fn columns(&self) -> [u32; COLUMNS] {
+        self.0
+    }
 }
 
 /// SMIX (spec §2.3) on the four state columns at `cols`: S-box every byte, then apply
@@ -59,19 +101,18 @@ trait Mix {
 /// SMIX from the super-mix tables [`MIX`].
 struct Tables;
 
-/// Fugue-512 with the given SMIX.
+/// Fugue-512 with the given state for the rounds that rotate by three columns and the
+/// given SMIX for the rest.
 #[inline(always)]
-fn digest<M: Mix>(data: &[u8]) -> [u8; 64] {
-    let mut state = [0u32; COLUMNS];
-    state[COLUMNS - IV.len()..].copy_from_slice(&IV);
+fn digest<R: Rounds, M: Mix>(data: &[u8]) -> [u8; 64] {
+    let mut state = R::start();
 
     // Three input words rotate the state by 3 × 12 = 36 columns, back to the start.
     let mut triples = data.chunks_exact(12);
     for triple in &mut triples {
-        let [a, b, c] = [0, 4, 8].map(|i| be_word(&triple[i..i + 4]));
-        absorb::<M, 0>(&mut state, a);
-        absorb::<M, 1>(&mut state, b);
-        absorb::<M, 2>(&mut state, c);
+        state.absorb::<0>(be_word(&triple[..4]));
+        state.absorb::<1>(be_word(&triple[4..8]));
+        state.absorb::<2>(be_word(&triple[8..]));
     }
 
     // Tail: the remaining whole words, the last partial word zero-padded, then the
@@ -84,20 +125,21 @@ fn digest<M: Mix>(data: &[u8]) -> [u8; 64] {
     tail[padded..padded + 8].copy_from_slice(&bits.to_be_bytes());
     for (i, word) in tail[..padded + 8].chunks_exact(4).enumerate() {
         match i % 3 {
-            0 => absorb::<M, 0>(&mut state, be_word(word)),
-            1 => absorb::<M, 1>(&mut state, be_word(word)),
-            _ => absorb::<M, 2>(&mut state, be_word(word)),
+            0 => state.absorb::<0>(be_word(word)),
+            1 => state.absorb::<1>(be_word(word)),
+            _ => state.absorb::<2>(be_word(word)),
         }
     }
     // G (spec §4.2). Its first phase, 32 rounds of ROR3, CMIX, SMIX, is eight `mix4`.
     let words = padded / 4 + 2;
     for w in words..words + 8 {
         match w % 3 {
-            0 => mix4::<M, 0>(&mut state),
-            1 => mix4::<M, 1>(&mut state),
-            _ => mix4::<M, 2>(&mut state),
+            0 => state.mix4::<0>(),
+            1 => state.mix4::<1>(),
+            _ => state.mix4::<2>(),
         }
     }
+    let mut state = state.columns();
     state.rotate_left(offset((words + 8) % 3, 0));
     finalize::<M>(&mut state);
 
@@ -251,7 +293,7 @@ mod tests {
     #[test]
     fn portable_matches_dispatched() {
         super::super::assert_portable_matches_dispatched(
-            super::digest::<super::Tables>,
+            super::digest::<super::Columns<super::Tables>, super::Tables>,
             super::fugue512,
         );
     }

@@ -1,5 +1,7 @@
 //! Hamsi-512 (Küçük, "The Hash Function Hamsi", SHA-3 round 2), as in sphlib.
 
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 mod expansion;
 
 use core::ops::{BitAnd, BitOr, BitXor, Not};
@@ -43,21 +45,61 @@ const ALPHA_PF: [u32; 32] = [
 const ROUNDS_P: u32 = 6;
 const ROUNDS_PF: u32 = 12;
 
+/// Where each word of the permutation's input comes from (spec §2.2, Hamsi-512): word
+/// `k` of the state is word `CONCATENATION[k]` of the expanded message `m0..mF`
+/// followed by the chaining value `h0..hF`.
+const CONCATENATION: [usize; 32] = [
+    0, 1, 16, 17, 2, 3, 18, 19, 20, 21, 4, 5, 22, 23, 6, 7, 8, 9, 24, 25, 10, 11, 26, 27, 28, 29,
+    12, 13, 30, 31, 14, 15,
+];
+
+/// The quadruples of state words `(a, b, c, d)` that the diffusion layer's second L
+/// mixes (spec §2.1.2), after the one on the diagonals.
+const CROSS: [[usize; 4]; 4] = [
+    [0x00, 0x02, 0x05, 0x07],
+    [0x10, 0x13, 0x15, 0x16],
+    [0x09, 0x0b, 0x0c, 0x0e],
+    [0x19, 0x1a, 0x1c, 0x1f],
+];
+
 /// Hamsi-512 digest of `data` (as in sphlib's `sph_hamsi512` and the X16R family).
+///
+/// On x86-64 processors with AVX-512F and AVX-512VL the permutation runs on them
+/// (detected at run time); everywhere else, and as the reference, on rows of eight
+/// 32-bit lanes.
 pub fn hamsi512(data: &[u8]) -> [u8; 64] {
+    #[cfg(target_arch = "x86_64")]
+    if crate::cpu::has_avx512vl() {
+        // SAFETY: AVX-512F and AVX-512VL have just been detected.
+        return unsafe { avx512::digest(data) };
+    }
+    digest::<Portable>(data)
+}
+
+/// A way to compute the compression function (spec §2.2): concatenate the expanded
+/// message `m` and the chaining value `h`, apply `rounds` rounds with constants
+/// `alpha`, truncate and feed forward into `h`.
+trait Compress {
+    fn compress(h: &mut [u32; 16], m: &[u32; 16], alpha: &[u32; 32], rounds: u32);
+}
+
+/// Hamsi-512 with the given compression function.
+#[inline(always)]
+fn digest<C: Compress>(data: &[u8]) -> [u8; 64] {
     let mut h = IV;
     let (blocks, rest) = data.as_chunks::<8>();
     for block in blocks {
-        compress(&mut h, block, &ALPHA_P, ROUNDS_P);
+        C::compress(&mut h, &expansion::expand(block), &ALPHA_P, ROUNDS_P);
     }
     // Padding (spec §2.4): a 1 bit, zeros to a whole block, then a block holding the
     // 64-bit big-endian message length, compressed with the final permutation.
     let mut last = [0u8; 8];
     last[..rest.len()].copy_from_slice(rest);
     last[rest.len()] = 0x80;
-    compress(&mut h, &last, &ALPHA_P, ROUNDS_P);
+    C::compress(&mut h, &expansion::expand(&last), &ALPHA_P, ROUNDS_P);
     let bits = (data.len() as u64).wrapping_mul(8);
-    compress(&mut h, &bits.to_be_bytes(), &ALPHA_PF, ROUNDS_PF);
+    let length = expansion::expand(&bits.to_be_bytes());
+    C::compress(&mut h, &length, &ALPHA_PF, ROUNDS_PF);
 
     let mut out = [0u8; 64];
     for (chunk, word) in out.chunks_exact_mut(4).zip(h) {
@@ -66,26 +108,23 @@ pub fn hamsi512(data: &[u8]) -> [u8; 64] {
     out
 }
 
-/// The compression function (spec §2.2): concatenate the expanded message and the
-/// chaining value, permute, truncate and feed forward.
-#[inline(always)]
-fn compress(h: &mut [u32; 16], block: &[u8; 8], alpha: &[u32; 32], rounds: u32) {
-    let m = expansion::expand(block);
-    // Concatenation order of message and chaining words (spec §2.2, Hamsi-512).
-    let s = [
-        m[0], m[1], h[0], h[1], m[2], m[3], h[2], h[3], h[4], h[5], m[4], m[5], h[6], h[7], m[6],
-        m[7], m[8], m[9], h[8], h[9], m[10], m[11], h[10], h[11], h[12], h[13], m[12], m[13],
-        h[14], h[15], m[14], m[15],
-    ];
-    let mut rows = to_rows(&s);
-    let alpha = to_rows(alpha);
-    for rc in 0..rounds {
-        round(&mut rows, &alpha, rc);
-    }
-    // Truncation keeps rows 0 and 2 of the 4 × 8 state (spec §2.2).
-    let kept = [rows[0].to_array(), rows[2].to_array()];
-    for (w, s) in h.iter_mut().zip(kept.as_flattened()) {
-        *w ^= s;
+/// The compression function on [`Lanes`], the rows of the 4 × 8 state.
+struct Portable;
+
+impl Compress for Portable {
+    #[inline(always)]
+    fn compress(h: &mut [u32; 16], m: &[u32; 16], alpha: &[u32; 32], rounds: u32) {
+        let s = CONCATENATION.map(|i| if i < 16 { m[i] } else { h[i - 16] });
+        let mut rows = to_rows(&s);
+        let alpha = to_rows(alpha);
+        for rc in 0..rounds {
+            round(&mut rows, &alpha, rc);
+        }
+        // Truncation keeps rows 0 and 2 of the 4 × 8 state (spec §2.2).
+        let kept = [rows[0].to_array(), rows[2].to_array()];
+        for (w, s) in h.iter_mut().zip(kept.as_flattened()) {
+            *w ^= s;
+        }
     }
 }
 
@@ -109,12 +148,7 @@ fn round(rows: &mut [Lanes; 4], alpha: &[Lanes; 4], rc: u32) {
     let rotated_back = [a, b.rotate_lanes(7), c.rotate_lanes(6), d.rotate_lanes(5)];
     let mut words = rotated_back.map(Lanes::to_array);
     let s = words.as_flattened_mut();
-    for [a, b, c, d] in [
-        [0x00, 0x02, 0x05, 0x07],
-        [0x10, 0x13, 0x15, 0x16],
-        [0x09, 0x0b, 0x0c, 0x0e],
-        [0x19, 0x1a, 0x1c, 0x1f],
-    ] {
+    for [a, b, c, d] in CROSS {
         [s[a], s[b], s[c], s[d]] = linear([s[a], s[b], s[c], s[d]]);
     }
     *rows = words.map(Lanes::from_array);
@@ -186,4 +220,15 @@ fn linear<W: Word>([mut a, mut b, mut c, mut d]: [W; 4]) -> [W; 4] {
     a = a.rotate_left(5);
     c = c.rotate_left(22);
     [a, b, c, d]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn portable_matches_dispatched() {
+        super::super::assert_portable_matches_dispatched(
+            super::digest::<super::Portable>,
+            super::hamsi512,
+        );
+    }
 }

@@ -1,5 +1,14 @@
 //! The 16 hash functions of X16S, each `fn(&[u8]) -> [u8; 64]`, in X16S index order.
 
+/// Calls `step::<I>(args)` for each listed `I`: a loop whose index must be a
+/// compile-time constant for the step to compile to straight code.
+macro_rules! unroll {
+    ($step:ident $args:tt; $($i:literal),*) => {
+        $( $step::<$i> $args; )*
+    };
+}
+pub(crate) use unroll;
+
 mod blake;
 mod bmw;
 mod cubehash;
@@ -12,6 +21,7 @@ mod rustcrypto;
 mod shavite;
 mod simd;
 mod skein;
+mod whirlpool;
 
 pub use blake::blake512;
 pub use bmw::bmw512;
@@ -21,10 +31,11 @@ pub use fugue::fugue512;
 pub use groestl::groestl512;
 pub use hamsi::hamsi512;
 pub use luffa::luffa512;
-pub use rustcrypto::{jh512, keccak512, sha512, shabal512, whirlpool};
+pub use rustcrypto::{jh512, keccak512, sha512, shabal512};
 pub use shavite::shavite512;
 pub use simd::simd512;
 pub use skein::skein512;
+pub use whirlpool::whirlpool;
 
 /// One of the 16 X16S hash functions: its sphlib name and the function itself.
 #[derive(Clone, Copy, Debug)]

@@ -1,6 +1,6 @@
-//! The five X16S functions that RustCrypto crates compute exactly as sphlib does
-//! (checked by the known-answer and differential tests), and the adapter that
-//! Grøstl-512's portable path shares. They live in one file because each is a
+//! The four X16S functions that RustCrypto crates compute exactly as sphlib does
+//! (checked by the known-answer and differential tests), and the adapter that the
+//! portable paths of Grøstl-512 and Whirlpool share. They live in one file because each is a
 //! one-line adapter to [`Digest`]; the functions written here get a file of their own.
 
 use sha2::digest::Digest;
@@ -25,11 +25,6 @@ pub fn keccak512(data: &[u8]) -> [u8; 64] {
 /// Shabal-512.
 pub fn shabal512(data: &[u8]) -> [u8; 64] {
     digest512::<shabal::Shabal512>(data)
-}
-
-/// Whirlpool (the final ISO version).
-pub fn whirlpool(data: &[u8]) -> [u8; 64] {
-    digest512::<whirlpool::Whirlpool>(data)
 }
 
 /// SHA-512.

@@ -1,7 +1,10 @@
 //! SHAvite-3-512 (second-round tweaked version, following the specification's AES
 //! byte order), as sphlib's `sph_shavite512`.
 
-use crate::aes::{AesRound, Tables};
+use crate::aes::round;
+
+#[cfg(target_arch = "x86_64")]
+mod aes_ni;
 
 const BLOCK: usize = 128;
 const ROUNDS: usize = 14;
@@ -24,7 +27,7 @@ const COUNTER_INJECTIONS: [(usize, [usize; 4]); 4] = [
 
 /// The message expansion: 448 round-key words from the block and the bit counter.
 #[inline(always)]
-fn expand_keys<R: AesRound>(block: &[u8], counter: [u32; 4]) -> [u32; KEY_WORDS] {
+fn expand_keys(block: &[u8], counter: [u32; 4]) -> [u32; KEY_WORDS] {
     let mut rk = [0u32; KEY_WORDS];
     for (word, bytes) in rk[..32].iter_mut().zip(block.chunks_exact(4)) {
         *word = u32::from_le_bytes(bytes.try_into().unwrap());
@@ -33,7 +36,7 @@ fn expand_keys<R: AesRound>(block: &[u8], counter: [u32; 4]) -> [u32; KEY_WORDS]
     loop {
         // Nonlinear part: 8 groups of 4 words through an AES round.
         for _ in 0..8 {
-            let x = R::round([rk[u - 31], rk[u - 30], rk[u - 29], rk[u - 32]]);
+            let x = round([rk[u - 31], rk[u - 30], rk[u - 29], rk[u - 32]]);
             for i in 0..4 {
                 rk[u + i] = x[i] ^ rk[u - 4 + i];
             }
@@ -58,8 +61,8 @@ fn expand_keys<R: AesRound>(block: &[u8], counter: [u32; 4]) -> [u32; KEY_WORDS]
 
 /// The compression function C_512 (Davies-Meyer over a 14-round Feistel cipher).
 #[inline(always)]
-fn compress<R: AesRound>(h: &mut [u32; 16], block: &[u8], counter: [u32; 4]) {
-    let rk = expand_keys::<R>(block, counter);
+fn compress(h: &mut [u32; 16], block: &[u8], counter: [u32; 4]) {
+    let rk = expand_keys(block, counter);
     let mut keys = rk.chunks_exact(16);
     let mut p: [[u32; 4]; 4] = core::array::from_fn(|i| h[4 * i..4 * i + 4].try_into().unwrap());
     for _ in 0..ROUNDS {
@@ -70,7 +73,7 @@ fn compress<R: AesRound>(h: &mut [u32; 16], block: &[u8], counter: [u32; 4]) {
                 for i in 0..4 {
                     x[i] ^= k[4 * aes_round + i];
                 }
-                x = R::round(x);
+                x = round(x);
             }
             for i in 0..4 {
                 p[left][i] ^= x[i];
@@ -89,31 +92,27 @@ fn counter_words(bits: u64) -> [u32; 4] {
 }
 
 /// SHAvite-3-512 of `data`, as sphlib's `sph_shavite512`.
+///
+/// On x86-64 processors with AES-NI and SSSE3 the compression function runs on them
+/// (detected at run time); everywhere else, and as the reference, on AES tables.
 pub fn shavite512(data: &[u8]) -> [u8; 64] {
     #[cfg(target_arch = "x86_64")]
     if crate::cpu::has_aes_ni() {
-        // SAFETY: the CPU has AES-NI, checked just above.
-        return unsafe { shavite512_aes_ni(data) };
+        return digest(data, aes_ni::compress);
     }
-    digest::<Tables>(data)
+    digest(data, compress)
 }
 
-/// [`digest`] with AES-NI rounds.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "aes")]
-unsafe fn shavite512_aes_ni(data: &[u8]) -> [u8; 64] {
-    digest::<crate::aes::AesNi>(data)
-}
-
+/// SHAvite-3-512 with the given compression function.
 #[inline(always)]
-fn digest<R: AesRound>(data: &[u8]) -> [u8; 64] {
+fn digest(data: &[u8], compress: fn(&mut [u32; 16], &[u8], [u32; 4])) -> [u8; 64] {
     let bits = (data.len() as u64) << 3;
     let mut h = IV;
     let mut blocks = data.chunks_exact(BLOCK);
     let mut processed = 0u64;
     for block in &mut blocks {
         processed += (BLOCK as u64) << 3;
-        compress::<R>(&mut h, block, counter_words(processed));
+        compress(&mut h, block, counter_words(processed));
     }
     let tail = blocks.remainder();
     let mut buf = [0u8; BLOCK];
@@ -122,13 +121,13 @@ fn digest<R: AesRound>(data: &[u8]) -> [u8; 64] {
     let mut last_counter = if tail.is_empty() { 0 } else { bits };
     // 110 bytes of message and padding, 16 of counter, 2 of digest size.
     if tail.len() >= 110 {
-        compress::<R>(&mut h, &buf, counter_words(bits));
+        compress(&mut h, &buf, counter_words(bits));
         buf = [0u8; BLOCK];
         last_counter = 0;
     }
     buf[110..118].copy_from_slice(&bits.to_le_bytes());
     buf[126..].copy_from_slice(&512u16.to_le_bytes());
-    compress::<R>(&mut h, &buf, counter_words(last_counter));
+    compress(&mut h, &buf, counter_words(last_counter));
     let mut out = [0u8; 64];
     for (chunk, word) in out.chunks_exact_mut(4).zip(&h) {
         chunk.copy_from_slice(&word.to_le_bytes());
@@ -141,7 +140,7 @@ mod tests {
     #[test]
     fn portable_matches_dispatched() {
         super::super::assert_portable_matches_dispatched(
-            super::digest::<crate::aes::Tables>,
+            |data| super::digest(data, super::compress),
             super::shavite512,
         );
     }

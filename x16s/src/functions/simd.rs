@@ -44,8 +44,14 @@ struct State {
 /// `sph_simd512` and the X16R family).
 ///
 /// On x86-64 processors with AVX2 the same code is compiled for AVX2 (detected at run
-/// time), which LLVM vectorizes on wider registers.
+/// time), which LLVM vectorizes on wider registers, or for AVX-512 where present
+/// (512-bit registers, three-input logic and rotations in one instruction).
 pub fn simd512(data: &[u8]) -> [u8; 64] {
+    #[cfg(target_arch = "x86_64")]
+    if crate::cpu::has_avx512vl() {
+        // SAFETY: the CPU has AVX-512F and AVX-512VL, checked just above.
+        return unsafe { simd512_avx512(data) };
+    }
     #[cfg(target_arch = "x86_64")]
     if crate::cpu::has_avx2() {
         // SAFETY: the CPU has AVX2, checked just above.
@@ -59,6 +65,13 @@ pub fn simd512(data: &[u8]) -> [u8; 64] {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn simd512_avx2(data: &[u8]) -> [u8; 64] {
+    digest(data)
+}
+
+/// [`digest`] compiled for AVX-512F and AVX-512VL.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+unsafe fn simd512_avx512(data: &[u8]) -> [u8; 64] {
     digest(data)
 }
 
@@ -173,5 +186,23 @@ mod tests {
     #[test]
     fn portable_matches_dispatched() {
         super::super::assert_portable_matches_dispatched(super::digest, super::simd512);
+    }
+
+    /// Each compiled variant this processor can run, against the portable code.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn variants_match_portable() {
+        if crate::cpu::has_avx2() {
+            // SAFETY: just detected.
+            super::super::assert_portable_matches_dispatched(super::digest, |data| unsafe {
+                super::simd512_avx2(data)
+            });
+        }
+        if crate::cpu::has_avx512vl() {
+            // SAFETY: just detected.
+            super::super::assert_portable_matches_dispatched(super::digest, |data| unsafe {
+                super::simd512_avx512(data)
+            });
+        }
     }
 }

@@ -51,6 +51,31 @@ fn tweak(position: u64, block_type: u64, first: bool, last: bool) -> [u64; 2] {
     ]
 }
 
+/// Adds subkey `s` (key words `s..s + 8`, tweak words, the counter `s`).
+#[inline(always)]
+fn inject(v: &mut [u64; 8], key: &[u64; 27], t: &[u64; 5], s: usize) {
+    for (i, word) in v.iter_mut().enumerate() {
+        *word = word.wrapping_add(key[s + i]);
+    }
+    v[5] = v[5].wrapping_add(t[s % 3]);
+    v[6] = v[6].wrapping_add(t[s % 3 + 1]);
+    v[7] = v[7].wrapping_add(s as u64);
+}
+
+/// Eight rounds, with subkeys `S` and `S + 1` injected after the fourth and eighth.
+#[inline(always)]
+fn eight_rounds<const S: usize>(v: &mut [u64; 8], key: &[u64; 27], t: &[u64; 5]) {
+    for (half, rotations) in ROTATIONS.chunks_exact(4).enumerate() {
+        for (pairs, rotation) in PAIRS.iter().zip(rotations) {
+            for (&(a, b), &r) in pairs.iter().zip(rotation) {
+                v[a] = v[a].wrapping_add(v[b]);
+                v[b] = v[b].rotate_left(r) ^ v[a];
+            }
+        }
+        inject(v, key, t, S + half);
+    }
+}
+
 /// Threefish-512 encryption of `block` under key `k` and tweak `t`, xored with the
 /// block (one UBI step): the new chaining value.
 #[inline(always)]
@@ -62,26 +87,9 @@ fn ubi(k: &[u64; 8], t: [u64; 2], block: &[u8]) -> [u64; 8] {
     let key: [u64; 27] = core::array::from_fn(|i| if i % 9 == 8 { parity } else { k[i % 9] });
     let t: [u64; 5] = core::array::from_fn(|i| [t[0], t[1], t[0] ^ t[1]][i % 3]);
     let mut v = m;
-    let inject = |v: &mut [u64; 8], s: usize| {
-        for (i, word) in v.iter_mut().enumerate() {
-            *word = word.wrapping_add(key[s + i]);
-        }
-        v[5] = v[5].wrapping_add(t[s % 3]);
-        v[6] = v[6].wrapping_add(t[s % 3 + 1]);
-        v[7] = v[7].wrapping_add(s as u64);
-    };
-    inject(&mut v, 0);
-    for s in (1..=18).step_by(2) {
-        for (half, rotations) in ROTATIONS.chunks_exact(4).enumerate() {
-            for (pairs, rotation) in PAIRS.iter().zip(rotations) {
-                for (&(a, b), &r) in pairs.iter().zip(rotation) {
-                    v[a] = v[a].wrapping_add(v[b]);
-                    v[b] = v[b].rotate_left(r) ^ v[a];
-                }
-            }
-            inject(&mut v, s + half);
-        }
-    }
+    inject(&mut v, &key, &t, 0);
+    // Unrolled, so that every subkey index is known at compile time.
+    super::unroll!(eight_rounds(&mut v, &key, &t); 1, 3, 5, 7, 9, 11, 13, 15, 17);
     core::array::from_fn(|i| v[i] ^ m[i])
 }
 
