@@ -185,6 +185,13 @@ impl Kernels {
         self.mode
     }
 
+    /// The kernels the node mines with: the adapter's fastest word mode, the default
+    /// workgroup size.
+    pub fn for_mining(gpu: Arc<Gpu>) -> Result<Self, MinerError> {
+        let (mode, workgroup_size) = (gpu.word_modes()[0], Self::default_workgroup_size(&gpu));
+        Self::new(gpu, mode, workgroup_size)
+    }
+
     /// The miner's workgroup size: 256, or the adapter's largest workgroup where that is less.
     pub fn default_workgroup_size(gpu: &Gpu) -> u32 {
         DEFAULT_WORKGROUP_SIZE.min(gpu.limits().max_compute_invocations_per_workgroup)

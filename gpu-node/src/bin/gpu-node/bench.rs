@@ -35,8 +35,9 @@ pub struct Options {
     no_cpu: bool,
 }
 
-fn bar(label: &str, seconds: u64) -> ProgressBar {
-    let bar = ProgressBar::new(seconds * 1000);
+/// A progress bar of `len` steps labelled `label`.
+fn bar(label: &str, len: u64) -> ProgressBar {
+    let bar = ProgressBar::new(len);
     bar.set_style(
         ProgressStyle::with_template("{prefix:>28} [{bar:30}] {msg}")
             .expect("a valid template")
@@ -64,7 +65,7 @@ fn gpu_hashrate(
 ) -> Result<GpuRow, MinerError> {
     let (mode, workgroup_size) = (miner.kernels().mode(), miner.kernels().workgroup_size());
     let label = format!("GPU ({mode}, workgroup {workgroup_size})");
-    let bar = bar(&label, seconds);
+    let bar = bar(&label, seconds * 1000);
     bar.set_message("compiling the order's 16 pipelines");
     let mut power = MeanPower::default();
     let rate = measure_hashrate(miner, Duration::from_secs(seconds), |progress| {
@@ -95,7 +96,7 @@ fn gpu_hashrate(
 /// Hashes per second of the CPU reference, one thread per core.
 fn cpu_hashrate(seconds: u64) -> f64 {
     let threads = thread::available_parallelism().map_or(1, |n| n.get());
-    let bar = bar(&format!("CPU ({threads} threads)"), seconds);
+    let bar = bar(&format!("CPU ({threads} threads)"), seconds * 1000);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let total: u64 = thread::scope(|scope| {
@@ -131,21 +132,16 @@ fn cpu_hashrate(seconds: u64) -> f64 {
 /// states (the function's digests of as many nonces), repeated in one command buffer
 /// until it takes a tenth of a second.
 fn per_function(kernels: &Kernels, batch: u32) -> Result<Vec<f64>, MinerError> {
-    let progress = ProgressBar::new(FUNCTIONS.len() as u64);
-    progress.set_style(
-        ProgressStyle::with_template("{prefix:>28} [{bar:30}] {msg}")
-            .expect("a valid template")
-            .progress_chars("=> "),
-    );
-    progress.set_prefix(format!(
+    let label = format!(
         "per function ({}, wg {})",
         kernels.mode(),
         kernels.workgroup_size()
-    ));
+    );
+    let progress = bar(&label, FUNCTIONS.len() as u64);
+    let header = gpu_node::miner::bench_header();
     let mut times = Vec::new();
     for (index, function) in FUNCTIONS.iter().enumerate() {
         progress.set_message(function.name);
-        let header = gpu_node::miner::bench_header();
         let once = kernels.time_step(index, &header, batch, 1)?;
         let repeats = (0.1 / once.as_secs_f64().max(1e-6)).clamp(1.0, 64.0) as usize;
         let took = kernels.time_step(index, &header, batch, repeats)?;

@@ -42,11 +42,7 @@ pub fn run(options: &Options) -> Result<(), RegisterError> {
     let signer = opened.signer()?;
     let gpu = Arc::new(Gpu::new().map_err(MinerError::from)?);
     println!("adapter: {}", gpu.describe());
-    let kernels = Kernels::new(
-        gpu.clone(),
-        gpu.word_modes()[0],
-        Kernels::default_workgroup_size(&gpu),
-    )?;
+    let kernels = Kernels::for_mining(gpu.clone())?;
     let mut search = GpuSearch::new(kernels, Duration::from_millis(200));
     let bar = ProgressBar::new(options.bench_seconds * 1000);
     bar.set_style(

@@ -102,11 +102,7 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
         let params = market.config().await?.params;
         let metrics = Metrics::new();
         let miner = if config.mining.enabled {
-            let kernels = Kernels::new(
-                gpu.clone(),
-                gpu.word_modes()[0],
-                Kernels::default_workgroup_size(&gpu),
-            )?;
+            let kernels = Kernels::for_mining(gpu.clone())?;
             let search = GpuSearch::new(kernels, Duration::from_millis(200));
             let pause = search.pause_switch();
             let agent = MiningAgent::with_search(signer.clone(), chain.mining()?, search);

@@ -277,19 +277,26 @@ impl Output {
 
     /// An included transaction.
     pub fn tx(&self, tx: &TxOutcome) -> Result<()> {
-        self.fact(
-            &format!(
-                "tx {} in block {} (gas {}/{})",
-                tx.hash, tx.height, tx.gas_used, tx.gas_wanted
-            ),
-            serde_json::json!({
-                "tx": tx.hash,
-                "height": tx.height,
-                "gas_used": tx.gas_used,
-                "gas_wanted": tx.gas_wanted,
-            }),
-        )
+        self.fact(&tx_line(tx), tx_json(tx))
     }
+}
+
+/// An included transaction, for a person.
+fn tx_line(tx: &TxOutcome) -> String {
+    format!(
+        "tx {} in block {} (gas {}/{})",
+        tx.hash, tx.height, tx.gas_used, tx.gas_wanted
+    )
+}
+
+/// An included transaction, for a script.
+fn tx_json(tx: &TxOutcome) -> serde_json::Value {
+    serde_json::json!({
+        "tx": tx.hash,
+        "height": tx.height,
+        "gas_used": tx.gas_used,
+        "gas_wanted": tx.gas_wanted,
+    })
 }
 
 /// Reads a JSON file of the market's ProviderAttributes.
@@ -595,13 +602,9 @@ async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> R
             let (id, tx) = customer
                 .book_lease(provider, *start, *duration, workload, *max_price)
                 .await?;
-            return out.fact(
-                &format!(
-                    "lease {id}\ntx {} in block {} (gas {}/{})",
-                    tx.hash, tx.height, tx.gas_used, tx.gas_wanted
-                ),
-                serde_json::json!({ "lease_id": id, "tx": tx.hash, "height": tx.height }),
-            );
+            let mut json = tx_json(&tx);
+            json["lease_id"] = id.into();
+            return out.fact(&format!("lease {id}\n{}", tx_line(&tx)), json);
         }
         LeaseCommand::Show { .. } => unreachable!("read above"),
         LeaseCommand::Close { lease_id } => customer.close(*lease_id).await?,
