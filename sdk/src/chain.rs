@@ -5,10 +5,11 @@ use crate::contracts::{
     token_swap::TokenSwap,
 };
 use crate::deployment::Deployment;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::keys::Wallet;
-use crate::light::{LightClient, LightOptions};
+use crate::light::{LightClient, LightOptions, Verified};
 use crate::rpc::Rpc;
+use crate::storage::{BANK_STORE, bank_balance_key};
 use crate::tx::{Signer, TxSettings};
 
 /// One chain and its GPUnion deployment. Cheap to clone.
@@ -73,6 +74,31 @@ impl Chain {
     /// The transaction settings signers get.
     pub fn settings(&self) -> &TxSettings {
         &self.settings
+    }
+
+    /// Bank balance of `address` in `denom` (the chain's fee token: the deployment's
+    /// `denom`), proven against a verified header; an account that never held it is a
+    /// proven zero. [`Rpc::balance`] is the unverified query.
+    pub async fn balance(&self, address: &str, denom: &str) -> Result<Verified<u128>> {
+        let what = format!("{denom} balance of {address}");
+        let light = self
+            .light
+            .as_ref()
+            .ok_or_else(|| Error::NoTrustAnchor { what: what.clone() })?;
+        let read = light
+            .read(BANK_STORE, &bank_balance_key(address, denom)?, &what)
+            .await?;
+        let amount = match read.value {
+            None => 0,
+            Some(text) => std::str::from_utf8(&text)
+                .ok()
+                .and_then(|text| text.parse().ok())
+                .ok_or_else(|| Error::decode(&what, "not a decimal amount"))?,
+        };
+        Ok(Verified {
+            value: amount,
+            height: read.height,
+        })
     }
 
     /// The light client, if the deployment has a trust anchor (or one was configured).

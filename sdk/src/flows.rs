@@ -4,8 +4,8 @@
 
 use gpunion_interface::endorsement::RecommendRequest;
 use gpunion_interface::market::{
-    Lease, LeaseResponse, LeaseResult, LeaseState, OpenLease, ProviderAttributes, ProviderFilter,
-    ProviderResponse, Workload, lease_cost,
+    Lease, LeaseResponse, LeaseResult, LeaseState, MAX_PAGE, OpenLease, ProviderAttributes,
+    ProviderFilter, ProviderResponse, Workload, lease_cost,
 };
 
 use crate::contracts::{endorsement::Endorsement, gut::Gut, market::Market};
@@ -52,13 +52,11 @@ impl ProviderAgent {
         self.market.heartbeat(&self.signer).await
     }
 
-    /// Leases waiting for this provider to accept.
+    /// Leases waiting for this provider to accept (all pages, proven complete).
     pub async fn pending_leases(&self) -> Result<Vec<Lease>> {
         Ok(self
-            .market
-            .leases_by_provider(self.address(), None, Some(100))
+            .leases_after(None)
             .await?
-            .leases
             .into_iter()
             .filter(|l| l.state == LeaseState::Pending)
             .collect())
@@ -76,9 +74,10 @@ impl ProviderAgent {
             .await
     }
 
-    /// A lease with what it has earned, if it exists.
+    /// A lease with what it has earned, if it exists (verified, see
+    /// [`Market::lease_now`]).
     pub async fn lease(&self, lease_id: u64) -> Result<Option<LeaseResponse>> {
-        self.market.lease_unverified(lease_id).await
+        self.market.lease_now(lease_id).await
     }
 
     /// This provider's leases with ids above `start_after` (all of them for `None`), in
@@ -88,7 +87,7 @@ impl ProviderAgent {
         loop {
             let page = self
                 .market
-                .leases_by_provider(self.address(), start_after, Some(100))
+                .leases_by_provider(self.address(), start_after, Some(MAX_PAGE))
                 .await?
                 .leases;
             let Some(last) = page.last() else {
@@ -101,11 +100,9 @@ impl ProviderAgent {
 
     /// Withdraws what the lease has earned so far; `None` when nothing is withdrawable.
     pub async fn withdraw(&self, lease_id: u64) -> Result<Option<TxOutcome>> {
-        // What is withdrawable is computed by the contract from block time: only a smart
-        // query tells. A forged answer costs at most a refused transaction.
         let lease = self
             .market
-            .lease_unverified(lease_id)
+            .lease_now(lease_id)
             .await?
             .ok_or_else(|| Error::NotFound {
                 what: format!("lease {lease_id}"),
@@ -289,9 +286,10 @@ impl Customer {
         self.market.provider_unverified(address).await
     }
 
-    /// A lease with what it has earned, if it exists.
+    /// A lease with what it has earned, if it exists (verified, see
+    /// [`Market::lease_now`]).
     pub async fn lease(&self, lease_id: u64) -> Result<Option<LeaseResponse>> {
-        self.market.lease_unverified(lease_id).await
+        self.market.lease_now(lease_id).await
     }
 
     /// Why the provider rejected lease `lease_id`, if it did and said.

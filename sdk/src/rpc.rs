@@ -218,11 +218,22 @@ impl Rpc {
 
     /// A raw ABCI query at the latest height; a non-zero code becomes an error.
     pub async fn abci_query(&self, path: &str, data: Vec<u8>) -> Result<Vec<u8>> {
+        self.abci_query_at(path, data, None).await
+    }
+
+    /// A raw ABCI query at `height` (`None`: the latest), not proven.
+    async fn abci_query_at(
+        &self,
+        path: &str,
+        data: Vec<u8>,
+        height: Option<u64>,
+    ) -> Result<Vec<u8>> {
+        let height = height.map(to_height).transpose()?;
         let answer = self
             .call(|c| {
                 let data = data.clone();
                 async move {
-                    c.abci_query(Some(path.to_string()), data, None, false)
+                    c.abci_query(Some(path.to_string()), data, height, false)
                         .await
                 }
             })
@@ -298,7 +309,23 @@ impl Rpc {
         Req: prost::Message,
         Resp: prost::Message + Default,
     {
-        let bytes = self.abci_query(path, request.encode_to_vec()).await?;
+        self.grpc_query_at(path, request, None).await
+    }
+
+    /// [`Rpc::grpc_query`] at `height` (`None`: the latest).
+    async fn grpc_query_at<Req, Resp>(
+        &self,
+        path: &str,
+        request: &Req,
+        height: Option<u64>,
+    ) -> Result<Resp>
+    where
+        Req: prost::Message,
+        Resp: prost::Message + Default,
+    {
+        let bytes = self
+            .abci_query_at(path, request.encode_to_vec(), height)
+            .await?;
         Resp::decode(bytes.as_slice()).map_err(|e| Error::decode(path, e))
     }
 
@@ -351,10 +378,22 @@ impl Rpc {
         contract: &str,
         msg: &Q,
     ) -> Result<R> {
+        self.smart_query_at(contract, msg, None).await
+    }
+
+    /// [`Rpc::smart_query`] against the state at `height` (`None`: the latest), e.g. to
+    /// set a contract's own answer beside a verified read of the same height.
+    pub async fn smart_query_at<Q: Serialize, R: DeserializeOwned>(
+        &self,
+        contract: &str,
+        msg: &Q,
+        height: Option<u64>,
+    ) -> Result<R> {
         let answer: QuerySmartContractStateResponse = self
-            .grpc_query(
+            .grpc_query_at(
                 "/cosmwasm.wasm.v1.Query/SmartContractState",
                 &smart_request(contract, msg)?,
+                height,
             )
             .await?;
         serde_json::from_slice(&answer.data).map_err(|e| Error::decode("smart query answer", e))

@@ -12,6 +12,26 @@
 use crate::error::Result;
 use crate::keys::parse_address;
 
+/// The Cosmos SDK store of account balances.
+pub const BANK_STORE: &str = "bank";
+
+/// x/bank's prefix of balances (`collections.NewPrefix(2)`).
+pub const BALANCES_PREFIX: u8 = 0x02;
+
+/// The key of `address`'s balance of `denom` in the `bank` store: the prefix, the
+/// address length-prefixed (one byte), then the denom. The value is the amount as
+/// decimal text; absent means zero.
+pub fn bank_balance_key(address: &str, denom: &str) -> Result<Vec<u8>> {
+    let address = parse_address(address, None)?.to_bytes();
+    let mut key = Vec::with_capacity(2 + address.len() + denom.len());
+    key.push(BALANCES_PREFIX);
+    // Addresses are 20 or 32 bytes.
+    key.push(address.len() as u8);
+    key.extend_from_slice(&address);
+    key.extend_from_slice(denom.as_bytes());
+    Ok(key)
+}
+
 /// The Cosmos SDK store that holds contract state (the name in its multistore proof).
 pub const WASM_STORE: &str = "wasm";
 

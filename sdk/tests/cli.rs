@@ -89,6 +89,17 @@ fn tx(who: &Party, args: &[&str]) -> Value {
     result
 }
 
+/// `gpunion lease show ID`: the stored lease (beside it stand what it earned and what is
+/// withdrawable).
+fn shown_lease(who: &Party, id: u64) -> Value {
+    let shown = ok(who, &["lease", "show", &id.to_string()]);
+    assert!(
+        shown["earned"].is_string() && shown["withdrawable"].is_string(),
+        "{shown}"
+    );
+    shown["lease"].clone()
+}
+
 fn refused(who: &Party, args: &[&str], because: &str) {
     match gpunion(who, args) {
         Ok(value) => panic!("gpunion {args:?} was accepted: {value}"),
@@ -187,7 +198,7 @@ async fn e2e_cli_does_every_market_action() {
         tx(&customer, &args)["lease_id"].as_u64().unwrap()
     };
     let booked = open(p, Some(&later));
-    let lease = ok(&customer, &["lease", "show", &booked.to_string()]);
+    let lease = shown_lease(&customer, booked);
     assert_eq!(lease["state"], "pending");
     assert_eq!(lease["start"].as_u64().unwrap().to_string(), later);
     assert_eq!(
@@ -205,24 +216,19 @@ async fn e2e_cli_does_every_market_action() {
             "maintenance",
         ],
     );
-    assert_eq!(
-        ok(&customer, &["lease", "show", &booked.to_string()])["state"],
-        "rejected"
-    );
+    assert_eq!(shown_lease(&customer, booked)["state"], "rejected");
     assert_eq!(gut_balance(&customer), before);
 
     // A lease now, accepted and extended; another booked for later, never accepted.
     let running = open(p, None);
     tx(&provider, &["provider", "accept", &running.to_string()]);
     tx(&provider, &["provider", "heartbeat"]);
-    let end = ok(&customer, &["lease", "show", &running.to_string()])["end"]
-        .as_u64()
-        .unwrap();
+    let end = shown_lease(&customer, running)["end"].as_u64().unwrap();
     tx(
         &customer,
         &["lease", "extend", &running.to_string(), "--seconds", "60"],
     );
-    let extended = ok(&customer, &["lease", "show", &running.to_string()]);
+    let extended = shown_lease(&customer, running);
     assert_eq!(extended["end"].as_u64().unwrap(), end + 60);
     assert_eq!(extended["deposit"], "1320", "660 s at 7200 ugut/h");
     // A provider that registers and then never answers: its lease lapses.
@@ -286,13 +292,10 @@ async fn e2e_cli_does_every_market_action() {
     tokio::time::sleep(window.saturating_sub(waiting_since.elapsed())).await;
     let before = gut_balance(&customer);
     tx(&customer, &["lease", "reclaim", &unanswered.to_string()]);
-    assert_eq!(
-        ok(&customer, &["lease", "show", &unanswered.to_string()])["state"],
-        "lapsed"
-    );
+    assert_eq!(shown_lease(&customer, unanswered)["state"], "lapsed");
     assert_eq!(gut_balance(&customer), before + 1200);
     tx(&customer, &["lease", "expire", &running.to_string()]);
-    let expired = ok(&customer, &["lease", "show", &running.to_string()]);
+    let expired = shown_lease(&customer, running);
     assert_eq!(expired["state"], "expired", "{expired}");
     assert!(
         gut_balance(&customer) > before + 1200,

@@ -8,6 +8,8 @@
 //! always stops the chain afterwards.
 
 mod common;
+#[path = "light/lying_node.rs"]
+mod lying_node;
 
 use std::time::Duration;
 
@@ -618,6 +620,44 @@ async fn e2e_token_swap_claim() {
     );
     let stats = swap.stats().await.unwrap();
     assert_eq!((stats.claimed.u128(), stats.claims), (*amount, 1));
+    // The proven reads (stats, a paid claim, an unpaid one, the configuration) say what
+    // the contract says (nothing is sent in between).
+    assert_eq!(stats, swap.stats_unverified().await.unwrap());
+    for old in [wallet.address(), holders[0].0.address()] {
+        assert_eq!(
+            swap.claim_of(&old).await.unwrap(),
+            swap.claim_of_unverified(&old).await.unwrap()
+        );
+    }
+    assert_eq!(
+        swap.config().await.unwrap(),
+        swap.config_unverified().await.unwrap()
+    );
+    // A node that changes a proven answer gets each of them refused.
+    let lie: std::sync::Arc<lying_node::Tamper> = std::sync::Arc::new(|method, params, result| {
+        if method == "abci_query" && params["prove"].as_bool() == Some(true) {
+            result["response"]["value"] = serde_json::Value::String(String::new());
+        }
+    });
+    let lying = Chain::with_rpc(
+        deployment(),
+        Rpc::new(&[lying_node::lying_node(rpc_url(&deployment()), lie).await]).unwrap(),
+    )
+    .unwrap()
+    .with_light_options(
+        gpunion_sdk::LightOptions::new(deployment().trust.expect("anchor")).with_store_dir(None),
+    );
+    let lying_swap = TokenSwap::new(lying.contract(swap_address.clone()));
+    for refused in [
+        lying_swap.stats().await.map(|_| ()),
+        lying_swap.claim_of(&wallet.address()).await.map(|_| ()),
+        lying_swap.config().await.map(|_| ()),
+    ] {
+        assert!(
+            matches!(refused, Err(Error::ProofRejected { .. })),
+            "{refused:?}"
+        );
+    }
     // A second claim of the same old address is refused by the contract.
     assert!(matches!(
         swap.claim(&relayer, &claim).await,

@@ -110,16 +110,7 @@ fn execute_receive(
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
     let now = env.block.time.seconds();
     match msg {
-        QueryMsg::Config {} => {
-            let config = CONFIG.load(deps.storage)?;
-            to_json_binary(&ConfigResponse {
-                owner: config.owner,
-                gut_token: config.gut_token,
-                market: config.market,
-                treasury: config.treasury,
-                params: config.params,
-            })
-        }
+        QueryMsg::Config {} => to_json_binary(&ConfigResponse::from(CONFIG.load(deps.storage)?)),
         QueryMsg::Reputation { provider } => {
             to_json_binary(&recommend::query_reputation(deps, now, provider)?)
         }

@@ -7,7 +7,6 @@ use gpunion_interface::market::LeaseState;
 use gpunion_interface::validate;
 
 use crate::error::ContractError;
-use crate::reputation::decayed;
 use crate::state::{AGGREGATES, CONFIG, RATINGS, RATINGS_BY_PROVIDER};
 use crate::{market_query, recommend};
 
@@ -65,7 +64,7 @@ pub fn execute_rate(
     let aggregate = AGGREGATES
         .may_load(deps.storage, &lease.provider)?
         .unwrap_or_default();
-    let mut aggregate = decayed(&aggregate, now, config.params.rating_half_life_seconds);
+    let mut aggregate = aggregate.decayed(now, config.params.rating_half_life_seconds);
     aggregate.weighted_stars = aggregate
         .weighted_stars
         .checked_add(weight.checked_mul(Uint128::from(score))?)?;

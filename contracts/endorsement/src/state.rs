@@ -1,31 +1,11 @@
 //! Stored records and the reputation index.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Uint128};
+use cosmwasm_std::Addr;
 use cw_storage_plus::{Item, Map};
-use gpunion_interface::endorsement::{Endorsement, EndorsementParams, Endorser, Rating};
-
-#[cw_serde]
-pub struct Config {
-    pub owner: Addr,
-    pub gut_token: Addr,
-    pub market: Addr,
-    pub treasury: Addr,
-    pub params: EndorsementParams,
-}
-
-/// A provider's ratings folded into two decayed sums (see `reputation`): rating i with
-/// stars r_i and weight w_i contributes w_i·r_i to `weighted_stars` and w_i to `weight`,
-/// both multiplied by the decay since it was given.
-#[cw_serde]
-#[derive(Default)]
-pub struct RatingAggregate {
-    pub weighted_stars: Uint128,
-    pub weight: Uint128,
-    /// Time the sums were last decayed to.
-    pub updated_at: u64,
-    pub count: u64,
-}
+pub use gpunion_interface::endorsement::Config;
+pub use gpunion_interface::endorsement::reputation::RatingAggregate;
+use gpunion_interface::endorsement::{Endorsement, Endorser, Rating, storage};
 
 /// An attestation that no longer counts (revoked, or lapsed when the provider changed
 /// the value), slashable until `slashable_until`.
@@ -43,13 +23,13 @@ pub struct IndexEntry {
     pub score_key: u64,
 }
 
-pub const CONFIG: Item<Config> = Item::new("config");
+pub const CONFIG: Item<Config> = Item::new(storage::CONFIG);
 pub const RATINGS: Map<u64, Rating> = Map::new("ratings");
 pub const RATINGS_BY_PROVIDER: Map<(&Addr, u64), ()> = Map::new("ratings_by_provider");
-pub const AGGREGATES: Map<&Addr, RatingAggregate> = Map::new("aggregates");
-pub const ENDORSERS: Map<&Addr, Endorser> = Map::new("endorsers");
+pub const AGGREGATES: Map<&Addr, RatingAggregate> = Map::new(storage::AGGREGATES);
+pub const ENDORSERS: Map<&Addr, Endorser> = Map::new(storage::ENDORSERS);
 /// Attestations keyed by (provider, attribute, endorser).
-pub const ENDORSEMENTS: Map<(&Addr, u8, &Addr), Endorsement> = Map::new("endorsements");
+pub const ENDORSEMENTS: Map<(&Addr, u8, &Addr), Endorsement> = Map::new(storage::ENDORSEMENTS);
 pub const ENDORSEMENT_COUNT: Map<&Addr, u32> = Map::new("endorsement_count");
 /// Revoked and lapsed attestations, keyed like `ENDORSEMENTS`, while they may be slashed.
 pub const RETIRED: Map<(&Addr, u8, &Addr), Retired> = Map::new("retired");

@@ -62,3 +62,25 @@ fn balances_namespace_is_cw20_bases() {
         cw20_base::state::BALANCES.key(&owner).to_vec()
     );
 }
+
+/// Verified token-info reads decode what cw20-base stores under its namespace.
+#[test]
+fn token_info_is_cw20_bases_stored_record() {
+    let base = cw20_base::state::TokenInfo {
+        name: "GPUnion Token".into(),
+        symbol: "GUT".into(),
+        decimals: 6,
+        total_supply: Uint128::new(42),
+        mint: Some(cw20_base::state::MinterData {
+            minter: Addr::unchecked("wasm1minter"),
+            cap: Some(Uint128::new(100)),
+        }),
+    };
+    let json = to_json_vec(&base).unwrap();
+    let ours: gpunion_interface::gut::TokenInfo = from_json(&json).unwrap();
+    assert_eq!(to_json_vec(&ours).unwrap(), json);
+    assert_eq!(
+        cw20_base::state::TOKEN_INFO.as_slice(),
+        storage::TOKEN_INFO.as_bytes()
+    );
+}

@@ -18,7 +18,7 @@ use gpunion_interface::validate::{self, InputError, MAX_OUTPUT_HASH_LEN};
 use crate::error::ContractError;
 use crate::state::{
     ACCEPTED, BOOKINGS, Booking, CONFIG, Config, LEASES, LEASES_BY_CUSTOMER, LEASES_BY_PROVIDER,
-    NEXT_LEASE_ID, PROVIDERS, TOTALS, chain_time, earned, slot_is_free,
+    NEXT_LEASE_ID, PROVIDERS, TOTALS, chain_time, slot_is_free,
 };
 
 pub fn execute_open(
@@ -356,7 +356,7 @@ pub fn execute_withdraw(
         return Err(wrong_state(&lease, "Active"));
     }
     let mut provider = PROVIDERS.load(deps.storage, &lease.provider)?;
-    let due = earned(&lease, provider.last_heartbeat, now) - lease.paid_to_provider;
+    let due = lease.earned(provider.last_heartbeat, now) - lease.paid_to_provider;
     if due.is_zero() {
         return Err(ContractError::NothingToWithdraw { id: lease_id });
     }
@@ -537,7 +537,7 @@ fn conclude(
 ) -> Result<(Vec<CosmosMsg>, Ending), ContractError> {
     let provider = PROVIDERS.load(storage, &lease.provider)?;
     // Served time ends at the last heartbeat: `earned` never counts past it.
-    let due = earned(lease, provider.last_heartbeat, at.seconds) - lease.paid_to_provider;
+    let due = lease.earned(provider.last_heartbeat, at.seconds) - lease.paid_to_provider;
     let service = Service::of(lease, provider.last_heartbeat, at.seconds);
     let mut msgs = settle(storage, config, lease, due)?;
     if provider.heartbeat_lapsed(lease.terms.heartbeat_grace, at) && service.undelivered() > 0 {

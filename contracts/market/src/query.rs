@@ -4,32 +4,21 @@ use cosmwasm_std::{Addr, Deps, Order, StdResult, Storage};
 use cw_storage_plus::{Bound, Map};
 use gpunion_interface::market::{
     ChainTime, ConfigResponse, EscrowTotals, LeaseResponse, LeasesResponse, Provider,
-    ProviderFilter, ProviderResponse, ProvidersResponse,
+    ProviderFilter, ProviderResponse, ProvidersResponse, page,
 };
 
 use crate::state::{
     CONFIG, LEASES, LEASES_BY_CUSTOMER, LEASES_BY_PROVIDER, NEXT_LEASE_ID, PROVIDERS, TOTALS,
-    earned, status,
+    status,
 };
 
-/// Default page size.
-pub const DEFAULT_LIMIT: u32 = 10;
-/// Largest page size.
-pub const MAX_LIMIT: u32 = 30;
 /// Most provider records one `Providers` query reads, whatever the filter.
 pub const MAX_SCAN: usize = 100;
 
 pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
-    let config = CONFIG.load(deps.storage)?;
-    Ok(ConfigResponse {
-        owner: config.owner,
-        pending_owner: config.pending_owner,
-        indexer: config.indexer,
-        gut_token: config.gut_token,
-        treasury: config.treasury,
-        params: config.params,
-        next_lease_id: NEXT_LEASE_ID.load(deps.storage)?,
-    })
+    Ok(CONFIG
+        .load(deps.storage)?
+        .response(NEXT_LEASE_ID.load(deps.storage)?))
 }
 
 /// One provider with its status; `None` when `address` is not registered.
@@ -48,11 +37,8 @@ fn describe(
 ) -> StdResult<ProviderResponse> {
     let grace = CONFIG.load(storage)?.params.heartbeat_grace();
     let status = status(storage, &provider, grace, at)?;
-    let stats = &provider.stats;
-    let good = stats.completed_leases + 1;
-    let all = stats.completed_leases + stats.expired_leases + stats.lapsed_leases + 2;
     Ok(ProviderResponse {
-        reliability_permille: good * 1000 / all,
+        reliability_permille: provider.stats.reliability_permille(),
         provider,
         status,
     })
@@ -65,7 +51,7 @@ pub fn providers(
     start_after: Option<String>,
     limit: Option<u32>,
 ) -> StdResult<ProvidersResponse> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
+    let limit = page(limit);
     if limit == 0 {
         return Ok(ProvidersResponse {
             providers: Vec::new(),
@@ -134,18 +120,14 @@ pub fn lease(deps: Deps, now: u64, id: u64) -> StdResult<Option<LeaseResponse>> 
     let Some(lease) = LEASES.may_load(deps.storage, id)? else {
         return Ok(None);
     };
-    let (earned, withdrawable) = if lease.state.is_final() {
-        (lease.paid_to_provider, Default::default())
+    let last_heartbeat = if lease.state.is_final() {
+        0
     } else {
-        let provider = PROVIDERS.load(deps.storage, &lease.provider)?;
-        let earned = earned(&lease, provider.last_heartbeat, now);
-        (earned, earned - lease.paid_to_provider)
+        PROVIDERS
+            .load(deps.storage, &lease.provider)?
+            .last_heartbeat
     };
-    Ok(Some(LeaseResponse {
-        lease,
-        earned,
-        withdrawable,
-    }))
+    Ok(Some(LeaseResponse::at(lease, || last_heartbeat, now)))
 }
 
 pub fn leases_by_customer(
@@ -175,7 +157,7 @@ fn leases_in(
     start_after: Option<u64>,
     limit: Option<u32>,
 ) -> StdResult<LeasesResponse> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
+    let limit = page(limit);
     let leases = index
         .prefix(owner)
         .keys(

@@ -1,24 +1,12 @@
 //! Stored records and the indexes that keep every query and every lease action bounded.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Env, Order, StdResult, Storage, Uint128};
+use cosmwasm_std::{Addr, Env, Order, StdResult, Storage};
 use cw_storage_plus::{Bound, Item, Map};
+pub use gpunion_interface::market::Config;
 use gpunion_interface::market::{
-    ChainTime, EscrowTotals, HeartbeatGrace, Lease, MarketParams, Provider, ProviderStatus,
-    SECONDS_PER_HOUR, storage,
+    ChainTime, EscrowTotals, HeartbeatGrace, Lease, Provider, ProviderStatus, storage,
 };
-
-#[cw_serde]
-pub struct Config {
-    pub owner: Addr,
-    /// Proposed by the owner; becomes owner when it accepts.
-    pub pending_owner: Option<Addr>,
-    /// Sent `IndexProvider` on provider changes (the endorsement contract).
-    pub indexer: Option<Addr>,
-    pub gut_token: Addr,
-    pub treasury: Addr,
-    pub params: MarketParams,
-}
 
 /// A slot's booked window, keyed by (provider, slot, start).
 #[cw_serde]
@@ -44,29 +32,6 @@ pub const ACCEPTED: Map<(&Addr, u32, u64), u64> = Map::new(storage::ACCEPTED);
 pub const TOTALS: Item<EscrowTotals> = Item::new(storage::TOTALS);
 /// Miner → the one provider it consented may name it as `mining_address`.
 pub const MINING_LINKS: Map<&Addr, Addr> = Map::new(storage::MINING_LINKS);
-
-/// Earned (gross) by `lease` at `now`: price × time from the later of start and
-/// acceptance to the earliest of now, end and the provider's last heartbeat, rounded
-/// down and capped by the deposit. Time not covered by a heartbeat earns nothing.
-pub fn earned(lease: &Lease, last_heartbeat: u64, now: u64) -> Uint128 {
-    let Some(accepted_at) = lease.accepted_at else {
-        return Uint128::zero();
-    };
-    let from = lease.start.max(accepted_at);
-    let until = now.min(lease.end).min(last_heartbeat);
-    if until <= from {
-        return Uint128::zero();
-    }
-    let served = Uint128::from(until - from);
-    let amount = lease
-        .price_per_hour
-        .full_mul(served)
-        .checked_div(SECONDS_PER_HOUR.into())
-        .ok()
-        .and_then(|v| Uint128::try_from(v).ok())
-        .unwrap_or(Uint128::MAX);
-    amount.min(lease.deposit)
-}
 
 /// The block's time and height, where liveness is measured.
 pub fn chain_time(env: &Env) -> ChainTime {

@@ -8,7 +8,9 @@ use cw20::{BalanceResponse, Cw20ExecuteMsg, Cw20QueryMsg};
 
 use gpunion_interface::address::validate;
 use gpunion_interface::token;
-use gpunion_interface::token_swap::address::{decode_p2pkh, encode_p2pkh, p2pkh_of_pubkey};
+use gpunion_interface::token_swap::address::{
+    canonical_p2pkh, decode_p2pkh, encode_p2pkh, p2pkh_of_pubkey,
+};
 use gpunion_interface::token_swap::claim_message;
 
 use crate::error::ContractError;
@@ -269,8 +271,8 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
 fn query_claim(deps: Deps, old_address: &str) -> StdResult<ClaimResponse> {
     let config = CONFIG.load(deps.storage)?;
     // An address that does not decode has never claimed; canonical form otherwise.
-    let claim = match decode_p2pkh(old_address, config.address_version) {
-        Ok(payload) => CLAIMS.may_load(deps.storage, &encode_p2pkh(&payload))?,
+    let claim = match canonical_p2pkh(old_address, config.address_version) {
+        Ok(canonical) => CLAIMS.may_load(deps.storage, &canonical)?,
         Err(_) => None,
     };
     Ok(ClaimResponse { claim })
@@ -279,12 +281,7 @@ fn query_claim(deps: Deps, old_address: &str) -> StdResult<ClaimResponse> {
 fn query_stats(deps: Deps) -> StdResult<StatsResponse> {
     let config = CONFIG.load(deps.storage)?;
     let stats = STATS.load(deps.storage)?;
-    Ok(StatsResponse {
-        claimed: stats.claimed,
-        claims: stats.claims,
-        unclaimed: config.total_allocation.saturating_sub(stats.claimed),
-        returned: stats.returned,
-    })
+    Ok(stats.response(config.total_allocation))
 }
 
 fn parse_proof(proof: &[HexBinary]) -> Result<Vec<Hash>, ContractError> {

@@ -1,13 +1,19 @@
 //! The endorsement contract: ratings, endorsements, reputation, recommendations.
 
+use cosmwasm_std::Uint128;
+use gpunion_interface::endorsement::reputation::RatingAggregate;
 use gpunion_interface::endorsement::{
-    Attribute, ConfigResponse, Endorsement as EndorsementRecord, Endorser, ExecuteMsg, QueryMsg,
-    Rating, ReceiveMsg, RecommendRequest, RecommendResponse, Reputation,
+    Attribute, Config, ConfigResponse, Endorsement as EndorsementRecord, Endorser, ExecuteMsg,
+    QueryMsg, Rating, ReceiveMsg, RecommendRequest, RecommendResponse, Reputation, storage,
 };
+use gpunion_interface::market::{Provider, storage as market_storage};
 
 use crate::contracts::Contract;
 use crate::contracts::gut::Gut;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::keys::parse_address;
+use crate::light::StateAt;
+use crate::storage::{item_key, map_key};
 use crate::tx::{Signer, TxOutcome};
 
 /// The endorsement contract at one address.
@@ -27,13 +33,96 @@ impl Endorsement {
         self.contract.address()
     }
 
-    /// Parameters and linked contracts.
+    /// Parameters and linked contracts, proven against a verified header.
     pub async fn config(&self) -> Result<ConfigResponse> {
+        let what = "endorsement config";
+        let state = self.contract.state(what).await?;
+        Ok(self.config_at(&state, what).await?.into())
+    }
+
+    /// [`Endorsement::config`] as the node answers a smart query: **not verified**.
+    pub async fn config_unverified(&self) -> Result<ConfigResponse> {
         self.contract.query_unverified(&QueryMsg::Config {}).await
     }
 
-    /// A provider's reputation now.
+    /// The stored configuration in `state`, proven.
+    async fn config_at(&self, state: &StateAt, what: &str) -> Result<Config> {
+        self.contract
+            .load_at(state, &item_key(storage::CONFIG), what)
+            .await?
+            .ok_or_else(|| Error::decode(what, "the endorsement config is not stored"))
+    }
+
+    /// A provider's reputation at the block time of a verified state, computed by the
+    /// contract's own formula ([`Reputation::compute`]) from records proven at one
+    /// height: its rating aggregate, the endorsers attesting it (every attestation,
+    /// proven complete), their bonds, and the market's record of it (reliability; the
+    /// market named in the contract's stored configuration).
     pub async fn reputation(&self, provider: &str) -> Result<Reputation> {
+        parse_address(provider, None)?;
+        let what = format!("reputation of {provider}");
+        let state = self.contract.state(&what).await?;
+        let config = self.config_at(&state, &what).await?;
+        let aggregate: Option<RatingAggregate> = self
+            .contract
+            .load_at(
+                &state,
+                &map_key(storage::AGGREGATES, &[provider.as_bytes()]),
+                &what,
+            )
+            .await?;
+        let endorsing_stake = self.endorsing_stake(&state, provider, &what).await?;
+        let market = self.contract.sibling(config.market.as_str());
+        let reliability_permille = market
+            .load_at::<Provider>(
+                &state,
+                &map_key(market_storage::PROVIDERS, &[provider.as_bytes()]),
+                &what,
+            )
+            .await?
+            .map_or(0, |record| record.stats.reliability_permille());
+        let now = self.contract.block_time(&state, &what).await?;
+        Ok(Reputation::compute(
+            &config.params,
+            aggregate.as_ref(),
+            reliability_permille,
+            endorsing_stake,
+            now,
+        ))
+    }
+
+    /// The stake lent to `provider` in `state`: [`Endorser::lent_stake`] of each distinct
+    /// endorser of its attestations (at most 20 of them, proven complete).
+    async fn endorsing_stake(
+        &self,
+        state: &StateAt,
+        provider: &str,
+        what: &str,
+    ) -> Result<Uint128> {
+        // (provider, attribute, endorser) keys: provider and attribute length-prefixed.
+        let prefix = map_key(storage::ENDORSEMENTS, &[provider.as_bytes(), &[]]);
+        let attestations: Vec<(Vec<u8>, EndorsementRecord)> = self
+            .contract
+            .entries_at(state, &prefix, None, usize::MAX, what)
+            .await?;
+        let mut endorsers: Vec<String> = attestations
+            .into_iter()
+            .map(|(_, attestation)| attestation.endorser.to_string())
+            .collect();
+        endorsers.sort();
+        endorsers.dedup();
+        let mut total = Uint128::zero();
+        for endorser in endorsers {
+            let key = map_key(storage::ENDORSERS, &[endorser.as_bytes()]);
+            if let Some(record) = self.contract.load_at::<Endorser>(state, &key, what).await? {
+                total += record.lent_stake();
+            }
+        }
+        Ok(total)
+    }
+
+    /// [`Endorsement::reputation`] as the node answers a smart query: **not verified**.
+    pub async fn reputation_unverified(&self, provider: &str) -> Result<Reputation> {
         self.contract
             .query_unverified(&QueryMsg::Reputation {
                 provider: provider.to_string(),

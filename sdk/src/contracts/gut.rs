@@ -2,14 +2,14 @@
 
 use cosmwasm_std::{Binary, Uint128};
 use cw20::{BalanceResponse, MinterResponse, TokenInfoResponse};
-use gpunion_interface::gut::{ExecuteMsg, QueryMsg, storage};
+use gpunion_interface::gut::{ExecuteMsg, QueryMsg, TokenInfo, storage};
 use serde::Serialize;
 
 use crate::contracts::{Contract, execute_msg};
 use crate::error::{Error, Result};
 use crate::keys::parse_address;
 use crate::light::Verified;
-use crate::storage::map_key;
+use crate::storage::{item_key, map_key};
 use crate::tx::{Signer, TxOutcome};
 
 /// The GUT token contract at one address.
@@ -61,16 +61,36 @@ impl Gut {
         Ok(answer.balance.u128())
     }
 
-    /// Name, symbol, decimals and total supply (smart query, not verified).
+    /// Name, symbol, decimals and total supply, proven against a verified header.
     pub async fn token_info(&self) -> Result<TokenInfoResponse> {
+        Ok(self.stored_token_info().await?.response())
+    }
+
+    /// [`Gut::token_info`] as the node answers a smart query: **not verified**.
+    pub async fn token_info_unverified(&self) -> Result<TokenInfoResponse> {
         self.contract
             .query_unverified(&QueryMsg::TokenInfo {})
             .await
     }
 
-    /// Who may mint, and the cap (smart query, not verified).
+    /// Who may mint, and the cap, proven against a verified header.
     pub async fn minter(&self) -> Result<Option<MinterResponse>> {
+        Ok(self.stored_token_info().await?.minter())
+    }
+
+    /// [`Gut::minter`] as the node answers a smart query: **not verified**.
+    pub async fn minter_unverified(&self) -> Result<Option<MinterResponse>> {
         self.contract.query_unverified(&QueryMsg::Minter {}).await
+    }
+
+    /// The token record cw20-base stores, proven.
+    async fn stored_token_info(&self) -> Result<TokenInfo> {
+        let what = "GUT token info";
+        self.contract
+            .load_verified(&item_key(storage::TOKEN_INFO), what)
+            .await?
+            .value
+            .ok_or_else(|| Error::decode(what, "not stored"))
     }
 
     /// The message transferring `amount` ugut from `sender` to `recipient`, for batching.

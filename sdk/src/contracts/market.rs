@@ -1,17 +1,18 @@
 //! The market: provider registry, leases, escrow and settlement.
 
 use gpunion_interface::market::{
-    ConfigResponse, EscrowTotals, ExecuteMsg, Lease, LeaseResponse, LeaseResult, LeasesResponse,
-    OpenLease, Provider, ProviderAttributes, ProviderFilter, ProviderResponse, ProvidersResponse,
-    QueryMsg, ReceiveMsg, storage,
+    Config, ConfigResponse, EscrowTotals, ExecuteMsg, Lease, LeaseResponse, LeaseResult,
+    LeasesResponse, OpenLease, Provider, ProviderAttributes, ProviderFilter, ProviderResponse,
+    ProvidersResponse, QueryMsg, ReceiveMsg, page, storage,
 };
 
 use crate::contracts::gut::Gut;
 use crate::contracts::{Contract, execute_msg};
 use crate::error::{Error, Result};
 use crate::keys::parse_address;
+use crate::light::StateAt;
 use crate::rpc::Rpc;
-use crate::storage::map_key;
+use crate::storage::{item_key, map_key};
 use crate::tx::{Signer, TxOutcome};
 
 /// Longest rejection reason kept in a memo (the chain's default memo limit is 256).
@@ -34,8 +35,26 @@ impl Market {
         self.contract.address()
     }
 
-    /// Owner, token, treasury and parameters.
+    /// Owner, token, treasury, parameters and the next lease id, proven against a
+    /// verified header (the stored configuration and counter at one height).
     pub async fn config(&self) -> Result<ConfigResponse> {
+        let what = "market config";
+        let state = self.contract.state(what).await?;
+        let config: Config = self
+            .contract
+            .load_at(&state, &item_key(storage::CONFIG), what)
+            .await?
+            .ok_or_else(|| Error::decode(what, "not stored"))?;
+        let next_lease_id: u64 = self
+            .contract
+            .load_at(&state, &item_key(storage::NEXT_LEASE_ID), what)
+            .await?
+            .ok_or_else(|| Error::decode(what, "no next lease id stored"))?;
+        Ok(config.response(next_lease_id))
+    }
+
+    /// [`Market::config`] as the node answers a smart query: **not verified**.
+    pub async fn config_unverified(&self) -> Result<ConfigResponse> {
         self.contract.query_unverified(&QueryMsg::Config {}).await
     }
 
@@ -107,6 +126,39 @@ impl Market {
             .value)
     }
 
+    /// One lease with what it has earned and what its provider could withdraw, at the
+    /// block time of a verified state (`None`: proven absent): the lease and its
+    /// provider's record are proven at one height and combined with the contract's own
+    /// rule ([`LeaseResponse::at`]).
+    pub async fn lease_now(&self, id: u64) -> Result<Option<LeaseResponse>> {
+        let what = format!("lease {id}");
+        let state = self.contract.state(&what).await?;
+        let Some(lease) = self.lease_at(&state, id).await? else {
+            return Ok(None);
+        };
+        let now = self.contract.block_time(&state, &what).await?;
+        let last_heartbeat = if lease.state.is_final() {
+            0
+        } else {
+            let key = map_key(storage::PROVIDERS, &[lease.provider.as_bytes()]);
+            let provider: Provider = self
+                .contract
+                .load_at(&state, &key, &format!("provider of lease {id}"))
+                .await?
+                .ok_or_else(|| Error::decode(&what, "its provider is not stored"))?;
+            provider.last_heartbeat
+        };
+        Ok(Some(LeaseResponse::at(lease, || last_heartbeat, now)))
+    }
+
+    /// Lease `id`'s stored record in `state`, proven.
+    async fn lease_at(&self, state: &StateAt, id: u64) -> Result<Option<Lease>> {
+        let key = map_key(storage::LEASES, &[&id.to_be_bytes()]);
+        self.contract
+            .load_at(state, &key, &format!("lease {id}"))
+            .await
+    }
+
     /// One lease, with what it has earned and what could be withdrawn now as computed by
     /// the contract (`None`: no such lease): smart query, **not verified**.
     pub async fn lease_unverified(&self, id: u64) -> Result<Option<LeaseResponse>> {
@@ -115,8 +167,70 @@ impl Market {
             .await
     }
 
-    /// A customer's leases.
+    /// A customer's leases in id order, after `start_after`, at most `limit` (10 by
+    /// default, 30 at most, as the contract pages), proven complete: the customer's index
+    /// entries are walked with proofs that no entry was left out, and each lease is
+    /// proven at the same height.
     pub async fn leases_by_customer(
+        &self,
+        customer: &str,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    ) -> Result<LeasesResponse> {
+        self.leases_in(storage::LEASES_BY_CUSTOMER, customer, start_after, limit)
+            .await
+    }
+
+    /// A provider's leases, proven complete like [`Market::leases_by_customer`].
+    pub async fn leases_by_provider(
+        &self,
+        provider: &str,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    ) -> Result<LeasesResponse> {
+        self.leases_in(storage::LEASES_BY_PROVIDER, provider, start_after, limit)
+            .await
+    }
+
+    /// The leases of `owner` in the index `index` (by customer or by provider).
+    async fn leases_in(
+        &self,
+        index: &str,
+        owner: &str,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    ) -> Result<LeasesResponse> {
+        parse_address(owner, None)?;
+        let what = format!("leases of {owner}");
+        let state = self.contract.state(&what).await?;
+        // (owner, id) keys: the owner length-prefixed, then the id's 8 bytes.
+        let prefix = map_key(index, &[owner.as_bytes(), &[]]);
+        let after = start_after.map(u64::to_be_bytes);
+        let entries: Vec<(Vec<u8>, ())> = self
+            .contract
+            .entries_at(
+                &state,
+                &prefix,
+                after.as_ref().map(|a| a.as_slice()),
+                page(limit),
+                &what,
+            )
+            .await?;
+        let mut leases = Vec::with_capacity(entries.len());
+        for (rest, ()) in entries {
+            let id = <[u8; 8]>::try_from(rest.as_slice())
+                .map(u64::from_be_bytes)
+                .map_err(|_| Error::decode(&what, "an index key is not a lease id"))?;
+            let lease = self.lease_at(&state, id).await?.ok_or_else(|| {
+                Error::decode(&what, format!("lease {id} is indexed but not stored"))
+            })?;
+            leases.push(lease);
+        }
+        Ok(LeasesResponse { leases })
+    }
+
+    /// A customer's leases as the node answers a smart query: **not verified**.
+    pub async fn leases_by_customer_unverified(
         &self,
         customer: &str,
         start_after: Option<u64>,
@@ -131,8 +245,8 @@ impl Market {
             .await
     }
 
-    /// A provider's leases.
-    pub async fn leases_by_provider(
+    /// A provider's leases as the node answers a smart query: **not verified**.
+    pub async fn leases_by_provider_unverified(
         &self,
         provider: &str,
         start_after: Option<u64>,
@@ -147,8 +261,18 @@ impl Market {
             .await
     }
 
-    /// Escrow of open leases and provider stakes.
+    /// Escrow of open leases and provider stakes, proven against a verified header.
     pub async fn escrow_totals(&self) -> Result<EscrowTotals> {
+        let what = "market escrow totals";
+        self.contract
+            .load_verified(&item_key(storage::TOTALS), what)
+            .await?
+            .value
+            .ok_or_else(|| Error::decode(what, "not stored"))
+    }
+
+    /// [`Market::escrow_totals`] as the node answers a smart query: **not verified**.
+    pub async fn escrow_totals_unverified(&self) -> Result<EscrowTotals> {
         self.contract
             .query_unverified(&QueryMsg::EscrowTotals {})
             .await

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 use crate::keys::parse_address;
-use crate::light::{LightClient, Verified};
+use crate::light::{LightClient, StateAt, Verified};
 use crate::rpc::Rpc;
 use crate::storage::{WASM_STORE, contract_store_key};
 use crate::tx::{Signer, TxOutcome};
@@ -57,15 +57,24 @@ impl Contract {
         self.rpc.smart_query(&self.address, msg).await
     }
 
+    /// A smart query against the state at `height`, **not verified**: the contract's own
+    /// answer, to compare with a verified read of that height.
+    pub async fn query_unverified_at<Q: Serialize, R: DeserializeOwned>(
+        &self,
+        msg: &Q,
+        height: u64,
+    ) -> Result<R> {
+        self.rpc
+            .smart_query_at(&self.address, msg, Some(height))
+            .await
+    }
+
     /// The contract's raw storage at `key` (a cw-storage-plus key, see
     /// [`crate::storage`]), proven against a verified header; `None`: proven absent.
     /// `what` names the value in errors.
     pub async fn read_verified(&self, key: &[u8], what: &str) -> Result<Verified<Option<Vec<u8>>>> {
-        let light = self.light.as_ref().ok_or_else(|| Error::NoTrustAnchor {
-            what: what.to_string(),
-        })?;
         let key = contract_store_key(&self.address, key)?;
-        light.read(WASM_STORE, &key, what).await
+        self.light(what)?.read(WASM_STORE, &key, what).await
     }
 
     /// [`Contract::read_verified`] decoded from the JSON the contract stores.
@@ -74,14 +83,83 @@ impl Contract {
         key: &[u8],
         what: &str,
     ) -> Result<Verified<Option<T>>> {
-        let raw = self.read_verified(key, what).await?;
-        let value = raw
-            .value
-            .map(|bytes| serde_json::from_slice(&bytes).map_err(|e| Error::decode(what, e)))
-            .transpose()?;
-        Ok(Verified {
-            value,
-            height: raw.height,
+        let state = self.state(what).await?;
+        let value = self.load_at(&state, key, what).await?;
+        Ok(state.verified(value))
+    }
+
+    /// A verified state of the chain, to read several keys (of this contract or of
+    /// another on the same light client) at one height.
+    pub async fn state(&self, what: &str) -> Result<StateAt> {
+        self.light(what)?.state().await
+    }
+
+    /// The stored JSON at `key` in `state`, proven and decoded; `None`: proven absent.
+    pub async fn load_at<T: DeserializeOwned>(
+        &self,
+        state: &StateAt,
+        key: &[u8],
+        what: &str,
+    ) -> Result<Option<T>> {
+        let full = contract_store_key(&self.address, key)?;
+        self.light(what)?
+            .read_at(state, WASM_STORE, &full, what)
+            .await?
+            .map(|bytes| decode_json(&bytes, what))
+            .transpose()
+    }
+
+    /// Up to `limit` entries of this contract's storage under `prefix` (a cw-storage-plus
+    /// map prefix) in `state`, after the entry whose key is `prefix ‖ after` if given, in
+    /// key order, proven complete. Each comes as the rest of its key after `prefix` and
+    /// its decoded value.
+    pub async fn entries_at<T: DeserializeOwned>(
+        &self,
+        state: &StateAt,
+        prefix: &[u8],
+        after: Option<&[u8]>,
+        limit: usize,
+        what: &str,
+    ) -> Result<Vec<(Vec<u8>, T)>> {
+        let full_prefix = contract_store_key(&self.address, prefix)?;
+        let mut from = full_prefix.clone();
+        if let Some(after) = after {
+            from.extend_from_slice(after);
+            from.push(0);
+        }
+        self.light(what)?
+            .entries(state, WASM_STORE, &full_prefix, from, limit, what)
+            .await?
+            .into_iter()
+            .map(|(key, value)| {
+                Ok((
+                    key[full_prefix.len()..].to_vec(),
+                    decode_json(&value, what)?,
+                ))
+            })
+            .collect()
+    }
+
+    /// The time of the block at `state`'s height: the `env.block.time` a contract's
+    /// query at that height computes with.
+    pub async fn block_time(&self, state: &StateAt, what: &str) -> Result<u64> {
+        let time = self.light(what)?.block_time(state).await?;
+        u64::try_from(time.unix_timestamp()).map_err(|e| Error::decode("block time", e))
+    }
+
+    /// Another contract on the same chain, reached and proven the same way.
+    pub fn sibling(&self, address: impl Into<String>) -> Contract {
+        Contract {
+            rpc: self.rpc.clone(),
+            address: address.into(),
+            light: self.light.clone(),
+        }
+    }
+
+    /// The light client, or [`Error::NoTrustAnchor`] for a verified read of `what`.
+    fn light(&self, what: &str) -> Result<&LightClient> {
+        self.light.as_ref().ok_or_else(|| Error::NoTrustAnchor {
+            what: what.to_string(),
         })
     }
 
@@ -100,6 +178,11 @@ impl Contract {
         let msg = execute_msg(signer.address(), &self.address, msg)?;
         signer.send(vec![msg], memo).await
     }
+}
+
+/// `bytes`, the JSON a contract stores, decoded as `T`.
+fn decode_json<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| Error::decode(what, e))
 }
 
 /// A `MsgExecuteContract` from `sender` to `contract` carrying `msg` as JSON.

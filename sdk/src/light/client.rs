@@ -6,7 +6,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use tendermint::block::Header;
 use tendermint::block::signed_header::SignedHeader;
+use tendermint::merkle::proof::ProofOps;
 use tendermint::validator::Set as ValidatorSet;
 use tendermint_light_client_verifier::errors::VerificationErrorDetail;
 use tendermint_light_client_verifier::types::{LightBlock, PeerId};
@@ -15,7 +17,7 @@ use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
 use crate::light::io::LightIo;
-use crate::light::proof::verify_store_value;
+use crate::light::proof::{StoreEntry, verify_store_successor, verify_store_value};
 use crate::light::{LightOptions, TrustStore};
 use crate::rpc::Rpc;
 
@@ -29,6 +31,35 @@ pub struct Verified<T> {
     pub value: T,
     /// The state height the value is from; header `height + 1` proves it.
     pub height: u64,
+}
+
+/// Chain state at one height, proven by the verified header above it (see
+/// [`LightClient::state`]).
+#[derive(Debug, Clone)]
+pub struct StateAt {
+    /// The state height.
+    pub height: u64,
+    /// The verified header `height + 1`, whose app hash commits to the state.
+    header: Header,
+}
+
+impl StateAt {
+    /// A value of this state is wrong (a proof does not verify).
+    fn rejected(&self, what: &str, reason: String) -> Error {
+        Error::ProofRejected {
+            what: what.to_string(),
+            height: self.height,
+            reason,
+        }
+    }
+
+    /// `value`, as of this state.
+    pub fn verified<T>(&self, value: T) -> Verified<T> {
+        Verified {
+            value,
+            height: self.height,
+        }
+    }
 }
 
 /// What the client trusts now.
@@ -158,37 +189,143 @@ impl<I: LightIo> LightClient<I> {
         key: &[u8],
         what: &str,
     ) -> Result<Verified<Option<Vec<u8>>>> {
+        let state = self.state().await?;
+        let value = self.read_at(&state, store, key, what).await?;
+        Ok(Verified {
+            value,
+            height: state.height,
+        })
+    }
+
+    /// A verified state to read several keys from: every read through it is proven
+    /// against the same app hash, so a value computed from them is the chain's at one
+    /// height. As new as [`LightClient::read`]'s.
+    pub async fn state(&self) -> Result<StateAt> {
         // State height 0 would ask the node for its latest state: read at 1 or later.
         let header = self
             .header_for_state(self.inner.io.observed_height().max(1))
             .await?;
-        let height = header.height().value() - 1;
-        let answer = self
-            .inner
-            .io
-            .abci_query_proven(&format!("/store/{store}/key"), key.to_vec(), height)
-            .await?;
-        let proof_rejected = |reason: String| Error::ProofRejected {
-            what: what.to_string(),
-            height,
-            reason,
-        };
-        if answer.height.value() != height {
-            return Err(proof_rejected(format!(
-                "the node answered for height {}",
-                answer.height
-            )));
-        }
-        let value = (!answer.value.is_empty()).then_some(answer.value);
+        Ok(StateAt {
+            height: header.height().value() - 1,
+            header: header.signed_header.header,
+        })
+    }
+
+    /// `key` of store `store` in `state`, proven; `None`: proven absent.
+    pub async fn read_at(
+        &self,
+        state: &StateAt,
+        store: &str,
+        key: &[u8],
+        what: &str,
+    ) -> Result<Option<Vec<u8>>> {
+        let (value, proof) = self.query_at(state, store, key, what).await?;
         verify_store_value(
-            answer.proof.as_ref(),
-            header.signed_header.header.app_hash.as_bytes(),
+            proof.as_ref(),
+            state.header.app_hash.as_bytes(),
             store,
             key,
             value.as_deref(),
         )
-        .map_err(|e| proof_rejected(e.to_string()))?;
-        Ok(Verified { value, height })
+        .map_err(|e| state.rejected(what, e.to_string()))?;
+        Ok(value)
+    }
+
+    /// The first entry of store `store` at or after `key` in `state`, proven (an absence
+    /// proof shows its right neighbour); `None`: proven that no key follows.
+    pub async fn entry_from(
+        &self,
+        state: &StateAt,
+        store: &str,
+        key: &[u8],
+        what: &str,
+    ) -> Result<Option<StoreEntry>> {
+        let (value, proof) = self.query_at(state, store, key, what).await?;
+        verify_store_successor(
+            proof.as_ref(),
+            state.header.app_hash.as_bytes(),
+            store,
+            key,
+            value.as_deref(),
+        )
+        .map_err(|e| state.rejected(what, e.to_string()))
+    }
+
+    /// Up to `limit` entries of store `store` whose keys start with `prefix`, from `from`
+    /// on (a key at or after `prefix`), in key order, proven complete: one proven query
+    /// per entry, and one for the end.
+    pub async fn entries(
+        &self,
+        state: &StateAt,
+        store: &str,
+        prefix: &[u8],
+        from: Vec<u8>,
+        limit: usize,
+        what: &str,
+    ) -> Result<Vec<StoreEntry>> {
+        let mut entries = Vec::new();
+        let mut cursor = from;
+        while entries.len() < limit {
+            let Some((key, value)) = self.entry_from(state, store, &cursor, what).await? else {
+                break;
+            };
+            if !key.starts_with(prefix) {
+                break;
+            }
+            // The smallest key after `key`.
+            cursor = key.clone();
+            cursor.push(0);
+            entries.push((key, value));
+        }
+        Ok(entries)
+    }
+
+    /// The time of the block at `state`'s height, the contracts' `env.block.time` there:
+    /// from that block's header, which must hash to the verified header's
+    /// `last_block_id`.
+    pub async fn block_time(&self, state: &StateAt) -> Result<tendermint::Time> {
+        let header = self
+            .inner
+            .io
+            .signed_header(Some(state.height))
+            .await?
+            .header;
+        let linked = state
+            .header
+            .last_block_id
+            .is_some_and(|id| id.hash == header.hash());
+        if !linked {
+            return Err(Error::HeaderRejected {
+                height: state.height,
+                reason: "the header does not hash to the verified header's last block id"
+                    .to_string(),
+            });
+        }
+        Ok(header.time)
+    }
+
+    /// The node's answer to a proven query of `key` in `state`: the value (`None`: unset)
+    /// and the proof, not yet checked.
+    async fn query_at(
+        &self,
+        state: &StateAt,
+        store: &str,
+        key: &[u8],
+        what: &str,
+    ) -> Result<(Option<Vec<u8>>, Option<ProofOps>)> {
+        let answer = self
+            .inner
+            .io
+            .abci_query_proven(&format!("/store/{store}/key"), key.to_vec(), state.height)
+            .await?;
+        if answer.height.value() != state.height {
+            return Err(state.rejected(
+                what,
+                format!("the node answered for height {}", answer.height),
+            ));
+        }
+        let value = (!answer.value.is_empty()).then_some(answer.value);
+        Ok((value, answer.proof))
     }
 
     /// A verified header at height at least `min_state + 1`, so that it proves state at

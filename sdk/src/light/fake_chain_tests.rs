@@ -18,15 +18,18 @@ use crate::light::{LightClient, LightIo, LightOptions, TrustAnchor};
 const CHAIN: &str = "fake-chain";
 const GENESIS_TIME: i64 = 1_700_000_000;
 
-/// A chain of `len` blocks; block h is signed by `set(h)` and names `set(h + 1)` next.
+/// A chain of `len` blocks; block h is signed by `set(h)`, names `set(h + 1)` next and
+/// block h − 1 as its last block.
 fn chain(len: u64, set: impl Fn(u64) -> Vec<Validator>) -> BTreeMap<u64, LightBlock> {
+    let mut last: Option<tendermint::Hash> = None;
     (1..=len)
         .map(|h| {
-            let header = Header::new(&set(h))
+            let mut header = Header::new(&set(h))
                 .height(h)
                 .chain_id(CHAIN)
                 .next_validators(&set(h + 1))
                 .time(Time::from_unix_timestamp(GENESIS_TIME + h as i64, 0).unwrap());
+            header.last_block_id_hash = last;
             let block = TestBlock::new_default_with_header(header)
                 .next_validators(&set(h + 1))
                 .generate()
@@ -37,6 +40,7 @@ fn chain(len: u64, set: impl Fn(u64) -> Vec<Validator>) -> BTreeMap<u64, LightBl
                 block.next_validators,
                 block.provider,
             );
+            last = Some(block.signed_header.header.hash());
             (h, block)
         })
         .collect()
@@ -207,4 +211,30 @@ async fn a_restart_resumes_from_the_store() {
     let light = client(&again, Some(dir.path()));
     assert_eq!(light.trusted_height().await.unwrap(), 12);
     assert!(again.asked().is_empty(), "{:?}", again.asked());
+}
+
+#[tokio::test]
+async fn block_time_comes_from_the_header_the_verified_one_links_to() {
+    let blocks = chain(8, |_| validators(&["a", "b"]));
+    let fake = FakeChain::new(blocks.clone());
+    let light = client(&fake, None);
+    let state = light.state().await.unwrap();
+    assert_eq!(state.height, 7);
+    assert_eq!(
+        light.block_time(&state).await.unwrap(),
+        Time::from_unix_timestamp(GENESIS_TIME + 7, 0).unwrap()
+    );
+
+    // A node that serves block 7 with another time: its hash is not the one block 8
+    // names as its last block.
+    let mut forged = blocks;
+    let block = forged.get_mut(&7).unwrap();
+    block.signed_header.header.time = Time::from_unix_timestamp(GENESIS_TIME + 600, 0).unwrap();
+    let liar = FakeChain::new(forged);
+    let light = client(&liar, None);
+    let state = light.state().await.unwrap();
+    assert!(matches!(
+        light.block_time(&state).await,
+        Err(Error::HeaderRejected { height: 7, .. })
+    ));
 }

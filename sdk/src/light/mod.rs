@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 /// The share of a trusted validator set's power that must sign a skipped-to header.
 pub use tendermint_light_client_verifier::types::TrustThreshold;
 
-pub use client::{LightClient, Verified};
+pub use client::{LightClient, StateAt, Verified};
 pub use io::LightIo;
 pub use store::TrustStore;
 

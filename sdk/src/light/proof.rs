@@ -43,6 +43,9 @@ pub enum ProofError {
     AppHash,
 }
 
+/// One stored entry: its full key in the store and its value.
+pub type StoreEntry = (Vec<u8>, Vec<u8>);
+
 /// Checks that `proof` proves `value` (`None`: absence) at `key` in store `store` under
 /// `app_hash`.
 pub fn verify_store_value(
@@ -52,6 +55,43 @@ pub fn verify_store_value(
     key: &[u8],
     value: Option<&[u8]>,
 ) -> Result<(), ProofError> {
+    verify_store(proof, app_hash, store, key, value).map(|_| ())
+}
+
+/// Checks the answer to a query of `key` like [`verify_store_value`] and returns the
+/// first entry of the store at or after `key`: `key` itself when it is set (`value`),
+/// else the right neighbour that the absence proof must show (`None`: no key follows).
+/// The neighbour is proven in the same tree and adjacent to the absent key, so walking
+/// entry by entry from a prefix proves a range complete: a node can neither add nor hide
+/// an entry.
+pub fn verify_store_successor(
+    proof: Option<&ProofOps>,
+    app_hash: &[u8],
+    store: &str,
+    key: &[u8],
+    value: Option<&[u8]>,
+) -> Result<Option<StoreEntry>, ProofError> {
+    let iavl_proof = verify_store(proof, app_hash, store, key, value)?;
+    if let Some(value) = value {
+        return Ok(Some((key.to_vec(), value.to_vec())));
+    }
+    match iavl_proof.proof {
+        Some(Proof::Nonexist(absent)) => Ok(absent.right.map(|right| (right.key, right.value))),
+        _ => Err(ProofError::Decode {
+            op: IAVL_OP,
+            message: "an absence without an absence proof".to_string(),
+        }),
+    }
+}
+
+/// [`verify_store_value`], returning the checked store proof.
+fn verify_store(
+    proof: Option<&ProofOps>,
+    app_hash: &[u8],
+    store: &str,
+    key: &[u8],
+    value: Option<&[u8]>,
+) -> Result<CommitmentProof, ProofError> {
     let ops = &proof.ok_or(ProofError::Missing)?.ops;
     let [iavl, multistore] = ops.as_slice() else {
         return Err(ProofError::Shape(
@@ -104,7 +144,7 @@ pub fn verify_store_value(
     ) {
         return Err(ProofError::AppHash);
     }
-    Ok(())
+    Ok(iavl_proof)
 }
 
 fn expect_key(op: &'static str, found: &[u8], wanted: &[u8]) -> Result<(), ProofError> {
@@ -219,6 +259,40 @@ mod tests {
             verify_store_value(proof, &app_hash, "wasm", &absent.key, Some(b"\"1\"")),
             Err(ProofError::Store("value"))
         );
+    }
+
+    #[test]
+    fn an_absence_proves_the_next_entry_and_a_moved_neighbour_does_not_verify() {
+        let (app_hash, present, absent) = recorded();
+        let proof = absent.proof.as_ref();
+        let (next_key, next_value) =
+            verify_store_successor(proof, &app_hash, "wasm", &absent.key, None)
+                .unwrap()
+                .expect("a key follows the absent one");
+        assert!(next_key > absent.key);
+        assert!(!next_value.is_empty());
+        // A set key is its own successor.
+        assert_eq!(
+            verify_store_successor(
+                present.proof.as_ref(),
+                &app_hash,
+                "wasm",
+                &present.key,
+                Some(&present.value)
+            ),
+            Ok(Some((present.key.clone(), present.value.clone())))
+        );
+        // A node that names another right neighbour (hiding the real one) breaks the
+        // proof: the neighbour's key is hashed into the root.
+        let mut ops = proof.unwrap().clone();
+        let mut decoded = decode(IAVL_OP, &ops.ops[0].data).unwrap();
+        if let Some(Proof::Nonexist(absent)) = &mut decoded.proof
+            && let Some(right) = &mut absent.right
+        {
+            right.key.push(0);
+        }
+        ops.ops[0].data = decoded.encode_to_vec();
+        assert!(verify_store_successor(Some(&ops), &app_hash, "wasm", &absent.key, None).is_err());
     }
 
     fn op(field_type: &str, key: &[u8], data: Vec<u8>) -> ProofOp {

@@ -1,9 +1,35 @@
 //! The endorsement contract's messages and records: ratings, endorsements, reputation and
 //! recommendations. The reputation formula is documented in `contracts/endorsement/README.md`.
 
+pub mod reputation;
+
 use cosmwasm_schema::{QueryResponses, cw_serde};
 use cosmwasm_std::{Addr, Decimal, Uint128};
 use cw20::Cw20ReceiveMsg;
+
+/// The contract's configuration as stored.
+#[cw_serde]
+pub struct Config {
+    pub owner: Addr,
+    pub gut_token: Addr,
+    pub market: Addr,
+    pub treasury: Addr,
+    pub params: EndorsementParams,
+}
+
+/// Where the endorsement contract keeps the records reputation is computed from
+/// (cw-storage-plus namespaces): what a client asks the node to prove in a verified read.
+pub mod storage {
+    /// `Item<`[`super::Config`]`>`.
+    pub const CONFIG: &str = "config";
+    /// `Map<&Addr, `[`super::reputation::RatingAggregate`]`>`, by provider.
+    pub const AGGREGATES: &str = "aggregates";
+    /// `Map<&Addr, `[`super::Endorser`]`>`.
+    pub const ENDORSERS: &str = "endorsers";
+    /// `Map<(&Addr, u8, &Addr), `[`super::Endorsement`]`>`: attestations that count, by
+    /// (provider, attribute, endorser).
+    pub const ENDORSEMENTS: &str = "endorsements";
+}
 
 #[cw_serde]
 pub struct EndorsementParams {
@@ -177,6 +203,18 @@ pub struct ConfigResponse {
     pub market: Addr,
     pub treasury: Addr,
     pub params: EndorsementParams,
+}
+
+impl From<Config> for ConfigResponse {
+    fn from(config: Config) -> Self {
+        ConfigResponse {
+            owner: config.owner,
+            gut_token: config.gut_token,
+            market: config.market,
+            treasury: config.treasury,
+            params: config.params,
+        }
+    }
 }
 
 /// What the customer needs.

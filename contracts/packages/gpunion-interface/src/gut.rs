@@ -2,7 +2,7 @@
 //! supply figures, and the CW20 standard's messages it answers.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::Uint128;
+use cosmwasm_std::{Addr, Uint128};
 
 /// GUT executes the CW20 standard's messages (with GUT's rules on top: no zero
 /// amounts, the minter is never removed).
@@ -16,6 +16,46 @@ pub use cw20::Cw20QueryMsg as QueryMsg;
 pub mod storage {
     /// cw20-base's `BALANCES`, `Map<&Addr, Uint128>`.
     pub const BALANCES: &str = "balance";
+    /// cw20-base's `TOKEN_INFO`, `Item<`[`super::TokenInfo`]`>`.
+    pub const TOKEN_INFO: &str = "token_info";
+}
+
+/// The token's record as cw20-base stores it (`cw20_base::state::TokenInfo`, the same
+/// JSON, pinned in the gut-token contract's tests).
+#[cw_serde]
+pub struct TokenInfo {
+    pub name: String,
+    pub symbol: String,
+    pub decimals: u8,
+    pub total_supply: Uint128,
+    pub mint: Option<MinterData>,
+}
+
+/// Who may mint, and up to what total supply (`cw20_base::state::MinterData`).
+#[cw_serde]
+pub struct MinterData {
+    pub minter: Addr,
+    pub cap: Option<Uint128>,
+}
+
+impl TokenInfo {
+    /// The CW20 `TokenInfo` query's answer.
+    pub fn response(&self) -> cw20::TokenInfoResponse {
+        cw20::TokenInfoResponse {
+            name: self.name.clone(),
+            symbol: self.symbol.clone(),
+            decimals: self.decimals,
+            total_supply: self.total_supply,
+        }
+    }
+
+    /// The CW20 `Minter` query's answer.
+    pub fn minter(&self) -> Option<cw20::MinterResponse> {
+        self.mint.as_ref().map(|mint| cw20::MinterResponse {
+            minter: mint.minter.to_string(),
+            cap: mint.cap,
+        })
+    }
 }
 
 /// The token's name.

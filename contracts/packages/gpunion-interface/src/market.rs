@@ -379,6 +379,16 @@ pub struct ProviderStats {
     pub earned: Uint128,
 }
 
+impl ProviderStats {
+    /// Reliability in per mille: (completed + 1) / (completed + expired + lapsed + 2),
+    /// a Laplace-smoothed share of leases served, so a new provider starts at 500.
+    pub fn reliability_permille(&self) -> u64 {
+        let good = self.completed_leases + 1;
+        let all = self.completed_leases + self.expired_leases + self.lapsed_leases + 2;
+        good * 1000 / all
+    }
+}
+
 /// A lease as stored.
 #[cw_serde]
 pub struct Lease {
@@ -410,6 +420,29 @@ impl Lease {
     /// Escrow still held for this lease.
     pub fn held(&self) -> Uint128 {
         self.deposit - self.paid_to_provider - self.refunded
+    }
+
+    /// Earned (gross) by this lease at `now`: price × time from the later of start and
+    /// acceptance to the earliest of now, end and the provider's last heartbeat, rounded
+    /// down and capped by the deposit. Time not covered by a heartbeat earns nothing.
+    pub fn earned(&self, last_heartbeat: u64, now: u64) -> Uint128 {
+        let Some(accepted_at) = self.accepted_at else {
+            return Uint128::zero();
+        };
+        let from = self.start.max(accepted_at);
+        let until = now.min(self.end).min(last_heartbeat);
+        if until <= from {
+            return Uint128::zero();
+        }
+        let served = Uint128::from(until - from);
+        let amount = self
+            .price_per_hour
+            .full_mul(served)
+            .checked_div(SECONDS_PER_HOUR.into())
+            .ok()
+            .and_then(|v| Uint128::try_from(v).ok())
+            .unwrap_or(Uint128::MAX);
+        amount.min(self.deposit)
     }
 }
 
@@ -451,6 +484,34 @@ pub enum QueryMsg {
     /// What the market holds: escrow of open leases and provider stakes.
     #[returns(EscrowTotals)]
     EscrowTotals {},
+}
+
+/// The market's configuration as stored.
+#[cw_serde]
+pub struct Config {
+    pub owner: Addr,
+    /// Proposed by the owner; becomes owner when it accepts.
+    pub pending_owner: Option<Addr>,
+    /// Sent `IndexProvider` on provider changes (the endorsement contract).
+    pub indexer: Option<Addr>,
+    pub gut_token: Addr,
+    pub treasury: Addr,
+    pub params: MarketParams,
+}
+
+impl Config {
+    /// The answer to [`QueryMsg::Config`], with the id the next lease gets.
+    pub fn response(self, next_lease_id: u64) -> ConfigResponse {
+        ConfigResponse {
+            owner: self.owner,
+            gut_token: self.gut_token,
+            treasury: self.treasury,
+            pending_owner: self.pending_owner,
+            indexer: self.indexer,
+            params: self.params,
+            next_lease_id,
+        }
+    }
 }
 
 #[cw_serde]
@@ -500,6 +561,36 @@ pub struct LeaseResponse {
     pub earned: Uint128,
     /// Earned minus already paid: what `Withdraw` would pay now (gross).
     pub withdrawable: Uint128,
+}
+
+impl LeaseResponse {
+    /// `lease` at block time `now`: a final lease earned what it paid and has nothing
+    /// left to withdraw; an open one has earned [`Lease::earned`] under its provider's
+    /// `last_heartbeat` (only read for an open lease). The market's `Lease` query and the
+    /// SDK's verified read both answer with this.
+    pub fn at(lease: Lease, last_heartbeat: impl FnOnce() -> u64, now: u64) -> Self {
+        let (earned, withdrawable) = if lease.state.is_final() {
+            (lease.paid_to_provider, Uint128::zero())
+        } else {
+            let earned = lease.earned(last_heartbeat(), now);
+            (earned, earned - lease.paid_to_provider)
+        };
+        Self {
+            lease,
+            earned,
+            withdrawable,
+        }
+    }
+}
+
+/// Default page size of the list queries.
+pub const DEFAULT_PAGE: u32 = 10;
+/// Largest page size of the list queries.
+pub const MAX_PAGE: u32 = 30;
+
+/// How many records a list query asked for `limit` answers with.
+pub fn page(limit: Option<u32>) -> usize {
+    limit.unwrap_or(DEFAULT_PAGE).min(MAX_PAGE) as usize
 }
 
 #[cw_serde]

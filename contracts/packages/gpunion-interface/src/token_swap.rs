@@ -86,6 +86,38 @@ pub struct ClaimResponse {
     pub claim: Option<ClaimRecord>,
 }
 
+/// Running totals as stored.
+#[cw_serde]
+#[derive(Default)]
+pub struct Stats {
+    pub claimed: Uint128,
+    pub claims: u64,
+    pub returned: Uint128,
+}
+
+impl Stats {
+    /// The answer to [`QueryMsg::Stats`] for a swap of `total_allocation`.
+    pub fn response(&self, total_allocation: Uint128) -> StatsResponse {
+        StatsResponse {
+            claimed: self.claimed,
+            claims: self.claims,
+            unclaimed: total_allocation.saturating_sub(self.claimed),
+            returned: self.returned,
+        }
+    }
+}
+
+/// Where the swap keeps its records (cw-storage-plus namespaces): what a client asks the
+/// node to prove in a verified read.
+pub mod storage {
+    /// `Item<Config>`.
+    pub const CONFIG: &str = "config";
+    /// `Map<&str, ClaimRecord>`: paid claims by old address in canonical Base58Check.
+    pub const CLAIMS: &str = "claims";
+    /// `Item<Stats>`.
+    pub const STATS: &str = "stats";
+}
+
 /// Answer to [`QueryMsg::Stats`].
 #[cw_serde]
 pub struct StatsResponse {

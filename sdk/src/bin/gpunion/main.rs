@@ -58,7 +58,7 @@ enum Command {
     },
     /// Chain id, latest height and the endpoint that answered.
     Status,
-    /// Bank balance in the fee denom.
+    /// Bank balance in the fee denom (proven).
     Balance { address: Option<String> },
     /// The GUT token.
     Gut {
@@ -211,7 +211,7 @@ enum LeaseCommand {
     Expire { lease_id: u64 },
     /// Takes back the deposit of a lease the provider never accepted in time.
     Reclaim { lease_id: u64 },
-    /// One lease.
+    /// One lease with what it has earned and what its provider could withdraw (proven).
     Show { lease_id: u64 },
     /// Closes a lease.
     Close { lease_id: u64 },
@@ -392,7 +392,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Balance { address } => {
             let address = ctx.address_or_signer(address)?;
             let denom = &chain.deployment().denom;
-            let amount = chain.rpc().balance(&address, denom).await?;
+            let amount = chain.balance(&address, denom).await?.value;
             out.fact(
                 &format!("{amount} {denom}"),
                 serde_json::json!({ "address": address, "amount": amount.to_string(), "denom": denom }),
@@ -571,7 +571,7 @@ async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> R
     let chain = &ctx.chain;
     let market = chain.market()?;
     if let LeaseCommand::Show { lease_id } = command {
-        return out.value(&market.lease(*lease_id).await?);
+        return out.value(&market.lease_now(*lease_id).await?);
     }
     let signer = ctx.signer()?;
     let customer = Customer::new(

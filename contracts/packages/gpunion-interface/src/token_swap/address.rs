@@ -43,6 +43,12 @@ pub fn decode_p2pkh(address: &str, version: u8) -> Result<AddressPayload, Addres
     Ok(payload)
 }
 
+/// The canonical Base58Check form of an address of the chain with `version` (what the
+/// swap keys claims by, whatever spelling a claimant used).
+pub fn canonical_p2pkh(address: &str, version: u8) -> Result<String, AddressError> {
+    decode_p2pkh(address, version).map(|payload| encode_p2pkh(&payload))
+}
+
 /// Encodes a P2PKH payload (version + HASH160) as Base58Check.
 pub fn encode_p2pkh(payload: &AddressPayload) -> String {
     let mut raw = payload.to_vec();

@@ -2,10 +2,15 @@
 //! need the chain the testnet harness starts, so they are `#[ignore]`d in plain
 //! `cargo test`; `make e2e` runs them under `testnet/e2e` with `--ignored`.
 //!
-//! The lying node is a JSON-RPC proxy on 127.0.0.1 in front of the real one that changes
-//! chosen answers (a proven value, proof bytes, a header's app hash, a signature).
+//! The lying node ([`lying_node`]) is a JSON-RPC proxy on 127.0.0.1 in front of the real
+//! one that changes chosen answers (a proven value, proof bytes, a header's app hash, a
+//! signature). [`money`]: every read money depends on, against the contracts' own answers
+//! and against a lying node.
 
+#[path = "../common/mod.rs"]
 mod common;
+mod lying_node;
+mod money;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -16,9 +21,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use common::{accounts, deployment, rpc_url};
 use gpunion_sdk::light::TrustThreshold;
 use gpunion_sdk::{Chain, Deployment, Error, LightClient, LightOptions, Rpc};
+use lying_node::{Tamper, lying_node};
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
 
 /// Light options from the deployment's anchor, trust kept in `store`, and every read
 /// asking for the newest header (so each read goes through the node's headers).
@@ -53,79 +57,6 @@ fn fresh_address() -> String {
     cosmrs::AccountId::new(&deployment().prefix(), &bytes)
         .expect("address")
         .to_string()
-}
-
-/// Changes one JSON-RPC answer: (method, params, result) → the result to send instead.
-type Tamper = dyn Fn(&str, &Value, &mut Value) + Send + Sync;
-
-/// Starts a proxy on 127.0.0.1 forwarding JSON-RPC to `node`, passing every answer
-/// through `tamper`; returns its URL. It lives as long as the test's runtime.
-async fn lying_node(node: String, tamper: Arc<Tamper>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let http = reqwest::Client::new();
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            let (node, tamper, http) = (node.clone(), tamper.clone(), http.clone());
-            tokio::spawn(async move {
-                let (read, mut write) = socket.into_split();
-                let mut read = BufReader::new(read);
-                // One request after another on a kept-alive connection.
-                while let Some(body) = read_request(&mut read).await {
-                    let Ok(request) = serde_json::from_slice::<Value>(&body) else {
-                        return;
-                    };
-                    let Ok(answer) = http.post(&node).body(body).send().await else {
-                        return;
-                    };
-                    let Ok(bytes) = answer.bytes().await else {
-                        return;
-                    };
-                    let Ok(mut answer) = serde_json::from_slice::<Value>(&bytes) else {
-                        return;
-                    };
-                    let method = request["method"].as_str().unwrap_or_default().to_string();
-                    if let Some(result) = answer.get_mut("result") {
-                        tamper(&method, &request["params"], result);
-                    }
-                    let out = serde_json::to_vec(&answer).expect("json");
-                    let head = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-                        out.len()
-                    );
-                    if write.write_all(head.as_bytes()).await.is_err()
-                        || write.write_all(&out).await.is_err()
-                    {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    url
-}
-
-/// The body of the next HTTP request on the connection; `None` at its end.
-async fn read_request<R: tokio::io::AsyncBufRead + Unpin>(read: &mut R) -> Option<Vec<u8>> {
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if read.read_line(&mut line).await.ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().ok()?;
-        }
-    }
-    let mut body = vec![0; length];
-    read.read_exact(&mut body).await.ok()?;
-    Some(body)
 }
 
 /// Whether a `commit` request asks for a header above the anchor (the newest when no
