@@ -292,6 +292,13 @@ impl Customer {
         self.market.lease_now(lease_id).await
     }
 
+    /// Makes this customer's next verified reads at least as new as the chain's tip
+    /// now: after another party's transaction (the provider closing a lease), which
+    /// reads otherwise see only once a newer header is fetched.
+    pub async fn catch_up(&self) -> Result<()> {
+        self.signer.rpc().catch_up().await.map(|_| ())
+    }
+
     /// Why the provider rejected lease `lease_id`, if it did and said.
     pub async fn rejection_reason(&self, lease_id: u64) -> Result<Option<String>> {
         self.market

@@ -292,7 +292,10 @@ pub async fn close_if_open(customer: &Customer, lease_id: u64) -> Result<Lease> 
     if !lease.state.is_final()
         && let Err(error) = customer.close(lease_id).await
     {
-        // The provider may have closed it in the meantime: then all is settled.
+        // The provider may have closed it in the meantime: then all is settled. Its
+        // transaction is not ours, so a verified read may not see it yet: read from
+        // the chain's tip on.
+        customer.catch_up().await?;
         let now = lease_or_missing(customer, lease_id).await?;
         if !now.state.is_final() {
             return Err(error);
