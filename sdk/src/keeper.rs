@@ -32,6 +32,11 @@ use crate::tx::{Signer, TxOutcome};
 /// history stays bounded too (the next pass goes on from there).
 pub const DISCOVER_PER_PASS: u64 = 500;
 
+/// Blocks a [`Keeper`] waits before sending again for a lease whose transaction was
+/// broadcast but not seen in a block in time: it may still land, and a second one would
+/// only pay a fee to be refused.
+pub const RESEND_AFTER_BLOCKS: u64 = 30;
+
 /// Why a lease may be settled by anyone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overdue {
@@ -229,7 +234,8 @@ enum Visit {
 /// Settles every overdue lease of the market. It walks lease ids forward once,
 /// remembering the non-final ones, and re-reads only those on later passes: a pass
 /// reads the leases created since the last one (at most [`DISCOVER_PER_PASS`]) and the
-/// open ones, each provider once.
+/// open ones, each provider once. It sends at most one transaction per lease and pass,
+/// and none while an earlier one may still land ([`RESEND_AFTER_BLOCKS`]).
 #[derive(Debug)]
 pub struct Keeper {
     settler: Settler,
@@ -238,6 +244,9 @@ pub struct Keeper {
     next_id: u64,
     /// Discovered leases not known to be final.
     open: BTreeSet<u64>,
+    /// Leases whose settling transaction timed out unseen, with the height from which
+    /// one may be sent again.
+    unconfirmed: HashMap<u64, u64>,
 }
 
 impl Keeper {
@@ -249,6 +258,7 @@ impl Keeper {
             market,
             next_id: from,
             open: BTreeSet::new(),
+            unconfirmed: HashMap::new(),
         }
     }
 
@@ -269,15 +279,19 @@ impl Keeper {
         for id in self.open.clone() {
             match self.visit(id, at, &mut providers).await {
                 Ok(Visit::Open) => {}
-                Ok(Visit::Final) => {
-                    self.open.remove(&id);
-                }
+                Ok(Visit::Final) => self.forget(id),
                 Ok(Visit::Settled(done)) => {
-                    self.open.remove(&id);
+                    self.forget(id);
                     settled.push(done);
                 }
                 Err(e) if e.is_network() => return Err(e),
-                Err(e) => failed.push((id, e)),
+                Err(e) => {
+                    if matches!(e, Error::Timeout { .. }) {
+                        self.unconfirmed
+                            .insert(id, at.height.saturating_add(RESEND_AFTER_BLOCKS));
+                    }
+                    failed.push((id, e));
+                }
             }
         }
         Ok(Pass {
@@ -306,6 +320,13 @@ impl Keeper {
         if lease.state.is_final() {
             return Ok(Visit::Final);
         }
+        if self
+            .unconfirmed
+            .get(&id)
+            .is_some_and(|&resend_at| at.height < resend_at)
+        {
+            return Ok(Visit::Open);
+        }
         let address = lease.provider.to_string();
         let provider = match providers.get(&address) {
             Some(p) => p,
@@ -320,6 +341,11 @@ impl Keeper {
                 None => Visit::Open,
             },
         )
+    }
+
+    fn forget(&mut self, id: u64) {
+        self.open.remove(&id);
+        self.unconfirmed.remove(&id);
     }
 
     /// The oldest lease id not known to be final (the next id to discover when none).
