@@ -505,6 +505,9 @@ async fn e2e_overdue_leases_are_settled_without_anyone_acting() {
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
+    // The keeper's transactions are not this client's own: verified reads must catch
+    // up with the chain's tip to be sure to include them.
+    chain.rpc().catch_up().await.unwrap();
     let (refund, slash) = check_expiry(&market, watched_running, stops.address(), stake_now).await;
     let deposit = lease(&market, watched_pending).await.deposit.u128();
     assert_eq!(

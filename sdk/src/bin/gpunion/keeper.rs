@@ -13,21 +13,6 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// `gpunion keeper …`.
 #[derive(clap::Args)]
-#[command(
-    long_about = "Settles every overdue lease of the market, for everyone: \
-a lease still pending after its accept deadline is reclaimed (the customer refunded in \
-full) and a running lease whose provider stopped heartbeating for longer than the \
-lease's grace (seconds and blocks) is expired (the customer refunded what was not \
-served and paid a slash of the provider's stake). The signer (--key) pays the fees; \
-nobody pays it back, so it sends a transaction only when the chain will accept it, \
-checking the contract's own conditions at the latest block's time.\n\n\
-It walks lease ids forward from --from once and re-reads only the leases still open, \
-so each pass reads the new leases and the open ones. It reads the market with \
-unverified smart queries: the contract re-checks every condition, so a lying node can \
-only waste a fee on a refused transaction or hide a lease from it. Network errors are \
-logged and retried with backoff; a lease someone else settled first counts as done. \
-Stops cleanly on Ctrl-C. With --json every action is one JSON line on stdout."
-)]
 pub struct KeeperArgs {
     /// Seconds between passes.
     #[arg(long, default_value_t = 10)]
@@ -65,6 +50,7 @@ pub async fn run(ctx: &Context, out: &Output, args: &KeeperArgs) -> Result<()> {
                     }
                     interval
                 }
+                Err(e) if args.once => return Err(e),
                 Err(e) => {
                     failures += 1;
                     let wait = backoff(failures);
@@ -72,9 +58,6 @@ pub async fn run(ctx: &Context, out: &Output, args: &KeeperArgs) -> Result<()> {
                         "keeper: pass failed ({e}); retrying in {} s",
                         wait.as_secs()
                     ));
-                    if args.once {
-                        return Err(e);
-                    }
                     wait
                 }
             },
@@ -179,8 +162,19 @@ pub fn describe(settled: &Settled) -> (String, serde_json::Value) {
                 "lease_id": id,
                 "action": action,
                 "customer": settled.customer,
-                "already_settled": format!("{state:?}").to_lowercase(),
+                "already_settled": state,
             }),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_a_minute() {
+        let waits: Vec<u64> = (1..=8).map(|n| backoff(n).as_secs()).collect();
+        assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60, 60]);
     }
 }

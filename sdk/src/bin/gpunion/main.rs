@@ -128,6 +128,20 @@ enum Command {
     /// Settles every overdue lease of the market, for everyone, until Ctrl-C: reclaims
     /// leases not accepted in time, expires leases whose provider stopped heartbeating
     /// (the signer pays the fees).
+    ///
+    /// A lease still pending after its accept deadline is reclaimed (the customer
+    /// refunded in full); a running lease whose provider stopped heartbeating for longer
+    /// than the lease's grace (seconds and blocks) is expired (the customer refunded what
+    /// was not served and paid a slash of the provider's stake). Nobody pays the fees
+    /// back, so a transaction is sent only when the chain will accept it: the contract's
+    /// own conditions are checked at the latest block's time, not the local clock.
+    ///
+    /// Lease ids are walked forward from --from once; later passes re-read only the
+    /// leases still open. The market is read with unverified smart queries: the contract
+    /// re-checks every condition, so a lying node can only make the keeper waste a fee
+    /// on a refused transaction or hide a lease from it. Network errors are logged and
+    /// retried with backoff; a lease someone else settled first counts as done. Ctrl-C
+    /// stops it cleanly. With --json each action is one JSON line on stdout.
     Keeper(keeper::KeeperArgs),
     /// Prints a shell completion script, e.g. `gpunion completions bash > /etc/bash_completion.d/gpunion`.
     Completions {
