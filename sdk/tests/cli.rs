@@ -103,11 +103,16 @@ fn ok(who: &Party, args: &[&str]) -> Value {
 /// reads right after a transaction may still see the state before it.
 fn tx(who: &Party, args: &[&str]) -> Value {
     let result = ok(who, args);
-    let included = result["height"].as_u64().expect("a transaction's height");
-    while ok(who, &["status"])["height"].as_u64().unwrap() <= included + 1 {
+    provable(who, &result);
+    result
+}
+
+/// Waits until the state after the transaction `included` describes can be proven.
+fn provable(who: &Party, included: &Value) {
+    let height = included["height"].as_u64().expect("a transaction's height");
+    while ok(who, &["status"])["height"].as_u64().unwrap() <= height + 1 {
         std::thread::sleep(Duration::from_millis(300));
     }
-    result
 }
 
 fn refused(who: &Party, args: &[&str], because: &str) {
@@ -318,9 +323,18 @@ async fn e2e_cli_does_every_market_action() {
         "lapsed"
     );
     assert_eq!(gut_balance(&customer), before + 1200);
-    tx(&customer, &["lease", "expire", &running.to_string()]);
+    // `lease settle` finds the customer's one overdue lease left and expires it;
+    // expiring it again is refused.
+    let settled = ok(&customer, &["lease", "settle"]);
+    let settled = settled.as_array().unwrap();
+    assert_eq!(settled.len(), 1, "{settled:?}");
+    assert_eq!(settled[0]["lease_id"], running);
+    assert_eq!(settled[0]["action"], "expire_lease");
+    provable(&customer, &settled[0]);
     let expired = ok(&customer, &["lease", "show", &running.to_string()]);
     assert_eq!(expired["state"], "expired", "{expired}");
+    assert_eq!(expired["refunded"], settled[0]["refund"]);
+    refused(&customer, &["lease", "expire", &running.to_string()], "");
     assert!(
         gut_balance(&customer) > before + 1200,
         "the unserved time is refunded"
