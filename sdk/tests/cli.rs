@@ -16,7 +16,7 @@ use common::{accounts, deployment, repo, rpc_url};
 use cosmwasm_std::{Binary, Uint128};
 use gpunion_sdk::contracts::market::Market;
 use gpunion_sdk::flows::{Customer, ProviderAgent};
-use gpunion_sdk::keeper::{Overdue, Settlement};
+use gpunion_sdk::keeper::{Overdue, Settlement, Settler};
 use gpunion_sdk::keystore::generate_mnemonic;
 use gpunion_sdk::msg::market::{
     Lease, LeaseState, Provider, ProviderAttributes, Workload, WorkloadKind,
@@ -462,6 +462,7 @@ async fn e2e_overdue_leases_are_settled_without_anyone_acting() {
     let own_before = gut.balance(&own.address).await.unwrap();
     let watched_before = gut.balance(&watched.address).await.unwrap();
     let stake_before = provider_record(&market, stops.address()).await.stake.u128();
+    let own_running_record = lease(&market, own_running).await;
     // Seconds after a heartbeat (the grace is 30 s and 10 blocks) and a lease's opening
     // (60 s to accept), nothing is overdue: nothing is sent (a refused transaction
     // would be an error here).
@@ -501,6 +502,21 @@ async fn e2e_overdue_leases_are_settled_without_anyone_acting() {
     );
     let stake_now = provider_record(&market, stops.address()).await.stake.u128();
     assert_eq!(stake_now, stake_before - slash);
+    // A keeper that read the lease before it was settled is refused by the contract
+    // (in simulation: no fee) and counts it as settled by someone else.
+    let late = Settler::new(signer_of(&chain, &keeper), market.clone())
+        .settle(&own_running_record, Overdue::ProviderLapsed)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            late.settlement,
+            Settlement::AlreadySettled {
+                state: LeaseState::Expired
+            }
+        ),
+        "{late:?}"
+    );
 
     // Everyone else's: `gpunion keeper` running, the test only watching the chain.
     let log = tempfile::NamedTempFile::new().unwrap();
