@@ -68,6 +68,14 @@ pub enum Error {
     /// The light client's trust store could not be read or written.
     #[error("trust store {path}: {message}")]
     Store { path: String, message: String },
+    /// Lease `id` was settled (`state`: closed, expired, lapsed) before it gave what
+    /// the caller waited for; `refunded` ugut went back to the customer.
+    #[error("lease {id} ended {state:?} without a result; refunded {refunded} ugut")]
+    LeaseEnded {
+        id: u64,
+        state: gpunion_interface::market::LeaseState,
+        refunded: u128,
+    },
 }
 
 /// Results of the SDK.

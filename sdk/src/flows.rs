@@ -1,6 +1,7 @@
 //! The market's two sides as flows over the contract clients: a provider (register,
 //! heartbeat, accept, withdraw, post the result) and a customer (find providers, open a
-//! lease, close it, rate the provider). The miner's flow is in [`crate::miner`].
+//! lease, close it, rate the provider, settle its overdue leases). The miner's flow is
+//! in [`crate::miner`].
 
 use gpunion_interface::endorsement::RecommendRequest;
 use gpunion_interface::market::{
@@ -10,6 +11,7 @@ use gpunion_interface::market::{
 
 use crate::contracts::{endorsement::Endorsement, gut::Gut, market::Market};
 use crate::error::{Error, Result};
+use crate::keeper::{Settled, Settler};
 use crate::tx::{Signer, TxOutcome};
 
 /// A provider's side of the market, for one signer.
@@ -304,6 +306,60 @@ impl Customer {
         self.market
             .rejection_reason(self.signer.rpc(), lease_id)
             .await
+    }
+
+    /// Settles every one of the customer's leases that is overdue at the chain's time:
+    /// Pending past its accept deadline (refunded in full), or Active with the
+    /// provider's heartbeat lapsed under the lease's grace (expired: refunded what was
+    /// not served, and paid a slash of the provider's stake if service was due). Sends
+    /// a transaction only for those; returns what it did, empty when nothing was
+    /// overdue. Reads the customer's whole lease list (proven complete) and each
+    /// provider's record (an unverified smart query: the contract re-checks every
+    /// condition, see [`crate::keeper`]).
+    pub async fn settle_overdue(&self) -> Result<Vec<Settled>> {
+        let settler = self.settler();
+        let at = settler.chain_time().await?;
+        let mut settled = Vec::new();
+        let mut start_after = None;
+        loop {
+            let page = self
+                .market
+                .leases_by_customer(self.address(), start_after, Some(100))
+                .await?
+                .leases;
+            let Some(last) = page.last() else {
+                return Ok(settled);
+            };
+            start_after = Some(last.id);
+            for lease in page.iter().filter(|l| !l.state.is_final()) {
+                let provider = settler.provider(lease.provider.as_str()).await?;
+                settled.extend(settler.settle_if_overdue(lease, &provider, at).await?);
+            }
+        }
+    }
+
+    /// Settles lease `lease_id` if it is overdue at the chain's time (see
+    /// [`Customer::settle_overdue`]); `None`: it is not (or already final).
+    pub async fn settle_if_overdue(&self, lease_id: u64) -> Result<Option<Settled>> {
+        let settler = self.settler();
+        // The time before the records, as the contract will see them no earlier.
+        let at = settler.chain_time().await?;
+        let lease = self
+            .lease(lease_id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                what: format!("lease {lease_id}"),
+            })?
+            .lease;
+        if lease.state.is_final() {
+            return Ok(None);
+        }
+        let provider = settler.provider(lease.provider.as_str()).await?;
+        settler.settle_if_overdue(&lease, &provider, at).await
+    }
+
+    fn settler(&self) -> Settler {
+        Settler::new(self.signer.clone(), self.market.clone())
     }
 
     /// Rates the provider of a finished lease, 1 to 5.

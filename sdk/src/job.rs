@@ -13,6 +13,7 @@ use gpunion_ipfs::{Cid, FetchLimits, Kubo};
 
 use crate::error::{Error, Result};
 use crate::flows::Customer;
+use crate::keeper::{Overdue, Settlement};
 
 /// Largest result folder fetched.
 pub const MAX_RESULT_BYTES: u64 = 256 << 20;
@@ -51,6 +52,14 @@ pub enum JobProgress {
     Opened { lease_id: u64, deposit: u128 },
     /// The lease's state while waiting: "pending", "accepted", "running".
     Waiting { state: &'static str, seconds: u64 },
+    /// The lease became overdue while waiting (the provider missed the accept deadline
+    /// or stopped heartbeating) and this customer settled it: `refund` ugut back from
+    /// the escrow and `slashed` ugut of the provider's stake paid to the customer.
+    Settled {
+        overdue: Overdue,
+        refund: u128,
+        slashed: u128,
+    },
     /// The provider posted the result.
     ResultPosted { cid: String },
     /// Bytes of the result folder fetched so far.
@@ -186,7 +195,9 @@ async fn lease_or_missing(customer: &Customer, lease_id: u64) -> Result<Lease> {
 }
 
 /// Polls lease `lease_id` until it carries a result, reporting its state; a lease that
-/// ends without one (rejected, lapsed, expired, closed) is an error saying why.
+/// ends without one (rejected, lapsed, expired, closed) is an error saying why. A lease
+/// that becomes overdue meanwhile (not accepted in time, or its provider stopped
+/// heartbeating) is settled by this customer at once, refunding it.
 pub async fn wait_for_result(
     customer: &Customer,
     lease_id: u64,
@@ -220,11 +231,26 @@ pub async fn wait_for_result(
                 )));
             }
             state => {
-                return Err(Error::bad_input(format!(
-                    "lease {lease_id} ended {state:?} without a result; refunded {} ugut",
-                    lease.refunded
-                )));
+                return Err(Error::LeaseEnded {
+                    id: lease_id,
+                    state,
+                    refunded: lease.refunded.u128(),
+                });
             }
+        }
+        if let Some(settled) = customer.settle_if_overdue(lease_id).await? {
+            if let Settlement::Sent {
+                refund, slashed, ..
+            } = settled.settlement
+            {
+                progress(JobProgress::Settled {
+                    overdue: settled.overdue,
+                    refund,
+                    slashed,
+                });
+            }
+            // Read again at once: the lease is final now.
+            continue;
         }
         if started.elapsed() > limit {
             return Err(Error::Timeout {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod flows;
 pub mod job;
+pub mod keeper;
 pub mod keys;
 pub mod keystore;
 pub mod light;

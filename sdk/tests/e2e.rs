@@ -10,6 +10,8 @@
 mod common;
 #[path = "light/lying_node.rs"]
 mod lying_node;
+#[path = "common/old_wallet.rs"]
+mod old_wallet;
 
 use std::time::Duration;
 
@@ -476,36 +478,8 @@ async fn e2e_market_provider_and_customer_flows() {
     );
 }
 
-/// Pigeoncoin-style distribution chain of the swap test.
-const OLD_VERSION: u8 = 55;
+/// The signed-message magic of the swap this test deploys.
 const OLD_MAGIC: &str = "Pigeon Signed Message:\n";
-
-/// An old-chain key (compressed P2PKH) that signs as `signmessage` does.
-struct OldWallet(k256::ecdsa::SigningKey);
-
-impl OldWallet {
-    fn new(seed: u8) -> Self {
-        Self(k256::ecdsa::SigningKey::from_bytes(&[seed; 32].into()).unwrap())
-    }
-
-    fn payload(&self) -> [u8; 21] {
-        let pubkey = self.0.verifying_key().to_encoded_point(true);
-        gpunion_interface::token_swap::address::p2pkh_of_pubkey(pubkey.as_bytes(), OLD_VERSION)
-    }
-
-    fn address(&self) -> String {
-        gpunion_interface::token_swap::address::encode_p2pkh(&self.payload())
-    }
-
-    fn sign_message(&self, message: &str) -> Vec<u8> {
-        let digest =
-            gpunion_interface::token_swap::signed_message::message_digest(OLD_MAGIC, message);
-        let (signature, recovery_id) = self.0.sign_prehash_recoverable(&digest).unwrap();
-        let mut out = vec![27 + recovery_id.to_byte() + 4];
-        out.extend_from_slice(&signature.to_bytes());
-        out
-    }
-}
 
 #[tokio::test]
 #[ignore = "needs the local chain: run under testnet/e2e"]
@@ -514,6 +488,7 @@ async fn e2e_token_swap_claim() {
     use gpunion_sdk::contracts::token_swap::{Claim, TokenSwap};
     use gpunion_sdk::contracts::{gut::Gut, instantiate, store_code};
     use gpunion_sdk::msg::gut::{InstantiateMsg as GutInit, TokenSwapAllocation};
+    use old_wallet::{OLD_VERSION, OldWallet};
 
     // The harness deploys without a snapshot (GUT's supply checks assume no swap), so
     // this test sets up its own swap and GUT instance from the stored GUT code.
@@ -600,11 +575,14 @@ async fn e2e_token_swap_claim() {
         old_address: wallet.address(),
         amount: *amount,
         proof: tree.proof(1).unwrap(),
-        signature: wallet.sign_message(&gpunion_interface::token_swap::claim_message(
-            &chain.deployment().chain_id,
-            &swap_address,
-            &recipient,
-        )),
+        signature: wallet.sign_message(
+            OLD_MAGIC,
+            &gpunion_interface::token_swap::claim_message(
+                &chain.deployment().chain_id,
+                &swap_address,
+                &recipient,
+            ),
+        ),
         recipient: recipient.clone(),
     };
     // Anyone may send the claim; the GUT go to the signed recipient.

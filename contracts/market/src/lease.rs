@@ -322,7 +322,7 @@ pub fn execute_reclaim_lapsed(
     if lease.state != LeaseState::Pending {
         return Err(wrong_state(&lease, "Pending"));
     }
-    if now <= lease.accept_deadline {
+    if !lease.is_reclaimable(now) {
         return Err(ContractError::AcceptDeadlineNotReached {
             id: lease_id,
             deadline: lease.accept_deadline,
@@ -452,7 +452,7 @@ pub fn execute_expire(deps: DepsMut, env: Env, lease_id: u64) -> Result<Response
         return Err(wrong_state(&lease, "Active"));
     }
     let provider = PROVIDERS.load(deps.storage, &lease.provider)?;
-    if !provider.heartbeat_lapsed(lease.terms.heartbeat_grace, at) {
+    if !lease.is_expirable(&provider, at) {
         return Err(ContractError::ProviderNotDisconnected {
             address: lease.provider,
             last_heartbeat: provider.last_heartbeat,
@@ -540,7 +540,7 @@ fn conclude(
     let due = lease.earned(provider.last_heartbeat, at.seconds) - lease.paid_to_provider;
     let service = Service::of(lease, provider.last_heartbeat, at.seconds);
     let mut msgs = settle(storage, config, lease, due)?;
-    if provider.heartbeat_lapsed(lease.terms.heartbeat_grace, at) && service.undelivered() > 0 {
+    if lease.is_expirable(&provider, at) && service.undelivered() > 0 {
         let slash = provider.stake.mul_floor(lease.terms.slash_fraction);
         msgs.extend(transfer(&config.gut_token, &lease.customer, slash));
         TOTALS.update(storage, |mut totals| -> Result<_, ContractError> {

@@ -14,6 +14,7 @@ use std::path::Path;
 
 use gpunion_interface::token_swap::address::{self, AddressPayload};
 use gpunion_interface::token_swap::merkle::{self, MerkleTree};
+use gpunion_interface::token_swap::proof_file::ProofFile;
 use serde::{Deserialize, Serialize};
 
 use crate::amount::{AmountError, OldAmount};
@@ -50,16 +51,6 @@ pub struct Summary {
     pub skipped_dust_rows: usize,
     /// Old base units below 1 ugut dropped in conversion, over all rows.
     pub dust_old_units: String,
-}
-
-/// A holder's claim data, written to `proofs/<address>.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProofFile {
-    pub old_address: String,
-    /// ugut, as a decimal string (the contract's Uint128 JSON form).
-    pub amount: String,
-    /// Sibling hashes, hex.
-    pub proof: Vec<String>,
 }
 
 /// Why a balance file cannot be snapshotted; row numbers count from 1 with the header.
@@ -175,11 +166,11 @@ impl Snapshot {
     /// The claim data of entry `index`.
     pub fn proof_file(&self, index: usize) -> Option<ProofFile> {
         let entry = self.entries.get(index)?;
-        Some(ProofFile {
-            old_address: entry.address.clone(),
-            amount: entry.ugut.to_string(),
-            proof: self.tree.proof(index)?.iter().map(hex::encode).collect(),
-        })
+        Some(ProofFile::new(
+            entry.address.clone(),
+            entry.ugut,
+            &self.tree.proof(index)?,
+        ))
     }
 
     /// Writes `snapshot.json` and `proofs/<address>.json` under `dir`; `progress` is

@@ -3,8 +3,9 @@
 use std::process::Command;
 
 use gpunion_interface::token_swap::address::encode_p2pkh;
-use gpunion_interface::token_swap::merkle::{self, Hash};
-use swap_snapshot::{ProofFile, Snapshot, SnapshotError, Summary};
+use gpunion_interface::token_swap::merkle;
+use gpunion_interface::token_swap::proof_file::ProofFile;
+use swap_snapshot::{Snapshot, SnapshotError, Summary};
 
 const VERSION: u8 = 55;
 
@@ -17,13 +18,6 @@ fn address(i: u16) -> String {
 
 fn build(csv: &str) -> Result<Snapshot, SnapshotError> {
     Snapshot::from_csv(csv.as_bytes(), VERSION, 900, |_| {})
-}
-
-fn decode(hex_hash: &str) -> Hash {
-    hex::decode(hex_hash)
-        .expect("hex")
-        .try_into()
-        .expect("32 bytes")
 }
 
 #[test]
@@ -41,13 +35,13 @@ fn every_proof_leads_to_the_root_and_amounts_are_converted() {
     let mut total = 0u128;
     for (i, entry) in snapshot.entries.iter().enumerate() {
         let file = snapshot.proof_file(i).expect("in range");
-        let amount: u128 = file.amount.parse().expect("decimal");
+        let amount = file.amount.u128();
         // i coins + (1234 + i) old units = i * 10^6 + (1234 + i) / 100 ugut.
         assert_eq!(
             amount,
             u128::from(i as u16) * 1_000_000 + (1234 + i as u128) / 100
         );
-        let proof: Vec<Hash> = file.proof.iter().map(|h| decode(h)).collect();
+        let proof = file.hashes().expect("32-byte hashes");
         assert_eq!(
             merkle::root_from_proof(merkle::leaf(&entry.payload, amount), &proof),
             root
@@ -122,7 +116,7 @@ fn the_command_writes_the_summary_and_one_proof_per_holder() {
             .expect("proof file"),
     )
     .expect("json");
-    assert_eq!(proof.amount, "4000000");
+    assert_eq!(proof.amount.u128(), 4_000_000);
     assert_eq!(
         std::fs::read_dir(out.join("proofs")).expect("dir").count(),
         5

@@ -444,6 +444,21 @@ impl Lease {
             .unwrap_or(Uint128::MAX);
         amount.min(self.deposit)
     }
+
+    /// Whether anyone may refund this lease at `now` with `ReclaimLapsed`: it is still
+    /// Pending and its accept deadline has passed.
+    pub fn is_reclaimable(&self, now: u64) -> bool {
+        self.state == LeaseState::Pending && now > self.accept_deadline
+    }
+
+    /// Whether anyone may settle this lease at `now` with `ExpireLease`: it is Active
+    /// and `provider` (its provider's record) has let its heartbeat lapse under the
+    /// lease's own grace. Once true it stays true until the lease is settled: time and
+    /// blocks only grow, and the provider cannot heartbeat while a lease is expirable.
+    pub fn is_expirable(&self, provider: &Provider, now: ChainTime) -> bool {
+        self.state == LeaseState::Active
+            && provider.heartbeat_lapsed(self.terms.heartbeat_grace, now)
+    }
 }
 
 #[cw_serde]

@@ -1,7 +1,8 @@
 //! The token swap's messages and records, and the formats it shares with the snapshot
 //! CLI and with old-chain wallets: Base58Check P2PKH addresses ([`address`]), the
 //! snapshot's Merkle tree ([`merkle`]) and the Bitcoin-family signed message
-//! ([`signed_message`]).
+//! ([`signed_message`]), and a holder's claim data as the snapshot CLI writes it
+//! ([`proof_file`]).
 //!
 //! Balances of the old distribution chain, snapshotted at a height into a Merkle tree,
 //! are claimed on GPUnion's chain as GUT. A claim carries the old address, its amount, a
@@ -10,6 +11,7 @@
 
 pub mod address;
 pub mod merkle;
+pub mod proof_file;
 pub mod signed_message;
 
 use cosmwasm_schema::{QueryResponses, cw_serde};

@@ -7,6 +7,7 @@ use std::time::Duration;
 use gpunion_ipfs::Kubo;
 use gpunion_sdk::flows::Customer;
 use gpunion_sdk::job::{self, JobOrder, JobProgress};
+use gpunion_sdk::keeper::Overdue;
 use gpunion_sdk::msg::market::{ProviderFilter, ProviderStatus};
 use gpunion_sdk::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -73,6 +74,19 @@ fn show(bar: &ProgressBar, p: JobProgress) {
             bar.set_message(format!("lease {state} ({seconds} s)"));
             return;
         }
+        JobProgress::Settled {
+            overdue,
+            refund,
+            slashed,
+        } => match overdue {
+            Overdue::AcceptDeadlinePassed => format!(
+                "the provider did not accept in time: lease reclaimed, {refund} ugut refunded"
+            ),
+            Overdue::ProviderLapsed => format!(
+                "the provider stopped heartbeating: lease expired, {refund} ugut refunded \
+                 and {slashed} ugut of its stake paid to you"
+            ),
+        },
         JobProgress::ResultPosted { cid } => format!("result posted: {cid}"),
         JobProgress::Fetching { bytes } => {
             bar.set_message(format!("fetching the result: {bytes} bytes"));

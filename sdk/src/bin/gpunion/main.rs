@@ -2,6 +2,8 @@
 
 mod endorser;
 mod job;
+mod keeper;
+mod swap;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +21,7 @@ use gpunion_sdk::{Chain, Deployment, Error, Result, Rpc, Signer, TestAccounts, T
 #[command(
     name = "gpunion",
     version,
-    about = "GPUnion command line: keys, GUT, mining, market"
+    about = "GPUnion command line: keys, GUT, mining, market, token swap, keeper"
 )]
 struct Cli {
     /// Deployment written by testnet/deploy (endpoints, chain id, contract addresses).
@@ -76,10 +78,10 @@ enum Command {
     /// As a miner (--key): consents to a provider naming this account as the mining
     /// address that vouches for its hashrate (needed before it registers with it).
     MiningLink { provider: String },
-    /// The token swap.
+    /// The token swap: its figures, and claiming an old-chain balance as GUT.
     Swap {
         #[command(subcommand)]
-        command: SwapCommand,
+        command: swap::SwapCommand,
     },
     /// A provider's side of the market (signs with --key).
     Provider {
@@ -123,6 +125,24 @@ enum Command {
     Reputation { provider: String },
     /// Providers the endorsement contract recommends for a request, best first.
     Recommend(endorser::RecommendArgs),
+    /// Settles every overdue lease of the market, for everyone, until Ctrl-C: reclaims
+    /// leases not accepted in time, expires leases whose provider stopped heartbeating
+    /// (the signer pays the fees).
+    ///
+    /// A lease still pending after its accept deadline is reclaimed (the customer
+    /// refunded in full); a running lease whose provider stopped heartbeating for longer
+    /// than the lease's grace (seconds and blocks) is expired (the customer refunded what
+    /// was not served and paid a slash of the provider's stake). Nobody pays the fees
+    /// back, so a transaction is sent only when the chain will accept it: the contract's
+    /// own conditions are checked at the latest block's time, not the local clock.
+    ///
+    /// Lease ids are walked forward from --from once; later passes re-read only the
+    /// leases still open. The market is read with unverified smart queries: the contract
+    /// re-checks every condition, so a lying node can only make the keeper waste a fee
+    /// on a refused transaction or hide a lease from it. Network errors are logged and
+    /// retried with backoff; a lease someone else settled first counts as done. Ctrl-C
+    /// stops it cleanly. With --json each action is one JSON line on stdout.
+    Keeper(keeper::KeeperArgs),
     /// Prints a shell completion script, e.g. `gpunion completions bash > /etc/bash_completion.d/gpunion`.
     Completions {
         #[arg(value_enum)]
@@ -211,6 +231,10 @@ enum LeaseCommand {
     Expire { lease_id: u64 },
     /// Takes back the deposit of a lease the provider never accepted in time.
     Reclaim { lease_id: u64 },
+    /// Settles every one of your leases that is overdue now: reclaims those the
+    /// provider did not accept in time and expires those whose provider stopped
+    /// heartbeating; prints what it did (nothing when none is overdue).
+    Settle,
     /// One lease with what it has earned and what its provider could withdraw (proven).
     Show { lease_id: u64 },
     /// Closes a lease.
@@ -233,14 +257,6 @@ enum GutCommand {
     Balance { address: Option<String> },
     /// Transfers AMOUNT ugut to RECIPIENT.
     Transfer { recipient: String, amount: u128 },
-}
-
-#[derive(Subcommand)]
-enum SwapCommand {
-    /// Totals claimed and returned.
-    Stats,
-    /// Whether an old address has claimed.
-    Claimed { old_address: String },
 }
 
 /// How results are printed: text for people, or JSON (`--json`) for scripts. Progress
@@ -272,6 +288,16 @@ impl Output {
         } else {
             println!("{text}");
             Ok(())
+        }
+    }
+
+    /// One of a stream of results (a long-running command's actions): a line for a
+    /// person, or one compact JSON line for a script.
+    pub fn event(&self, text: &str, json: &serde_json::Value) {
+        if self.json {
+            println!("{json}");
+        } else {
+            println!("{text}");
         }
     }
 
@@ -503,15 +529,8 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Swap { command } => {
-            let swap = chain.token_swap()?;
-            match command {
-                SwapCommand::Stats => out.value(&swap.stats().await?)?,
-                SwapCommand::Claimed { old_address } => {
-                    out.value(&swap.claim_of(old_address).await?)?
-                }
-            }
-        }
+        Command::Swap { command } => swap::run(&ctx, &out, command).await?,
+        Command::Keeper(args) => keeper::run(&ctx, &out, args).await?,
         Command::Endorser { command } => endorser::run(&ctx, &out, command).await?,
         Command::Reputation { provider } => endorser::reputation(&ctx, &out, provider).await?,
         Command::Recommend(args) => endorser::recommend(&ctx, &out, args).await?,
@@ -611,6 +630,16 @@ async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> R
         LeaseCommand::Extend { lease_id, seconds } => customer.extend(*lease_id, *seconds).await?,
         LeaseCommand::Expire { lease_id } => market.expire_lease(&signer, *lease_id).await?,
         LeaseCommand::Reclaim { lease_id } => market.reclaim_lapsed(&signer, *lease_id).await?,
+        LeaseCommand::Settle => {
+            let settled = customer.settle_overdue().await?;
+            let (lines, json): (Vec<_>, Vec<_>) = settled.iter().map(keeper::describe).unzip();
+            let text = if lines.is_empty() {
+                "no lease of yours is overdue".to_string()
+            } else {
+                lines.join("\n")
+            };
+            return out.fact(&text, serde_json::Value::Array(json));
+        }
         LeaseCommand::Rate { lease_id, score } => customer.rate(*lease_id, *score, None).await?,
     };
     out.tx(&tx)
