@@ -343,6 +343,44 @@ async fn e2e_cli_does_every_market_action() {
         "the unserved time is refunded"
     );
 
+    // Lists are proven complete: the customer's leases in id order, a page after the
+    // first, and one provider's.
+    let ids = |listed: Value| -> Vec<u64> {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|lease| lease["id"].as_u64().unwrap())
+            .collect()
+    };
+    let mine = ids(ok(&customer, &["lease", "list"]));
+    assert_eq!(mine, vec![booked, running, unanswered], "{mine:?}");
+    assert_eq!(
+        ids(ok(
+            &customer,
+            &["lease", "list", "--after", &booked.to_string()]
+        )),
+        vec![running, unanswered]
+    );
+    assert_eq!(
+        ids(ok(
+            &customer,
+            &["lease", "list", "--provider", &silent.address]
+        )),
+        vec![unanswered]
+    );
+    // The market's parameters and what it holds, proven.
+    let config = ok(&customer, &["market", "config"]);
+    assert!(
+        config["next_lease_id"].as_u64().unwrap() > unanswered,
+        "{config}"
+    );
+    let escrow = ok(&customer, &["market", "escrow"]);
+    assert!(
+        escrow["stakes"].as_str().unwrap().parse::<u128>().unwrap() > 0,
+        "{escrow}"
+    );
+
     // Scripts get completions too.
     let completions = Command::new(env!("CARGO_BIN_EXE_gpunion"))
         .args(["completions", "bash"])

@@ -67,6 +67,11 @@ enum Command {
         #[command(subcommand)]
         command: GutCommand,
     },
+    /// The market's parameters and the GUT it holds (proven).
+    Market {
+        #[command(subcommand)]
+        command: MarketCommand,
+    },
     /// The mining contract's current challenge.
     Challenge,
     /// Mines solutions on the CPU and submits them.
@@ -197,7 +202,33 @@ enum ProviderCommand {
 }
 
 #[derive(Subcommand)]
+enum MarketCommand {
+    /// Owner, token, treasury, parameters (minimum stake, fee, slash, grace, accept
+    /// window) and the next lease id.
+    Config,
+    /// GUT held in escrow for open leases and as provider stakes.
+    Escrow,
+}
+
+#[derive(Subcommand)]
 enum LeaseCommand {
+    /// Lists leases in id order, proven complete (no node can hide one): yours as
+    /// customer, or another customer's or a provider's. One page; continue with
+    /// `--after` the last id shown.
+    List {
+        /// List this provider's leases instead.
+        #[arg(long, conflicts_with = "customer")]
+        provider: Option<String>,
+        /// List this customer's leases (default: the signer's).
+        #[arg(long)]
+        customer: Option<String>,
+        /// Only leases with ids above this one.
+        #[arg(long)]
+        after: Option<u64>,
+        /// At most this many (10 by default, 30 at most).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
     /// Opens a lease starting now, depositing what the duration costs.
     Open {
         /// The provider's address.
@@ -424,6 +455,13 @@ async fn run(cli: Cli) -> Result<()> {
                 serde_json::json!({ "address": address, "amount": amount.to_string(), "denom": denom }),
             )?
         }
+        Command::Market { command } => {
+            let market = chain.market()?;
+            match command {
+                MarketCommand::Config => out.value(&market.config().await?)?,
+                MarketCommand::Escrow => out.value(&market.escrow_totals().await?)?,
+            }
+        }
         Command::Gut { command } => {
             let gut = chain.gut()?;
             match command {
@@ -589,8 +627,28 @@ async fn provider_command(ctx: &Context, out: &Output, command: &ProviderCommand
 async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> Result<()> {
     let chain = &ctx.chain;
     let market = chain.market()?;
-    if let LeaseCommand::Show { lease_id } = command {
-        return out.value(&market.lease_now(*lease_id).await?);
+    match command {
+        LeaseCommand::Show { lease_id } => return out.value(&market.lease_now(*lease_id).await?),
+        LeaseCommand::List {
+            provider: Some(provider),
+            after,
+            limit,
+            ..
+        } => {
+            let page = market.leases_by_provider(provider, *after, *limit).await?;
+            return out.value(&page.leases);
+        }
+        LeaseCommand::List {
+            customer,
+            after,
+            limit,
+            ..
+        } => {
+            let customer = ctx.address_or_signer(customer)?;
+            let page = market.leases_by_customer(&customer, *after, *limit).await?;
+            return out.value(&page.leases);
+        }
+        _ => {}
     }
     let signer = ctx.signer()?;
     let customer = Customer::new(
@@ -625,7 +683,7 @@ async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> R
             json["lease_id"] = id.into();
             return out.fact(&format!("lease {id}\n{}", tx_line(&tx)), json);
         }
-        LeaseCommand::Show { .. } => unreachable!("read above"),
+        LeaseCommand::Show { .. } | LeaseCommand::List { .. } => unreachable!("read above"),
         LeaseCommand::Close { lease_id } => customer.close(*lease_id).await?,
         LeaseCommand::Extend { lease_id, seconds } => customer.extend(*lease_id, *seconds).await?,
         LeaseCommand::Expire { lease_id } => market.expire_lease(&signer, *lease_id).await?,
