@@ -22,8 +22,8 @@ use common::oci_image::{
 };
 use gpu_node::executor::oci::{
     ContainerOutcome, ImageError, ImageLimits, OciJobError, OciJobReport, OciJobRequest, Runc,
-    SandboxLimits, UnpackError, VerifiedImage, job::JOB_MANIFEST_FILE, run_image_job,
-    runc::CGROUP_PARENT, unpack::unpack,
+    SandboxLimits, UnpackError, VerifiedImage, image::Compression, job::JOB_MANIFEST_FILE,
+    run_image_job, runc::CGROUP_PARENT, unpack::unpack,
 };
 use oci_spec::image::MediaType;
 use tempfile::TempDir;
@@ -150,6 +150,8 @@ grep -E '^(Seccomp|NoNewPrivs|CapInh|CapPrm|CapEff|CapBnd|CapAmb):' /proc/self/s
 ls /dev > /output/dev
 hostname > /output/hostname
 unshare -U true 2>/dev/null; echo "unshare $?" > /output/unshare
+cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us > /output/cgroup
+ulimit -n > /output/nofile
 echo done"#,
     );
     fs::write(
@@ -188,6 +190,12 @@ echo done"#,
     assert!(!dev.contains("nvidia"), "{dev}");
     assert_eq!(node.output("hostname"), "gpunion-job\n");
     assert_ne!(node.output("unshare"), "unshare 0\n");
+    // The limits as the kernel holds them for this container (cgroup v1 here).
+    assert_eq!(
+        node.output("cgroup"),
+        format!("{}\n{}\n32\n100000\n100000\n", 64 << 20, 64 << 20)
+    );
+    assert_eq!(node.output("nofile"), "256\n");
     let saved: OciJobReport =
         serde_json::from_slice(&fs::read(node.out().join("report.json")).unwrap()).unwrap();
     assert_eq!(saved, report);
@@ -202,7 +210,7 @@ async fn the_image_user_is_kept_when_it_is_not_root() {
         &node.image(),
         &[LayerTar {
             tar: busybox_layer(),
-            gzip: false,
+            compression: Compression::None,
         }],
         &process,
     );
@@ -246,7 +254,9 @@ wget -T 2 -q -O /output/page http://127.0.0.1:{port}/; echo "wget $?" >> /output
 cut -d: -f1 /proc/net/dev | tail -n +3 > /output/interfaces"#
         ),
     );
-    let report = node.run(&node.request()).await.unwrap();
+    let mut request = node.request();
+    request.wall_clock = Duration::from_secs(20);
+    let report = node.run(&request).await.unwrap();
     assert!(report.container.succeeded(), "{report:?}");
     let net = node.output("net");
     assert!(net.starts_with("nc ") && !net.contains("nc 0\n"), "{net}");
@@ -323,9 +333,12 @@ fn one_layer(node: &Node, tar: Vec<u8>) -> Vec<PathBuf> {
         &[
             LayerTar {
                 tar: busybox_layer(),
-                gzip: true,
+                compression: Compression::Gzip,
             },
-            LayerTar { tar, gzip: false },
+            LayerTar {
+                tar,
+                compression: Compression::None,
+            },
         ],
         &Process::shell("true"),
     )
@@ -505,7 +518,7 @@ async fn a_write_through_a_planted_symlink_stays_in_the_root() {
 }
 
 #[tokio::test]
-async fn whiteouts_remove_lower_layers_files_and_setuid_bits_are_stripped() {
+async fn whiteouts_remove_lower_layers_files_and_setuid_bits_are_stripped_gzip_and_zstd() {
     let node = Node::new();
     let lower = TarBuilder::new()
         .file("a/gone", b"1")
@@ -525,11 +538,11 @@ async fn whiteouts_remove_lower_layers_files_and_setuid_bits_are_stripped() {
         &[
             LayerTar {
                 tar: lower,
-                gzip: true,
+                compression: Compression::Gzip,
             },
             LayerTar {
                 tar: upper,
-                gzip: false,
+                compression: Compression::Zstd,
             },
         ],
         &Process::shell("true"),

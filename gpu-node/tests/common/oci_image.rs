@@ -11,6 +11,7 @@ use std::{
     str::FromStr as _,
 };
 
+use gpu_node::executor::oci::image::Compression;
 use oci_spec::image::{
     Arch, ConfigBuilder, Descriptor, DescriptorBuilder, Digest, ImageConfigurationBuilder,
     ImageIndexBuilder, ImageManifestBuilder, MediaType, OciLayoutBuilder, Os, PlatformBuilder,
@@ -30,8 +31,8 @@ pub const APPLETS: &[&str] = &[
 pub struct LayerTar {
     /// The uncompressed tar.
     pub tar: Vec<u8>,
-    /// Compress with gzip.
-    pub gzip: bool,
+    /// How its blob is compressed.
+    pub compression: Compression,
 }
 
 /// Tar entries, appended with raw headers (names and link names as given: `..`,
@@ -173,13 +174,18 @@ pub fn write_image(dir: &Path, layers: &[LayerTar], process: &Process) -> Vec<Pa
     let mut paths = Vec::new();
     for layer in layers {
         diff_ids.push(sha256(&layer.tar));
-        let (media_type, bytes) = if layer.gzip {
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            encoder.write_all(&layer.tar).unwrap();
-            (MediaType::ImageLayerGzip, encoder.finish().unwrap())
-        } else {
-            (MediaType::ImageLayer, layer.tar.clone())
+        let (media_type, bytes) = match layer.compression {
+            Compression::Gzip => {
+                let mut encoder =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                encoder.write_all(&layer.tar).unwrap();
+                (MediaType::ImageLayerGzip, encoder.finish().unwrap())
+            }
+            Compression::Zstd => (
+                MediaType::ImageLayerZstd,
+                zstd::encode_all(&layer.tar[..], 3).unwrap(),
+            ),
+            Compression::None => (MediaType::ImageLayer, layer.tar.clone()),
         };
         let descriptor = write_blob(dir, media_type, &bytes);
         paths.push(dir.join("blobs/sha256").join(descriptor.digest().digest()));
@@ -250,7 +256,7 @@ pub fn busybox_image(dir: &Path, script: &str) {
         dir,
         &[LayerTar {
             tar: busybox_layer(),
-            gzip: true,
+            compression: Compression::Gzip,
         }],
         &Process::shell(script),
     );
