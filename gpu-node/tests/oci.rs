@@ -605,3 +605,18 @@ async fn a_layer_that_differs_from_the_configs_diff_id_is_refused() {
         "{error}"
     );
 }
+
+/// A job future dropped mid-run (the node cancelling it): the container is killed
+/// and deleted and its bundle removed all the same.
+#[tokio::test]
+async fn a_cancelled_job_leaves_no_container_behind() {
+    let node = Node::new();
+    busybox_image(&node.image(), "echo started; sleep 1000");
+    let request = node.request();
+    let cancelled = tokio::time::timeout(Duration::from_secs(3), run_image_job(&request)).await;
+    assert!(
+        cancelled.is_err(),
+        "the job ended on its own: {cancelled:?}"
+    );
+    node.assert_clean(None).await;
+}
