@@ -620,3 +620,34 @@ async fn a_cancelled_job_leaves_no_container_behind() {
     );
     node.assert_clean(None).await;
 }
+
+/// An entrypoint that is not in the image: runc cannot start it, and the report
+/// says so in runc's words rather than passing it off as the job's exit status.
+#[tokio::test]
+async fn an_entrypoint_missing_from_the_image_is_reported_as_not_started() {
+    let node = Node::new();
+    write_image(
+        &node.image(),
+        &[LayerTar {
+            tar: busybox_layer(),
+            compression: Compression::Gzip,
+        }],
+        &Process {
+            entrypoint: vec!["/bin/no-such-program".into()],
+            cmd: vec![],
+            env: vec![],
+            user: None,
+        },
+    );
+    // A stale result from an earlier run is not mistaken for this one's.
+    fs::create_dir_all(node.out().join("outputs")).unwrap();
+    fs::write(node.out().join("outputs/stale"), "old").unwrap();
+    let report = node.run(&node.request()).await.unwrap();
+    match &report.container.outcome {
+        ContainerOutcome::NotStarted { reason } => {
+            assert!(reason.contains("no-such-program"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!node.out().join("outputs/stale").exists());
+}

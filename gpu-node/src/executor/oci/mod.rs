@@ -56,7 +56,7 @@ pub struct OciJobRequest {
     pub image_dir: PathBuf,
     /// The job's input, mounted read-only at `/input`.
     pub input_dir: PathBuf,
-    /// The result folder (made; must not hold a previous result).
+    /// The result folder (made; a previous result in it is removed first).
     pub out_dir: PathBuf,
     /// Where the container's bundle (root filesystem, `config.json`) is made and,
     /// after the run, removed.
@@ -137,6 +137,16 @@ fn write_error(path: &Path) -> impl FnOnce(io::Error) -> OciJobError + '_ {
     }
 }
 
+/// Makes `out_dir` and removes a previous result from it, so that nothing stale is
+/// taken for this job's.
+fn clear_result(out_dir: &Path) -> Result<(), OciJobError> {
+    fs::create_dir_all(out_dir).map_err(write_error(out_dir))?;
+    for name in [OUTPUTS_DIR, STDOUT_FILE, STDERR_FILE, REPORT_FILE] {
+        unpack::remove_any(&out_dir.join(name))?;
+    }
+    Ok(())
+}
+
 /// Removes its folder when dropped.
 struct BundleDir(PathBuf);
 
@@ -150,6 +160,19 @@ impl Drop for BundleDir {
 /// [`bundle`], and writes the result folder. The bundle folder and the container are
 /// gone when this returns (or when the future is dropped).
 pub async fn run_image_job(request: &OciJobRequest) -> Result<OciJobReport, OciJobError> {
+    clear_result(&request.out_dir)?;
+    if !fs::metadata(&request.input_dir)
+        .map_err(write_error(&request.input_dir))?
+        .is_dir()
+    {
+        return Err(OciJobError::Write {
+            path: request.input_dir.clone(),
+            source: io::Error::new(
+                io::ErrorKind::NotADirectory,
+                "the job's input is not a folder",
+            ),
+        });
+    }
     let manifest = OciJobManifest::load(&request.image_dir)?;
     let started = Instant::now();
     let image = VerifiedImage::open(&request.image_dir, &request.image_limits)?;

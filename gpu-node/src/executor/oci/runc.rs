@@ -71,6 +71,12 @@ pub enum ContainerOutcome {
     },
     /// The memory cgroup's OOM killer ended it.
     OutOfMemory,
+    /// runc could not start it (or failed while running it): its reason, as runc
+    /// logged it. A missing entrypoint is one; so is a node whose cgroups refuse.
+    NotStarted {
+        /// runc's error messages.
+        reason: String,
+    },
     /// It was still running at the wall clock's limit and was killed.
     TimedOut {
         /// The limit, seconds.
@@ -209,8 +215,16 @@ impl Runc {
             deleted: false,
         };
         let start = Instant::now();
+        // runc's own errors (a process that cannot be started, a cgroup refused)
+        // go to this log, never the job's output: they tell "runc failed" from "the
+        // job exited 1".
+        let runc_log = request.bundle.join(RUNC_LOG);
         let mut child = self
             .command()
+            .arg("--log")
+            .arg(&runc_log)
+            .arg("--log-format")
+            .arg("json")
             .arg("run")
             .arg("--keep")
             .arg("--bundle")
@@ -252,10 +266,14 @@ impl Runc {
         let (stdout_bytes, stdout_truncated) = stdout.await.unwrap_or((0, false));
         let (stderr_bytes, stderr_truncated) = stderr.await.unwrap_or((0, false));
 
+        let runc_error = runc_errors(&runc_log);
         let outcome = match status {
             None => ContainerOutcome::TimedOut {
                 limit_seconds: request.time_limit.as_secs_f64(),
             },
+            Some(_) if !runc_error.is_empty() => {
+                ContainerOutcome::NotStarted { reason: runc_error }
+            }
             Some(_) if stats.oom_kills.is_some_and(|n| n > 0) => ContainerOutcome::OutOfMemory,
             Some(status) => match status.code() {
                 Some(code) if code > 128 => ContainerOutcome::Signaled { signal: code - 128 },
@@ -281,6 +299,26 @@ impl Runc {
             memory_peak_bytes: stats.memory_peak_bytes,
         })
     }
+}
+
+/// runc's own log in the bundle folder (JSON lines).
+const RUNC_LOG: &str = "runc.log";
+/// How much of runc's log is read.
+const RUNC_LOG_BYTES: u64 = 64 << 10;
+
+/// The messages runc logged at level `error` or `fatal` (empty when none, or no log).
+fn runc_errors(log: &Path) -> String {
+    let Ok(file) = fs::File::open(log) else {
+        return String::new();
+    };
+    let mut text = String::new();
+    let _ = io::Read::read_to_string(&mut io::Read::take(file, RUNC_LOG_BYTES), &mut text);
+    text.lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|entry| matches!(entry["level"].as_str(), Some("error" | "fatal")))
+        .filter_map(|entry| entry["msg"].as_str().map(str::to_owned))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The cgroups path runc is given for container `id` (relative to each controller's
