@@ -23,7 +23,7 @@ use common::oci_image::{
 use gpu_node::executor::oci::{
     ContainerOutcome, ImageError, ImageLimits, OciJobError, OciJobReport, OciJobRequest, Runc,
     SandboxLimits, UnpackError, VerifiedImage, image::Compression, job::JOB_MANIFEST_FILE,
-    run_image_job, runc::CGROUP_PARENT, unpack::unpack,
+    remove_leftovers, run_image_job, runc::CGROUP_PARENT, unpack::unpack,
 };
 use oci_spec::image::MediaType;
 use tempfile::TempDir;
@@ -650,4 +650,27 @@ async fn an_entrypoint_missing_from_the_image_is_reported_as_not_started() {
         other => panic!("{other:?}"),
     }
     assert!(!node.out().join("outputs/stale").exists());
+}
+
+/// A node that dies mid-job runs no destructor: its container goes on running and its
+/// bundle stays. Here the job's future is forgotten (no drop runs), as a crash would
+/// leave it; `remove_leftovers`, what a node calls when it starts, removes both.
+#[tokio::test]
+async fn leftovers_of_a_node_that_died_mid_job_are_removed_at_start() {
+    let node = Node::new();
+    busybox_image(&node.image(), "sleep 1000");
+    let request = node.request();
+    let mut job = Box::pin(run_image_job(&request));
+    let still_running = tokio::time::timeout(Duration::from_secs(3), &mut job).await;
+    assert!(still_running.is_err(), "the job ended on its own");
+    std::mem::forget(job);
+    let left = node.runc.list().await.unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(fs::read_dir(node.path("bundles")).unwrap().count(), 1);
+
+    let removed = remove_leftovers(&node.runc, &node.path("bundles"))
+        .await
+        .unwrap();
+    assert_eq!(removed, left);
+    node.assert_clean(Some(&left[0])).await;
 }

@@ -137,6 +137,24 @@ fn write_error(path: &Path) -> impl FnOnce(io::Error) -> OciJobError + '_ {
     }
 }
 
+/// What a node that died mid-job left: every container under `runc`'s state root is
+/// deleted and every bundle folder in `work_dir` removed. Returns the containers'
+/// ids. Call it when the node starts, before any job runs.
+pub async fn remove_leftovers(runc: &Runc, work_dir: &Path) -> Result<Vec<String>, OciJobError> {
+    let ids = runc.delete_leftovers().await?;
+    match fs::read_dir(work_dir) {
+        Ok(entries) => {
+            for entry in entries {
+                let entry = entry.map_err(write_error(work_dir))?;
+                unpack::remove_any(&entry.path())?;
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(write_error(work_dir)(e)),
+    }
+    Ok(ids)
+}
+
 /// Makes `out_dir` and removes a previous result from it, so that nothing stale is
 /// taken for this job's.
 fn clear_result(out_dir: &Path) -> Result<(), OciJobError> {

@@ -205,6 +205,17 @@ impl Runc {
             .collect())
     }
 
+    /// Deletes (`--force`: killing what still runs) every container under the state
+    /// root and returns their ids: what a node that died mid-job left behind. For a
+    /// node starting up, before it runs any job.
+    pub async fn delete_leftovers(&self) -> Result<Vec<String>, RuntimeError> {
+        let ids = self.list().await?;
+        for id in &ids {
+            self.output("delete", &["--force", id]).await?;
+        }
+        Ok(ids)
+    }
+
     /// Runs the bundle as a new container and waits for it (at most
     /// `request.time_limit`), then deletes it. The container is gone when this
     /// returns, and when the future is dropped before it does.
