@@ -368,6 +368,18 @@ async fn a_layer_whose_digest_does_not_match_is_refused() {
         matches!(error, OciJobError::Image(ImageError::SizeMismatch { .. })),
         "{error}"
     );
+
+    // A blob that is a symlink (here to a host file of the same size): never followed.
+    let host_file = node.path("host-blob");
+    bytes.pop();
+    fs::write(&host_file, &bytes).unwrap();
+    fs::remove_file(&layers[1]).unwrap();
+    std::os::unix::fs::symlink(&host_file, &layers[1]).unwrap();
+    let error = node.run(&node.request()).await.unwrap_err();
+    assert!(
+        matches!(error, OciJobError::Image(ImageError::MissingBlob { .. })),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -403,6 +415,8 @@ async fn entries_outside_the_root_are_refused() {
         "a/../../escaped",
         "/escaped",
         "./../escaped",
+        // a whiteout of `..`, which would remove the root's parent folder
+        "a/.wh...",
     ] {
         one_layer(&node, TarBuilder::new().file(name, b"out").build());
         let error = node.run(&node.request()).await.unwrap_err();
