@@ -406,6 +406,37 @@ async fn an_image_over_the_size_limit_is_refused() {
     );
 }
 
+/// A gzip bomb: a small blob whose tar is followed by 64 MB of zeros. Decompressing
+/// stops at the tar limit (twice the unpacked limit, plus framing), it does not read
+/// on to the end.
+#[tokio::test]
+async fn a_decompression_bomb_is_cut_off() {
+    let node = Node::new();
+    let mut tar = TarBuilder::new().file("a", b"a").build();
+    tar.resize(tar.len() + (64 << 20), 0);
+    write_image(
+        &node.image(),
+        &[LayerTar {
+            tar,
+            compression: Compression::Gzip,
+        }],
+        &Process::shell("true"),
+    );
+    let blob_bytes: u64 = fs::read_dir(node.image().join("blobs/sha256"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(blob_bytes < 1 << 20, "the bomb is small: {blob_bytes}");
+    let mut request = node.request();
+    request.image_limits.max_unpacked_bytes = 4 << 20;
+    request.image_limits.max_entries = 100;
+    let error = node.run(&request).await.unwrap_err();
+    assert!(
+        matches!(error, OciJobError::Unpack(UnpackError::TooLarge { .. })),
+        "{error}"
+    );
+}
+
 #[tokio::test]
 async fn entries_outside_the_root_are_refused() {
     let node = Node::new();

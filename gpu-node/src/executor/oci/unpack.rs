@@ -24,7 +24,9 @@
 //!   node's user (root), readable as the image's modes say, and the root is read-only.
 //!
 //! Every layer's uncompressed tar is hashed while it is read and must match the
-//! config's `diff_id`; sizes and entry counts are capped by [`ImageLimits`].
+//! config's `diff_id`; file bytes and entries are capped by [`ImageLimits`], and the
+//! uncompressed tar itself (headers, padding, anything after the archive's end) at
+//! twice the file bytes plus 1 KiB an entry, so a decompression bomb is cut off.
 
 use std::{
     collections::{HashSet, VecDeque},
@@ -176,11 +178,14 @@ fn write_error(path: &Path) -> impl FnOnce(io::Error) -> UnpackError + '_ {
     }
 }
 
-/// A reader that hashes (and counts) what passes through it.
+/// A reader that hashes and counts what passes through it, and fails once more
+/// than `limit` bytes have (a decompression bomb of tar headers, padding or bytes
+/// after the archive's end is cut off there).
 struct Hashing<R> {
     inner: R,
     hasher: Sha256,
     bytes: u64,
+    limit: u64,
 }
 
 impl<R: Read> Read for Hashing<R> {
@@ -188,8 +193,55 @@ impl<R: Read> Read for Hashing<R> {
         let n = self.inner.read(buf)?;
         self.hasher.update(&buf[..n]);
         self.bytes += n as u64;
+        if self.bytes > self.limit {
+            return Err(io::Error::other(OverTarLimit));
+        }
         Ok(n)
     }
+}
+
+/// The error [`Hashing`] fails with past its limit.
+#[derive(Debug, thiserror::Error)]
+#[error("the uncompressed tar is over its limit")]
+struct OverTarLimit;
+
+/// A failure to read layer `layer`'s archive: over the tar limit, or corrupt.
+fn archive_error(layer: usize, limits: &ImageLimits, source: io::Error) -> UnpackError {
+    if is_over_tar_limit(&source) {
+        UnpackError::TooLarge {
+            what: "bytes of uncompressed tar",
+            limit: tar_limit(limits),
+        }
+    } else {
+        UnpackError::Archive { layer, source }
+    }
+}
+
+/// Whether `error` is (or wraps, as the tar reader does) [`OverTarLimit`].
+fn is_over_tar_limit(error: &io::Error) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = error
+        .get_ref()
+        .map(|e| e as &(dyn std::error::Error + 'static));
+    while let Some(e) = next {
+        if e.is::<OverTarLimit>() {
+            return true;
+        }
+        next = match e.downcast_ref::<io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    false
+}
+
+/// The most uncompressed tar (all layers) for `limits`: twice the file bytes, plus
+/// a header and padding for every entry, plus a megabyte.
+fn tar_limit(limits: &ImageLimits) -> u64 {
+    limits
+        .max_unpacked_bytes
+        .saturating_mul(2)
+        .saturating_add(limits.max_entries.saturating_mul(1024))
+        .saturating_add(1 << 20)
 }
 
 struct Unpacker {
@@ -207,10 +259,8 @@ type Components = Vec<OsString>;
 impl Unpacker {
     fn apply(&mut self, layer: &Layer) -> Result<(), UnpackError> {
         let index = self.layer;
-        let archive_error = |source| UnpackError::Archive {
-            layer: index,
-            source,
-        };
+        let limits = self.limits;
+        let archive_error = |source| archive_error(index, &limits, source);
         let file = File::open(&layer.path).map_err(archive_error)?;
         let file = io::BufReader::with_capacity(1 << 20, file);
         let decoded: Box<dyn Read> = match layer.compression {
@@ -224,6 +274,7 @@ impl Unpacker {
             inner: decoded,
             hasher: Sha256::new(),
             bytes: 0,
+            limit: tar_limit(&limits).saturating_sub(self.stats.tar_bytes),
         };
         {
             let mut archive = tar::Archive::new(&mut hashing);
@@ -332,12 +383,8 @@ impl Unpacker {
                     .custom_flags(libc::O_NOFOLLOW)
                     .open(&path)
                     .map_err(write_error(&path))?;
-                let copied = io::copy(&mut (&mut entry).take(size), &mut file).map_err(|e| {
-                    UnpackError::Archive {
-                        layer: self.layer,
-                        source: e,
-                    }
-                })?;
+                let copied = io::copy(&mut (&mut entry).take(size), &mut file)
+                    .map_err(|e| archive_error(self.layer, &self.limits, e))?;
                 // The umask may have taken bits away; the image's (stripped) mode stands.
                 file.set_permissions(fs::Permissions::from_mode(mode))
                     .map_err(write_error(&path))?;
