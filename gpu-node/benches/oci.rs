@@ -89,6 +89,7 @@ fn main() {
             sandbox: SandboxLimits::default(),
             wall_clock: Duration::from_secs(60),
             output_cap: 1 << 20,
+            devices: Vec::new(),
         };
         let start = Instant::now();
         let report = rt.block_on(run_image_job(&request)).unwrap();

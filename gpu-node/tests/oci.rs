@@ -22,8 +22,8 @@ use common::oci_image::{
 };
 use gpu_node::executor::oci::{
     ContainerOutcome, ImageError, ImageLimits, OciJobError, OciJobReport, OciJobRequest, Runc,
-    SandboxLimits, UnpackError, VerifiedImage, image::Compression, job::JOB_MANIFEST_FILE,
-    remove_leftovers, run_image_job, runc::CGROUP_PARENT, unpack::unpack,
+    SandboxLimits, UnpackError, VerifiedImage, gpu::NvidiaDevices, image::Compression,
+    job::JOB_MANIFEST_FILE, remove_leftovers, run_image_job, runc::CGROUP_PARENT, unpack::unpack,
 };
 use oci_spec::image::MediaType;
 use tempfile::TempDir;
@@ -86,6 +86,7 @@ impl Node {
             },
             wall_clock: Duration::from_secs(60),
             output_cap: 64 << 10,
+            devices: Vec::new(),
         }
     }
 
@@ -159,7 +160,15 @@ echo done"#,
         r#"{"args": ["job", "first"], "env": ["GREETING=hi"]}"#,
     )
     .unwrap();
-    let report = node.run(&node.request()).await.unwrap();
+    // The machine's GPU 0 with the driver's nodes, where it has an NVIDIA driver.
+    let host_gpus = NvidiaDevices::discover(Path::new("/dev")).unwrap();
+    let mut request = node.request();
+    request.devices = if host_gpus.gpus.is_empty() {
+        Vec::new()
+    } else {
+        host_gpus.for_slots(&[host_gpus.gpus[0].0]).unwrap()
+    };
+    let report = node.run(&request).await.unwrap();
     assert_eq!(
         report.container.outcome,
         ContainerOutcome::Exited { code: 0 },
@@ -185,9 +194,18 @@ echo done"#,
             "{line:?} not in\n{status}"
         );
     }
-    // No GPU here, and none passed in: the container sees no NVIDIA device.
+    // Without NVIDIA devices on the host the container sees none; with them, it sees
+    // exactly those passed (GPU 0 and the driver's control nodes).
     let dev = node.output("dev");
-    assert!(!dev.contains("nvidia"), "{dev}");
+    let mut seen: Vec<&str> = dev.lines().filter(|l| l.starts_with("nvidia")).collect();
+    seen.sort_unstable();
+    let mut passed: Vec<String> = request
+        .devices
+        .iter()
+        .map(|d| d.path.file_name().unwrap().to_str().unwrap().to_owned())
+        .collect();
+    passed.sort_unstable();
+    assert_eq!(seen, passed, "{dev}");
     assert_eq!(node.output("hostname"), "gpunion-job\n");
     assert_ne!(node.output("unshare"), "unshare 0\n");
     // The limits as the kernel holds them for this container (cgroup v1 here).
@@ -718,4 +736,46 @@ async fn leftovers_of_a_node_that_died_mid_job_are_removed_at_start() {
         .unwrap();
     assert_eq!(removed, left);
     node.assert_clean(Some(&left[0])).await;
+}
+
+/// Discovery by name and kind: character devices named like the NVIDIA driver's
+/// (made here with mknod in a temporary folder: no GPU needed), anything else
+/// ignored; slots choose GPUs, with the control nodes.
+#[test]
+fn nvidia_device_nodes_are_found_by_name_and_kind() {
+    let _root = Node::new();
+    let dev = tempfile::tempdir().unwrap();
+    let mknod = |name: &str, minor: u32| {
+        let path = std::ffi::CString::new(dev.path().join(name).to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string; mknod has no other preconditions.
+        let rc = unsafe {
+            libc::mknod(
+                path.as_ptr(),
+                libc::S_IFCHR | 0o600,
+                libc::makedev(195, minor),
+            )
+        };
+        assert_eq!(rc, 0, "mknod {name}: {}", std::io::Error::last_os_error());
+    };
+    mknod("nvidia0", 0);
+    mknod("nvidia1", 1);
+    mknod("nvidiactl", 255);
+    fs::write(dev.path().join("nvidia2"), "not a device").unwrap();
+    fs::write(dev.path().join("nvidia-uvm"), "not a device").unwrap();
+    let found = NvidiaDevices::discover(dev.path()).unwrap();
+    let gpus: Vec<(u32, u64)> = found.gpus.iter().map(|(i, d)| (*i, d.minor)).collect();
+    assert_eq!(gpus, [(0, 0), (1, 1)]);
+    let chosen: Vec<String> = found
+        .for_slots(&[1])
+        .unwrap()
+        .iter()
+        .map(|d| d.path.display().to_string())
+        .collect();
+    assert_eq!(chosen, ["/dev/nvidiactl", "/dev/nvidia1"]);
+    assert_eq!(found.for_slots(&[2]), None);
+    assert_eq!(found.for_slots(&[]), Some(Vec::new()));
+    assert_eq!(
+        NvidiaDevices::discover(&dev.path().join("absent")).unwrap(),
+        NvidiaDevices::default()
+    );
 }

@@ -37,14 +37,18 @@ use oci_spec::{
     image::ImageConfiguration,
     runtime::{
         self, Capabilities, LinuxBuilder, LinuxCapabilitiesBuilder, LinuxCpuBuilder,
-        LinuxDeviceCgroupBuilder, LinuxMemoryBuilder, LinuxPidsBuilder, LinuxResourcesBuilder,
-        LinuxSeccomp, LinuxSeccompAction, LinuxSeccompArgBuilder, LinuxSeccompBuilder,
-        LinuxSeccompOperator, LinuxSyscall, LinuxSyscallBuilder, Mount, MountBuilder,
-        PosixRlimitBuilder, PosixRlimitType, ProcessBuilder, RootBuilder, Spec, UserBuilder,
+        LinuxDeviceBuilder, LinuxDeviceCgroupBuilder, LinuxDeviceType, LinuxMemoryBuilder,
+        LinuxPidsBuilder, LinuxResourcesBuilder, LinuxSeccomp, LinuxSeccompAction,
+        LinuxSeccompArgBuilder, LinuxSeccompBuilder, LinuxSeccompOperator, LinuxSyscall,
+        LinuxSyscallBuilder, Mount, MountBuilder, PosixRlimitBuilder, PosixRlimitType,
+        ProcessBuilder, RootBuilder, Spec, UserBuilder,
     },
 };
 
-use super::job::{JobManifestError, OciJobManifest, check_env_name};
+use super::{
+    gpu::DeviceNode,
+    job::{JobManifestError, OciJobManifest, check_env_name},
+};
 
 /// The uid and gid a job runs as when its image does not name a non-root uid.
 pub const NOBODY: u32 = 65534;
@@ -193,13 +197,16 @@ pub enum SpecError {
     Oci(#[from] OciSpecError),
 }
 
-/// The host folders the container sees.
+/// What of the host the container sees.
 #[derive(Clone, Debug)]
 pub struct JobMounts {
     /// Mounted read-only at [`INPUT_MOUNT`].
     pub input: PathBuf,
     /// Mounted read-write at [`OUTPUT_MOUNT`].
     pub output: PathBuf,
+    /// Character devices created in the container's `/dev` (mode 0666) and allowed
+    /// by its devices cgroup: the lease's GPUs. Empty: none.
+    pub devices: Vec<DeviceNode>,
 }
 
 /// The uid and gid the job runs as: the image's `User` when it is numeric and not
@@ -284,13 +291,39 @@ pub fn runtime_spec(
     let quota = i64::try_from(limits.cpu_millis.saturating_mul(period) / 1000)
         .unwrap_or(i64::MAX)
         .max(1000);
-    let resources = LinuxResourcesBuilder::default()
-        .devices(vec![
+    let mut device_rules = vec![
+        LinuxDeviceCgroupBuilder::default()
+            .allow(false)
+            .access("rwm")
+            .build()?,
+    ];
+    let mut devices = Vec::with_capacity(mounts.devices.len());
+    for node in &mounts.devices {
+        let major = i64::try_from(node.major).unwrap_or(i64::MAX);
+        let minor = i64::try_from(node.minor).unwrap_or(i64::MAX);
+        device_rules.push(
             LinuxDeviceCgroupBuilder::default()
-                .allow(false)
+                .allow(true)
+                .typ(LinuxDeviceType::C)
+                .major(major)
+                .minor(minor)
                 .access("rwm")
                 .build()?,
-        ])
+        );
+        devices.push(
+            LinuxDeviceBuilder::default()
+                .path(node.path.clone())
+                .typ(LinuxDeviceType::C)
+                .major(major)
+                .minor(minor)
+                .file_mode(0o666u32)
+                .uid(0u32)
+                .gid(0u32)
+                .build()?,
+        );
+    }
+    let resources = LinuxResourcesBuilder::default()
+        .devices(device_rules)
         .memory(
             LinuxMemoryBuilder::default()
                 .limit(memory)
@@ -318,6 +351,7 @@ pub fn runtime_spec(
         .resources(resources)
         .cgroups_path(cgroups_path.to_owned())
         .seccomp(seccomp_profile()?)
+        .devices(devices)
         .build()?;
 
     let mut all_mounts = runtime::get_default_mounts();
@@ -496,6 +530,11 @@ mod tests {
         let mounts = JobMounts {
             input: "/in".into(),
             output: "/out".into(),
+            devices: vec![DeviceNode {
+                path: "/dev/nvidia1".into(),
+                major: 195,
+                minor: 1,
+            }],
         };
         let spec = runtime_spec(
             &config(None, &["A=1", "PATH=/bin"]),
@@ -544,6 +583,28 @@ mod tests {
         ] {
             assert!(namespaces.contains(&typ), "{typ:?}");
         }
+        let devices = linux.devices().as_ref().unwrap();
+        assert_eq!(devices.len(), 1);
+        assert_eq!(
+            (
+                devices[0].path().to_str(),
+                devices[0].major(),
+                devices[0].minor()
+            ),
+            (Some("/dev/nvidia1"), 195, 1)
+        );
+        let rules = linux
+            .resources()
+            .as_ref()
+            .unwrap()
+            .devices()
+            .as_ref()
+            .unwrap();
+        assert!(
+            !rules[0].allow() && rules[0].major().is_none(),
+            "deny all first"
+        );
+        assert!(rules[1].allow() && rules[1].major() == Some(195) && rules[1].minor() == Some(1));
         assert!(
             linux
                 .masked_paths()
@@ -581,6 +642,7 @@ mod tests {
             &JobMounts {
                 input: "/in".into(),
                 output: "/out".into(),
+                devices: Vec::new(),
             },
             &SandboxLimits::default(),
             Path::new("/gpunion/x"),

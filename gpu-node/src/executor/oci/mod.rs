@@ -8,7 +8,9 @@
 //!   files, setuid bits: see the module);
 //! - [`job`]: the job manifest beside the image (extra arguments and environment);
 //! - [`bundle`]: the runtime spec (`config.json`) of the sandbox;
-//! - [`runc`]: `runc run`, the wall clock, OOM and pids-limit accounting, cleanup.
+//! - [`runc`]: `runc run`, the wall clock, OOM and pids-limit accounting, cleanup;
+//! - [`gpu`]: NVIDIA device nodes found and chosen by slot (the driver's libraries
+//!   are not passed yet).
 //!
 //! [`run_image_job`] strings them together. Its result folder holds `outputs/` (what
 //! the job wrote to `/output`), `stdout.txt` and `stderr.txt` (capped) and
@@ -17,9 +19,10 @@
 //! failed (non-zero exit, signal, out of memory, timed out) is a report.
 //!
 //! Not wired yet: leases of kind `OciImage` in `gpu-node serve`, the result's upload,
-//! GPUs in the container (see `gpu-node/README.md`).
+//! the NVIDIA driver's libraries in the container (see `gpu-node/README.md`).
 
 pub mod bundle;
+pub mod gpu;
 pub mod image;
 pub mod job;
 pub mod runc;
@@ -71,6 +74,9 @@ pub struct OciJobRequest {
     pub wall_clock: Duration,
     /// The most bytes of standard output and of standard error kept.
     pub output_cap: u64,
+    /// Device nodes passed in (the lease's GPUs: [`gpu::NvidiaDevices::for_slots`]);
+    /// none for a job without a GPU.
+    pub devices: Vec<gpu::DeviceNode>,
 }
 
 /// The result of a job that ran: `report.json`.
@@ -227,6 +233,7 @@ pub async fn run_image_job(request: &OciJobRequest) -> Result<OciJobReport, OciJ
         &JobMounts {
             input: request.input_dir.clone(),
             output: outputs,
+            devices: request.devices.clone(),
         },
         &request.sandbox,
         &runc::cgroups_path(&id),
