@@ -11,11 +11,14 @@
 //!   on and the customer gets a [`JobReport`](gpunion_interface::job::JobReport)
 //!   saying why.
 //!
+//! [`oci`] is the other executor: container images run sandboxed under runc.
+//!
 //! Every problem of the job is a failed report (`Ok`), never an [`ExecError`]; an
 //! `ExecError` is the node's own problem (the executable cannot be started, the
 //! result folder cannot be written).
 
 pub mod isolate;
+pub mod oci;
 pub mod result;
 pub mod run;
 

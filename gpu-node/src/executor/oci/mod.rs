@@ -1,0 +1,271 @@
+//! The OCI executor: runs a customer's container image (an OCI image layout folder,
+//! as fetched from IPFS) sandboxed under runc, next to the WGSL executor.
+//!
+//! - [`image`]: the layout read, the manifest for linux/amd64 chosen, every blob
+//!   checked against its descriptor (size, SHA-256, a total limit) before use;
+//! - [`unpack`]: the layers applied into a fresh root filesystem by this node, with
+//!   whiteouts, and without letting a layer write outside it (paths, links, special
+//!   files, setuid bits: see the module);
+//! - [`job`]: the job manifest beside the image (extra arguments and environment);
+//! - [`bundle`]: the runtime spec (`config.json`) of the sandbox;
+//! - [`runc`]: `runc run`, the wall clock, OOM and pids-limit accounting, cleanup;
+//! - [`gpu`]: NVIDIA device nodes found and chosen by slot (the driver's libraries
+//!   are not passed yet).
+//!
+//! [`run_image_job`] strings them together. Its result folder holds `outputs/` (what
+//! the job wrote to `/output`), `stdout.txt` and `stderr.txt` (capped) and
+//! `report.json` ([`OciJobReport`]). A refused image is an [`OciJobError`] whose
+//! [`OciJobError::is_customers`] says it is the image's fault; a job that ran and
+//! failed (non-zero exit, signal, out of memory, timed out) is a report.
+//!
+//! Not wired yet: leases of kind `OciImage` in `gpu-node serve`, the result's upload,
+//! the NVIDIA driver's libraries in the container (see `gpu-node/README.md`).
+
+pub mod bundle;
+pub mod gpu;
+pub mod image;
+pub mod job;
+pub mod runc;
+pub mod unpack;
+
+use std::{
+    fs, io,
+    os::unix::fs::PermissionsExt as _,
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
+
+use serde::{Deserialize, Serialize};
+
+pub use bundle::{JobMounts, SandboxLimits, SpecError};
+pub use image::{ImageError, ImageLimits, VerifiedImage};
+pub use job::{JobManifestError, OciJobManifest};
+pub use runc::{ContainerOutcome, ContainerReport, Runc, RuntimeError};
+pub use unpack::{UnpackError, UnpackStats};
+
+/// The result folder's folder of outputs (the container's `/output`).
+pub const OUTPUTS_DIR: &str = "outputs";
+/// The captured standard output.
+pub const STDOUT_FILE: &str = "stdout.txt";
+/// The captured standard error.
+pub const STDERR_FILE: &str = "stderr.txt";
+/// The report.
+pub const REPORT_FILE: &str = "report.json";
+
+/// One image job to run.
+#[derive(Clone, Debug)]
+pub struct OciJobRequest {
+    /// The OCI image layout folder (with an optional `gpunion-job.json`).
+    pub image_dir: PathBuf,
+    /// The job's input, mounted read-only at `/input`.
+    pub input_dir: PathBuf,
+    /// The result folder (made; a previous result in it is removed first).
+    pub out_dir: PathBuf,
+    /// Where the container's bundle (root filesystem, `config.json`) is made and,
+    /// after the run, removed.
+    pub work_dir: PathBuf,
+    /// runc and the node's container state root.
+    pub runc: Runc,
+    /// What the image may take.
+    pub image_limits: ImageLimits,
+    /// What the process may use.
+    pub sandbox: SandboxLimits,
+    /// The node's time limit; the manifest's `time_limit_seconds` may shorten it.
+    pub wall_clock: Duration,
+    /// The most bytes of standard output and of standard error kept.
+    pub output_cap: u64,
+    /// Device nodes passed in (the lease's GPUs: [`gpu::NvidiaDevices::for_slots`]);
+    /// none for a job without a GPU.
+    pub devices: Vec<gpu::DeviceNode>,
+}
+
+/// The result of a job that ran: `report.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OciJobReport {
+    /// What the container did.
+    pub container: ContainerReport,
+    /// Bytes of blobs checked.
+    pub blob_bytes: u64,
+    /// What unpacking wrote.
+    pub unpacked: UnpackStats,
+    /// Checking the image, seconds.
+    pub verify_seconds: f64,
+    /// Unpacking it, seconds.
+    pub unpack_seconds: f64,
+}
+
+/// Why an image job did not run.
+#[derive(Debug, thiserror::Error)]
+pub enum OciJobError {
+    /// The job manifest broke a rule.
+    #[error(transparent)]
+    Manifest(#[from] JobManifestError),
+    /// The image layout was refused.
+    #[error(transparent)]
+    Image(#[from] ImageError),
+    /// A layer was refused.
+    #[error(transparent)]
+    Unpack(#[from] UnpackError),
+    /// The image's config cannot make a runtime spec.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// runc failed (the node's problem).
+    #[error(transparent)]
+    Runtime(#[from] RuntimeError),
+    /// The node could not write its own files.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+}
+
+impl OciJobError {
+    /// Whether the customer's image or manifest is at fault (a failed result for
+    /// the customer), rather than the node (try again).
+    pub fn is_customers(&self) -> bool {
+        !matches!(
+            self,
+            OciJobError::Runtime(_)
+                | OciJobError::Write { .. }
+                | OciJobError::Unpack(UnpackError::Write { .. })
+                | OciJobError::Image(ImageError::Read { .. })
+        )
+    }
+}
+
+fn write_error(path: &Path) -> impl FnOnce(io::Error) -> OciJobError + '_ {
+    move |source| OciJobError::Write {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// What a node that died mid-job left: every container under `runc`'s state root is
+/// deleted and every bundle folder in `work_dir` removed. Returns the containers'
+/// ids. Call it when the node starts, before any job runs.
+pub async fn remove_leftovers(runc: &Runc, work_dir: &Path) -> Result<Vec<String>, OciJobError> {
+    let ids = runc.delete_leftovers().await?;
+    match fs::read_dir(work_dir) {
+        Ok(entries) => {
+            for entry in entries {
+                let entry = entry.map_err(write_error(work_dir))?;
+                unpack::remove_any(&entry.path())?;
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(write_error(work_dir)(e)),
+    }
+    Ok(ids)
+}
+
+/// Makes `out_dir` and removes a previous result from it, so that nothing stale is
+/// taken for this job's.
+fn clear_result(out_dir: &Path) -> Result<(), OciJobError> {
+    fs::create_dir_all(out_dir).map_err(write_error(out_dir))?;
+    for name in [OUTPUTS_DIR, STDOUT_FILE, STDERR_FILE, REPORT_FILE] {
+        unpack::remove_any(&out_dir.join(name))?;
+    }
+    Ok(())
+}
+
+/// Removes its folder when dropped.
+struct BundleDir(PathBuf);
+
+impl Drop for BundleDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Checks and unpacks the image, runs it under runc in the sandbox of
+/// [`bundle`], and writes the result folder. The bundle folder and the container are
+/// gone when this returns (or when the future is dropped).
+pub async fn run_image_job(request: &OciJobRequest) -> Result<OciJobReport, OciJobError> {
+    clear_result(&request.out_dir)?;
+    if !fs::metadata(&request.input_dir)
+        .map_err(write_error(&request.input_dir))?
+        .is_dir()
+    {
+        return Err(OciJobError::Write {
+            path: request.input_dir.clone(),
+            source: io::Error::new(
+                io::ErrorKind::NotADirectory,
+                "the job's input is not a folder",
+            ),
+        });
+    }
+    let manifest = OciJobManifest::load(&request.image_dir)?;
+    let started = Instant::now();
+    let image = VerifiedImage::open(&request.image_dir, &request.image_limits)?;
+    let verify_seconds = started.elapsed().as_secs_f64();
+
+    let id = runc::new_container_id();
+    fs::create_dir_all(&request.work_dir).map_err(write_error(&request.work_dir))?;
+    let bundle = BundleDir(request.work_dir.join(&id));
+    fs::create_dir(&bundle.0).map_err(write_error(&bundle.0))?;
+    let rootfs = bundle.0.join(bundle::ROOTFS_DIR);
+    let started = Instant::now();
+    let unpacked = unpack::unpack(&image, &rootfs, &request.image_limits)?;
+    let unpack_seconds = started.elapsed().as_secs_f64();
+    // Real folders, whatever the image put there (runc would resolve a symlink
+    // inside the root anyway). runc gives a tmpfs the mode of the folder it covers.
+    for (mount_point, mode) in [
+        (bundle::INPUT_MOUNT, 0o755),
+        (bundle::OUTPUT_MOUNT, 0o755),
+        ("/tmp", 0o1777),
+    ] {
+        let path = rootfs.join(mount_point.trim_start_matches('/'));
+        unpack::remove_any(&path)?;
+        fs::create_dir(&path).map_err(write_error(&path))?;
+        fs::set_permissions(&path, fs::Permissions::from_mode(mode)).map_err(write_error(&path))?;
+    }
+
+    let outputs = request.out_dir.join(OUTPUTS_DIR);
+    fs::create_dir_all(&outputs).map_err(write_error(&outputs))?;
+    let (uid, gid) = bundle::job_user(&image.config);
+    std::os::unix::fs::chown(&outputs, Some(uid), Some(gid)).map_err(write_error(&outputs))?;
+    let spec = bundle::runtime_spec(
+        &image.config,
+        &manifest,
+        &JobMounts {
+            input: request.input_dir.clone(),
+            output: outputs,
+            devices: request.devices.clone(),
+        },
+        &request.sandbox,
+        &runc::cgroups_path(&id),
+    )?;
+    let config = bundle.0.join("config.json");
+    let json = serde_json::to_vec_pretty(&spec).map_err(|e| write_error(&config)(e.into()))?;
+    fs::write(&config, json).map_err(write_error(&config))?;
+
+    let time_limit = manifest.time_limit_seconds.map_or(request.wall_clock, |s| {
+        request.wall_clock.min(Duration::from_secs(s))
+    });
+    let container = request
+        .runc
+        .run(&runc::RunRequest {
+            id: &id,
+            bundle: &bundle.0,
+            stdout: &request.out_dir.join(STDOUT_FILE),
+            stderr: &request.out_dir.join(STDERR_FILE),
+            output_cap: request.output_cap,
+            time_limit,
+        })
+        .await?;
+    drop(bundle);
+    let report = OciJobReport {
+        container,
+        blob_bytes: image.blob_bytes,
+        unpacked,
+        verify_seconds,
+        unpack_seconds,
+    };
+    let path = request.out_dir.join(REPORT_FILE);
+    let json = serde_json::to_vec_pretty(&report).map_err(|e| write_error(&path)(e.into()))?;
+    fs::write(&path, json).map_err(write_error(&path))?;
+    Ok(report)
+}

@@ -1,0 +1,1 @@
+pub mod oci_image;
