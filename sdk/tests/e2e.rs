@@ -12,6 +12,8 @@ mod common;
 mod lying_node;
 #[path = "common/old_wallet.rs"]
 mod old_wallet;
+#[path = "common/provider_attributes.rs"]
+mod provider_attributes;
 
 use std::time::Duration;
 
@@ -21,8 +23,7 @@ use futures::StreamExt;
 use gpunion_sdk::flows::{Customer, ProviderAgent};
 use gpunion_sdk::miner::MiningAgent;
 use gpunion_sdk::msg::market::{
-    ComputeCapability, LeaseState, ProviderAttributes, ProviderFilter, ProviderStatus, Region,
-    Workload, WorkloadKind,
+    LeaseState, ProviderAttributes, ProviderFilter, ProviderStatus, Workload, WorkloadKind,
 };
 use gpunion_sdk::{Chain, Error, Rpc, Signer, events, tx};
 
@@ -302,28 +303,12 @@ async fn e2e_zz_chain_restart_then_the_next_call_succeeds() {
 }
 
 fn attributes(price_per_hour: u128) -> ProviderAttributes {
-    ProviderAttributes {
-        gpu_model: "NVIDIA RTX 4090".into(),
-        gpu_count: 1,
-        memory_mib: 24_576,
-        compute: ComputeCapability {
-            backend: "vulkan".into(),
-            features: vec!["SHADER_INT64".into()],
-            max_compute_invocations_per_workgroup: 1024,
-            max_compute_workgroup_storage_size: 49_152,
-            max_storage_buffer_binding_size: 2_147_483_648,
-            max_buffer_size: 4_294_967_296,
-        },
-        x16s_hashrate: 1_000_000u128.into(),
-        mining_address: Some(address("miner1")),
-        region: Region {
-            country: "DE".into(),
-            geohash: "u33dc0".into(),
-        },
-        price_per_hour: price_per_hour.into(),
-        peer_id: "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN".into(),
-        multiaddrs: vec!["/ip4/127.0.0.1/tcp/4001".into()],
-    }
+    provider_attributes::attributes(
+        "NVIDIA RTX 4090",
+        price_per_hour,
+        ("DE", "u33dc0"),
+        Some(address("miner1")),
+    )
 }
 
 #[tokio::test]

@@ -11,6 +11,8 @@
 mod common;
 mod lying_node;
 mod money;
+#[path = "../common/provider_attributes.rs"]
+mod provider_attributes;
 
 use std::path::Path;
 use std::sync::Arc;

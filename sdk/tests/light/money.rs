@@ -15,14 +15,14 @@ use gpunion_sdk::keystore::generate_mnemonic;
 use gpunion_sdk::msg::endorsement::{Attribute, QueryMsg as EndorsementQuery, Reputation};
 use gpunion_sdk::msg::gut::QueryMsg as GutQuery;
 use gpunion_sdk::msg::market::{
-    ComputeCapability, EscrowTotals, LeaseResponse, LeasesResponse, ProviderAttributes,
-    QueryMsg as MarketQuery, Region, Workload, WorkloadKind,
+    EscrowTotals, LeaseResponse, LeasesResponse, QueryMsg as MarketQuery, Workload, WorkloadKind,
 };
 use gpunion_sdk::{Chain, Error, Signer, tx};
 use serde_json::Value;
 
 use super::common::{accounts, deployment, rpc_url};
 use super::lying_node::{Tamper, lying_node};
+use super::provider_attributes::attributes;
 use super::{chain_via, flip_base64, options, temp_store};
 
 /// What the reads are about: a provider with one closed and rated lease and one active
@@ -66,31 +66,6 @@ async fn funded(chain: &Chain, ugut: u128) -> Signer {
     signer
 }
 
-fn attributes(price_per_hour: u128) -> ProviderAttributes {
-    ProviderAttributes {
-        gpu_model: "NVIDIA L40S".into(),
-        gpu_count: 1,
-        memory_mib: 46_068,
-        compute: ComputeCapability {
-            backend: "vulkan".into(),
-            features: vec!["SHADER_INT64".into()],
-            max_compute_invocations_per_workgroup: 1024,
-            max_compute_workgroup_storage_size: 49_152,
-            max_storage_buffer_binding_size: 2_147_483_648,
-            max_buffer_size: 4_294_967_296,
-        },
-        x16s_hashrate: 1_000_000u128.into(),
-        mining_address: None,
-        region: Region {
-            country: "NL".into(),
-            geohash: "u173zq".into(),
-        },
-        price_per_hour: price_per_hour.into(),
-        peer_id: "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN".into(),
-        multiaddrs: vec!["/ip4/127.0.0.1/tcp/4001".into()],
-    }
-}
-
 fn workload() -> Workload {
     Workload {
         cid: "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi".into(),
@@ -122,7 +97,13 @@ async fn scene(chain: &Chain) -> Scene {
         Some(endorsement.clone()),
     );
     let endorser = funded(chain, endorser_stake).await;
-    provider.register(stake, attributes(price)).await.unwrap();
+    provider
+        .register(
+            stake,
+            attributes("NVIDIA L40S", price, ("NL", "u173zq"), None),
+        )
+        .await
+        .unwrap();
     endorsement
         .bond_endorser(&endorser, &gut, endorser_stake)
         .await
