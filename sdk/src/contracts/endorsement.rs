@@ -10,10 +10,10 @@ use gpunion_interface::market::{Provider, storage as market_storage};
 
 use crate::contracts::Contract;
 use crate::contracts::gut::Gut;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::keys::parse_address;
 use crate::light::StateAt;
-use crate::storage::{item_key, map_key};
+use crate::storage::map_key;
 use crate::tx::{Signer, TxOutcome};
 
 /// The endorsement contract at one address.
@@ -47,10 +47,7 @@ impl Endorsement {
 
     /// The stored configuration in `state`, proven.
     async fn config_at(&self, state: &StateAt, what: &str) -> Result<Config> {
-        self.contract
-            .load_at(state, &item_key(storage::CONFIG), what)
-            .await?
-            .ok_or_else(|| Error::decode(what, "the endorsement config is not stored"))
+        self.contract.item_at(state, storage::CONFIG, what).await
     }
 
     /// A provider's reputation at the block time of a verified state, computed by the

@@ -9,7 +9,7 @@ use crate::contracts::{Contract, execute_msg};
 use crate::error::{Error, Result};
 use crate::keys::parse_address;
 use crate::light::Verified;
-use crate::storage::{item_key, map_key};
+use crate::storage::map_key;
 use crate::tx::{Signer, TxOutcome};
 
 /// The GUT token contract at one address.
@@ -85,12 +85,9 @@ impl Gut {
 
     /// The token record cw20-base stores, proven.
     async fn stored_token_info(&self) -> Result<TokenInfo> {
-        let what = "GUT token info";
         self.contract
-            .load_verified(&item_key(storage::TOKEN_INFO), what)
-            .await?
-            .value
-            .ok_or_else(|| Error::decode(what, "not stored"))
+            .item(storage::TOKEN_INFO, "GUT token info")
+            .await
     }
 
     /// The message transferring `amount` ugut from `sender` to `recipient`, for batching.

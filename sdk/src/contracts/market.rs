@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::keys::parse_address;
 use crate::light::StateAt;
 use crate::rpc::Rpc;
-use crate::storage::{item_key, map_key};
+use crate::storage::map_key;
 use crate::tx::{Signer, TxOutcome};
 
 /// Longest rejection reason kept in a memo (the chain's default memo limit is 256).
@@ -40,16 +40,11 @@ impl Market {
     pub async fn config(&self) -> Result<ConfigResponse> {
         let what = "market config";
         let state = self.contract.state(what).await?;
-        let config: Config = self
+        let config: Config = self.contract.item_at(&state, storage::CONFIG, what).await?;
+        let next_lease_id = self
             .contract
-            .load_at(&state, &item_key(storage::CONFIG), what)
-            .await?
-            .ok_or_else(|| Error::decode(what, "not stored"))?;
-        let next_lease_id: u64 = self
-            .contract
-            .load_at(&state, &item_key(storage::NEXT_LEASE_ID), what)
-            .await?
-            .ok_or_else(|| Error::decode(what, "no next lease id stored"))?;
+            .item_at(&state, storage::NEXT_LEASE_ID, what)
+            .await?;
         Ok(config.response(next_lease_id))
     }
 
@@ -263,12 +258,9 @@ impl Market {
 
     /// Escrow of open leases and provider stakes, proven against a verified header.
     pub async fn escrow_totals(&self) -> Result<EscrowTotals> {
-        let what = "market escrow totals";
         self.contract
-            .load_verified(&item_key(storage::TOTALS), what)
-            .await?
-            .value
-            .ok_or_else(|| Error::decode(what, "not stored"))
+            .item(storage::TOTALS, "market escrow totals")
+            .await
     }
 
     /// [`Market::escrow_totals`] as the node answers a smart query: **not verified**.

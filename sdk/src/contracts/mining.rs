@@ -9,7 +9,6 @@ use gpunion_interface::mining::{
 
 use crate::contracts::Contract;
 use crate::error::{Error, Result};
-use crate::storage::item_key;
 use crate::tx::{Signer, TxOutcome};
 
 /// The mining contract at one address.
@@ -38,12 +37,8 @@ impl Mining {
     /// against a verified header.
     pub async fn challenge(&self) -> Result<Challenge> {
         self.contract
-            .load_verified(&item_key(storage::CHALLENGE), "mining challenge")
-            .await?
-            .value
-            .ok_or_else(|| {
-                Error::decode("mining challenge", "proven absent: not a mining contract")
-            })
+            .item(storage::CHALLENGE, "mining challenge")
+            .await
     }
 
     /// What the next solution must solve, and what it pays, as the contract describes it:

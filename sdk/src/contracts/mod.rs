@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::keys::parse_address;
 use crate::light::{LightClient, StateAt, Verified};
 use crate::rpc::Rpc;
-use crate::storage::{WASM_STORE, contract_store_key};
+use crate::storage::{WASM_STORE, contract_store_key, item_key};
 use crate::tx::{Signer, TxOutcome};
 
 /// One contract instance: its address, the RPC it is reached through, and the light
@@ -107,6 +107,26 @@ impl Contract {
             .await?
             .map(|bytes| decode_json(&bytes, what))
             .transpose()
+    }
+
+    /// The cw-storage-plus `Item` called `namespace` in `state`, proven and decoded. The
+    /// contract keeps it from instantiation on, so a proven absence means the address is
+    /// not the contract it was taken for: an [`Error::Decode`] naming `what`.
+    pub async fn item_at<T: DeserializeOwned>(
+        &self,
+        state: &StateAt,
+        namespace: &str,
+        what: &str,
+    ) -> Result<T> {
+        self.load_at(state, &item_key(namespace), what)
+            .await?
+            .ok_or_else(|| Error::decode(what, "proven absent: not the contract it was taken for"))
+    }
+
+    /// [`Contract::item_at`] in a fresh verified state.
+    pub async fn item<T: DeserializeOwned>(&self, namespace: &str, what: &str) -> Result<T> {
+        let state = self.state(what).await?;
+        self.item_at(&state, namespace, what).await
     }
 
     /// Up to `limit` entries of this contract's storage under `prefix` (a cw-storage-plus

@@ -7,9 +7,9 @@ use gpunion_interface::token_swap::{
 };
 
 use crate::contracts::Contract;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::light::StateAt;
-use crate::storage::{item_key, map_key};
+use crate::storage::map_key;
 use crate::tx::{Signer, TxOutcome};
 
 /// One claim as the snapshot CLI hands it to a holder of an old address.
@@ -91,11 +91,7 @@ impl TokenSwap {
         let what = "swap stats";
         let state = self.contract.state(what).await?;
         let config = self.config_at(&state).await?;
-        let stats: Stats = self
-            .contract
-            .load_at(&state, &item_key(storage::STATS), what)
-            .await?
-            .ok_or_else(|| Error::decode(what, "not stored"))?;
+        let stats: Stats = self.contract.item_at(&state, storage::STATS, what).await?;
         Ok(stats.response(config.total_allocation))
     }
 
@@ -106,10 +102,7 @@ impl TokenSwap {
 
     /// The stored configuration in `state`, proven.
     async fn config_at(&self, state: &StateAt) -> Result<Config> {
-        self.contract
-            .load_at(state, &item_key(storage::CONFIG), CONFIG)
-            .await?
-            .ok_or_else(|| Error::decode(CONFIG, "not stored"))
+        self.contract.item_at(state, storage::CONFIG, CONFIG).await
     }
 
     /// Submits a claim (anyone may send it; the GUT goes to `claim.recipient`).

@@ -191,10 +191,7 @@ impl<I: LightIo> LightClient<I> {
     ) -> Result<Verified<Option<Vec<u8>>>> {
         let state = self.state().await?;
         let value = self.read_at(&state, store, key, what).await?;
-        Ok(Verified {
-            value,
-            height: state.height,
-        })
+        Ok(state.verified(value))
     }
 
     /// A verified state to read several keys from: every read through it is proven
