@@ -95,6 +95,7 @@ impl Mining {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::item_key;
 
     #[test]
     fn challenge_key_is_cw_storage_plus_item_key() {
