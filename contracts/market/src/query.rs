@@ -127,7 +127,7 @@ pub fn lease(deps: Deps, now: u64, id: u64) -> StdResult<Option<LeaseResponse>> 
             .load(deps.storage, &lease.provider)?
             .last_heartbeat
     };
-    Ok(Some(LeaseResponse::at(lease, || last_heartbeat, now)))
+    Ok(Some(LeaseResponse::at(lease, last_heartbeat, now)))
 }
 
 pub fn leases_by_customer(

@@ -131,19 +131,18 @@ impl Market {
         let Some(lease) = self.lease_at(&state, id).await? else {
             return Ok(None);
         };
+        if lease.state.is_final() {
+            // What it paid: neither the provider's record nor the time is needed.
+            return Ok(Some(LeaseResponse::at(lease, 0, 0)));
+        }
+        let key = map_key(storage::PROVIDERS, &[lease.provider.as_bytes()]);
+        let provider: Provider = self
+            .contract
+            .load_at(&state, &key, &format!("provider of lease {id}"))
+            .await?
+            .ok_or_else(|| Error::decode(&what, "its provider is not stored"))?;
         let now = self.contract.block_time(&state, &what).await?;
-        let last_heartbeat = if lease.state.is_final() {
-            0
-        } else {
-            let key = map_key(storage::PROVIDERS, &[lease.provider.as_bytes()]);
-            let provider: Provider = self
-                .contract
-                .load_at(&state, &key, &format!("provider of lease {id}"))
-                .await?
-                .ok_or_else(|| Error::decode(&what, "its provider is not stored"))?;
-            provider.last_heartbeat
-        };
-        Ok(Some(LeaseResponse::at(lease, || last_heartbeat, now)))
+        Ok(Some(LeaseResponse::at(lease, provider.last_heartbeat, now)))
     }
 
     /// Lease `id`'s stored record in `state`, proven.

@@ -579,15 +579,16 @@ pub struct LeaseResponse {
 }
 
 impl LeaseResponse {
-    /// `lease` at block time `now`: a final lease earned what it paid and has nothing
-    /// left to withdraw; an open one has earned [`Lease::earned`] under its provider's
-    /// `last_heartbeat` (only read for an open lease). The market's `Lease` query and the
-    /// SDK's verified read both answer with this.
-    pub fn at(lease: Lease, last_heartbeat: impl FnOnce() -> u64, now: u64) -> Self {
+    /// `lease` with what it earned: an open one [`Lease::earned`] at block time `now`
+    /// under its provider's `last_heartbeat`; a final one what it paid, with nothing left
+    /// to withdraw (`last_heartbeat` and `now` are then not read: a caller need not look
+    /// them up). The market's `Lease` query and the SDK's verified read both answer with
+    /// this.
+    pub fn at(lease: Lease, last_heartbeat: u64, now: u64) -> Self {
         let (earned, withdrawable) = if lease.state.is_final() {
             (lease.paid_to_provider, Uint128::zero())
         } else {
-            let earned = lease.earned(last_heartbeat(), now);
+            let earned = lease.earned(last_heartbeat, now);
             (earned, earned - lease.paid_to_provider)
         };
         Self {
