@@ -5,8 +5,8 @@
 
 use gpunion_interface::endorsement::RecommendRequest;
 use gpunion_interface::market::{
-    Lease, LeaseResponse, LeaseResult, LeaseState, MAX_PAGE, OpenLease, ProviderAttributes,
-    ProviderFilter, ProviderResponse, Workload, lease_cost,
+    Lease, LeaseResponse, LeaseResult, LeaseState, OpenLease, ProviderAttributes, ProviderFilter,
+    ProviderResponse, Workload, lease_cost,
 };
 
 use crate::contracts::{endorsement::Endorsement, gut::Gut, market::Market};
@@ -83,21 +83,11 @@ impl ProviderAgent {
     }
 
     /// This provider's leases with ids above `start_after` (all of them for `None`), in
-    /// id order (all pages).
-    pub async fn leases_after(&self, mut start_after: Option<u64>) -> Result<Vec<Lease>> {
-        let mut all = Vec::new();
-        loop {
-            let page = self
-                .market
-                .leases_by_provider(self.address(), start_after, Some(MAX_PAGE))
-                .await?
-                .leases;
-            let Some(last) = page.last() else {
-                return Ok(all);
-            };
-            start_after = Some(last.id);
-            all.extend(page);
-        }
+    /// id order, proven complete.
+    pub async fn leases_after(&self, start_after: Option<u64>) -> Result<Vec<Lease>> {
+        self.market
+            .all_leases_by_provider(self.address(), start_after)
+            .await
     }
 
     /// Withdraws what the lease has earned so far; `None` when nothing is withdrawable.
@@ -320,22 +310,15 @@ impl Customer {
         let settler = self.settler();
         let at = settler.chain_time().await?;
         let mut settled = Vec::new();
-        let mut start_after = None;
-        loop {
-            let page = self
-                .market
-                .leases_by_customer(self.address(), start_after, Some(100))
-                .await?
-                .leases;
-            let Some(last) = page.last() else {
-                return Ok(settled);
-            };
-            start_after = Some(last.id);
-            for lease in page.iter().filter(|l| !l.state.is_final()) {
-                let provider = settler.provider(lease.provider.as_str()).await?;
-                settled.extend(settler.settle_if_overdue(lease, &provider, at).await?);
-            }
+        let leases = self
+            .market
+            .all_leases_by_customer(self.address(), None)
+            .await?;
+        for lease in leases.iter().filter(|l| !l.state.is_final()) {
+            let provider = settler.provider(lease.provider.as_str()).await?;
+            settled.extend(settler.settle_if_overdue(lease, &provider, at).await?);
         }
+        Ok(settled)
     }
 
     /// Settles lease `lease_id` if it is overdue at the chain's time (see

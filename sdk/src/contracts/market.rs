@@ -171,8 +171,13 @@ impl Market {
         start_after: Option<u64>,
         limit: Option<u32>,
     ) -> Result<LeasesResponse> {
-        self.leases_in(storage::LEASES_BY_CUSTOMER, customer, start_after, limit)
-            .await
+        self.leases_in(
+            storage::LEASES_BY_CUSTOMER,
+            customer,
+            start_after,
+            page(limit),
+        )
+        .await
     }
 
     /// A provider's leases, proven complete like [`Market::leases_by_customer`].
@@ -182,17 +187,59 @@ impl Market {
         start_after: Option<u64>,
         limit: Option<u32>,
     ) -> Result<LeasesResponse> {
-        self.leases_in(storage::LEASES_BY_PROVIDER, provider, start_after, limit)
-            .await
+        self.leases_in(
+            storage::LEASES_BY_PROVIDER,
+            provider,
+            start_after,
+            page(limit),
+        )
+        .await
     }
 
-    /// The leases of `owner` in the index `index` (by customer or by provider).
+    /// Every lease of `customer` with an id above `start_after`, in id order, proven
+    /// complete at one height (no paging: the walk goes to the end of the index).
+    pub async fn all_leases_by_customer(
+        &self,
+        customer: &str,
+        start_after: Option<u64>,
+    ) -> Result<Vec<Lease>> {
+        let all = self
+            .leases_in(
+                storage::LEASES_BY_CUSTOMER,
+                customer,
+                start_after,
+                usize::MAX,
+            )
+            .await?;
+        Ok(all.leases)
+    }
+
+    /// Every lease of `provider` with an id above `start_after`, like
+    /// [`Market::all_leases_by_customer`].
+    pub async fn all_leases_by_provider(
+        &self,
+        provider: &str,
+        start_after: Option<u64>,
+    ) -> Result<Vec<Lease>> {
+        let all = self
+            .leases_in(
+                storage::LEASES_BY_PROVIDER,
+                provider,
+                start_after,
+                usize::MAX,
+            )
+            .await?;
+        Ok(all.leases)
+    }
+
+    /// Up to `limit` leases of `owner` in the index `index` (by customer or by
+    /// provider).
     async fn leases_in(
         &self,
         index: &str,
         owner: &str,
         start_after: Option<u64>,
-        limit: Option<u32>,
+        limit: usize,
     ) -> Result<LeasesResponse> {
         parse_address(owner, None)?;
         let what = format!("leases of {owner}");
@@ -206,7 +253,7 @@ impl Market {
                 &state,
                 &prefix,
                 after.as_ref().map(|a| a.as_slice()),
-                page(limit),
+                limit,
                 &what,
             )
             .await?;
