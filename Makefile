@@ -2,6 +2,10 @@
 # machine is already set up).
 .PHONY: demo test lint unit contracts bootstrap e2e
 
+# `make demo` and `make test` build each crate once: incremental caches would only take disk
+# (gigabytes across the workspace's test binaries). `cargo` run by hand keeps them.
+export CARGO_INCREMENTAL ?= 0
+
 SHELL_SCRIPTS = scripts/bootstrap scripts/build-contracts testnet/lib.sh testnet/chain \
 	testnet/network testnet/deploy testnet/e2e testnet/demo ipfs/kubo
 
