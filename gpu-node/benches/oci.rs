@@ -89,6 +89,7 @@ fn main() {
             sandbox: SandboxLimits::default(),
             wall_clock: Duration::from_secs(60),
             output_cap: 1 << 20,
+            max_output_bytes: 1 << 20,
             devices: Vec::new(),
         };
         let start = Instant::now();

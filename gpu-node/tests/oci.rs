@@ -21,10 +21,12 @@ use common::oci_image::{
     LayerTar, Process, TarBuilder, busybox_image, busybox_layer, write_blob, write_image,
 };
 use gpu_node::executor::oci::{
-    ContainerOutcome, ImageError, ImageLimits, OciJobError, OciJobReport, OciJobRequest, Runc,
-    SandboxLimits, UnpackError, VerifiedImage, gpu::NvidiaDevices, image::Compression,
-    job::JOB_MANIFEST_FILE, remove_leftovers, run_image_job, runc::CGROUP_PARENT, unpack::unpack,
+    ImageError, ImageLimits, OciJobError, OciJobReport, OciJobRequest, Runc, SandboxLimits,
+    UnpackError, VerifiedImage, gpu::NvidiaDevices, image::Compression, remove_leftovers,
+    result::run_to_result, run_image_job, runc::CGROUP_PARENT, unpack::unpack,
 };
+use gpunion_interface::job::container::{CONTAINER_MANIFEST_FILE, ContainerOutcome};
+use gpunion_interface::job::{FailureKind, JobOutcome, JobReport, result::folder_outputs};
 use oci_spec::image::MediaType;
 use tempfile::TempDir;
 
@@ -86,6 +88,7 @@ impl Node {
             },
             wall_clock: Duration::from_secs(60),
             output_cap: 64 << 10,
+            max_output_bytes: 1 << 20,
             devices: Vec::new(),
         }
     }
@@ -172,7 +175,7 @@ ulimit -n > /output/nofile
 echo done"#,
     );
     fs::write(
-        node.image().join(JOB_MANIFEST_FILE),
+        node.image().join(CONTAINER_MANIFEST_FILE),
         r#"{"args": ["job", "first"], "env": ["GREETING=hi"]}"#,
     )
     .unwrap();
@@ -230,9 +233,6 @@ echo done"#,
         format!("{}\n{}\n32\n100000\n100000\n", 64 << 20, 64 << 20)
     );
     assert_eq!(node.output("nofile"), "256\n");
-    let saved: OciJobReport =
-        serde_json::from_slice(&fs::read(node.out().join("report.json")).unwrap()).unwrap();
-    assert_eq!(saved, report);
 }
 
 #[tokio::test]
@@ -347,7 +347,7 @@ async fn a_job_that_never_exits_is_killed_at_its_time_limit() {
     let node = Node::new();
     busybox_image(&node.image(), "sleep 1000");
     fs::write(
-        node.image().join(JOB_MANIFEST_FILE),
+        node.image().join(CONTAINER_MANIFEST_FILE),
         r#"{"time_limit_seconds": 2}"#,
     )
     .unwrap();
@@ -790,4 +790,128 @@ fn nvidia_device_nodes_are_found_by_name_and_kind() {
         NvidiaDevices::discover(&dev.path().join("absent")).unwrap(),
         NvidiaDevices::default()
     );
+}
+
+/// Reads the result folder's `report.json` and checks it is the report returned.
+fn saved_report(node: &Node, report: &JobReport) {
+    let saved: JobReport =
+        serde_json::from_slice(&fs::read(node.out().join("report.json")).unwrap()).unwrap();
+    assert_eq!(&saved, report);
+    assert!(node.out().join("log.txt").is_file());
+}
+
+#[tokio::test]
+async fn a_result_lists_and_hashes_every_output_file_by_path() {
+    let node = Node::new();
+    busybox_image(
+        &node.image(),
+        "mkdir -p /output/frames; echo one > /output/frames/1.txt; printf two > /output/b; echo ok",
+    );
+    let report = run_to_result(&node.request()).await.unwrap();
+    node.assert_clean(None).await;
+    assert_eq!(report.outcome, JobOutcome::Succeeded, "{report:?}");
+    let files: Vec<_> = report.outputs.iter().map(|f| f.file.as_str()).collect();
+    assert_eq!(files, ["b", "frames/1.txt"]);
+    let (_, hash) = folder_outputs(&node.out().join("outputs"), u64::MAX).unwrap();
+    assert_eq!(report.output_hash.as_ref().unwrap().as_slice(), hash);
+    let container = report.container.as_ref().unwrap();
+    assert!(container.succeeded());
+    // No NVIDIA device was given (none on this machine, or none asked): the report
+    // says the container had no GPU.
+    assert_eq!(container.gpu_devices, Vec::<String>::new());
+    assert_eq!(node.stdout(), "ok\n");
+    saved_report(&node, &report);
+}
+
+/// A job that leaves a symlink to a host file (or a FIFO) in its output: nothing of
+/// it is published, the job fails, and what it printed is kept.
+#[tokio::test]
+async fn outputs_that_are_not_plain_files_fail_the_job_and_are_removed() {
+    for script in [
+        "echo secret > /output/x; ln -s /etc/shadow /output/shadow; echo made",
+        "mkdir /output/d; mkfifo /output/d/pipe; echo made",
+    ] {
+        let node = Node::new();
+        busybox_image(&node.image(), script);
+        let report = run_to_result(&node.request()).await.unwrap();
+        node.assert_clean(None).await;
+        match &report.outcome {
+            JobOutcome::Failed(failure) => {
+                assert_eq!(failure.kind, FailureKind::Output, "{failure:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(report.output_hash, None);
+        assert!(report.outputs.is_empty());
+        assert!(!node.out().join("outputs").exists(), "outputs were kept");
+        assert_eq!(node.stdout(), "made\n");
+        saved_report(&node, &report);
+    }
+}
+
+#[tokio::test]
+async fn outputs_over_the_limit_fail_the_job() {
+    let node = Node::new();
+    busybox_image(&node.image(), "head -c 2048 /dev/zero > /output/big");
+    let mut request = node.request();
+    request.max_output_bytes = 1024;
+    let report = run_to_result(&request).await.unwrap();
+    assert!(
+        matches!(&report.outcome, JobOutcome::Failed(f) if f.kind == FailureKind::Output),
+        "{report:?}"
+    );
+    assert!(!node.out().join("outputs").exists());
+}
+
+/// The customer's mistakes are failed results (the lease gets its answer), never the
+/// node's errors (which it would retry).
+#[tokio::test]
+async fn refused_images_and_failed_processes_are_failed_results() {
+    let node = Node::new();
+    let layers = one_layer(&node, TarBuilder::new().file("a", b"aaaa").build());
+    let mut bytes = fs::read(&layers[1]).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    fs::write(&layers[1], &bytes).unwrap();
+    let report = run_to_result(&node.request()).await.unwrap();
+    match &report.outcome {
+        JobOutcome::Failed(failure) => {
+            assert_eq!(failure.kind, FailureKind::Image);
+            assert!(failure.message.contains("digest"), "{}", failure.message);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(report.container, None);
+    saved_report(&node, &report);
+
+    let node = Node::new();
+    busybox_image(&node.image(), "echo fine");
+    fs::write(
+        node.image().join(CONTAINER_MANIFEST_FILE),
+        r#"{"env": ["NOT A NAME=1"]}"#,
+    )
+    .unwrap();
+    let report = run_to_result(&node.request()).await.unwrap();
+    match &report.outcome {
+        JobOutcome::Failed(failure) => {
+            assert_eq!(failure.kind, FailureKind::Manifest);
+            assert_eq!(failure.field.as_deref(), Some("env[0]"));
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let node = Node::new();
+    busybox_image(&node.image(), "echo partial > /output/p; exit 3");
+    let report = run_to_result(&node.request()).await.unwrap();
+    node.assert_clean(None).await;
+    match &report.outcome {
+        JobOutcome::Failed(failure) => {
+            assert_eq!(failure.kind, FailureKind::Exited);
+            assert!(failure.message.contains("status 3"), "{}", failure.message);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(report.output_hash, None);
+    // Partial work stays for the customer to look at; it is not a result.
+    assert_eq!(node.output("p"), "partial\n");
 }

@@ -1,10 +1,17 @@
 //! The provider node end to end, on the local chain and Kubo that `testnet/e2e`
 //! starts (GPUNION_DEPLOYMENT, IPFS_API): `gpu-node init`, `register` and `serve` as a
 //! person runs them, a customer's render job through the `gpunion` CLI to a saved PNG,
-//! every kind of bad input, and a node killed with `kill -9` mid-job. Each test's node
-//! is a child process killed when the test ends, pass or fail.
+//! every kind of bad input, a container image's job under runc (and a corrupt image's),
+//! and a node killed with `kill -9` mid-job. Each test's node is a child process killed
+//! when the test ends, pass or fail.
 //!
 //!   testnet/e2e "cargo test -p gpu-node --test provider -- --ignored --test-threads=1"
+
+#[allow(
+    dead_code,
+    reason = "the image builder is shared with tests/oci.rs, which uses all of it"
+)]
+mod common;
 
 use std::io::Write as _;
 use std::net::TcpListener;
@@ -497,6 +504,8 @@ async fn e2e_every_bad_input_ends_its_job_with_a_readable_error_and_the_node_ser
         c.mining.enabled = false;
         c.limits.max_bundle_mib = 1;
         c.limits.fetch_timeout_seconds = 5;
+        // So that a container lease meets a node that does not run containers.
+        c.containers.enabled = false;
     })
     .await;
     node.start();
@@ -612,6 +621,126 @@ async fn e2e_every_bad_input_ends_its_job_with_a_readable_error_and_the_node_ser
     node.kill();
 }
 
+/// A customer's container job through the `gpunion` CLI: a busybox image made here,
+/// with a job manifest and an input folder, run by `gpu-node serve` under runc, its
+/// outputs, standard output and report fetched and checked against the chain. Before
+/// it, a lease of the same image with one layer's bytes changed: the node refuses it
+/// on its digest, posts the failure, and serves on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the local chain and Kubo: run under testnet/e2e"]
+async fn e2e_a_container_image_job_from_the_cli_and_a_corrupt_image_that_fails_cleanly() {
+    use common::oci_image::{LayerTar, Process, busybox_layer, write_image};
+    use gpu_node::executor::oci::image::Compression;
+    use gpunion_interface::job::container::{CONTAINER_MANIFEST_FILE, INPUT_DIR};
+
+    let chain = chain();
+    let mut node = Node::new(&chain, |c| c.mining.enabled = false).await;
+    node.start();
+    let (customer, mnemonic) = customer(&chain, 100 * GUT).await;
+    let workdir = tempfile::tempdir().unwrap();
+    let image = |name: &str| {
+        let dir = workdir.path().join(name);
+        let layers = write_image(
+            &dir,
+            &[LayerTar {
+                tar: busybox_layer(),
+                compression: Compression::Gzip,
+            }],
+            &Process::shell(
+                r#"tr a-z A-Z < /input/words.txt > /output/shout.txt
+mkdir /output/meta; echo "$1 $MODE" > /output/meta/args
+ls /dev | grep -c nvidia > /output/meta/gpus
+echo "container says hi""#,
+            ),
+        );
+        (dir, layers)
+    };
+
+    let (corrupt, layers) = image("corrupt");
+    let mut bytes = std::fs::read(&layers[0]).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&layers[0], &bytes).unwrap();
+    let cid = kubo().add_dir(&corrupt).await.unwrap();
+    let lease = open(
+        &customer,
+        &node.address,
+        &cid.to_string(),
+        WorkloadKind::OciImage,
+    )
+    .await;
+    let (kind, text) = failure_kind(&report_of(&customer, lease).await);
+    assert_eq!(
+        kind,
+        FailureKind::Image,
+        "{text}
+{}",
+        node.log()
+    );
+    assert!(text.contains("digest"), "{text}");
+
+    let (good, _) = image("good");
+    std::fs::create_dir(good.join(INPUT_DIR)).unwrap();
+    std::fs::write(good.join(INPUT_DIR).join("words.txt"), "quiet words\n").unwrap();
+    std::fs::write(
+        good.join(CONTAINER_MANIFEST_FILE),
+        r#"{"args": ["first"], "env": ["MODE=loud"], "time_limit_seconds": 60}"#,
+    )
+    .unwrap();
+    let out = workdir.path().join("result");
+    let cli = Command::new(gpunion())
+        .arg("--deployment")
+        .arg(deployment_path())
+        .args(["--mnemonic-env", "CUSTOMER_MNEMONIC", "job", "run"])
+        .arg(&good)
+        .args(["--provider", &node.address, "--hours", "0.05", "--out"])
+        .arg(&out)
+        .env("CUSTOMER_MNEMONIC", &mnemonic)
+        .env("IPFS_API", kubo().api_url())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut cli = KillOnDrop(Some(cli));
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while cli.0.as_mut().unwrap().try_wait().unwrap().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "gpunion job run hangs:\n{}",
+            node.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let output = cli.0.take().unwrap().wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "gpunion job run failed:\n{stdout}\n{}\nnode log:\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        node.log()
+    );
+    assert!(stdout.contains("matches the chain"), "{stdout}");
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+    assert_eq!(read("outputs/shout.txt"), "QUIET WORDS\n");
+    assert_eq!(read("outputs/meta/args"), "first loud\n");
+    // No NVIDIA device on this machine: the container saw none, and the report says so.
+    assert_eq!(read("outputs/meta/gpus"), "0\n");
+    assert_eq!(read("stdout.txt"), "container says hi\n");
+    let report: JobReport = serde_json::from_str(&read(REPORT_FILE)).unwrap();
+    assert_eq!(report.outcome, JobOutcome::Succeeded);
+    let container = report.container.expect("a container job's report");
+    assert!(container.succeeded());
+    assert!(container.gpu_devices.is_empty());
+    // Nothing of either job is left on the node: no container, no bundle.
+    let runc_state = node.home.path().join("runc");
+    let left = std::fs::read_dir(&runc_state).map_or(0, |d| d.count());
+    assert_eq!(left, 0, "containers left in {}", runc_state.display());
+    let bundles = node.home.path().join("containers");
+    assert_eq!(std::fs::read_dir(&bundles).map_or(0, |d| d.count()), 0);
+    assert_market_balanced(&chain).await;
+    node.kill();
+}
+
 /// Command lines of the running processes that mention `needle`.
 fn processes_mentioning(needle: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -662,7 +791,7 @@ async fn e2e_a_node_killed_mid_job_resumes_and_nothing_is_posted_or_paid_twice()
     let job_dir = node.home.path().join("jobs").join(lease.to_string());
     let job_dir = job_dir.to_string_lossy().to_string();
     let deadline = Instant::now() + Duration::from_secs(30);
-    while processes_mentioning(&format!("{job_dir}/bundle")).is_empty() {
+    while processes_mentioning(&format!("{job_dir}/workload")).is_empty() {
         assert!(
             Instant::now() < deadline,
             "the executor never ran:\n{}",
@@ -674,7 +803,7 @@ async fn e2e_a_node_killed_mid_job_resumes_and_nothing_is_posted_or_paid_twice()
     // The executor dies with its node: no orphan keeps the GPU.
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let left = processes_mentioning(&format!("{job_dir}/bundle"));
+        let left = processes_mentioning(&format!("{job_dir}/workload"));
         if left.is_empty() {
             break;
         }

@@ -132,6 +132,7 @@ fn attempt<G: std::borrow::Borrow<Gpu>>(
         timings: *timings,
         output_hash: Some(HexBinary::from(hash.to_vec())),
         outputs,
+        container: None,
     }))
 }
 

@@ -31,6 +31,10 @@ pub struct Config {
     pub provider: ProviderSettings,
     pub limits: JobLimits,
     pub mining: MiningSettings,
+    /// Container images (leases of kind `OciImage`); absent in an older file: the
+    /// defaults.
+    #[serde(default)]
+    pub containers: ContainerSettings,
 }
 
 /// What the node offers on the market.
@@ -69,6 +73,45 @@ pub struct MiningSettings {
     pub enabled: bool,
 }
 
+/// Container jobs: run under runc as root, each in its own sandbox (see
+/// `docs/adr/10-oci-executor.md` for which limits the machine's cgroups enforce).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ContainerSettings {
+    /// Take leases of container images (they need runc and root; without either,
+    /// `serve` refuses such leases with the reason).
+    pub enabled: bool,
+    /// Largest image (its layout folder, as fetched from IPFS), MiB.
+    pub max_image_mib: u64,
+    /// Most bytes the image's layers may unpack to, MiB.
+    pub max_unpacked_mib: u64,
+    /// Memory of a container (its cgroup's limit), MiB.
+    pub memory_limit_mib: u64,
+    /// CPU of a container, thousandths of a core.
+    pub cpu_millis: u64,
+    /// Processes and threads at once in a container.
+    pub pids: u32,
+    /// Largest output folder returned, MiB.
+    pub max_output_mib: u64,
+    /// Most bytes of standard output, and of standard error, kept, KiB.
+    pub log_cap_kib: u64,
+}
+
+impl Default for ContainerSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            max_image_mib: 2048,
+            max_unpacked_mib: 4096,
+            memory_limit_mib: 4096,
+            cpu_millis: 2000,
+            pids: 256,
+            max_output_mib: 256,
+            log_cap_kib: 1024,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -88,6 +131,7 @@ impl Default for Config {
                 fetch_timeout_seconds: 20,
             },
             mining: MiningSettings { enabled: true },
+            containers: ContainerSettings::default(),
         }
     }
 }
@@ -257,6 +301,16 @@ mod tests {
         assert_eq!(overridden.provider.price_per_hour, 20);
         assert!(!overridden.mining.enabled);
         assert_eq!(overridden.provider.country, "DE");
+    }
+
+    #[test]
+    fn an_older_file_without_containers_gets_their_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = toml::to_string(&Config::default()).unwrap();
+        let start = text.find("[containers]").unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), &text[..start]).unwrap();
+        let loaded = Config::load(dir.path()).unwrap();
+        assert_eq!(loaded.containers, ContainerSettings::default());
     }
 
     #[test]

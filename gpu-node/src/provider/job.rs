@@ -1,19 +1,24 @@
-//! One lease's job, start to result: fetch the bundle from IPFS (size-limited while
-//! streaming), run it isolated in a child process (wall clock and memory limits), add
-//! the result folder to IPFS. Every failure of the customer's making (a bundle that
-//! cannot be found or is too large, a bad manifest or shader, a job that never ends)
-//! still yields a result folder whose `report.json` says what went wrong; only the
-//! node's own trouble (Kubo down, a disk error) is an error here, and the lease is
-//! tried again.
+//! One lease's job, start to result: fetch the workload from IPFS (size-limited while
+//! streaming), run it (a WGSL bundle isolated in a child process under a wall clock
+//! and a memory limit; a container image sandboxed under runc), add the result folder
+//! to IPFS. Every failure of the customer's making (a workload that cannot be found
+//! or is too large, a bad manifest, shader or image, a job that never ends) still
+//! yields a result folder whose `report.json` says what went wrong; only the node's
+//! own trouble (Kubo down, runc failing, a disk error) is an error here, and the lease
+//! is tried again.
 
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use gpunion_interface::job::container::INPUT_DIR;
 use gpunion_interface::job::{
     Allowance, FailureKind, JobFailure, JobOutcome, JobReport, JobTimings,
 };
+use gpunion_interface::market::{Workload, WorkloadKind};
 use gpunion_ipfs::{Cid, FetchLimits, IpfsError, Kubo};
 
+use crate::executor::oci::{self, ImageLimits, OciJobRequest, Runc, SandboxLimits, gpu};
 use crate::executor::result::{self, JobLog};
 use crate::executor::{self, JobRequest};
 
@@ -29,6 +34,27 @@ pub struct JobSettings {
     pub max_bundle_bytes: u64,
     pub fetch_timeout: Duration,
     pub memory_limit_mib: u64,
+    /// Container jobs, where this node runs them.
+    pub containers: Option<ContainerJobs>,
+}
+
+/// What a container job needs from the node.
+#[derive(Debug, Clone)]
+pub struct ContainerJobs {
+    /// runc and the node's container state root.
+    pub runc: Runc,
+    /// Where containers' bundles are made (emptied when the node starts).
+    pub work_dir: PathBuf,
+    /// Largest image layout folder fetched, bytes.
+    pub max_image_bytes: u64,
+    pub image_limits: ImageLimits,
+    pub sandbox: SandboxLimits,
+    /// Most bytes of standard output, and of standard error, kept.
+    pub output_cap: u64,
+    /// Largest output folder returned, bytes.
+    pub max_output_bytes: u64,
+    /// The machine's NVIDIA devices; a lease's slot chooses among them.
+    pub gpus: gpu::NvidiaDevices,
 }
 
 /// A finished job, ready to post.
@@ -59,9 +85,12 @@ pub enum JobError {
         #[source]
         source: IpfsError,
     },
-    /// The executor could not start or write its folder.
+    /// The executor could not start or write its folder (or runc failed).
     #[error("lease {lease_id}: executor: {message}")]
     Executor { lease_id: u64, message: String },
+    /// A container lease reached a node that does not run containers.
+    #[error("lease {lease_id}: this node does not run container images")]
+    NoContainers { lease_id: u64 },
     /// A local file operation failed.
     #[error("lease {lease_id}: {path}: {message}")]
     Io {
@@ -71,40 +100,79 @@ pub enum JobError {
     },
 }
 
-/// Runs lease `lease_id`'s bundle `cid`, for at most `wall_clock`.
+/// Runs lease `lease_id`'s workload (on GPU `slot`), for at most `wall_clock`.
 pub async fn run(
     settings: &JobSettings,
     lease_id: u64,
-    cid: &str,
+    workload: &Workload,
+    slot: u32,
     wall_clock: Duration,
 ) -> Result<JobDone, JobError> {
     let dir = settings.jobs_dir.join(lease_id.to_string());
-    let bundle_dir = dir.join("bundle");
+    let workload_dir = dir.join("workload");
     let result_dir = dir.join("result");
-    for d in [&bundle_dir, &result_dir] {
+    for d in [&workload_dir, &result_dir] {
         reset_dir(lease_id, d)?;
     }
+    let max_bytes = match workload.kind {
+        WorkloadKind::WgslBundle => settings.max_bundle_bytes,
+        WorkloadKind::OciImage => {
+            let containers = settings
+                .containers
+                .as_ref()
+                .ok_or(JobError::NoContainers { lease_id })?;
+            containers.max_image_bytes
+        }
+    };
     let started = Instant::now();
-    let fetched = fetch(settings, cid, &bundle_dir).await;
+    let fetched = fetch(settings, &workload.cid, &workload_dir, max_bytes).await;
     let fetch_s = started.elapsed().as_secs_f64();
     let compute_started = Instant::now();
     let report = match fetched {
         Ok(bytes) => {
-            tracing::info!(lease_id, bytes, "bundle fetched");
-            let request = JobRequest {
-                executable: settings.executable.clone(),
-                bundle_dir: bundle_dir.clone(),
-                out_dir: result_dir.clone(),
-                allowance: settings.allowance,
-                wall_clock,
-                memory_limit_mib: settings.memory_limit_mib,
-            };
-            executor::run_isolated(&request)
-                .await
-                .map_err(|e| JobError::Executor {
-                    lease_id,
-                    message: e.to_string(),
-                })?
+            tracing::info!(lease_id, bytes, kind = ?workload.kind, "workload fetched");
+            match &settings.containers {
+                Some(containers) if workload.kind == WorkloadKind::OciImage => {
+                    let input_dir = input_dir(lease_id, &dir, &workload_dir)?;
+                    let request = OciJobRequest {
+                        image_dir: workload_dir.clone(),
+                        input_dir,
+                        out_dir: result_dir.clone(),
+                        work_dir: containers.work_dir.clone(),
+                        runc: containers.runc.clone(),
+                        image_limits: containers.image_limits.clone(),
+                        sandbox: containers.sandbox.clone(),
+                        wall_clock,
+                        output_cap: containers.output_cap,
+                        max_output_bytes: containers.max_output_bytes,
+                        // No NVIDIA device for the slot: the job runs without a GPU,
+                        // and its report lists none.
+                        devices: containers.gpus.for_slots(&[slot]).unwrap_or_default(),
+                    };
+                    oci::result::run_to_result(&request)
+                        .await
+                        .map_err(|e| JobError::Executor {
+                            lease_id,
+                            message: e.to_string(),
+                        })?
+                }
+                _ => {
+                    let request = JobRequest {
+                        executable: settings.executable.clone(),
+                        bundle_dir: workload_dir.clone(),
+                        out_dir: result_dir.clone(),
+                        allowance: settings.allowance,
+                        wall_clock,
+                        memory_limit_mib: settings.memory_limit_mib,
+                    };
+                    executor::run_isolated(&request)
+                        .await
+                        .map_err(|e| JobError::Executor {
+                            lease_id,
+                            message: e.to_string(),
+                        })?
+                }
+            }
         }
         Err(FetchFailure::Node(source)) => return Err(JobError::Ipfs { lease_id, source }),
         Err(FetchFailure::Customer(failure)) => {
@@ -149,7 +217,12 @@ enum FetchFailure {
     Node(IpfsError),
 }
 
-async fn fetch(settings: &JobSettings, cid: &str, dest: &Path) -> Result<u64, FetchFailure> {
+async fn fetch(
+    settings: &JobSettings,
+    cid: &str,
+    dest: &Path,
+    max_bytes: u64,
+) -> Result<u64, FetchFailure> {
     let customer = |message: String| {
         FetchFailure::Customer(JobFailure {
             kind: FailureKind::Fetch,
@@ -161,7 +234,7 @@ async fn fetch(settings: &JobSettings, cid: &str, dest: &Path) -> Result<u64, Fe
         .parse()
         .map_err(|e: IpfsError| customer(e.to_string()))?;
     let limits = FetchLimits {
-        max_bytes: settings.max_bundle_bytes,
+        max_bytes,
         timeout: settings.fetch_timeout,
     };
     match settings.kubo.fetch_dir(&cid, dest, limits, |_| {}).await {
@@ -185,7 +258,7 @@ fn write_failure(
 ) -> Result<JobReport, JobError> {
     let mut log = JobLog::new();
     log.note(format!(
-        "lease {lease_id}: the bundle was not run: {}",
+        "lease {lease_id}: the workload was not run: {}",
         describe(&failure)
     ));
     let report = JobReport::failed(
@@ -200,6 +273,25 @@ fn write_failure(
         message: e.to_string(),
     })?;
     Ok(report)
+}
+
+/// A container job's input: the workload's [`INPUT_DIR`] where it has one, else an
+/// empty folder (both mounted read-only).
+fn input_dir(lease_id: u64, dir: &Path, workload_dir: &Path) -> Result<PathBuf, JobError> {
+    let given = workload_dir.join(INPUT_DIR);
+    if given.is_dir() {
+        return Ok(given);
+    }
+    let empty = dir.join("empty-input");
+    reset_dir(lease_id, &empty)?;
+    std::fs::set_permissions(&empty, std::fs::Permissions::from_mode(0o755)).map_err(|e| {
+        JobError::Io {
+            lease_id,
+            path: empty.display().to_string(),
+            message: e.to_string(),
+        }
+    })?;
+    Ok(empty)
 }
 
 fn reset_dir(lease_id: u64, dir: &Path) -> Result<(), JobError> {

@@ -25,6 +25,7 @@ use super::job::{self, JobDone, JobError, JobSettings};
 use super::metrics::Metrics;
 use super::mining::MinerControl;
 use super::state::{DoneOutcome, LeaseRecord, Phase, StateError, Store};
+use crate::executor::oci;
 
 /// How often the market is polled behind the event subscription.
 const POLL_EVERY: Duration = Duration::from_secs(3);
@@ -93,6 +94,16 @@ impl Node {
             return Err(ServeError::NotRegistered {
                 address: self.agent.address().to_string(),
             });
+        }
+        if let Some(containers) = &self.jobs.containers {
+            // A node that died mid-job left its containers and their bundles.
+            match oci::remove_leftovers(&containers.runc, &containers.work_dir).await {
+                Ok(ids) if !ids.is_empty() => {
+                    tracing::warn!(?ids, "removed containers a previous run left");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "cannot remove leftover containers"),
+            }
         }
         let mut books = Books::default();
         let mut jobs: JoinSet<Result<JobDone, JobError>> = JoinSet::new();
@@ -246,7 +257,7 @@ impl Node {
             return Ok(());
         }
         match lease.state {
-            LeaseState::Pending => match admission(lease) {
+            LeaseState::Pending => match admission(lease, self.jobs.containers.is_some()) {
                 Ok(()) => {
                     self.agent.accept(lease.id).await?;
                     self.put(lease, Phase::Accepted)?;
@@ -346,9 +357,9 @@ impl Node {
         self.miner.set(false);
         let settings = self.jobs.clone();
         let wall_clock = left.min(self.max_job);
-        let (lease_id, cid) = (lease.id, lease.workload.cid.clone());
-        let handle =
-            jobs.spawn(async move { job::run(&settings, lease_id, &cid, wall_clock).await });
+        let (lease_id, workload, slot) = (lease.id, lease.workload.clone(), lease.slot);
+        let handle = jobs
+            .spawn(async move { job::run(&settings, lease_id, &workload, slot, wall_clock).await });
         books.tasks.insert(handle.id(), lease_id);
         books.running.insert(lease_id, handle);
         tracing::info!(
@@ -523,13 +534,13 @@ impl Node {
     }
 }
 
-/// Whether this node takes `lease`: `Err(reason)` says why not.
-fn admission(lease: &Lease) -> Result<(), String> {
-    if lease.workload.kind != WorkloadKind::WgslBundle {
-        return Err(format!(
-            "workload kind {:?} is not supported by this node (WGSL bundles only)",
-            lease.workload.kind
-        ));
+/// Whether this node takes `lease` (`containers`: whether it runs container images):
+/// `Err(reason)` says why not.
+fn admission(lease: &Lease, containers: bool) -> Result<(), String> {
+    if lease.workload.kind == WorkloadKind::OciImage && !containers {
+        return Err(
+            "workload kind OciImage is not supported by this node (WGSL bundles only)".into(),
+        );
     }
     if let Err(error) = lease.workload.cid.parse::<gpunion_ipfs::Cid>() {
         return Err(format!("the workload CID is malformed: {error}"));
@@ -636,15 +647,21 @@ mod tests {
     const CID: &str = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 
     #[test]
-    fn admission_takes_wgsl_bundles_with_a_valid_cid() {
-        assert_eq!(admission(&lease(WorkloadKind::WgslBundle, CID)), Ok(()));
+    fn admission_takes_wgsl_bundles_and_images_where_containers_run() {
+        assert_eq!(
+            admission(&lease(WorkloadKind::WgslBundle, CID), false),
+            Ok(())
+        );
+        assert_eq!(admission(&lease(WorkloadKind::OciImage, CID), true), Ok(()));
     }
 
     #[test]
-    fn admission_refuses_other_kinds_and_bad_cids_with_a_reason() {
-        let oci = admission(&lease(WorkloadKind::OciImage, CID)).unwrap_err();
+    fn admission_refuses_images_without_containers_and_bad_cids_with_a_reason() {
+        let oci = admission(&lease(WorkloadKind::OciImage, CID), false).unwrap_err();
         assert!(oci.contains("not supported"), "{oci}");
-        let bad = admission(&lease(WorkloadKind::WgslBundle, "bafyNOTACID")).unwrap_err();
-        assert!(bad.contains("malformed"), "{bad}");
+        for containers in [false, true] {
+            let bad = admission(&lease(WorkloadKind::WgslBundle, "bafyNOTACID"), containers);
+            assert!(bad.unwrap_err().contains("malformed"));
+        }
     }
 }

@@ -61,7 +61,7 @@ async fn run(args: Args) -> Result<()> {
     for i in 0..args.jobs {
         let dir = out.join(i.to_string());
         let order = JobOrder {
-            bundle: args.bundle.clone(),
+            workload: args.bundle.clone(),
             provider: args.provider.clone(),
             seconds: 300,
             max_price_per_hour: u128::MAX,

@@ -14,6 +14,7 @@
 
 #[cfg(feature = "bundle")]
 pub mod bundle;
+pub mod container;
 #[cfg(feature = "bundle")]
 pub mod result;
 
@@ -575,8 +576,13 @@ pub struct JobReport {
     pub timings: JobTimings,
     /// [`output_hash`] of the outputs, when the job succeeded.
     pub output_hash: Option<HexBinary>,
-    /// The files saved under [`OUTPUTS_DIR`], in the manifest's output order.
+    /// The files saved under [`OUTPUTS_DIR`], in the manifest's output order (a
+    /// container job's: in byte order of their paths).
     pub outputs: Vec<OutputFile>,
+    /// A container job's run (absent for a WGSL job, and for a container job whose
+    /// image was refused before it ran).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<container::ContainerReport>,
 }
 
 impl JobReport {
@@ -587,6 +593,7 @@ impl JobReport {
             timings,
             output_hash: None,
             outputs: vec![],
+            container: None,
         }
     }
 }
@@ -635,6 +642,14 @@ pub enum FailureKind {
     Device,
     /// The bundle could not be fetched (filled in by the node when IPFS fails).
     Fetch,
+    /// A container image was refused: its layout, a blob's digest or size, a layer's
+    /// contents (paths out of the root, device nodes), its config.
+    Image,
+    /// A container's process exited with a non-zero status or was ended by a signal.
+    Exited,
+    /// A container job's outputs are not plain files and folders (a symlink, a FIFO),
+    /// or are larger than the node returns.
+    Output,
 }
 
 /// How long each phase of a job took, in milliseconds.
@@ -657,7 +672,8 @@ pub struct JobTimings {
 /// One saved output.
 #[cw_serde]
 pub struct OutputFile {
-    /// The buffer it holds.
+    /// The name it is hashed under: the buffer it holds (a container job's output:
+    /// its path, as `file`).
     pub buffer: String,
     /// Its path under [`OUTPUTS_DIR`].
     pub file: String,
@@ -671,15 +687,38 @@ pub struct OutputFile {
 /// read back, whatever format the file is saved in, so two providers agree on it
 /// whatever their PNG encoder does.
 pub fn output_hash<'a>(buffers: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> [u8; 32] {
-    let mut hasher = Sha256::new();
+    let mut hasher = OutputHasher::default();
     for (name, data) in buffers {
-        // Names and buffers are far below 4 GiB / 2^64 bytes; the casts cannot truncate.
-        hasher.update((name.len() as u32).to_le_bytes());
-        hasher.update(name.as_bytes());
-        hasher.update((data.len() as u64).to_le_bytes());
+        hasher.begin(name, data.len() as u64);
         hasher.update(data);
     }
-    hasher.finalize().into()
+    hasher.finish()
+}
+
+/// [`output_hash`] taken piece by piece, for outputs too large to hold in memory:
+/// [`begin`](Self::begin) each output with its name and length, then
+/// [`update`](Self::update) it with exactly that many bytes.
+#[derive(Default)]
+pub struct OutputHasher(Sha256);
+
+impl OutputHasher {
+    /// Starts the output `name` of `len` bytes.
+    pub fn begin(&mut self, name: &str, len: u64) {
+        // Names are far below 4 GiB; the cast cannot truncate.
+        self.0.update((name.len() as u32).to_le_bytes());
+        self.0.update(name.as_bytes());
+        self.0.update(len.to_le_bytes());
+    }
+
+    /// Adds bytes of the current output.
+    pub fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+
+    /// The hash.
+    pub fn finish(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
 }
 
 #[cfg(test)]

@@ -45,10 +45,9 @@ use oci_spec::{
     },
 };
 
-use super::{
-    gpu::DeviceNode,
-    job::{JobManifestError, OciJobManifest, check_env_name},
-};
+use gpunion_interface::job::container::{ContainerManifest, ManifestError, check_env_name};
+
+use super::gpu::DeviceNode;
 
 /// The uid and gid a job runs as when its image does not name a non-root uid.
 pub const NOBODY: u32 = 65534;
@@ -191,7 +190,7 @@ pub enum SpecError {
     },
     /// The job manifest broke a rule.
     #[error(transparent)]
-    Manifest(#[from] JobManifestError),
+    Manifest(#[from] ManifestError),
     /// `oci-spec` refused a value (a builder's check).
     #[error("runtime spec: {0}")]
     Oci(#[from] OciSpecError),
@@ -232,7 +231,7 @@ pub fn job_user(config: &ImageConfiguration) -> (u32, u32) {
 /// the container's cgroups (`/gpunion/<id>`).
 pub fn runtime_spec(
     config: &ImageConfiguration,
-    manifest: &OciJobManifest,
+    manifest: &ContainerManifest,
     mounts: &JobMounts,
     limits: &SandboxLimits,
     cgroups_path: &Path,
@@ -522,7 +521,7 @@ mod tests {
 
     #[test]
     fn the_spec_is_locked_down() {
-        let manifest = OciJobManifest {
+        let manifest = ContainerManifest {
             args: vec!["-c".into(), "true".into()],
             env: vec!["A=2".into(), "B=3".into()],
             time_limit_seconds: None,
@@ -638,7 +637,7 @@ mod tests {
     fn a_bad_image_environment_is_refused() {
         let error = runtime_spec(
             &config(None, &["1BAD=x"]),
-            &OciJobManifest::default(),
+            &ContainerManifest::default(),
             &JobMounts {
                 input: "/in".into(),
                 output: "/out".into(),

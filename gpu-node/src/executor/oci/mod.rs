@@ -6,25 +6,27 @@
 //! - [`unpack`]: the layers applied into a fresh root filesystem by this node, with
 //!   whiteouts, and without letting a layer write outside it (paths, links, special
 //!   files, setuid bits: see the module);
-//! - [`job`]: the job manifest beside the image (extra arguments and environment);
 //! - [`bundle`]: the runtime spec (`config.json`) of the sandbox;
 //! - [`runc`]: `runc run`, the wall clock, OOM and pids-limit accounting, cleanup;
 //! - [`gpu`]: NVIDIA device nodes found and chosen by slot (the driver's libraries
-//!   are not passed yet).
+//!   are not passed yet);
+//! - [`result`]: the run made into a result folder for the customer.
 //!
-//! [`run_image_job`] strings them together. Its result folder holds `outputs/` (what
-//! the job wrote to `/output`), `stdout.txt` and `stderr.txt` (capped) and
-//! `report.json` ([`OciJobReport`]). A refused image is an [`OciJobError`] whose
-//! [`OciJobError::is_customers`] says it is the image's fault; a job that ran and
-//! failed (non-zero exit, signal, out of memory, timed out) is a report.
+//! The job manifest beside the image (extra arguments and environment) and the
+//! container's report are the interface crate's
+//! ([`gpunion_interface::job::container`]): the customer's CLI checks and reads them.
 //!
-//! Not wired yet: leases of kind `OciImage` in `gpu-node serve`, the result's upload,
-//! the NVIDIA driver's libraries in the container (see `gpu-node/README.md`).
+//! [`run_image_job`] strings the steps together and writes `outputs/` (what the job
+//! wrote to `/output`), `stdout.txt` and `stderr.txt` (capped). A refused image is an
+//! [`OciJobError`] whose [`OciJobError::is_customers`] says it is the image's fault; a
+//! job that ran and failed (non-zero exit, signal, out of memory, timed out) is an
+//! [`OciJobReport`]. [`result::run_to_result`] turns either into the result folder's
+//! [`JobReport`](gpunion_interface::job::JobReport), as a lease's job needs.
 
 pub mod bundle;
 pub mod gpu;
 pub mod image;
-pub mod job;
+pub mod result;
 pub mod runc;
 pub mod unpack;
 
@@ -35,27 +37,21 @@ use std::{
     time::{Duration, Instant},
 };
 
-use serde::{Deserialize, Serialize};
+use gpunion_interface::job::container::{
+    ContainerManifest, ContainerReport, ManifestError, STDERR_FILE, STDOUT_FILE,
+};
+use gpunion_interface::job::{LOG_FILE, OUTPUTS_DIR, REPORT_FILE};
 
 pub use bundle::{JobMounts, SandboxLimits, SpecError};
 pub use image::{ImageError, ImageLimits, VerifiedImage};
-pub use job::{JobManifestError, OciJobManifest};
-pub use runc::{ContainerOutcome, ContainerReport, Runc, RuntimeError};
+pub use runc::{Runc, RuntimeError};
 pub use unpack::{UnpackError, UnpackStats};
-
-/// The result folder's folder of outputs (the container's `/output`).
-pub const OUTPUTS_DIR: &str = "outputs";
-/// The captured standard output.
-pub const STDOUT_FILE: &str = "stdout.txt";
-/// The captured standard error.
-pub const STDERR_FILE: &str = "stderr.txt";
-/// The report.
-pub const REPORT_FILE: &str = "report.json";
 
 /// One image job to run.
 #[derive(Clone, Debug)]
 pub struct OciJobRequest {
-    /// The OCI image layout folder (with an optional `gpunion-job.json`).
+    /// The OCI image layout folder (with an optional `gpunion-job.json`: the
+    /// interface's `CONTAINER_MANIFEST_FILE`).
     pub image_dir: PathBuf,
     /// The job's input, mounted read-only at `/input`.
     pub input_dir: PathBuf,
@@ -74,13 +70,15 @@ pub struct OciJobRequest {
     pub wall_clock: Duration,
     /// The most bytes of standard output and of standard error kept.
     pub output_cap: u64,
+    /// The most bytes of output files returned ([`result::run_to_result`]).
+    pub max_output_bytes: u64,
     /// Device nodes passed in (the lease's GPUs: [`gpu::NvidiaDevices::for_slots`]);
     /// none for a job without a GPU.
     pub devices: Vec<gpu::DeviceNode>,
 }
 
-/// The result of a job that ran: `report.json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// What a job that ran did, and what its image took.
+#[derive(Clone, Debug, PartialEq)]
 pub struct OciJobReport {
     /// What the container did.
     pub container: ContainerReport,
@@ -99,7 +97,7 @@ pub struct OciJobReport {
 pub enum OciJobError {
     /// The job manifest broke a rule.
     #[error(transparent)]
-    Manifest(#[from] JobManifestError),
+    Manifest(#[from] ManifestError),
     /// The image layout was refused.
     #[error(transparent)]
     Image(#[from] ImageError),
@@ -112,6 +110,9 @@ pub enum OciJobError {
     /// runc failed (the node's problem).
     #[error(transparent)]
     Runtime(#[from] RuntimeError),
+    /// The result folder's report or log could not be written.
+    #[error(transparent)]
+    Result(#[from] crate::executor::ExecError),
     /// The node could not write its own files.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -129,6 +130,7 @@ impl OciJobError {
         !matches!(
             self,
             OciJobError::Runtime(_)
+                | OciJobError::Result(_)
                 | OciJobError::Write { .. }
                 | OciJobError::Unpack(UnpackError::Write { .. })
                 | OciJobError::Image(ImageError::Read { .. })
@@ -165,7 +167,7 @@ pub async fn remove_leftovers(runc: &Runc, work_dir: &Path) -> Result<Vec<String
 /// taken for this job's.
 fn clear_result(out_dir: &Path) -> Result<(), OciJobError> {
     fs::create_dir_all(out_dir).map_err(write_error(out_dir))?;
-    for name in [OUTPUTS_DIR, STDOUT_FILE, STDERR_FILE, REPORT_FILE] {
+    for name in [OUTPUTS_DIR, STDOUT_FILE, STDERR_FILE, REPORT_FILE, LOG_FILE] {
         unpack::remove_any(&out_dir.join(name))?;
     }
     Ok(())
@@ -181,8 +183,9 @@ impl Drop for BundleDir {
 }
 
 /// Checks and unpacks the image, runs it under runc in the sandbox of
-/// [`bundle`], and writes the result folder. The bundle folder and the container are
-/// gone when this returns (or when the future is dropped).
+/// [`bundle`], and writes the container's outputs into the result folder. The bundle
+/// folder and the container are gone when this returns (or when the future is
+/// dropped).
 pub async fn run_image_job(request: &OciJobRequest) -> Result<OciJobReport, OciJobError> {
     clear_result(&request.out_dir)?;
     if !fs::metadata(&request.input_dir)
@@ -197,7 +200,7 @@ pub async fn run_image_job(request: &OciJobRequest) -> Result<OciJobReport, OciJ
             ),
         });
     }
-    let manifest = OciJobManifest::load(&request.image_dir)?;
+    let manifest = ContainerManifest::load(&request.image_dir)?;
     let started = Instant::now();
     let image = VerifiedImage::open(&request.image_dir, &request.image_limits)?;
     let verify_seconds = started.elapsed().as_secs_f64();
@@ -257,15 +260,18 @@ pub async fn run_image_job(request: &OciJobRequest) -> Result<OciJobReport, OciJ
         })
         .await?;
     drop(bundle);
-    let report = OciJobReport {
-        container,
+    Ok(OciJobReport {
+        container: ContainerReport {
+            gpu_devices: request
+                .devices
+                .iter()
+                .map(|d| d.path.display().to_string())
+                .collect(),
+            ..container
+        },
         blob_bytes: image.blob_bytes,
         unpacked,
         verify_seconds,
         unpack_seconds,
-    };
-    let path = request.out_dir.join(REPORT_FILE);
-    let json = serde_json::to_vec_pretty(&report).map_err(|e| write_error(&path)(e.into()))?;
-    fs::write(&path, json).map_err(write_error(&path))?;
-    Ok(report)
+    })
 }

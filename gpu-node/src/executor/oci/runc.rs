@@ -16,7 +16,7 @@ use std::{
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
-use serde::{Deserialize, Serialize};
+use gpunion_interface::job::container::{ContainerOutcome, ContainerReport};
 use tokio::{io::AsyncReadExt as _, process::Command};
 
 /// The cgroup folder (under each controller) that holds the node's containers.
@@ -53,67 +53,6 @@ pub enum RuntimeError {
         /// What the system said.
         source: io::Error,
     },
-}
-
-/// How a container's process ended.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
-pub enum ContainerOutcome {
-    /// It exited with this status (0 is success).
-    Exited {
-        /// The exit status.
-        code: i32,
-    },
-    /// A signal ended it (runc reports 128 + the signal number).
-    Signaled {
-        /// The signal.
-        signal: i32,
-    },
-    /// The memory cgroup's OOM killer ended it.
-    OutOfMemory,
-    /// runc could not start it (or failed while running it): its reason, as runc
-    /// logged it. A missing entrypoint is one; so is a node whose cgroups refuse.
-    NotStarted {
-        /// runc's error messages.
-        reason: String,
-    },
-    /// It was still running at the wall clock's limit and was killed.
-    TimedOut {
-        /// The limit, seconds.
-        limit_seconds: f64,
-    },
-}
-
-/// What happened to one container.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ContainerReport {
-    /// The container's id (its runc id and cgroup name).
-    pub container_id: String,
-    /// How it ended.
-    pub outcome: ContainerOutcome,
-    /// From `runc run` to the container's end, seconds.
-    pub seconds: f64,
-    /// Bytes the process wrote to its standard output (all, kept or not).
-    pub stdout_bytes: u64,
-    /// Bytes it wrote to its standard error.
-    pub stderr_bytes: u64,
-    /// Whether the kept standard output was cut at the cap.
-    pub stdout_truncated: bool,
-    /// Whether the kept standard error was cut at the cap.
-    pub stderr_truncated: bool,
-    /// The memory cgroup's count of OOM kills (absent where the cgroup does not say).
-    pub oom_kills: Option<u64>,
-    /// Times a fork was refused at the pids limit (absent where the cgroup does not say).
-    pub pids_limit_hits: Option<u64>,
-    /// The memory cgroup's peak usage, bytes (absent where it does not say).
-    pub memory_peak_bytes: Option<u64>,
-}
-
-impl ContainerReport {
-    /// Whether the job's process exited with status 0.
-    pub fn succeeded(&self) -> bool {
-        self.outcome == ContainerOutcome::Exited { code: 0 }
-    }
 }
 
 /// One run of a bundle.
@@ -308,6 +247,7 @@ impl Runc {
             oom_kills: stats.oom_kills,
             pids_limit_hits: stats.pids_limit_hits,
             memory_peak_bytes: stats.memory_peak_bytes,
+            gpu_devices: Vec::new(),
         })
     }
 }

@@ -1,5 +1,6 @@
-//! `gpunion job`: run a WGSL bundle on a provider's GPU and get its outputs back, with
-//! progress while waiting; and the lease's status, result and cancellation.
+//! `gpunion job`: run a WGSL bundle or a container image on a provider's GPU and get
+//! its outputs back, with progress while waiting; and the lease's status, result and
+//! cancellation.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -15,11 +16,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 /// `gpunion job …`.
 #[derive(clap::Subcommand)]
 pub enum JobCommand {
-    /// Runs a bundle folder: validates it, adds it to IPFS, opens a lease, waits for
-    /// the result, checks the output hash, saves the outputs, closes the lease.
+    /// Runs a workload: checks it, adds it to IPFS, opens a lease, waits for the
+    /// result, checks the output hash, saves the outputs, closes the lease.
     Run {
-        /// The bundle folder (with job.json).
-        bundle: PathBuf,
+        /// A WGSL bundle folder (with job.json), an OCI image layout folder (with
+        /// oci-layout; optional gpunion-job.json and input/), or an OCI archive (.tar).
+        workload: PathBuf,
         /// The provider; without it, the most reliable idle provider, cheapest first.
         #[arg(long)]
         provider: Option<String>,
@@ -35,13 +37,13 @@ pub enum JobCommand {
     },
     /// A lease's state, what it has cost so far and its result CID.
     Status { lease_id: u64 },
-    /// Fetches a lease's result folder and checks it against the bundle's manifest and
-    /// the output hash on chain.
+    /// Fetches a lease's result folder and checks it against the output hash on chain.
     Result {
         lease_id: u64,
-        /// The bundle the lease ran (for the outputs' layout).
+        /// The bundle a WGSL lease ran (for the outputs' layout); a container lease
+        /// needs none.
         #[arg(long)]
-        bundle: PathBuf,
+        bundle: Option<PathBuf>,
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -61,12 +63,8 @@ fn spinner() -> ProgressBar {
 
 fn show(bar: &ProgressBar, p: JobProgress) {
     let line = match p {
-        JobProgress::Validated {
-            name,
-            buffers,
-            dispatches,
-        } => format!("bundle {name:?} valid: {buffers} buffers, {dispatches} dispatches"),
-        JobProgress::Uploaded { cid } => format!("bundle in IPFS: {cid}"),
+        JobProgress::Validated { what } => format!("{what}: valid"),
+        JobProgress::Uploaded { cid } => format!("workload in IPFS: {cid}"),
         JobProgress::Opened { lease_id, deposit } => {
             format!("lease {lease_id} open, {deposit} ugut in escrow")
         }
@@ -104,7 +102,7 @@ pub async fn run(customer: &Customer, command: &JobCommand) -> Result<()> {
     let kubo = Kubo::from_env().map_err(|e| Error::BadInput(format!("IPFS: {e}")))?;
     match command {
         JobCommand::Run {
-            bundle,
+            workload,
             provider,
             hours,
             max_price,
@@ -118,7 +116,7 @@ pub async fn run(customer: &Customer, command: &JobCommand) -> Result<()> {
             let bar = spinner();
             bar.println(format!("  provider {provider}, {seconds} s lease"));
             let order = JobOrder {
-                bundle: bundle.clone(),
+                workload: workload.clone(),
                 provider,
                 seconds,
                 max_price_per_hour: *max_price,
@@ -209,14 +207,20 @@ pub async fn run(customer: &Customer, command: &JobCommand) -> Result<()> {
                 &provider.provider.attributes,
                 lease.end.saturating_sub(lease.start),
             );
-            let bundle = gpunion_sdk::msg::job::bundle::Bundle::load(bundle, &allowance)
-                .map_err(|e| Error::BadInput(format!("bundle: {e}")))?;
+            let bundle = match bundle {
+                Some(dir) => Some(
+                    gpunion_sdk::msg::job::bundle::Bundle::load(dir, &allowance)
+                        .map_err(|e| Error::BadInput(format!("bundle: {e}")))?,
+                ),
+                None => None,
+            };
             let out = out
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(format!("result-{lease_id}")));
             let bar = spinner();
             let fetched =
-                job::fetch_result(&kubo, &bundle, &lease, &out, &mut |p| show(&bar, p)).await;
+                job::fetch_result(&kubo, bundle.as_ref(), &lease, &out, &mut |p| show(&bar, p))
+                    .await;
             bar.finish_and_clear();
             let (report, hash, dir) = fetched?;
             println!(

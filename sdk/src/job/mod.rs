@@ -1,15 +1,20 @@
-//! A customer's job from a bundle folder to saved outputs: validate the bundle
-//! locally (the provider's declared limits), add it to IPFS, open the lease, wait for
-//! the provider to accept, run and post the result, fetch the result folder, check the
-//! output hash against the one on chain, close the lease.
+//! A customer's job from a workload to saved outputs: check the workload locally (a
+//! WGSL bundle against the provider's declared limits, a container image's layout and
+//! manifest), add it to IPFS, open the lease, wait for the provider to accept, run and
+//! post the result, fetch the result folder, check the output hash against the one on
+//! chain, close the lease.
+
+pub mod workload;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use gpunion_interface::job::bundle::Bundle;
 use gpunion_interface::job::{self as iface, JobOutcome, JobReport, REPORT_FILE};
-use gpunion_interface::market::{Lease, LeaseState, SECONDS_PER_HOUR, Workload, WorkloadKind};
+use gpunion_interface::market::{Lease, LeaseState, SECONDS_PER_HOUR, Workload as LeaseWorkload};
 use gpunion_ipfs::{Cid, FetchLimits, Kubo};
+
+pub use workload::Workload;
 
 use crate::error::{Error, Result};
 use crate::flows::Customer;
@@ -25,8 +30,9 @@ const POLL: Duration = Duration::from_secs(1);
 /// What to run, where, for how long.
 #[derive(Debug, Clone)]
 pub struct JobOrder {
-    /// The bundle folder (with `job.json`).
-    pub bundle: PathBuf,
+    /// The workload: a bundle folder (with `job.json`), an OCI image layout folder or
+    /// an OCI archive ([`Workload::load`]).
+    pub workload: PathBuf,
     /// The provider's address.
     pub provider: String,
     /// Length of the lease, seconds (paid in advance; the unused part is refunded).
@@ -40,13 +46,9 @@ pub struct JobOrder {
 /// Where a job stands, for a progress display.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobProgress {
-    /// The bundle passed local validation.
-    Validated {
-        name: String,
-        buffers: usize,
-        dispatches: usize,
-    },
-    /// The bundle is in IPFS.
+    /// The workload passed the local checks: what it is ([`Workload::describe`]).
+    Validated { what: String },
+    /// The workload is in IPFS.
     Uploaded { cid: String },
     /// The lease is open; `deposit` ugut is in escrow.
     Opened { lease_id: u64, deposit: u128 },
@@ -116,15 +118,12 @@ pub async fn run(
             what: format!("provider {}", order.provider),
         })?;
     let allowance = iface::Allowance::for_provider(&provider.provider.attributes, order.seconds);
-    let bundle = Bundle::load(&order.bundle, &allowance)
-        .map_err(|e| Error::bad_input(format!("bundle {}: {e}", order.bundle.display())))?;
+    let workload = Workload::load(&order.workload, &allowance)?;
     progress(JobProgress::Validated {
-        name: bundle.manifest().name.clone(),
-        buffers: bundle.manifest().buffers.len(),
-        dispatches: bundle.manifest().dispatches.len(),
+        what: workload.describe(),
     });
     let ipfs_started = Instant::now();
-    let cid = kubo.add_dir(&order.bundle).await.map_err(ipfs)?;
+    let cid = kubo.add_dir(workload.dir()).await.map_err(ipfs)?;
     let mut ipfs_s = ipfs_started.elapsed().as_secs_f64();
     progress(JobProgress::Uploaded {
         cid: cid.to_string(),
@@ -134,9 +133,9 @@ pub async fn run(
         .open_lease(
             &order.provider,
             order.seconds,
-            Workload {
+            LeaseWorkload {
                 cid: cid.to_string(),
-                kind: WorkloadKind::WgslBundle,
+                kind: workload.kind(),
             },
             order.max_price_per_hour,
         )
@@ -156,7 +155,7 @@ pub async fn run(
     });
     let fetch_started = Instant::now();
     let (report, output_hash, result_dir) =
-        fetch_result(kubo, &bundle, &lease, &order.out, &mut progress).await?;
+        fetch_result(kubo, workload.bundle(), &lease, &order.out, &mut progress).await?;
     ipfs_s += fetch_started.elapsed().as_secs_f64();
     let close_started = Instant::now();
     let lease = close_if_open(customer, lease_id).await?;
@@ -263,10 +262,11 @@ pub async fn wait_for_result(
 }
 
 /// Fetches lease `lease`'s result folder into `out`, reads its report and, when the
-/// job succeeded, checks the outputs against the hash on chain.
+/// job succeeded, checks the outputs against the hash on chain (a WGSL lease's by its
+/// `bundle`, which it needs then; a container lease's over every output file).
 pub async fn fetch_result(
     kubo: &Kubo,
-    bundle: &Bundle,
+    bundle: Option<&Bundle>,
     lease: &Lease,
     out: &Path,
     progress: &mut impl FnMut(JobProgress),
@@ -292,8 +292,8 @@ pub async fn fetch_result(
     .map_err(|e| Error::decode("the result's report", e))?;
     let hash = match report.outcome {
         JobOutcome::Succeeded => {
-            let computed = iface::result::result_hash(bundle.manifest(), out)
-                .map_err(|e| Error::decode("the result's outputs", e))?;
+            let computed =
+                workload::result_hash(&lease.workload.kind, bundle, out, MAX_RESULT_BYTES)?;
             let claimed = result.output_hash.as_ref().map(|h| h.to_vec());
             if claimed.as_deref() != Some(computed.as_slice()) {
                 return Err(Error::bad_input(format!(
