@@ -91,6 +91,7 @@ fn main() {
             output_cap: 1 << 20,
             max_output_bytes: 1 << 20,
             devices: Vec::new(),
+            driver_files: Vec::new(),
         };
         let start = Instant::now();
         let report = rt.block_on(run_image_job(&request)).unwrap();

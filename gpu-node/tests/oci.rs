@@ -22,8 +22,14 @@ use common::oci_image::{
 };
 use gpu_node::executor::oci::{
     ImageError, ImageLimits, OciJobError, OciJobReport, OciJobRequest, Runc, SandboxLimits,
-    UnpackError, VerifiedImage, gpu::NvidiaDevices, image::Compression, remove_leftovers,
-    result::run_to_result, run_image_job, runc::CGROUP_PARENT, unpack::unpack,
+    UnpackError, VerifiedImage,
+    gpu::{DriverFile, DriverFiles, NvidiaDevices},
+    image::Compression,
+    remove_leftovers,
+    result::run_to_result,
+    run_image_job,
+    runc::CGROUP_PARENT,
+    unpack::unpack,
 };
 use gpunion_interface::job::container::{CONTAINER_MANIFEST_FILE, ContainerOutcome};
 use gpunion_interface::job::{FailureKind, JobOutcome, JobReport, result::folder_outputs};
@@ -90,6 +96,7 @@ impl Node {
             output_cap: 64 << 10,
             max_output_bytes: 1 << 20,
             devices: Vec::new(),
+            driver_files: Vec::new(),
         }
     }
 
@@ -914,4 +921,160 @@ async fn refused_images_and_failed_processes_are_failed_results() {
     assert_eq!(report.output_hash, None);
     // Partial work stays for the customer to look at; it is not a result.
     assert_eq!(node.output("p"), "partial\n");
+}
+
+/// The driver's files reach a GPU container read-only, at the folders its
+/// `LD_LIBRARY_PATH` and `PATH` name (files made here stand in for the driver's: no
+/// NVIDIA driver on this machine).
+#[tokio::test]
+async fn driver_files_are_mounted_read_only_where_the_environment_names_them() {
+    let node = Node::new();
+    let host = node.path("driver");
+    fs::create_dir(&host).unwrap();
+    fs::write(host.join("libcuda.so.550.1"), "not really cuda\n").unwrap();
+    fs::write(host.join("nvidia-smi"), "#!/bin/sh\necho GPU 0: stand-in\n").unwrap();
+    fs::set_permissions(host.join("nvidia-smi"), fs::Permissions::from_mode(0o755)).unwrap();
+    busybox_image(
+        &node.image(),
+        r#"cat /usr/local/nvidia/lib64/libcuda.so.1 > /output/lib
+echo "$LD_LIBRARY_PATH" > /output/ld_path
+nvidia-smi > /output/smi
+echo x > /usr/local/nvidia/lib64/libcuda.so.1; echo "write $?" > /output/write
+true"#,
+    );
+    let mut request = node.request();
+    request.driver_files = vec![
+        DriverFile {
+            host: host.join("libcuda.so.550.1"),
+            container: "/usr/local/nvidia/lib64/libcuda.so.1".into(),
+        },
+        DriverFile {
+            host: host.join("nvidia-smi"),
+            container: "/usr/local/nvidia/bin/nvidia-smi".into(),
+        },
+    ];
+    let report = node.run(&request).await.unwrap();
+    assert!(report.container.succeeded(), "{}", node.stderr());
+    assert_eq!(node.output("lib"), "not really cuda\n");
+    assert_eq!(node.output("ld_path"), "/usr/local/nvidia/lib64\n");
+    assert_eq!(node.output("smi"), "GPU 0: stand-in\n");
+    assert_ne!(node.output("write"), "write 0\n");
+    assert_eq!(
+        fs::read_to_string(host.join("libcuda.so.550.1")).unwrap(),
+        "not really cuda\n"
+    );
+}
+
+/// Every shared object `ldd` names for `binary` on this machine (the loader included).
+fn shared_objects(binary: &Path) -> Vec<PathBuf> {
+    let out = std::process::Command::new("ldd")
+        .arg(binary)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "ldd {}", binary.display());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| {
+            let path = match line.split_once("=>") {
+                Some((_, right)) => right.split_whitespace().next()?,
+                None => line.split_whitespace().next()?,
+            };
+            path.starts_with('/').then(|| PathBuf::from(path))
+        })
+        .collect()
+}
+
+/// A GPU lease's container sees its GPU through the host's driver: where this machine
+/// has an NVIDIA device and the driver's `nvidia-smi`, the container runs that
+/// `nvidia-smi -L` (on the host's C library, copied into the image) and must list a
+/// GPU. Where it has none (as here), the container of a GPU lease gets no device node
+/// and no driver file, and its report lists no GPU.
+#[tokio::test]
+async fn a_gpu_lease_sees_its_gpu_where_the_machine_has_one() {
+    let node = Node::new();
+    let gpus = NvidiaDevices::discover(Path::new("/dev")).unwrap();
+    let mut request = node.request();
+    request.devices = gpus
+        .gpus
+        .first()
+        .and_then(|(index, _)| gpus.for_slots(&[*index]))
+        .unwrap_or_default();
+    if request.devices.is_empty() {
+        busybox_image(
+            &node.image(),
+            "ls /dev > /output/dev; ls /usr/local/nvidia > /output/driver 2>&1; true",
+        );
+        let report = node.run(&request).await.unwrap();
+        assert!(report.container.succeeded(), "{}", node.stderr());
+        assert!(
+            !node.output("dev").contains("nvidia"),
+            "{}",
+            node.output("dev")
+        );
+        assert!(node.output("driver").contains("No such file"));
+        assert_eq!(report.container.gpu_devices, Vec::<String>::new());
+        return;
+    }
+    request.driver_files = DriverFiles::discover(Path::new("/")).unwrap().files;
+    let smi = request
+        .driver_files
+        .iter()
+        .find(|f| f.container.ends_with("nvidia-smi"))
+        .expect("a machine with an NVIDIA GPU has the driver's nvidia-smi")
+        .host
+        .clone();
+    let nvml = request
+        .driver_files
+        .iter()
+        .find(|f| f.container.ends_with("libnvidia-ml.so.1"))
+        .expect("the driver's libnvidia-ml.so.1")
+        .host
+        .clone();
+    let mut libc = TarBuilder::new();
+    let mut dirs = std::collections::BTreeSet::new();
+    for object in shared_objects(&smi)
+        .into_iter()
+        .chain(shared_objects(&nvml))
+    {
+        if object
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().contains("nvidia"))
+        {
+            continue;
+        }
+        let inside = object.strip_prefix("/").unwrap();
+        let parents: Vec<&Path> = inside.ancestors().skip(1).collect();
+        for dir in parents.into_iter().rev() {
+            if !dir.as_os_str().is_empty() && dirs.insert(dir.to_path_buf()) {
+                libc = libc.dir(&format!("{}/", dir.display()));
+            }
+        }
+        libc = libc.file_mode(
+            &inside.display().to_string(),
+            &fs::read(&object).unwrap(),
+            0o755,
+        );
+    }
+    write_image(
+        &node.image(),
+        &[
+            LayerTar {
+                tar: busybox_layer(),
+                compression: Compression::Gzip,
+            },
+            LayerTar {
+                tar: libc.build(),
+                compression: Compression::Gzip,
+            },
+        ],
+        &Process::shell("nvidia-smi -L > /output/gpus"),
+    );
+    let report = node.run(&request).await.unwrap();
+    assert!(report.container.succeeded(), "{}", node.stderr());
+    assert!(
+        node.output("gpus").contains("GPU 0:"),
+        "{}",
+        node.output("gpus")
+    );
+    assert!(!report.container.gpu_devices.is_empty());
 }

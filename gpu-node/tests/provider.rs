@@ -684,7 +684,7 @@ echo "container says hi""#,
     std::fs::write(good.join(INPUT_DIR).join("words.txt"), "quiet words\n").unwrap();
     std::fs::write(
         good.join(CONTAINER_MANIFEST_FILE),
-        r#"{"args": ["first"], "env": ["MODE=loud"], "time_limit_seconds": 60}"#,
+        r#"{"args": ["job", "first"], "env": ["MODE=loud"], "time_limit_seconds": 60}"#,
     )
     .unwrap();
     let out = workdir.path().join("result");

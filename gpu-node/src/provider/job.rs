@@ -55,6 +55,8 @@ pub struct ContainerJobs {
     pub max_output_bytes: u64,
     /// The machine's NVIDIA devices; a lease's slot chooses among them.
     pub gpus: gpu::NvidiaDevices,
+    /// The NVIDIA driver's files, mounted into a container that gets a GPU.
+    pub driver: gpu::DriverFiles,
 }
 
 /// A finished job, ready to post.
@@ -134,6 +136,14 @@ pub async fn run(
             match &settings.containers {
                 Some(containers) if workload.kind == WorkloadKind::OciImage => {
                     let input_dir = input_dir(lease_id, &dir, &workload_dir)?;
+                    // No NVIDIA device for the slot: the job runs without a GPU, and
+                    // its report lists none.
+                    let devices = containers.gpus.for_slots(&[slot]).unwrap_or_default();
+                    let driver_files = if devices.is_empty() {
+                        Vec::new()
+                    } else {
+                        containers.driver.files.clone()
+                    };
                     let request = OciJobRequest {
                         image_dir: workload_dir.clone(),
                         input_dir,
@@ -145,9 +155,8 @@ pub async fn run(
                         wall_clock,
                         output_cap: containers.output_cap,
                         max_output_bytes: containers.max_output_bytes,
-                        // No NVIDIA device for the slot: the job runs without a GPU,
-                        // and its report lists none.
-                        devices: containers.gpus.for_slots(&[slot]).unwrap_or_default(),
+                        devices,
+                        driver_files,
                     };
                     oci::result::run_to_result(&request)
                         .await

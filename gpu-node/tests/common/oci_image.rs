@@ -24,7 +24,7 @@ pub const BUSYBOX: &str = "/bin/busybox";
 /// Applets linked in `/bin` of the busybox image.
 pub const APPLETS: &[&str] = &[
     "sh", "cat", "echo", "ls", "id", "tr", "nc", "wget", "dd", "head", "sleep", "touch", "mkdir",
-    "true", "grep", "hostname", "yes", "tail", "wc", "cut",
+    "true", "grep", "hostname", "yes", "tail", "wc", "cut", "ln", "mkfifo",
 ];
 
 /// A layer: its uncompressed tar and how to store it.

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use gpu_node::executor::oci::{ImageLimits, Runc, SandboxLimits, gpu::NvidiaDevices};
+use gpu_node::executor::oci::gpu::{DriverFiles, NvidiaDevices};
+use gpu_node::executor::oci::{ImageLimits, Runc, SandboxLimits};
 use gpu_node::gpu::Gpu;
 use gpu_node::miner::{GpuSearch, Kernels, MinerError};
 use gpu_node::provider::attributes;
@@ -157,9 +158,18 @@ fn containers(settings: &ContainerSettings, home: &std::path::Path) -> Option<Co
         tracing::warn!(%error, "cannot list NVIDIA devices: containers get no GPU");
         NvidiaDevices::default()
     });
+    let driver = if gpus.gpus.is_empty() {
+        DriverFiles::default()
+    } else {
+        DriverFiles::discover(std::path::Path::new("/")).unwrap_or_else(|error| {
+            tracing::warn!(%error, "cannot list the NVIDIA driver's files: containers get none");
+            DriverFiles::default()
+        })
+    };
     tracing::info!(
         runc = %runc.binary.display(),
         nvidia_gpus = gpus.gpus.len(),
+        driver_files = driver.files.len(),
         "container jobs on"
     );
     Some(ContainerJobs {
@@ -180,5 +190,6 @@ fn containers(settings: &ContainerSettings, home: &std::path::Path) -> Option<Co
         output_cap: settings.log_cap_kib << 10,
         max_output_bytes: settings.max_output_mib << 20,
         gpus,
+        driver,
     })
 }

@@ -7,8 +7,9 @@
 //!   and runc's `/dev` and `/dev/shm` tmpfs (64 MiB each, in the memory cgroup).
 //! - **Mounts**: runc's defaults (`/proc`, `/dev`, `/dev/pts`, `/dev/shm`,
 //!   `/dev/mqueue`, `/sys` read-only, `/sys/fs/cgroup` read-only), the job's input
-//!   read-only at `/input`, its output at `/output`; both `nosuid,nodev`. Nothing
-//!   else of the host.
+//!   read-only at `/input`, its output at `/output`; both `nosuid,nodev`. A GPU lease
+//!   adds its device nodes and the NVIDIA driver's files, read-only ([`super::gpu`]).
+//!   Nothing else of the host.
 //! - **User**: the image's `User` when it is a numeric non-root uid (`1000` or
 //!   `1000:1000`), otherwise 65534:65534 (nobody). A user name is not looked up in
 //!   the image's `/etc/passwd`: it becomes nobody too.
@@ -47,7 +48,7 @@ use oci_spec::{
 
 use gpunion_interface::job::container::{ContainerManifest, ManifestError, check_env_name};
 
-use super::gpu::DeviceNode;
+use super::gpu::{DRIVER_BIN_DIR, DRIVER_LIB_DIR, DeviceNode, DriverFile};
 
 /// The uid and gid a job runs as when its image does not name a non-root uid.
 pub const NOBODY: u32 = 65534;
@@ -206,6 +207,9 @@ pub struct JobMounts {
     /// Character devices created in the container's `/dev` (mode 0666) and allowed
     /// by its devices cgroup: the lease's GPUs. Empty: none.
     pub devices: Vec<DeviceNode>,
+    /// The GPU driver's files, mounted read-only (with `LD_LIBRARY_PATH` and `PATH`
+    /// naming their folders); empty for a job without a GPU.
+    pub driver_files: Vec<DriverFile>,
 }
 
 /// The uid and gid the job runs as: the image's `User` when it is numeric and not
@@ -252,7 +256,11 @@ pub fn runtime_spec(
             });
         }
     }
-    let env = environment(image.env().as_deref().unwrap_or_default(), &manifest.env)?;
+    let mut env = environment(image.env().as_deref().unwrap_or_default(), &manifest.env)?;
+    if !mounts.driver_files.is_empty() {
+        append_to_list(&mut env, "LD_LIBRARY_PATH", DRIVER_LIB_DIR);
+        append_to_list(&mut env, "PATH", DRIVER_BIN_DIR);
+    }
     let cwd = image
         .working_dir()
         .clone()
@@ -354,8 +362,11 @@ pub fn runtime_spec(
         .build()?;
 
     let mut all_mounts = runtime::get_default_mounts();
-    all_mounts.push(bind_mount(&mounts.input, INPUT_MOUNT, true)?);
-    all_mounts.push(bind_mount(&mounts.output, OUTPUT_MOUNT, false)?);
+    all_mounts.push(bind_mount(&mounts.input, Path::new(INPUT_MOUNT), true)?);
+    all_mounts.push(bind_mount(&mounts.output, Path::new(OUTPUT_MOUNT), false)?);
+    for file in &mounts.driver_files {
+        all_mounts.push(bind_mount(&file.host, &file.container, true)?);
+    }
     all_mounts.push(
         MountBuilder::default()
             .destination("/tmp")
@@ -393,7 +404,7 @@ fn rlimit(typ: PosixRlimitType, value: u64) -> Result<runtime::PosixRlimit, OciS
         .build()
 }
 
-fn bind_mount(source: &Path, destination: &str, read_only: bool) -> Result<Mount, OciSpecError> {
+fn bind_mount(source: &Path, destination: &Path, read_only: bool) -> Result<Mount, OciSpecError> {
     let mut options: Vec<String> = vec!["rbind".into(), "nosuid".into(), "nodev".into()];
     options.push(if read_only { "ro" } else { "rw" }.into());
     MountBuilder::default()
@@ -430,6 +441,19 @@ fn environment(image: &[String], manifest: &[String]) -> Result<Vec<String>, Spe
         env.push(DEFAULT_PATH.into());
     }
     Ok(env)
+}
+
+/// Adds `dir` at the end of the `:`-separated list `name` (made if missing).
+fn append_to_list(env: &mut Vec<String>, name: &str, dir: &str) {
+    let prefix = format!("{name}=");
+    match env.iter_mut().find(|v| v.starts_with(&prefix)) {
+        Some(item) if item.len() > prefix.len() => {
+            item.push(':');
+            item.push_str(dir);
+        }
+        Some(item) => item.push_str(dir),
+        None => env.push(format!("{prefix}{dir}")),
+    }
 }
 
 fn set_var(env: &mut Vec<String>, item: &str) {
@@ -534,6 +558,10 @@ mod tests {
                 major: 195,
                 minor: 1,
             }],
+            driver_files: vec![DriverFile {
+                host: "/usr/lib/x86_64-linux-gnu/libcuda.so.550.1".into(),
+                container: "/usr/local/nvidia/lib64/libcuda.so.1".into(),
+            }],
         };
         let spec = runtime_spec(
             &config(None, &["A=1", "PATH=/bin"]),
@@ -550,7 +578,12 @@ mod tests {
         );
         assert_eq!(
             process.env().as_ref().unwrap(),
-            &["PATH=/bin", "A=2", "B=3"]
+            &[
+                "PATH=/bin:/usr/local/nvidia/bin",
+                "A=2",
+                "B=3",
+                "LD_LIBRARY_PATH=/usr/local/nvidia/lib64"
+            ]
         );
         assert_eq!(process.user().uid(), NOBODY);
         assert_eq!(process.no_new_privileges(), Some(true));
@@ -628,7 +661,8 @@ mod tests {
             binds,
             [
                 (PathBuf::from(INPUT_MOUNT), true),
-                (PathBuf::from(OUTPUT_MOUNT), false)
+                (PathBuf::from(OUTPUT_MOUNT), false),
+                (PathBuf::from("/usr/local/nvidia/lib64/libcuda.so.1"), true)
             ]
         );
     }
@@ -642,6 +676,7 @@ mod tests {
                 input: "/in".into(),
                 output: "/out".into(),
                 devices: Vec::new(),
+                driver_files: Vec::new(),
             },
             &SandboxLimits::default(),
             Path::new("/gpunion/x"),

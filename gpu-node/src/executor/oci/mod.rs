@@ -8,8 +8,8 @@
 //!   files, setuid bits: see the module);
 //! - [`bundle`]: the runtime spec (`config.json`) of the sandbox;
 //! - [`runc`]: `runc run`, the wall clock, OOM and pids-limit accounting, cleanup;
-//! - [`gpu`]: NVIDIA device nodes found and chosen by slot (the driver's libraries
-//!   are not passed yet);
+//! - [`gpu`]: NVIDIA device nodes found and chosen by slot, and the driver's
+//!   user-space files mounted with them;
 //! - [`result`]: the run made into a result folder for the customer.
 //!
 //! The job manifest beside the image (extra arguments and environment) and the
@@ -75,6 +75,9 @@ pub struct OciJobRequest {
     /// Device nodes passed in (the lease's GPUs: [`gpu::NvidiaDevices::for_slots`]);
     /// none for a job without a GPU.
     pub devices: Vec<gpu::DeviceNode>,
+    /// The GPU driver's files mounted with them ([`gpu::DriverFiles`]); none for a
+    /// job without a GPU.
+    pub driver_files: Vec<gpu::DriverFile>,
 }
 
 /// What a job that ran did, and what its image took.
@@ -237,6 +240,7 @@ pub async fn run_image_job(request: &OciJobRequest) -> Result<OciJobReport, OciJ
             input: request.input_dir.clone(),
             output: outputs,
             devices: request.devices.clone(),
+            driver_files: request.driver_files.clone(),
         },
         &request.sandbox,
         &runc::cgroups_path(&id),
