@@ -112,8 +112,15 @@ impl Node {
         result
     }
 
-    /// No container in runc's state root, no bundle left, no cgroup of `id` left.
+    /// No container in runc's state root, no bundle left, no output tmpfs still
+    /// mounted, no cgroup of `id` left.
     async fn assert_clean(&self, id: Option<&str>) {
+        let mounts = fs::read_to_string("/proc/self/mountinfo").unwrap();
+        let ours = self.tmp.path().display().to_string();
+        assert!(
+            !mounts.lines().any(|m| m.contains(&ours)),
+            "mounts left under {ours}"
+        );
         assert_eq!(
             self.runc.list().await.unwrap(),
             Vec::<String>::new(),
@@ -856,18 +863,29 @@ async fn outputs_that_are_not_plain_files_fail_the_job_and_are_removed() {
     }
 }
 
+/// `/output` is a tmpfs of the node's limit: a job cannot write past it (the node's
+/// disk is never at risk); the write that would is refused.
 #[tokio::test]
-async fn outputs_over_the_limit_fail_the_job() {
+async fn a_job_cannot_write_more_output_than_the_limit() {
     let node = Node::new();
-    busybox_image(&node.image(), "head -c 2048 /dev/zero > /output/big");
-    let mut request = node.request();
-    request.max_output_bytes = 1024;
-    let report = run_to_result(&request).await.unwrap();
-    assert!(
-        matches!(&report.outcome, JobOutcome::Failed(f) if f.kind == FailureKind::Output),
-        "{report:?}"
+    busybox_image(
+        &node.image(),
+        "head -c 65536 /dev/zero > /output/big || exit 9",
     );
-    assert!(!node.out().join("outputs").exists());
+    let mut request = node.request();
+    request.max_output_bytes = 16 << 10;
+    let report = run_to_result(&request).await.unwrap();
+    node.assert_clean(None).await;
+    match &report.outcome {
+        JobOutcome::Failed(failure) => {
+            assert_eq!(failure.kind, FailureKind::Exited);
+            assert!(failure.message.contains("status 9"), "{}", failure.message);
+        }
+        other => panic!("{other:?}"),
+    }
+    // What fitted is kept for the customer to see: exactly the limit.
+    let big = fs::metadata(node.out().join("outputs/big")).unwrap().len();
+    assert_eq!(big, 16 << 10);
 }
 
 /// The customer's mistakes are failed results (the lease gets its answer), never the

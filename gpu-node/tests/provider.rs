@@ -741,6 +741,237 @@ echo "container says hi""#,
     node.kill();
 }
 
+/// A busybox image running `script`, over `layer` when given (a layer crafted to be
+/// refused), with the job manifest `manifest` when given.
+fn container_workload(
+    layer: Option<Vec<u8>>,
+    script: &str,
+    manifest: Option<&str>,
+) -> tempfile::TempDir {
+    use common::oci_image::{LayerTar, Process, busybox_layer, write_image};
+    use gpu_node::executor::oci::image::Compression;
+    let dir = tempfile::tempdir().unwrap();
+    let mut layers = vec![LayerTar {
+        tar: busybox_layer(),
+        compression: Compression::Gzip,
+    }];
+    layers.extend(layer.map(|tar| LayerTar {
+        tar,
+        compression: Compression::None,
+    }));
+    write_image(dir.path(), &layers, &Process::shell(script));
+    if let Some(manifest) = manifest {
+        std::fs::write(
+            dir.path()
+                .join(gpunion_interface::job::container::CONTAINER_MANIFEST_FILE),
+            manifest,
+        )
+        .unwrap();
+    }
+    dir
+}
+
+/// Every bad image and every escape a container may try, each leased through the
+/// market to one serving node: each lease ends with a result whose report names the
+/// failure, the host is untouched, and the node serves a good image after them all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the local chain and Kubo: run under testnet/e2e"]
+async fn e2e_every_bad_image_and_escape_ends_its_lease_with_a_clear_error_and_the_node_serves_on() {
+    use common::oci_image::TarBuilder;
+
+    let chain = chain();
+    let mut node = Node::new(&chain, |c| {
+        c.mining.enabled = false;
+        c.limits.fetch_timeout_seconds = 5;
+        c.containers.max_image_mib = 8;
+        c.containers.memory_limit_mib = 64;
+        c.containers.pids = 32;
+    })
+    .await;
+    node.start();
+    let (customer, _) = customer(&chain, 200 * GUT).await;
+    let kubo = kubo();
+    let host = tempfile::tempdir().unwrap();
+    let host_dir = host.path().display().to_string();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+
+    let random: Vec<u8> = (0..10u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let cases: Vec<(&str, tempfile::TempDir, Option<FailureKind>, &str)> = vec![
+        (
+            "an image over the node's 8 MiB limit",
+            container_workload(
+                Some(TarBuilder::new().file("big", &random).build()),
+                "true",
+                None,
+            ),
+            Some(FailureKind::Fetch),
+            "limit",
+        ),
+        (
+            "a tar entry climbing out with ../",
+            container_workload(
+                Some(TarBuilder::new().file("a/../../../escaped", b"out").build()),
+                "true",
+                None,
+            ),
+            Some(FailureKind::Image),
+            "..",
+        ),
+        (
+            "a tar entry with an absolute path",
+            container_workload(
+                Some(
+                    TarBuilder::new()
+                        .file(&format!("{host_dir}/abs"), b"out")
+                        .build(),
+                ),
+                "true",
+                None,
+            ),
+            Some(FailureKind::Image),
+            "",
+        ),
+        (
+            "a symlink pointing out of the root",
+            container_workload(
+                Some(
+                    TarBuilder::new()
+                        .symlink("up", "../../../../../etc")
+                        .build(),
+                ),
+                "true",
+                None,
+            ),
+            Some(FailureKind::Image),
+            "",
+        ),
+        (
+            "a device node in a layer",
+            container_workload(
+                Some(
+                    TarBuilder::new()
+                        .device("dev/evil", tar::EntryType::Char)
+                        .build(),
+                ),
+                "true",
+                None,
+            ),
+            Some(FailureKind::Image),
+            "",
+        ),
+        (
+            "a symlink to a host folder, then a write through it (lands in the root)",
+            container_workload(
+                Some(
+                    TarBuilder::new()
+                        .symlink("evil", &host_dir)
+                        .file("evil/pwned", b"pwned")
+                        .build(),
+                ),
+                // (The container's /tmp is its own tmpfs, over where the file landed.)
+                "true",
+                None,
+            ),
+            None,
+            "",
+        ),
+        (
+            "a connection to the host's 127.0.0.1",
+            container_workload(
+                None,
+                &format!("nc -w 2 127.0.0.1 {port} < /dev/null || exit 7"),
+                None,
+            ),
+            Some(FailureKind::Exited),
+            "status 7",
+        ),
+        (
+            "a write to the read-only root",
+            container_workload(None, "echo x > /bin/pwned || exit 8", None),
+            Some(FailureKind::Exited),
+            "status 8",
+        ),
+        (
+            "a memory hog under 64 MiB",
+            container_workload(None, "dd if=/dev/zero of=/dev/null bs=256M count=1", None),
+            Some(FailureKind::OutOfMemory),
+            "memory",
+        ),
+        (
+            "a fork bomb under 32 processes and 5 s",
+            container_workload(
+                None,
+                "bomb() { bomb | bomb & }; while true; do bomb; done",
+                Some(r#"{"time_limit_seconds": 5}"#),
+            ),
+            None,
+            "",
+        ),
+        (
+            "a job that never exits, killed at its 3 s limit",
+            container_workload(None, "sleep 1000", Some(r#"{"time_limit_seconds": 3}"#)),
+            Some(FailureKind::TimedOut),
+            "3 s",
+        ),
+    ];
+    for (what, dir, expected, needle) in &cases {
+        let cid = kubo.add_dir(dir.path()).await.unwrap();
+        let lease = open(
+            &customer,
+            &node.address,
+            &cid.to_string(),
+            WorkloadKind::OciImage,
+        )
+        .await;
+        let report = report_of(&customer, lease).await;
+        match (expected, &report.outcome) {
+            (Some(kind), _) => {
+                let (got, text) = failure_kind(&report);
+                assert_eq!(got, *kind, "{what}: {text}\n{}", node.log());
+                assert!(
+                    text.contains(needle),
+                    "{what}: {text:?} should say {needle:?}"
+                );
+            }
+            // The planted link resolves inside the root: the job runs and succeeds.
+            (None, JobOutcome::Succeeded) if what.contains("symlink") => {}
+            // A fork bomb ends at the pids limit or the wall clock, whichever first.
+            (None, JobOutcome::Failed(f)) if what.contains("fork") => {
+                assert!(
+                    matches!(f.kind, FailureKind::Exited | FailureKind::TimedOut),
+                    "{what}: {f:?}"
+                );
+            }
+            (None, outcome) => panic!("{what}: {outcome:?}\n{}", node.log()),
+        }
+    }
+    // The host is untouched: nothing written where the layers and the job aimed.
+    assert_eq!(std::fs::read_dir(host.path()).unwrap().count(), 0);
+    assert!(!Path::new("/escaped").exists());
+    assert!(matches!(
+        listener.accept(),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock
+    ));
+
+    let good = container_workload(None, "echo still serving > /output/ok", None);
+    let cid = kubo.add_dir(good.path()).await.unwrap();
+    let lease = open(
+        &customer,
+        &node.address,
+        &cid.to_string(),
+        WorkloadKind::OciImage,
+    )
+    .await;
+    let report = report_of(&customer, lease).await;
+    assert_eq!(report.outcome, JobOutcome::Succeeded, "{}", node.log());
+    assert_market_balanced(&chain).await;
+    node.kill();
+}
+
 /// Command lines of the running processes that mention `needle`.
 fn processes_mentioning(needle: &str) -> Vec<String> {
     let mut found = Vec::new();

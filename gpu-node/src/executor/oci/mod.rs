@@ -7,6 +7,7 @@
 //!   whiteouts, and without letting a layer write outside it (paths, links, special
 //!   files, setuid bits: see the module);
 //! - [`bundle`]: the runtime spec (`config.json`) of the sandbox;
+//! - [`output`]: the job's `/output`, a size-limited tmpfs copied out after the run;
 //! - [`runc`]: `runc run`, the wall clock, OOM and pids-limit accounting, cleanup;
 //! - [`gpu`]: NVIDIA device nodes found and chosen by slot, and the driver's
 //!   user-space files mounted with them;
@@ -26,6 +27,7 @@
 pub mod bundle;
 pub mod gpu;
 pub mod image;
+pub mod output;
 pub mod result;
 pub mod runc;
 pub mod unpack;
@@ -70,7 +72,7 @@ pub struct OciJobRequest {
     pub wall_clock: Duration,
     /// The most bytes of standard output and of standard error kept.
     pub output_cap: u64,
-    /// The most bytes of output files returned ([`result::run_to_result`]).
+    /// The most bytes the job may write to `/output` (its tmpfs's size; [`output`]).
     pub max_output_bytes: u64,
     /// Device nodes passed in (the lease's GPUs: [`gpu::NvidiaDevices::for_slots`]);
     /// none for a job without a GPU.
@@ -93,6 +95,9 @@ pub struct OciJobReport {
     pub verify_seconds: f64,
     /// Unpacking it, seconds.
     pub unpack_seconds: f64,
+    /// Why the job's outputs were not kept (a symlink, a FIFO in them), if they were
+    /// not: then the result folder has no `outputs/`.
+    pub outputs_refused: Option<String>,
 }
 
 /// Why an image job did not run.
@@ -157,6 +162,7 @@ pub async fn remove_leftovers(runc: &Runc, work_dir: &Path) -> Result<Vec<String
         Ok(entries) => {
             for entry in entries {
                 let entry = entry.map_err(write_error(work_dir))?;
+                output::unmount_leftover(&entry.path()).map_err(write_error(&entry.path()))?;
                 unpack::remove_any(&entry.path())?;
             }
         }
@@ -229,16 +235,17 @@ pub async fn run_image_job(request: &OciJobRequest) -> Result<OciJobReport, OciJ
         fs::set_permissions(&path, fs::Permissions::from_mode(mode)).map_err(write_error(&path))?;
     }
 
-    let outputs = request.out_dir.join(OUTPUTS_DIR);
-    fs::create_dir_all(&outputs).map_err(write_error(&outputs))?;
     let (uid, gid) = bundle::job_user(&image.config);
-    std::os::unix::fs::chown(&outputs, Some(uid), Some(gid)).map_err(write_error(&outputs))?;
+    let output_path = bundle.0.join(output::OUTPUT_FS_DIR);
+    // Declared after the bundle: dropped (unmounted) before the bundle is removed.
+    let output_fs = output::OutputFs::mount(&output_path, request.max_output_bytes, uid, gid)
+        .map_err(write_error(&output_path))?;
     let spec = bundle::runtime_spec(
         &image.config,
         &manifest,
         &JobMounts {
             input: request.input_dir.clone(),
-            output: outputs,
+            output: output_fs.path().to_owned(),
             devices: request.devices.clone(),
             driver_files: request.driver_files.clone(),
         },
@@ -263,6 +270,11 @@ pub async fn run_image_job(request: &OciJobRequest) -> Result<OciJobReport, OciJ
             time_limit,
         })
         .await?;
+    let outputs = request.out_dir.join(OUTPUTS_DIR);
+    let outputs_refused = output_fs
+        .persist(&outputs, request.max_output_bytes)
+        .map_err(write_error(&outputs))?;
+    drop(output_fs);
     drop(bundle);
     Ok(OciJobReport {
         container: ContainerReport {
@@ -277,5 +289,6 @@ pub async fn run_image_job(request: &OciJobRequest) -> Result<OciJobReport, OciJ
         unpacked,
         verify_seconds,
         unpack_seconds,
+        outputs_refused,
     })
 }

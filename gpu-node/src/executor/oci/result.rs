@@ -5,9 +5,10 @@
 //! The outputs count only when the process exited with status 0: then every file
 //! under `outputs/` is listed and hashed with the interface's one rule
 //! ([`folder_outputs`]). Outputs that are not plain files and folders (a symlink the
-//! job made, a FIFO) or that exceed the node's limit fail the job and are removed, so
-//! that nothing but plain files is ever published. A failed job keeps its outputs
-//! when they are plain (partial work, for the customer to look at) but has no hash.
+//! job made, a FIFO) fail the job and are never copied out of the job's output tmpfs
+//! ([`super::output`]), so nothing but plain files is ever published. A failed job
+//! keeps its outputs when they are plain (partial work, for the customer to look at)
+//! but has no hash.
 
 use std::time::Instant;
 
@@ -17,7 +18,7 @@ use gpunion_interface::job::{
     FailureKind, HexBinary, JobFailure, JobOutcome, JobReport, JobTimings, OUTPUTS_DIR,
 };
 
-use super::{OciJobError, OciJobReport, OciJobRequest, run_image_job, unpack};
+use super::{OciJobError, OciJobReport, OciJobRequest, run_image_job};
 use crate::executor::result::{JobLog, write_report};
 
 /// Runs `request`'s job ([`run_image_job`]) and writes its result folder. Every
@@ -84,14 +85,13 @@ fn ran(
         },
     ));
     let hashing = Instant::now();
-    let outputs_dir = request.out_dir.join(OUTPUTS_DIR);
-    let outputs = match folder_outputs(&outputs_dir, request.max_output_bytes) {
-        Ok(outputs) => Ok(outputs),
-        Err(error) => {
-            log.note(format!("outputs removed: {error}"));
-            unpack::remove_any(&outputs_dir)?;
-            Err(error)
+    let outputs = match &run.outputs_refused {
+        Some(refused) => {
+            log.note(format!("outputs not kept: {refused}"));
+            Err(refused.clone())
         }
+        None => folder_outputs(&request.out_dir.join(OUTPUTS_DIR), request.max_output_bytes)
+            .map_err(|e| e.to_string()),
     };
     let timings = JobTimings {
         validate_ms: millis(run.verify_seconds),
@@ -108,7 +108,7 @@ fn ran(
     let outcome = match (&container.outcome, &outputs) {
         (ContainerOutcome::Exited { code: 0 }, Ok(_)) => JobOutcome::Succeeded,
         (ContainerOutcome::Exited { code: 0 }, Err(error)) => {
-            JobOutcome::Failed(failure(FailureKind::Output, error.to_string()))
+            JobOutcome::Failed(failure(FailureKind::Output, error.clone()))
         }
         (ContainerOutcome::Exited { code }, _) => JobOutcome::Failed(failure(
             FailureKind::Exited,
