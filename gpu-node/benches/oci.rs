@@ -4,7 +4,10 @@
 //!   the image already unpacked (the container alone: `runc run` to its deletion) and
 //!   whole (verify + unpack + bundle + run + cleanup), against running
 //!   `/bin/busybox true` directly;
-//! - verify + unpack rate of a 100 MB layer (incompressible bytes), plain and gzip.
+//! - verify + unpack rate of a 100 MB layer (incompressible bytes), plain and gzip;
+//!   with `IPFS_API` set (a Kubo: `eval "$(ipfs/kubo up >/dev/null && ipfs/kubo env)"`),
+//!   also its fetch from that Kubo (the image added to it first, so the blocks are
+//!   local: the fetch pipeline's cost, not a network's) and fetch + verify + unpack.
 //!
 //! Not a test: it prints figures and checks only that each job succeeded.
 
@@ -136,8 +139,9 @@ fn main() {
     }
     let tar = tar.build();
     let tar_mb = tar.len() as f64 / MB;
+    let kubo = std::env::var_os("IPFS_API").map(|_| gpunion_ipfs::Kubo::from_env().unwrap());
     for compression in [Compression::None, Compression::Gzip] {
-        let image = base.join(format!("big-{compression:?}"));
+        let mut image = base.join(format!("big-{compression:?}"));
         write_image(
             &image,
             &[LayerTar {
@@ -146,6 +150,23 @@ fn main() {
             }],
             &Process::shell("true"),
         );
+        let mut fetch = Vec::new();
+        if let Some(kubo) = &kubo {
+            let cid = rt.block_on(kubo.add_dir(&image)).unwrap();
+            for run in 0..3 {
+                let dest = base.join(format!("fetched-{run}"));
+                let limits = gpunion_ipfs::FetchLimits {
+                    max_bytes: 1 << 30,
+                    timeout: Duration::from_secs(60),
+                };
+                let start = Instant::now();
+                rt.block_on(kubo.fetch_dir(&cid, &dest, limits, |_| {}))
+                    .unwrap();
+                fetch.push(start.elapsed().as_secs_f64());
+                fs::remove_dir_all(&image).unwrap();
+                image = dest;
+            }
+        }
         let (mut verify, mut unpacked) = (Vec::new(), Vec::new());
         for run in 0..3 {
             let start = Instant::now();
@@ -166,6 +187,14 @@ fn main() {
             tar_mb / total,
             total
         );
+        if !fetch.is_empty() {
+            let all = mean(&fetch) + total;
+            println!(
+                "  from the local Kubo: fetch {:.0} MB/s, fetch + verify + unpack {:.0} MB/s ({all:.2} s)",
+                blob_mb / mean(&fetch),
+                tar_mb / all
+            );
+        }
         fs::remove_dir_all(&image).unwrap();
     }
 }
