@@ -391,15 +391,22 @@ fn one_layer(node: &Node, tar: Vec<u8>) -> Vec<PathBuf> {
     )
 }
 
-#[tokio::test]
-async fn a_layer_whose_digest_does_not_match_is_refused() {
-    let node = Node::new();
-    let layers = one_layer(&node, TarBuilder::new().file("a", b"aaaa").build());
-    // Same size, other bytes.
+/// An image whose second layer has the size its descriptor says and other bytes;
+/// returns its layers' blobs.
+fn image_with_a_corrupt_layer(node: &Node) -> Vec<PathBuf> {
+    let layers = one_layer(node, TarBuilder::new().file("a", b"aaaa").build());
     let mut bytes = fs::read(&layers[1]).unwrap();
     let last = bytes.len() - 1;
     bytes[last] ^= 1;
     fs::write(&layers[1], &bytes).unwrap();
+    layers
+}
+
+#[tokio::test]
+async fn a_layer_whose_digest_does_not_match_is_refused() {
+    let node = Node::new();
+    let layers = image_with_a_corrupt_layer(&node);
+    let mut bytes = fs::read(&layers[1]).unwrap();
     let error = node.run(&node.request()).await.unwrap_err();
     assert!(
         matches!(error, OciJobError::Image(ImageError::DigestMismatch { .. })),
@@ -893,11 +900,7 @@ async fn a_job_cannot_write_more_output_than_the_limit() {
 #[tokio::test]
 async fn refused_images_and_failed_processes_are_failed_results() {
     let node = Node::new();
-    let layers = one_layer(&node, TarBuilder::new().file("a", b"aaaa").build());
-    let mut bytes = fs::read(&layers[1]).unwrap();
-    let last = bytes.len() - 1;
-    bytes[last] ^= 1;
-    fs::write(&layers[1], &bytes).unwrap();
+    image_with_a_corrupt_layer(&node);
     let report = run_to_result(&node.request()).await.unwrap();
     match &report.outcome {
         JobOutcome::Failed(failure) => {

@@ -423,6 +423,53 @@ fn edit_shader(dir: &Path, edit: impl FnOnce(String) -> String) {
     std::fs::write(dir.join(&file), edit(source)).unwrap();
 }
 
+/// Runs `gpunion job run WORKLOAD --out OUT` as the customer `mnemonic` on `node`,
+/// calling `on_tick` every 200 ms while it runs; fails the test if it hangs or fails.
+/// Returns what it printed.
+async fn cli_job_run(
+    node: &Node,
+    mnemonic: &str,
+    workload: &Path,
+    out: &Path,
+    mut on_tick: impl FnMut(),
+) -> String {
+    let cli = Command::new(gpunion())
+        .current_dir(repo())
+        .arg("--deployment")
+        .arg(deployment_path())
+        .args(["--mnemonic-env", "CUSTOMER_MNEMONIC", "job", "run"])
+        .arg(workload)
+        .args(["--provider", &node.address, "--hours", "0.05", "--out"])
+        .arg(out)
+        .env("CUSTOMER_MNEMONIC", mnemonic)
+        .env("IPFS_API", kubo().api_url())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut cli = KillOnDrop(Some(cli));
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while cli.0.as_mut().unwrap().try_wait().unwrap().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "gpunion job run hangs:\n{}",
+            node.log()
+        );
+        on_tick();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let output = cli.0.take().unwrap().wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(
+        output.status.success(),
+        "gpunion job run failed:\n{stdout}\n{}\nnode log:\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        node.log()
+    );
+    assert!(stdout.contains("matches the chain"), "{stdout}");
+    stdout
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the local chain and Kubo: run under testnet/e2e"]
 async fn e2e_render_job_from_the_cli_to_a_png_with_mining_paused_meanwhile() {
@@ -433,45 +480,16 @@ async fn e2e_render_job_from_the_cli_to_a_png_with_mining_paused_meanwhile() {
     // Mining runs before any lease.
     node.wait_for_miner("mining", "the node never mined").await;
     let out = tempfile::tempdir().unwrap();
-    let cli = Command::new(gpunion())
-        .current_dir(repo())
-        .arg("--deployment")
-        .arg(deployment_path())
-        .args(["--mnemonic-env", "CUSTOMER_MNEMONIC", "job", "run"])
-        .arg(repo().join("shaders/jobs/mandelbrot"))
-        .args(["--provider", &node.address, "--hours", "0.05", "--out"])
-        .arg(out.path().join("result"))
-        .env("CUSTOMER_MNEMONIC", &mnemonic)
-        .env("IPFS_API", kubo().api_url())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut cli = KillOnDrop(Some(cli));
     // While the job runs, the miner is paused.
     let mut saw_paused = false;
-    let deadline = Instant::now() + Duration::from_secs(300);
-    let cli_done = loop {
-        if let Some(status) = cli.0.as_mut().unwrap().try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "gpunion job run hangs:\n{}",
-            node.log()
-        );
-        saw_paused |= node.miner().as_deref() == Some("paused");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
-    let output = cli.0.take().unwrap().wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        cli_done.success(),
-        "gpunion job run failed:\n{stdout}\n{}\nnode log:\n{}",
-        String::from_utf8_lossy(&output.stderr),
-        node.log()
-    );
-    assert!(stdout.contains("matches the chain"), "{stdout}");
+    let stdout = cli_job_run(
+        &node,
+        &mnemonic,
+        &repo().join("shaders/jobs/mandelbrot"),
+        &out.path().join("result"),
+        || saw_paused |= node.miner().as_deref() == Some("paused"),
+    )
+    .await;
     // The provider is paid for the seconds it served, even though the customer closes
     // the lease the moment the result is in (the result's post carries a heartbeat).
     let paid: u128 = stdout
@@ -629,39 +647,23 @@ async fn e2e_every_bad_input_ends_its_job_with_a_readable_error_and_the_node_ser
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the local chain and Kubo: run under testnet/e2e"]
 async fn e2e_a_container_image_job_from_the_cli_and_a_corrupt_image_that_fails_cleanly() {
-    use common::oci_image::{LayerTar, Process, busybox_layer, write_image};
-    use gpu_node::executor::oci::image::Compression;
-    use gpunion_interface::job::container::{CONTAINER_MANIFEST_FILE, INPUT_DIR};
+    use gpunion_interface::job::container::INPUT_DIR;
 
     let chain = chain();
     let mut node = Node::new(&chain, |c| c.mining.enabled = false).await;
     node.start();
     let (customer, mnemonic) = customer(&chain, 100 * GUT).await;
-    let workdir = tempfile::tempdir().unwrap();
-    let image = |name: &str| {
-        let dir = workdir.path().join(name);
-        let layers = write_image(
-            &dir,
-            &[LayerTar {
-                tar: busybox_layer(),
-                compression: Compression::Gzip,
-            }],
-            &Process::shell(
-                r#"tr a-z A-Z < /input/words.txt > /output/shout.txt
+    let script = r#"tr a-z A-Z < /input/words.txt > /output/shout.txt
 mkdir /output/meta; echo "$1 $MODE" > /output/meta/args
 ls /dev | grep -c nvidia > /output/meta/gpus
-echo "container says hi""#,
-            ),
-        );
-        (dir, layers)
-    };
+echo "container says hi""#;
 
-    let (corrupt, layers) = image("corrupt");
+    let (corrupt, layers) = container_workload(None, script, None);
     let mut bytes = std::fs::read(&layers[0]).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0xff;
     std::fs::write(&layers[0], &bytes).unwrap();
-    let cid = kubo().add_dir(&corrupt).await.unwrap();
+    let cid = kubo().add_dir(corrupt.path()).await.unwrap();
     let lease = open(
         &customer,
         &node.address,
@@ -670,56 +672,20 @@ echo "container says hi""#,
     )
     .await;
     let (kind, text) = failure_kind(&report_of(&customer, lease).await);
-    assert_eq!(
-        kind,
-        FailureKind::Image,
-        "{text}
-{}",
-        node.log()
-    );
+    assert_eq!(kind, FailureKind::Image, "{text}\n{}", node.log());
     assert!(text.contains("digest"), "{text}");
 
-    let (good, _) = image("good");
-    std::fs::create_dir(good.join(INPUT_DIR)).unwrap();
-    std::fs::write(good.join(INPUT_DIR).join("words.txt"), "quiet words\n").unwrap();
-    std::fs::write(
-        good.join(CONTAINER_MANIFEST_FILE),
-        r#"{"args": ["job", "first"], "env": ["MODE=loud"], "time_limit_seconds": 60}"#,
-    )
-    .unwrap();
-    let out = workdir.path().join("result");
-    let cli = Command::new(gpunion())
-        .arg("--deployment")
-        .arg(deployment_path())
-        .args(["--mnemonic-env", "CUSTOMER_MNEMONIC", "job", "run"])
-        .arg(&good)
-        .args(["--provider", &node.address, "--hours", "0.05", "--out"])
-        .arg(&out)
-        .env("CUSTOMER_MNEMONIC", &mnemonic)
-        .env("IPFS_API", kubo().api_url())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut cli = KillOnDrop(Some(cli));
-    let deadline = Instant::now() + Duration::from_secs(300);
-    while cli.0.as_mut().unwrap().try_wait().unwrap().is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "gpunion job run hangs:\n{}",
-            node.log()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let output = cli.0.take().unwrap().wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "gpunion job run failed:\n{stdout}\n{}\nnode log:\n{}",
-        String::from_utf8_lossy(&output.stderr),
-        node.log()
+    let (good, _) = container_workload(
+        None,
+        script,
+        Some(r#"{"args": ["job", "first"], "env": ["MODE=loud"], "time_limit_seconds": 60}"#),
     );
-    assert!(stdout.contains("matches the chain"), "{stdout}");
+    let input = good.path().join(INPUT_DIR);
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("words.txt"), "quiet words\n").unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("result");
+    cli_job_run(&node, &mnemonic, good.path(), &out, || {}).await;
     let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
     assert_eq!(read("outputs/shout.txt"), "QUIET WORDS\n");
     assert_eq!(read("outputs/meta/args"), "first loud\n");
@@ -742,12 +708,12 @@ echo "container says hi""#,
 }
 
 /// A busybox image running `script`, over `layer` when given (a layer crafted to be
-/// refused), with the job manifest `manifest` when given.
+/// refused), with the job manifest `manifest` when given; and its layers' blobs.
 fn container_workload(
     layer: Option<Vec<u8>>,
     script: &str,
     manifest: Option<&str>,
-) -> tempfile::TempDir {
+) -> (tempfile::TempDir, Vec<PathBuf>) {
     use common::oci_image::{LayerTar, Process, busybox_layer, write_image};
     use gpu_node::executor::oci::image::Compression;
     let dir = tempfile::tempdir().unwrap();
@@ -759,7 +725,7 @@ fn container_workload(
         tar,
         compression: Compression::None,
     }));
-    write_image(dir.path(), &layers, &Process::shell(script));
+    let blobs = write_image(dir.path(), &layers, &Process::shell(script));
     if let Some(manifest) = manifest {
         std::fs::write(
             dir.path()
@@ -768,7 +734,7 @@ fn container_workload(
         )
         .unwrap();
     }
-    dir
+    (dir, blobs)
 }
 
 /// Every bad image and every escape a container may try, each leased through the
@@ -800,7 +766,8 @@ async fn e2e_every_bad_image_and_escape_ends_its_lease_with_a_clear_error_and_th
     let random: Vec<u8> = (0..10u32 << 20)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    let cases: Vec<(&str, tempfile::TempDir, Option<FailureKind>, &str)> = vec![
+    type Workload = (tempfile::TempDir, Vec<PathBuf>);
+    let cases: Vec<(&str, Workload, Option<FailureKind>, &str)> = vec![
         (
             "an image over the node's 8 MiB limit",
             container_workload(
@@ -918,7 +885,7 @@ async fn e2e_every_bad_image_and_escape_ends_its_lease_with_a_clear_error_and_th
             "3 s",
         ),
     ];
-    for (what, dir, expected, needle) in &cases {
+    for (what, (dir, _), expected, needle) in &cases {
         let cid = kubo.add_dir(dir.path()).await.unwrap();
         let lease = open(
             &customer,
@@ -957,7 +924,7 @@ async fn e2e_every_bad_image_and_escape_ends_its_lease_with_a_clear_error_and_th
         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock
     ));
 
-    let good = container_workload(None, "echo still serving > /output/ok", None);
+    let (good, _) = container_workload(None, "echo still serving > /output/ok", None);
     let cid = kubo.add_dir(good.path()).await.unwrap();
     let lease = open(
         &customer,

@@ -154,6 +154,33 @@ pub async fn run(customer: &Customer, command: &JobCommand) -> Result<()> {
                     );
                 }
             }
+            if let Some(container) = &s.report.container {
+                use gpunion_sdk::msg::job::container::{STDERR_FILE, STDOUT_FILE};
+                println!(
+                    "  container: {:?} after {:.1} s; {} ({} bytes{}), {} ({} bytes{}); GPU: {}",
+                    container.outcome,
+                    container.seconds,
+                    s.result_dir.join(STDOUT_FILE).display(),
+                    container.stdout_bytes,
+                    if container.stdout_truncated {
+                        ", cut"
+                    } else {
+                        ""
+                    },
+                    s.result_dir.join(STDERR_FILE).display(),
+                    container.stderr_bytes,
+                    if container.stderr_truncated {
+                        ", cut"
+                    } else {
+                        ""
+                    },
+                    if container.gpu_devices.is_empty() {
+                        "none".to_string()
+                    } else {
+                        container.gpu_devices.join(", ")
+                    }
+                );
+            }
             println!(
                 "cost: deposit {} ugut, paid {} ugut, refunded {} ugut",
                 s.deposit, s.paid, s.refunded
