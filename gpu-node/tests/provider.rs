@@ -522,10 +522,13 @@ async fn e2e_every_bad_input_ends_its_job_with_a_readable_error_and_the_node_ser
         c.mining.enabled = false;
         c.limits.max_bundle_mib = 1;
         c.limits.fetch_timeout_seconds = 5;
-        // So that a container lease meets a node that does not run containers.
-        c.containers.enabled = false;
     })
     .await;
+    // Registered running containers (as root), then served with them off: a container
+    // lease the chain lets through meets a node that no longer runs containers.
+    let mut config = Config::load(node.home.path()).unwrap();
+    config.containers.enabled = false;
+    config.save(node.home.path()).unwrap();
     node.start();
     let (customer, _) = customer(&chain, 100 * GUT).await;
     let kubo = kubo();
@@ -653,6 +656,12 @@ async fn e2e_a_container_image_job_from_the_cli_and_a_corrupt_image_that_fails_c
     let mut node = Node::new(&chain, |c| c.mining.enabled = false).await;
     node.start();
     let (customer, mnemonic) = customer(&chain, 100 * GUT).await;
+    // Registered as root with runc: the chain says it runs container images.
+    let record = customer.provider(&node.address).await.unwrap().unwrap();
+    assert_eq!(
+        record.provider.attributes.workloads,
+        [WorkloadKind::WgslBundle, WorkloadKind::OciImage]
+    );
     let script = r#"tr a-z A-Z < /input/words.txt > /output/shout.txt
 mkdir /output/meta; echo "$1 $MODE" > /output/meta/args
 ls /dev | grep -c nvidia > /output/meta/gpus

@@ -1,5 +1,5 @@
 use cosmwasm_std::{Addr, OverflowError, StdError, Uint128};
-use gpunion_interface::market::LeaseState;
+use gpunion_interface::market::{LeaseState, WorkloadKind};
 use gpunion_interface::stake::StakeError;
 use gpunion_interface::validate::InputError;
 use thiserror::Error;
@@ -94,6 +94,9 @@ pub enum ContractError {
 
     #[error("provider price {price} ugut/h is above the cap of {cap} ugut/h")]
     PriceAboveCap { price: Uint128, cap: Uint128 },
+
+    #[error("provider {provider} does not run {kind:?} workloads")]
+    WorkloadNotOffered { provider: Addr, kind: WorkloadKind },
 
     #[error("deposit of {sent} ugut does not cover the cost of {cost} ugut")]
     InsufficientDeposit { sent: Uint128, cost: Uint128 },

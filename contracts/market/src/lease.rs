@@ -65,6 +65,12 @@ pub fn execute_open(
         },
     )?;
     ensure_available(&provider, config, chain_time(&env))?;
+    if !provider.attributes.workloads.contains(&open.workload.kind) {
+        return Err(ContractError::WorkloadNotOffered {
+            provider: provider_addr,
+            kind: open.workload.kind,
+        });
+    }
     let price = provider.attributes.price_per_hour;
     if price > open.max_price_per_hour {
         return Err(ContractError::PriceAboveCap {

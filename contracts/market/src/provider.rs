@@ -2,7 +2,7 @@
 
 use cosmwasm_std::{Addr, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
 use gpunion_interface::address;
-use gpunion_interface::market::{Provider, ProviderAttributes, ProviderStats};
+use gpunion_interface::market::{Provider, ProviderAttributes, ProviderStats, WorkloadKind};
 use gpunion_interface::stake::Bond;
 use gpunion_interface::token::transfer;
 use gpunion_interface::validate::{
@@ -259,6 +259,10 @@ pub(crate) fn validate_attributes(
     validate::geohash(&attributes.region.geohash)?;
     validate::peer_id(&attributes.peer_id)?;
     validate::count("multiaddrs", attributes.multiaddrs.len(), MAX_MULTIADDRS)?;
+    if attributes.workloads.is_empty() {
+        return Err(ContractError::ZeroAmount { what: "workloads" });
+    }
+    validate::count("workloads", attributes.workloads.len(), WorkloadKind::COUNT)?;
     for addr in &attributes.multiaddrs {
         validate::multiaddr(addr)?;
     }

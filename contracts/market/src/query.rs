@@ -81,7 +81,11 @@ pub fn providers(
                 .is_none_or(|c| attrs.region.country == *c)
             && filter
                 .max_price_per_hour
-                .is_none_or(|p| attrs.price_per_hour <= p);
+                .is_none_or(|p| attrs.price_per_hour <= p)
+            && filter
+                .workload
+                .as_ref()
+                .is_none_or(|k| attrs.workloads.contains(k));
         if matches {
             let described = describe(deps.storage, at, provider)?;
             if filter.status.is_none_or(|s| s == described.status) {

@@ -5,6 +5,7 @@ use cw_multi_test::Executor;
 use cw20::Cw20ReceiveMsg;
 use gpunion_interface::market::{
     ConfigResponse, EscrowTotals, ExecuteMsg, LeaseResult, OpenLease, QueryMsg, ReceiveMsg,
+    WorkloadKind,
 };
 use gpunion_interface::validate::InputError;
 use gpunion_testing::{GUT, Suite, SuiteBuilder, attributes, invalid_address, market_err};
@@ -49,6 +50,30 @@ fn open_fails(suite: &mut Suite, deposit: u128, open: OpenLease, expected: Contr
     let err = suite.open_lease(&customer, deposit, open).unwrap_err();
     assert_eq!(market_err(err), expected);
     assert_eq!(snapshot(suite), before);
+}
+
+/// A container lease with a provider that declared WGSL bundles only is refused
+/// before any GUT moves (the node would only reject it).
+#[test]
+fn a_workload_the_provider_does_not_run_is_refused() {
+    let (mut suite, _) = setup();
+    let mut wgsl_only = attributes(1, PRICE);
+    wgsl_only.workloads = vec![WorkloadKind::WgslBundle];
+    let provider = suite.add_provider("wgsl-only", wgsl_only);
+    let mut open = suite.lease_request(&provider, 3600, PRICE);
+    open.workload.kind = WorkloadKind::OciImage;
+    open_fails(
+        &mut suite,
+        PRICE,
+        open,
+        ContractError::WorkloadNotOffered {
+            provider: provider.clone(),
+            kind: WorkloadKind::OciImage,
+        },
+    );
+    let wgsl = suite.lease_request(&provider, 3600, PRICE);
+    let customer = suite.addr("customer");
+    suite.open_lease(&customer, PRICE, wgsl).unwrap();
 }
 
 #[test]
@@ -278,6 +303,18 @@ fn malformed_cids_and_long_strings_are_rejected() {
                 field: "feature",
                 len: 65,
                 max: 64,
+            }),
+        ),
+        (
+            Box::new(|a| a.workloads = vec![]),
+            ContractError::ZeroAmount { what: "workloads" },
+        ),
+        (
+            Box::new(|a| a.workloads = vec![WorkloadKind::WgslBundle; 3]),
+            ContractError::Input(InputError::TooMany {
+                field: "workloads",
+                count: 3,
+                max: 2,
             }),
         ),
     ];

@@ -5,7 +5,7 @@
 use cosmwasm_std::{Decimal, Uint128};
 use gpunion_interface::market::{
     ExecuteMsg, LeaseState, LeasesResponse, ProviderFilter, ProviderStatus, ProvidersResponse,
-    QueryMsg,
+    QueryMsg, WorkloadKind,
 };
 use gpunion_testing::{CID_B, GUT, SuiteBuilder, attributes, default_params, market_err};
 use market::ContractError;
@@ -465,6 +465,7 @@ fn listings_filter_and_paginate() {
     a100.gpu_model = "NVIDIA A100".into();
     a100.memory_mib = 81_920;
     a100.region.country = "US".into();
+    a100.workloads = vec![WorkloadKind::WgslBundle];
     // Its hashrate is vouched for by another account's mining record, with consent.
     let rig = suite.addr("rig");
     let big = suite.addr("big");
@@ -520,6 +521,11 @@ fn listings_filter_and_paginate() {
         ..Default::default()
     };
     assert_eq!(list(&suite, by_price), vec![cheap.clone()]);
+    let by_workload = ProviderFilter {
+        workload: Some(WorkloadKind::OciImage),
+        ..Default::default()
+    };
+    assert_eq!(list(&suite, by_workload), vec![cheap.clone()]);
 
     // Pages of one.
     let first: ProvidersResponse = suite.query(&QueryMsg::Providers {

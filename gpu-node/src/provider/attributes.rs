@@ -3,7 +3,7 @@
 //! placed from the configuration.
 
 use cosmwasm_std::Uint128;
-use gpunion_interface::market::{ComputeCapability, ProviderAttributes, Region};
+use gpunion_interface::market::{ComputeCapability, ProviderAttributes, Region, WorkloadKind};
 
 use super::config::ProviderSettings;
 use crate::gpu::Gpu;
@@ -21,13 +21,15 @@ pub fn capability(gpu: &Gpu) -> ComputeCapability {
     }
 }
 
-/// The attributes of this machine as a provider with one GPU slot.
+/// The attributes of this machine as a provider with one GPU slot, running
+/// `workloads`.
 pub fn measure(
     gpu: &Gpu,
     settings: &ProviderSettings,
     hashrate: f64,
     peer_id: String,
     mining_address: Option<String>,
+    workloads: Vec<WorkloadKind>,
 ) -> ProviderAttributes {
     ProviderAttributes {
         gpu_model: gpu.name().to_string(),
@@ -43,5 +45,6 @@ pub fn measure(
         peer_id,
         multiaddrs: Vec::new(),
         mining_address,
+        workloads,
     }
 }

@@ -117,6 +117,13 @@ pub async fn run(
         .ok_or_else(|| Error::NotFound {
             what: format!("provider {}", order.provider),
         })?;
+    let kind = Workload::kind_of(&order.workload)?;
+    if !provider.provider.attributes.workloads.contains(&kind) {
+        return Err(Error::bad_input(format!(
+            "provider {} does not run {kind:?} workloads (it runs {:?})",
+            order.provider, provider.provider.attributes.workloads
+        )));
+    }
     let allowance = iface::Allowance::for_provider(&provider.provider.attributes, order.seconds);
     let workload = Workload::load(&order.workload, &allowance)?;
     progress(JobProgress::Validated {

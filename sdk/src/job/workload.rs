@@ -54,30 +54,41 @@ pub struct Image {
 }
 
 impl Workload {
-    /// Loads and checks `path`: a bundle folder, an image layout folder, or an OCI
-    /// archive (a tar file). `allowance` is what the provider grants a WGSL bundle.
-    pub fn load(path: &Path, allowance: &Allowance) -> Result<Workload> {
+    /// What `path` holds, from its files alone: a bundle folder (`job.json`), an image
+    /// layout folder (`oci-layout`), or an OCI archive (a file).
+    pub fn kind_of(path: &Path) -> Result<WorkloadKind> {
         let meta =
             fs::metadata(path).map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
-        if meta.is_file() {
-            return Ok(Workload::Image(Image::from_archive(path)?));
+        if meta.is_file() || path.join(IMAGE_LAYOUT_FILE).is_file() {
+            Ok(WorkloadKind::OciImage)
+        } else if path.join(MANIFEST_FILE).is_file() {
+            Ok(WorkloadKind::WgslBundle)
+        } else {
+            Err(Error::bad_input(format!(
+                "{} is neither a WGSL bundle (no {MANIFEST_FILE}) nor an OCI image layout \
+                 (no {IMAGE_LAYOUT_FILE}) nor an OCI archive",
+                path.display()
+            )))
         }
-        if path.join(MANIFEST_FILE).is_file() {
-            let bundle = Bundle::load(path, allowance)
-                .map_err(|e| Error::bad_input(format!("bundle {}: {e}", path.display())))?;
-            return Ok(Workload::Bundle {
-                dir: path.to_path_buf(),
-                bundle: Box::new(bundle),
-            });
+    }
+
+    /// Loads and checks `path` ([`Workload::kind_of`]). `allowance` is what the
+    /// provider grants a WGSL bundle.
+    pub fn load(path: &Path, allowance: &Allowance) -> Result<Workload> {
+        match Workload::kind_of(path)? {
+            WorkloadKind::WgslBundle => {
+                let bundle = Bundle::load(path, allowance)
+                    .map_err(|e| Error::bad_input(format!("bundle {}: {e}", path.display())))?;
+                Ok(Workload::Bundle {
+                    dir: path.to_path_buf(),
+                    bundle: Box::new(bundle),
+                })
+            }
+            WorkloadKind::OciImage if path.is_file() => {
+                Ok(Workload::Image(Image::from_archive(path)?))
+            }
+            WorkloadKind::OciImage => Ok(Workload::Image(Image::from_layout(path, None)?)),
         }
-        if path.join(IMAGE_LAYOUT_FILE).is_file() {
-            return Ok(Workload::Image(Image::from_layout(path, None)?));
-        }
-        Err(Error::bad_input(format!(
-            "{} is neither a WGSL bundle (no {MANIFEST_FILE}) nor an OCI image layout \
-             (no {IMAGE_LAYOUT_FILE}) nor an OCI archive",
-            path.display()
-        )))
     }
 
     /// The lease's workload kind.

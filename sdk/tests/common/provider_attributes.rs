@@ -2,7 +2,7 @@
 //! (`sdk/tests/e2e.rs`, `sdk/tests/light/money.rs`: included with `#[path]`, as the
 //! other test files have no use for it).
 
-use gpunion_sdk::msg::market::{ComputeCapability, ProviderAttributes, Region};
+use gpunion_sdk::msg::market::{ComputeCapability, ProviderAttributes, Region, WorkloadKind};
 
 /// One Vulkan GPU of `gpu_model` in `country` (at `geohash`) asking `price_per_hour`
 /// ugut, its hashrate vouched for by `mining_address`'s mining record if given.
@@ -26,6 +26,7 @@ pub fn attributes(
         },
         x16s_hashrate: 1_000_000u128.into(),
         mining_address,
+        workloads: vec![WorkloadKind::WgslBundle, WorkloadKind::OciImage],
         region: Region {
             country: country.into(),
             geohash: geohash.into(),

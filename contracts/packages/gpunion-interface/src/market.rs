@@ -157,6 +157,10 @@ pub struct ProviderAttributes {
     /// solutions) vouch for this machine's hashrate; the provider's own if absent.
     /// Another account must have consented first (`ConsentMiningLink`).
     pub mining_address: Option<String>,
+    /// The workload kinds the node runs: a lease of another kind cannot be opened with
+    /// it. A record from before this field runs WGSL bundles only.
+    #[serde(default = "WorkloadKind::wgsl_only")]
+    pub workloads: Vec<WorkloadKind>,
 }
 
 /// A summary of wgpu's adapter features and limits.
@@ -276,6 +280,16 @@ pub enum WorkloadKind {
     WgslBundle,
     /// An OCI image layout run by runc.
     OciImage,
+}
+
+impl WorkloadKind {
+    /// How many kinds there are (the most a provider can list).
+    pub const COUNT: usize = 2;
+
+    /// What a provider record without `workloads` runs.
+    pub fn wgsl_only() -> Vec<WorkloadKind> {
+        vec![WorkloadKind::WgslBundle]
+    }
 }
 
 /// A lease's result: the CID, and room for a hash of the output buffers so a second
@@ -551,6 +565,9 @@ pub struct ProviderFilter {
     pub min_memory_mib: Option<u64>,
     pub country: Option<String>,
     pub max_price_per_hour: Option<Uint128>,
+    /// Only providers that run this workload kind.
+    #[serde(default)]
+    pub workload: Option<WorkloadKind>,
 }
 
 #[cw_serde]
@@ -654,6 +671,18 @@ pub mod storage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Provider records stored before `workloads` existed still load, as WGSL-only.
+    #[test]
+    fn a_record_without_workloads_runs_wgsl_bundles_only() {
+        let json = r#"{"gpu_model":"m","gpu_count":1,"memory_mib":1,
+            "compute":{"backend":"vulkan","features":[],"max_compute_invocations_per_workgroup":1,
+            "max_compute_workgroup_storage_size":1,"max_storage_buffer_binding_size":1,"max_buffer_size":1},
+            "x16s_hashrate":"0","region":{"country":"DE","geohash":"u33d"},"price_per_hour":"1",
+            "peer_id":"p","multiaddrs":[],"mining_address":null}"#;
+        let attributes: ProviderAttributes = cosmwasm_std::from_json(json).unwrap();
+        assert_eq!(attributes.workloads, vec![WorkloadKind::WgslBundle]);
+    }
 
     #[test]
     fn lease_cost_rounds_up_to_the_next_ugut() {

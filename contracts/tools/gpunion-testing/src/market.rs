@@ -55,6 +55,7 @@ pub fn attributes(gpu_count: u32, price_per_hour: u128) -> ProviderAttributes {
         peer_id: "12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA".into(),
         multiaddrs: vec!["/ip4/203.0.113.7/udp/4001/quic-v1".into()],
         mining_address: None,
+        workloads: vec![WorkloadKind::WgslBundle, WorkloadKind::OciImage],
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use gpu_node::gpu::Gpu;
 use gpu_node::miner::{GpuSearch, Kernels, MinerError, measure_hashrate};
-use gpu_node::provider::{attributes, identity};
+use gpu_node::provider::{attributes, containers, identity};
 use gpunion_sdk::flows::ProviderAgent;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -64,7 +64,16 @@ pub fn run(options: &Options) -> Result<(), RegisterError> {
         .public()
         .to_peer_id()
         .to_base58();
-    let attributes = attributes::measure(&gpu, &opened.config.provider, hashrate, peer_id, None);
+    let workloads = containers::workloads(&opened.config.containers, &opened.home);
+    println!("workloads: {workloads:?}");
+    let attributes = attributes::measure(
+        &gpu,
+        &opened.config.provider,
+        hashrate,
+        peer_id,
+        None,
+        workloads,
+    );
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| gpunion_sdk::Error::BadInput(format!("async runtime: {e}")))?;
     runtime.block_on(async {

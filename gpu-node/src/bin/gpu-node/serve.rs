@@ -4,13 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use gpu_node::executor::oci::gpu::{DriverFiles, NvidiaDevices};
-use gpu_node::executor::oci::{ImageLimits, Runc, SandboxLimits};
 use gpu_node::gpu::Gpu;
 use gpu_node::miner::{GpuSearch, Kernels, MinerError};
-use gpu_node::provider::attributes;
-use gpu_node::provider::config::{ContainerSettings, JOBS_DIR, STATE_FILE};
-use gpu_node::provider::job::{ContainerJobs, JobSettings};
+use gpu_node::provider::config::{JOBS_DIR, STATE_FILE};
+use gpu_node::provider::job::JobSettings;
+use gpu_node::provider::{attributes, containers};
 use gpu_node::provider::metrics::Metrics;
 use gpu_node::provider::mining::MinerControl;
 use gpu_node::provider::serve::{Node, ServeError};
@@ -94,7 +92,21 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
         max_bundle_bytes: config.limits.max_bundle_mib << 20,
         fetch_timeout: Duration::from_secs(config.limits.fetch_timeout_seconds),
         memory_limit_mib: config.limits.memory_limit_mib,
-        containers: containers(&config.containers, &opened.home),
+        containers: match containers::container_jobs(&config.containers, &opened.home) {
+            Ok(jobs) => {
+                tracing::info!(
+                    runc = %jobs.runc.binary.display(),
+                    nvidia_gpus = jobs.gpus.gpus.len(),
+                    driver_files = jobs.driver.files.len(),
+                    "container jobs on"
+                );
+                Some(jobs)
+            }
+            Err(why) => {
+                tracing::warn!(%why, "container jobs off");
+                None
+            }
+        },
     };
     let runtime = tokio::runtime::Runtime::new().map_err(io("the async runtime"))?;
     runtime.block_on(async {
@@ -132,64 +144,5 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
         };
         node.serve().await?;
         Ok(())
-    })
-}
-
-/// Container jobs as `settings` ask, or `None` (logged) where they are off or this
-/// machine cannot run them: runc needs root here, and an installed runc.
-fn containers(settings: &ContainerSettings, home: &std::path::Path) -> Option<ContainerJobs> {
-    if !settings.enabled {
-        tracing::info!("container jobs are off (config: containers.enabled)");
-        return None;
-    }
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        tracing::warn!("container jobs are off: runc runs them as root, and this node is not");
-        return None;
-    }
-    let runc = match Runc::find(&home.join("runc")) {
-        Ok(runc) => runc,
-        Err(error) => {
-            tracing::warn!(%error, "container jobs are off");
-            return None;
-        }
-    };
-    let gpus = NvidiaDevices::discover(std::path::Path::new("/dev")).unwrap_or_else(|error| {
-        tracing::warn!(%error, "cannot list NVIDIA devices: containers get no GPU");
-        NvidiaDevices::default()
-    });
-    let driver = if gpus.gpus.is_empty() {
-        DriverFiles::default()
-    } else {
-        DriverFiles::discover(std::path::Path::new("/")).unwrap_or_else(|error| {
-            tracing::warn!(%error, "cannot list the NVIDIA driver's files: containers get none");
-            DriverFiles::default()
-        })
-    };
-    tracing::info!(
-        runc = %runc.binary.display(),
-        nvidia_gpus = gpus.gpus.len(),
-        driver_files = driver.files.len(),
-        "container jobs on"
-    );
-    Some(ContainerJobs {
-        runc,
-        work_dir: home.join("containers"),
-        max_image_bytes: settings.max_image_mib << 20,
-        image_limits: ImageLimits {
-            max_blob_bytes: settings.max_image_mib << 20,
-            max_unpacked_bytes: settings.max_unpacked_mib << 20,
-            ..ImageLimits::default()
-        },
-        sandbox: SandboxLimits {
-            memory_bytes: settings.memory_limit_mib << 20,
-            cpu_millis: settings.cpu_millis,
-            pids: settings.pids,
-            ..SandboxLimits::default()
-        },
-        output_cap: settings.log_cap_kib << 10,
-        max_output_bytes: settings.max_output_mib << 20,
-        gpus,
-        driver,
     })
 }

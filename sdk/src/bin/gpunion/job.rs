@@ -9,7 +9,7 @@ use gpunion_ipfs::Kubo;
 use gpunion_sdk::flows::Customer;
 use gpunion_sdk::job::{self, JobOrder, JobProgress};
 use gpunion_sdk::keeper::Overdue;
-use gpunion_sdk::msg::market::{ProviderFilter, ProviderStatus};
+use gpunion_sdk::msg::market::{ProviderFilter, ProviderStatus, WorkloadKind};
 use gpunion_sdk::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -110,7 +110,10 @@ pub async fn run(customer: &Customer, command: &JobCommand) -> Result<()> {
         } => {
             let provider = match provider {
                 Some(p) => p.clone(),
-                None => choose_provider(customer, *max_price).await?,
+                None => {
+                    let kind = job::Workload::kind_of(workload)?;
+                    choose_provider(customer, *max_price, kind).await?
+                }
             };
             let seconds = job::seconds_for_hours(*hours)?;
             let bar = spinner();
@@ -270,13 +273,18 @@ pub async fn run(customer: &Customer, command: &JobCommand) -> Result<()> {
     Ok(())
 }
 
-/// The provider for a job without `--provider`: idle ones within the price, the most
-/// reliable first, then the cheapest.
-async fn choose_provider(customer: &Customer, max_price: u128) -> Result<String> {
+/// The provider for a job without `--provider`: idle ones within the price that run
+/// the workload's kind, the most reliable first, then the cheapest.
+async fn choose_provider(
+    customer: &Customer,
+    max_price: u128,
+    kind: WorkloadKind,
+) -> Result<String> {
     let mut idle = customer
         .find_providers(ProviderFilter {
             status: Some(ProviderStatus::Idle),
             max_price_per_hour: Some(max_price.into()),
+            workload: Some(kind.clone()),
             ..ProviderFilter::default()
         })
         .await?;
@@ -289,6 +297,6 @@ async fn choose_provider(customer: &Customer, max_price: u128) -> Result<String>
     idle.first()
         .map(|p| p.provider.address.to_string())
         .ok_or_else(|| Error::NotFound {
-            what: format!("an idle provider at most {max_price} ugut/h"),
+            what: format!("an idle provider running {kind:?} workloads at most {max_price} ugut/h"),
         })
 }

@@ -101,6 +101,9 @@ enum Command {
         gpu_model: Option<String>,
         #[arg(long)]
         max_price: Option<u128>,
+        /// Only providers that run container images (OCI) leases.
+        #[arg(long)]
+        oci: bool,
     },
     /// Prints transactions matching a CometBFT event query as they are included, e.g.
     /// "wasm.action='open_lease'" (over the RPC endpoint's WebSocket).
@@ -523,11 +526,13 @@ async fn run(cli: Cli) -> Result<()> {
             country,
             gpu_model,
             max_price,
+            oci,
         } => {
             let filter = ProviderFilter {
                 country: country.clone(),
                 gpu_model: gpu_model.clone(),
                 max_price_per_hour: max_price.map(Into::into),
+                workload: oci.then_some(WorkloadKind::OciImage),
                 ..ProviderFilter::default()
             };
             let mut found = chain.market()?.all_providers(Some(filter)).await?;
