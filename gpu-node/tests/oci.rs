@@ -32,7 +32,9 @@ use gpu_node::executor::oci::{
     unpack::unpack,
 };
 use gpunion_interface::job::container::{CONTAINER_MANIFEST_FILE, ContainerOutcome};
-use gpunion_interface::job::{FailureKind, JobOutcome, JobReport, result::folder_outputs};
+use gpunion_interface::job::{
+    FailureKind, JobFailure, JobOutcome, JobReport, result::folder_outputs,
+};
 use oci_spec::image::MediaType;
 use tempfile::TempDir;
 
@@ -813,6 +815,14 @@ fn nvidia_device_nodes_are_found_by_name_and_kind() {
     );
 }
 
+/// The failure of a job expected to fail.
+fn failure_of(report: &JobReport) -> &JobFailure {
+    match &report.outcome {
+        JobOutcome::Failed(failure) => failure,
+        JobOutcome::Succeeded => panic!("expected a failure: {report:?}"),
+    }
+}
+
 /// Reads the result folder's `report.json` and checks it is the report returned.
 fn saved_report(node: &Node, report: &JobReport) {
     let saved: JobReport =
@@ -856,12 +866,7 @@ async fn outputs_that_are_not_plain_files_fail_the_job_and_are_removed() {
         busybox_image(&node.image(), script);
         let report = run_to_result(&node.request()).await.unwrap();
         node.assert_clean(None).await;
-        match &report.outcome {
-            JobOutcome::Failed(failure) => {
-                assert_eq!(failure.kind, FailureKind::Output, "{failure:?}");
-            }
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(failure_of(&report).kind, FailureKind::Output);
         assert_eq!(report.output_hash, None);
         assert!(report.outputs.is_empty());
         assert!(!node.out().join("outputs").exists(), "outputs were kept");
@@ -883,13 +888,9 @@ async fn a_job_cannot_write_more_output_than_the_limit() {
     request.max_output_bytes = 16 << 10;
     let report = run_to_result(&request).await.unwrap();
     node.assert_clean(None).await;
-    match &report.outcome {
-        JobOutcome::Failed(failure) => {
-            assert_eq!(failure.kind, FailureKind::Exited);
-            assert!(failure.message.contains("status 9"), "{}", failure.message);
-        }
-        other => panic!("{other:?}"),
-    }
+    let failure = failure_of(&report);
+    assert_eq!(failure.kind, FailureKind::Exited);
+    assert!(failure.message.contains("status 9"), "{}", failure.message);
     // What fitted is kept for the customer to see: exactly the limit.
     let big = fs::metadata(node.out().join("outputs/big")).unwrap().len();
     assert_eq!(big, 16 << 10);
@@ -902,13 +903,9 @@ async fn refused_images_and_failed_processes_are_failed_results() {
     let node = Node::new();
     image_with_a_corrupt_layer(&node);
     let report = run_to_result(&node.request()).await.unwrap();
-    match &report.outcome {
-        JobOutcome::Failed(failure) => {
-            assert_eq!(failure.kind, FailureKind::Image);
-            assert!(failure.message.contains("digest"), "{}", failure.message);
-        }
-        other => panic!("{other:?}"),
-    }
+    let failure = failure_of(&report);
+    assert_eq!(failure.kind, FailureKind::Image);
+    assert!(failure.message.contains("digest"), "{}", failure.message);
     assert_eq!(report.container, None);
     saved_report(&node, &report);
 
@@ -920,25 +917,17 @@ async fn refused_images_and_failed_processes_are_failed_results() {
     )
     .unwrap();
     let report = run_to_result(&node.request()).await.unwrap();
-    match &report.outcome {
-        JobOutcome::Failed(failure) => {
-            assert_eq!(failure.kind, FailureKind::Manifest);
-            assert_eq!(failure.field.as_deref(), Some("env[0]"));
-        }
-        other => panic!("{other:?}"),
-    }
+    let failure = failure_of(&report);
+    assert_eq!(failure.kind, FailureKind::Manifest);
+    assert_eq!(failure.field.as_deref(), Some("env[0]"));
 
     let node = Node::new();
     busybox_image(&node.image(), "echo partial > /output/p; exit 3");
     let report = run_to_result(&node.request()).await.unwrap();
     node.assert_clean(None).await;
-    match &report.outcome {
-        JobOutcome::Failed(failure) => {
-            assert_eq!(failure.kind, FailureKind::Exited);
-            assert!(failure.message.contains("status 3"), "{}", failure.message);
-        }
-        other => panic!("{other:?}"),
-    }
+    let failure = failure_of(&report);
+    assert_eq!(failure.kind, FailureKind::Exited);
+    assert!(failure.message.contains("status 3"), "{}", failure.message);
     assert_eq!(report.output_hash, None);
     // Partial work stays for the customer to look at; it is not a result.
     assert_eq!(node.output("p"), "partial\n");
