@@ -646,7 +646,8 @@ async fn e2e_every_bad_input_ends_its_job_with_a_readable_error_and_the_node_ser
 /// with a job manifest and an input folder, run by `gpu-node serve` under runc, its
 /// outputs, standard output and report fetched and checked against the chain. Before
 /// it, a lease of the same image with one layer's bytes changed: the node refuses it
-/// on its digest, posts the failure, and serves on.
+/// on its digest, posts the failure, and serves on. After it, a container lease
+/// accepted for later by a node that restarts with containers off.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the local chain and Kubo: run under testnet/e2e"]
 async fn e2e_a_container_image_job_from_the_cli_and_a_corrupt_image_that_fails_cleanly() {
@@ -712,6 +713,45 @@ echo "container says hi""#;
     assert_eq!(left, 0, "containers left in {}", runc_state.display());
     let bundles = node.home.path().join("containers");
     assert_eq!(std::fs::read_dir(&bundles).map_or(0, |d| d.count()), 0);
+
+    // A container lease accepted for later, then the node restarted with containers
+    // off: the lease gets a failed result saying so, not a node retrying until its end.
+    let cid = kubo().add_dir(good.path()).await.unwrap();
+    let status = chain.rpc().status().await.unwrap();
+    let now = status.sync_info.latest_block_time.unix_timestamp() as u64;
+    let (lease, _) = customer
+        .book_lease(
+            &node.address,
+            Some(now + 25),
+            180,
+            Workload {
+                cid: cid.to_string(),
+                kind: WorkloadKind::OciImage,
+            },
+            u128::MAX,
+        )
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while customer
+        .lease(lease)
+        .await
+        .unwrap()
+        .unwrap()
+        .lease
+        .accepted_at
+        .is_none()
+    {
+        assert!(Instant::now() < deadline, "never accepted:\n{}", node.log());
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    node.kill();
+    let mut config = Config::load(node.home.path()).unwrap();
+    config.containers.enabled = false;
+    config.save(node.home.path()).unwrap();
+    node.start();
+    let (kind, text) = failure_kind(&report_of(&customer, lease).await);
+    assert_eq!(kind, FailureKind::Unsupported, "{text}\n{}", node.log());
     assert_market_balanced(&chain).await;
     node.kill();
 }

@@ -90,9 +90,6 @@ pub enum JobError {
     /// The executor could not start or write its folder (or runc failed).
     #[error("lease {lease_id}: executor: {message}")]
     Executor { lease_id: u64, message: String },
-    /// A container lease reached a node that does not run containers.
-    #[error("lease {lease_id}: this node does not run container images")]
-    NoContainers { lease_id: u64 },
     /// A local file operation failed.
     #[error("lease {lease_id}: {path}: {message}")]
     Io {
@@ -116,14 +113,19 @@ pub async fn run(
     for d in [&workload_dir, &result_dir] {
         reset_dir(lease_id, d)?;
     }
-    let max_bytes = match workload.kind {
-        WorkloadKind::WgslBundle => settings.max_bundle_bytes,
-        WorkloadKind::OciImage => {
-            let containers = settings
-                .containers
-                .as_ref()
-                .ok_or(JobError::NoContainers { lease_id })?;
-            containers.max_image_bytes
+    let max_bytes = match (&workload.kind, &settings.containers) {
+        (WorkloadKind::WgslBundle, _) => settings.max_bundle_bytes,
+        (WorkloadKind::OciImage, Some(containers)) => containers.max_image_bytes,
+        (WorkloadKind::OciImage, None) => {
+            // Accepted while containers ran here, then restarted without them: the
+            // lease gets its answer now, rather than a node retrying until it ends.
+            let failure = JobFailure {
+                kind: FailureKind::Unsupported,
+                field: Some("workload.kind".into()),
+                message: "this node no longer runs container images".into(),
+            };
+            let report = write_failure(lease_id, &result_dir, failure, 0.0)?;
+            return publish(settings, lease_id, &result_dir, report, 0.0, 0.0).await;
         }
     };
     let started = Instant::now();
@@ -189,10 +191,22 @@ pub async fn run(
         }
     };
     let compute_s = compute_started.elapsed().as_secs_f64();
+    publish(settings, lease_id, &result_dir, report, fetch_s, compute_s).await
+}
+
+/// Adds the result folder to IPFS: the job, ready to post.
+async fn publish(
+    settings: &JobSettings,
+    lease_id: u64,
+    result_dir: &Path,
+    report: JobReport,
+    fetch_s: f64,
+    compute_s: f64,
+) -> Result<JobDone, JobError> {
     let publish_started = Instant::now();
     let result_cid = settings
         .kubo
-        .add_dir(&result_dir)
+        .add_dir(result_dir)
         .await
         .map_err(|source| JobError::Ipfs { lease_id, source })?;
     let (succeeded, failure) = match &report.outcome {

@@ -650,6 +650,9 @@ pub enum FailureKind {
     /// A container job's outputs are not plain files and folders (a symlink, a FIFO),
     /// or are larger than the node returns.
     Output,
+    /// The node no longer runs this kind of workload (container jobs turned off after
+    /// it accepted the lease).
+    Unsupported,
 }
 
 /// How long each phase of a job took, in milliseconds.
