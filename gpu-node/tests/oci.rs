@@ -251,6 +251,38 @@ echo done"#,
     assert_eq!(node.output("nofile"), "256\n");
 }
 
+/// The namespaces, seen from inside: the job is PID 1 among a handful of processes,
+/// its mounts outside `/proc`, `/sys` and `/dev` are only the root, the input, the
+/// output and `/tmp` (none of the host's), and its cgroups are rooted at its own.
+#[tokio::test]
+async fn the_job_sees_only_its_own_processes_mounts_and_cgroups() {
+    let node = Node::new();
+    busybox_image(
+        &node.image(),
+        r#"echo $$ > /output/pid
+ls /proc | grep -c '^[0-9]' > /output/processes
+cut -d' ' -f5 /proc/self/mountinfo > /output/mounts
+cat /proc/self/cgroup > /output/cgroup"#,
+    );
+    let report = node.run(&node.request()).await.unwrap();
+    assert!(report.container.succeeded(), "{}", node.stderr());
+    assert_eq!(node.output("pid"), "1\n");
+    let processes: u32 = node.output("processes").trim().parse().unwrap();
+    assert!(processes <= 4, "{processes} processes in view");
+    let mounts = node.output("mounts");
+    let mut outside: Vec<&str> = mounts
+        .lines()
+        .filter(|m| !["/proc", "/sys", "/dev"].iter().any(|p| m.starts_with(p)))
+        .collect();
+    outside.sort_unstable();
+    assert_eq!(outside, ["/", "/input", "/output", "/tmp"], "{mounts}");
+    let cgroup = node.output("cgroup");
+    assert!(
+        cgroup.lines().all(|l| l.ends_with(":/")),
+        "cgroups not rooted at the container's own:\n{cgroup}"
+    );
+}
+
 #[tokio::test]
 async fn the_image_user_is_kept_when_it_is_not_root() {
     let node = Node::new();
