@@ -10,10 +10,10 @@ use super::job::ContainerJobs;
 use crate::executor::oci::gpu::{DriverFiles, NvidiaDevices};
 use crate::executor::oci::{ImageLimits, Runc, SandboxLimits};
 
-/// Container jobs as `settings` ask, in the node's `home`, or why this node does not
-/// run them: they are off, or runc is missing, or the node is not root (runc runs
-/// the node's containers as root here).
-pub fn container_jobs(settings: &ContainerSettings, home: &Path) -> Result<ContainerJobs, String> {
+/// The runc that would run this node's containers, or why this node does not run
+/// them: they are off, or the node is not root (runc runs the node's containers as
+/// root here), or runc is missing.
+fn runc(settings: &ContainerSettings, home: &Path) -> Result<Runc, String> {
     if !settings.enabled {
         return Err("off in the configuration (containers.enabled)".into());
     }
@@ -21,7 +21,13 @@ pub fn container_jobs(settings: &ContainerSettings, home: &Path) -> Result<Conta
     if unsafe { libc::geteuid() } != 0 {
         return Err("runc runs them as root, and this node is not".into());
     }
-    let runc = Runc::find(&home.join("runc")).map_err(|e| e.to_string())?;
+    Runc::find(&home.join("runc")).map_err(|e| e.to_string())
+}
+
+/// Container jobs as `settings` ask, in the node's `home` (with the machine's NVIDIA
+/// devices and driver files), or why this node does not run them ([`runc`]).
+pub fn container_jobs(settings: &ContainerSettings, home: &Path) -> Result<ContainerJobs, String> {
+    let runc = runc(settings, home)?;
     let gpus = NvidiaDevices::discover(Path::new("/dev")).unwrap_or_else(|error| {
         tracing::warn!(%error, "cannot list NVIDIA devices: containers get no GPU");
         NvidiaDevices::default()
@@ -60,7 +66,7 @@ pub fn container_jobs(settings: &ContainerSettings, home: &Path) -> Result<Conta
 /// [`container_jobs`] would run them.
 pub fn workloads(settings: &ContainerSettings, home: &Path) -> Vec<WorkloadKind> {
     let mut kinds = WorkloadKind::wgsl_only();
-    if container_jobs(settings, home).is_ok() {
+    if runc(settings, home).is_ok() {
         kinds.push(WorkloadKind::OciImage);
     }
     kinds

@@ -59,6 +59,41 @@ pub struct ContainerJobs {
     pub driver: gpu::DriverFiles,
 }
 
+impl ContainerJobs {
+    /// The run of the image in `image_dir` on GPU `slot`: its device and the driver's
+    /// files where the node has that GPU, none otherwise (the job runs without a GPU,
+    /// and its report lists none).
+    fn request(
+        &self,
+        slot: u32,
+        image_dir: &Path,
+        input_dir: PathBuf,
+        out_dir: &Path,
+        wall_clock: Duration,
+    ) -> OciJobRequest {
+        let devices = self.gpus.for_slots(&[slot]).unwrap_or_default();
+        let driver_files = if devices.is_empty() {
+            Vec::new()
+        } else {
+            self.driver.files.clone()
+        };
+        OciJobRequest {
+            image_dir: image_dir.to_owned(),
+            input_dir,
+            out_dir: out_dir.to_owned(),
+            work_dir: self.work_dir.clone(),
+            runc: self.runc.clone(),
+            image_limits: self.image_limits,
+            sandbox: self.sandbox,
+            wall_clock,
+            output_cap: self.output_cap,
+            max_output_bytes: self.max_output_bytes,
+            devices,
+            driver_files,
+        }
+    }
+}
+
 /// A finished job, ready to post.
 #[derive(Debug, Clone)]
 pub struct JobDone {
@@ -113,9 +148,10 @@ pub async fn run(
     for d in [&workload_dir, &result_dir] {
         reset_dir(lease_id, d)?;
     }
-    let max_bytes = match (&workload.kind, &settings.containers) {
-        (WorkloadKind::WgslBundle, _) => settings.max_bundle_bytes,
-        (WorkloadKind::OciImage, Some(containers)) => containers.max_image_bytes,
+    // The container runner for an image, none for a bundle.
+    let containers = match (&workload.kind, &settings.containers) {
+        (WorkloadKind::WgslBundle, _) => None,
+        (WorkloadKind::OciImage, Some(containers)) => Some(containers),
         (WorkloadKind::OciImage, None) => {
             // Accepted while containers ran here, then restarted without them: the
             // lease gets its answer now, rather than a node retrying until it ends.
@@ -128,46 +164,28 @@ pub async fn run(
             return publish(settings, lease_id, &result_dir, report, 0.0, 0.0).await;
         }
     };
+    let max_bytes = containers.map_or(settings.max_bundle_bytes, |c| c.max_image_bytes);
     let started = Instant::now();
     let fetched = fetch(settings, &workload.cid, &workload_dir, max_bytes).await;
     let fetch_s = started.elapsed().as_secs_f64();
     let compute_started = Instant::now();
+    let executor_error = |e: &dyn std::fmt::Display| JobError::Executor {
+        lease_id,
+        message: e.to_string(),
+    };
     let report = match fetched {
         Ok(bytes) => {
             tracing::info!(lease_id, bytes, kind = ?workload.kind, "workload fetched");
-            match &settings.containers {
-                Some(containers) if workload.kind == WorkloadKind::OciImage => {
+            match containers {
+                Some(containers) => {
                     let input_dir = input_dir(lease_id, &dir, &workload_dir)?;
-                    // No NVIDIA device for the slot: the job runs without a GPU, and
-                    // its report lists none.
-                    let devices = containers.gpus.for_slots(&[slot]).unwrap_or_default();
-                    let driver_files = if devices.is_empty() {
-                        Vec::new()
-                    } else {
-                        containers.driver.files.clone()
-                    };
-                    let request = OciJobRequest {
-                        image_dir: workload_dir.clone(),
-                        input_dir,
-                        out_dir: result_dir.clone(),
-                        work_dir: containers.work_dir.clone(),
-                        runc: containers.runc.clone(),
-                        image_limits: containers.image_limits,
-                        sandbox: containers.sandbox,
-                        wall_clock,
-                        output_cap: containers.output_cap,
-                        max_output_bytes: containers.max_output_bytes,
-                        devices,
-                        driver_files,
-                    };
+                    let request =
+                        containers.request(slot, &workload_dir, input_dir, &result_dir, wall_clock);
                     oci::result::run_to_result(&request)
                         .await
-                        .map_err(|e| JobError::Executor {
-                            lease_id,
-                            message: e.to_string(),
-                        })?
+                        .map_err(|e| executor_error(&e))?
                 }
-                _ => {
+                None => {
                     let request = JobRequest {
                         executable: settings.executable.clone(),
                         bundle_dir: workload_dir.clone(),
@@ -178,10 +196,7 @@ pub async fn run(
                     };
                     executor::run_isolated(&request)
                         .await
-                        .map_err(|e| JobError::Executor {
-                            lease_id,
-                            message: e.to_string(),
-                        })?
+                        .map_err(|e| executor_error(&e))?
                 }
             }
         }

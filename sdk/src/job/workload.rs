@@ -43,8 +43,6 @@ pub struct Image {
     pub dir: PathBuf,
     /// The job manifest beside it (empty when there is none).
     pub manifest: ContainerManifest,
-    /// Image manifests listed in `index.json`.
-    pub manifests: usize,
     /// Bytes of blobs.
     pub blob_bytes: u64,
     /// Whether it has an `input/` folder.
@@ -217,7 +215,6 @@ impl Image {
         Ok(Image {
             dir: dir.to_path_buf(),
             manifest,
-            manifests: manifests.len(),
             blob_bytes: folder_bytes(&dir.join("blobs")).map_err(&bad)?,
             has_input: dir.join(INPUT_DIR).is_dir(),
             _unpacked: unpacked,

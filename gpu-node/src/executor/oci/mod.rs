@@ -95,9 +95,12 @@ pub struct OciJobReport {
     pub verify_seconds: f64,
     /// Unpacking it, seconds.
     pub unpack_seconds: f64,
-    /// Why the job's outputs were not kept (a symlink, a FIFO in them), if they were
-    /// not: then the result folder has no `outputs/`.
-    pub outputs_refused: Option<String>,
+    /// The job's outputs as kept in the result folder, listed and hashed; or why they
+    /// were not kept (a symlink, a FIFO in them): then the result folder has no
+    /// `outputs/`.
+    pub outputs: output::KeptOutputs,
+    /// Checking, hashing and copying the outputs, seconds.
+    pub outputs_seconds: f64,
 }
 
 /// Why an image job did not run.
@@ -270,10 +273,12 @@ pub async fn run_image_job(request: &OciJobRequest) -> Result<OciJobReport, OciJ
             time_limit,
         })
         .await?;
-    let outputs = request.out_dir.join(OUTPUTS_DIR);
-    let outputs_refused = output_fs
-        .persist(&outputs, request.max_output_bytes)
-        .map_err(write_error(&outputs))?;
+    let started = Instant::now();
+    let outputs_dir = request.out_dir.join(OUTPUTS_DIR);
+    let outputs = output_fs
+        .persist(&outputs_dir, request.max_output_bytes)
+        .map_err(write_error(&outputs_dir))?;
+    let outputs_seconds = started.elapsed().as_secs_f64();
     drop(output_fs);
     drop(bundle);
     Ok(OciJobReport {
@@ -289,6 +294,7 @@ pub async fn run_image_job(request: &OciJobRequest) -> Result<OciJobReport, OciJ
         unpacked,
         verify_seconds,
         unpack_seconds,
-        outputs_refused,
+        outputs,
+        outputs_seconds,
     })
 }

@@ -12,7 +12,12 @@ use std::io;
 use std::os::unix::ffi::OsStrExt as _;
 use std::path::{Path, PathBuf};
 
+use gpunion_interface::job::OutputFile;
 use gpunion_interface::job::result::folder_outputs;
+
+/// What a job left in its output, as copied to the result folder: its files listed
+/// and hashed ([`folder_outputs`]), or why none were kept.
+pub type KeptOutputs = Result<(Vec<OutputFile>, [u8; 32]), String>;
 
 /// The tmpfs's folder in the bundle.
 pub const OUTPUT_FS_DIR: &str = "output";
@@ -65,14 +70,15 @@ impl OutputFs {
         &self.path
     }
 
-    /// Copies what the job left into `dest` (made): `Ok(None)` when it is only plain
-    /// files and folders within `max_bytes`, else `Ok(Some(why))` and nothing copied.
-    pub fn persist(&self, dest: &Path, max_bytes: u64) -> io::Result<Option<String>> {
-        if let Err(refused) = folder_outputs(&self.path, max_bytes) {
-            return Ok(Some(refused.to_string()));
+    /// Copies what the job left into `dest` (made) when it is only plain files and
+    /// folders within `max_bytes`, and lists and hashes it; else says why, and copies
+    /// nothing. (The container is gone: the files no longer change.)
+    pub fn persist(&self, dest: &Path, max_bytes: u64) -> io::Result<KeptOutputs> {
+        let kept = folder_outputs(&self.path, max_bytes).map_err(|e| e.to_string());
+        if kept.is_ok() {
+            copy_tree(&self.path, dest)?;
         }
-        copy_tree(&self.path, dest)?;
-        Ok(None)
+        Ok(kept)
     }
 }
 

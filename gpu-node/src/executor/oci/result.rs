@@ -4,18 +4,18 @@
 //!
 //! The outputs count only when the process exited with status 0: then every file
 //! under `outputs/` is listed and hashed with the interface's one rule
-//! ([`folder_outputs`]). Outputs that are not plain files and folders (a symlink the
-//! job made, a FIFO) fail the job and are never copied out of the job's output tmpfs
-//! ([`super::output`]), so nothing but plain files is ever published. A failed job
+//! (`gpunion_interface::job::result::folder_outputs`, run on the job's output tmpfs
+//! before it is copied out: [`super::output`]). Outputs that are not plain files and
+//! folders (a symlink the job made, a FIFO) fail the job and are never copied, so
+//! nothing but plain files is ever published. A failed job
 //! keeps its outputs when they are plain (partial work, for the customer to look at)
 //! but has no hash.
 
 use std::time::Instant;
 
 use gpunion_interface::job::container::ContainerOutcome;
-use gpunion_interface::job::result::folder_outputs;
 use gpunion_interface::job::{
-    FailureKind, HexBinary, JobFailure, JobOutcome, JobReport, JobTimings, OUTPUTS_DIR,
+    FailureKind, HexBinary, JobFailure, JobOutcome, JobReport, JobTimings,
 };
 
 use super::{OciJobError, OciJobReport, OciJobRequest, run_image_job};
@@ -84,20 +84,15 @@ fn ran(
             ""
         },
     ));
-    let hashing = Instant::now();
-    let outputs = match &run.outputs_refused {
-        Some(refused) => {
-            log.note(format!("outputs not kept: {refused}"));
-            Err(refused.clone())
-        }
-        None => folder_outputs(&request.out_dir.join(OUTPUTS_DIR), request.max_output_bytes)
-            .map_err(|e| e.to_string()),
-    };
+    if let Err(refused) = &run.outputs {
+        log.note(format!("outputs not kept: {refused}"));
+    }
+    let outputs = run.outputs;
     let timings = JobTimings {
         validate_ms: millis(run.verify_seconds),
         compile_ms: millis(run.unpack_seconds),
         compute_ms: millis(container.seconds),
-        readback_ms: millis(hashing.elapsed().as_secs_f64()),
+        readback_ms: millis(run.outputs_seconds),
         total_ms: millis(started.elapsed().as_secs_f64()),
     };
     let failure = |kind, message: String| JobFailure {
