@@ -83,6 +83,7 @@ fn main() {
     for run in 0..runs {
         let out = base.join(format!("result-{run}"));
         let request = OciJobRequest {
+            label: "test".into(),
             image_dir: image.clone(),
             input_dir: input.clone(),
             out_dir: out.clone(),

@@ -80,6 +80,7 @@ impl Node {
 
     fn request(&self) -> OciJobRequest {
         OciJobRequest {
+            label: "test".into(),
             image_dir: self.image(),
             input_dir: self.input(),
             out_dir: self.out(),

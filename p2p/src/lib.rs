@@ -16,7 +16,7 @@ mod host;
 pub mod master;
 
 pub use host::{Host, HostConfig, HostError, HostEvent, PeerConnection, Route};
-pub use libp2p::{Multiaddr, PeerId, Stream, StreamProtocol, identity::Keypair};
+pub use libp2p::{Multiaddr, PeerId, Stream, StreamProtocol, identity::Keypair, multiaddr};
 pub use libp2p_stream::{Control, IncomingStreams};
 
 /// The identify protocol's version string of GPUnion hosts.

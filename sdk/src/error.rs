@@ -76,6 +76,12 @@ pub enum Error {
         state: gpunion_interface::market::LeaseState,
         refunded: u128,
     },
+    /// A peer could not be reached or its stream failed (`peer`: its libp2p peer id).
+    #[error("peer {peer}: {message}")]
+    Peer { peer: String, message: String },
+    /// The provider refused the lease link request, saying why.
+    #[error("the provider refused: {0}")]
+    AccessRefused(gpunion_interface::lease_link::AccessError),
 }
 
 /// Results of the SDK.

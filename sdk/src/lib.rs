@@ -13,6 +13,7 @@ pub mod job;
 pub mod keeper;
 pub mod keys;
 pub mod keystore;
+pub mod lease_link;
 pub mod light;
 pub mod miner;
 pub mod rpc;

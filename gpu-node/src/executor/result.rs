@@ -123,17 +123,18 @@ fn write_png(path: &Path, width: u32, height: u32, rgba: &[u8]) -> Result<(), Ex
     writer.finish().map_err(png_error)
 }
 
-/// Writes `report.json` and `log.txt` into `out_dir` (made if missing).
+/// Writes `log.txt`, then `report.json` into `out_dir` (made if missing): the report
+/// comes last, so that its presence says the result folder is complete.
 pub fn write_report(out_dir: &Path, report: &JobReport, log: &JobLog) -> Result<(), ExecError> {
     fs::create_dir_all(out_dir).map_err(write_error(out_dir.to_owned()))?;
     let json = serde_json::to_vec_pretty(report).map_err(|e| ExecError::Write {
         path: out_dir.join(REPORT_FILE),
         source: e.into(),
     })?;
-    let path = out_dir.join(REPORT_FILE);
-    fs::write(&path, json).map_err(write_error(path))?;
     let path = out_dir.join(LOG_FILE);
-    fs::write(&path, log.text()).map_err(write_error(path))
+    fs::write(&path, log.text()).map_err(write_error(path))?;
+    let path = out_dir.join(REPORT_FILE);
+    fs::write(&path, json).map_err(write_error(path))
 }
 
 /// The report in `out_dir`, if there is a readable one.

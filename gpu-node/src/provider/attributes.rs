@@ -22,7 +22,7 @@ pub fn capability(gpu: &Gpu) -> ComputeCapability {
 }
 
 /// The attributes of this machine as a provider with one GPU slot, running
-/// `workloads`.
+/// `workloads`, reached at `multiaddrs` (its lease link).
 pub fn measure(
     gpu: &Gpu,
     settings: &ProviderSettings,
@@ -30,6 +30,7 @@ pub fn measure(
     peer_id: String,
     mining_address: Option<String>,
     workloads: Vec<WorkloadKind>,
+    multiaddrs: Vec<String>,
 ) -> ProviderAttributes {
     ProviderAttributes {
         gpu_model: gpu.name().to_string(),
@@ -43,7 +44,7 @@ pub fn measure(
         },
         price_per_hour: Uint128::from(settings.price_per_hour),
         peer_id,
-        multiaddrs: Vec::new(),
+        multiaddrs,
         mining_address,
         workloads,
     }

@@ -35,6 +35,41 @@ pub struct Config {
     /// defaults.
     #[serde(default)]
     pub containers: ContainerSettings,
+    /// The lease link over libp2p (customers' live logs and port forwards); absent in
+    /// an older file: the defaults.
+    #[serde(default)]
+    pub p2p: P2pSettings,
+}
+
+/// The node's libp2p host.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct P2pSettings {
+    /// Serve the lease link.
+    pub enabled: bool,
+    /// Multiaddrs to listen on (port 0: a free one each start; a fixed port for an
+    /// announced address).
+    pub listen: Vec<String>,
+    /// Master nodes (`/ip4/…/tcp/…/p2p/<id>`): the node keeps a relay reservation on
+    /// each, so customers reach it behind a NAT.
+    pub masters: Vec<String>,
+    /// Public multiaddrs to publish on the market (a port forwarded on the router);
+    /// `register` adds a relayed address through each master.
+    pub announce: Vec<String>,
+}
+
+impl Default for P2pSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            listen: vec![
+                "/ip4/0.0.0.0/tcp/0".into(),
+                "/ip4/0.0.0.0/udp/0/quic-v1".into(),
+            ],
+            masters: Vec::new(),
+            announce: Vec::new(),
+        }
+    }
 }
 
 /// What the node offers on the market.
@@ -132,6 +167,7 @@ impl Default for Config {
             },
             mining: MiningSettings { enabled: true },
             containers: ContainerSettings::default(),
+            p2p: P2pSettings::default(),
         }
     }
 }

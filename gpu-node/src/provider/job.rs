@@ -65,6 +65,7 @@ impl ContainerJobs {
     /// and its report lists none).
     fn request(
         &self,
+        lease_id: u64,
         slot: u32,
         image_dir: &Path,
         input_dir: PathBuf,
@@ -78,6 +79,7 @@ impl ContainerJobs {
             self.driver.files.clone()
         };
         OciJobRequest {
+            label: container_label(lease_id),
             image_dir: image_dir.to_owned(),
             input_dir,
             out_dir: out_dir.to_owned(),
@@ -92,6 +94,11 @@ impl ContainerJobs {
             driver_files,
         }
     }
+}
+
+/// The label in the ids of lease `lease_id`'s containers.
+pub fn container_label(lease_id: u64) -> String {
+    format!("lease-{lease_id}")
 }
 
 /// A finished job, ready to post.
@@ -179,8 +186,14 @@ pub async fn run(
             match containers {
                 Some(containers) => {
                     let input_dir = input_dir(lease_id, &dir, &workload_dir)?;
-                    let request =
-                        containers.request(slot, &workload_dir, input_dir, &result_dir, wall_clock);
+                    let request = containers.request(
+                        lease_id,
+                        slot,
+                        &workload_dir,
+                        input_dir,
+                        &result_dir,
+                        wall_clock,
+                    );
                     oci::result::run_to_result(&request)
                         .await
                         .map_err(|e| executor_error(&e))?

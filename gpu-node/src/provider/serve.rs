@@ -52,6 +52,9 @@ pub enum ServeError {
 
 /// Everything the loop owns.
 pub struct Node {
+    /// The libp2p host serving the lease link (`None`: `[p2p]` is off); its own loop
+    /// runs while the node holds it.
+    pub p2p: Option<gpunion_p2p::Host>,
     pub agent: ProviderAgent,
     pub rpc: Rpc,
     pub market_address: String,
@@ -521,6 +524,7 @@ impl Node {
     fn publish_status(&self, books: &Books) {
         let status = json!({
             "provider": self.agent.address(),
+            "peer_id": self.p2p.as_ref().map(|h| h.peer_id().to_string()),
             "miner": self.miner.state(),
             "miner_pauses": self.miner.pauses(),
             "running_leases": books.running.keys().collect::<Vec<_>>(),

@@ -145,6 +145,18 @@ impl Market {
         Ok(Some(LeaseResponse::at(lease, provider.last_heartbeat, now)))
     }
 
+    /// Lease `id`'s stored record and the block time, both proven at one verified state
+    /// (`None`: proven absent): what a provider checks before it serves a lease's customer.
+    pub async fn lease_and_time(&self, id: u64) -> Result<Option<(Lease, u64)>> {
+        let what = format!("lease {id}");
+        let state = self.contract.state(&what).await?;
+        let Some(lease) = self.lease_at(&state, id).await? else {
+            return Ok(None);
+        };
+        let now = self.contract.block_time(&state, &what).await?;
+        Ok(Some((lease, now)))
+    }
+
     /// Lease `id`'s stored record in `state`, proven.
     async fn lease_at(&self, state: &StateAt, id: u64) -> Result<Option<Lease>> {
         let key = map_key(storage::LEASES, &[&id.to_be_bytes()]);

@@ -28,6 +28,7 @@ pub mod endorsement;
 pub mod geo;
 pub mod gut;
 pub mod job;
+pub mod lease_link;
 pub mod market;
 pub mod mining;
 pub mod receive;

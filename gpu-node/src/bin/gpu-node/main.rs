@@ -1,12 +1,14 @@
 //! `gpu-node`: the GPUnion provider daemon. `init` makes a node's home (config,
 //! encrypted key, identity), `register` puts the measured machine on the market,
 //! `serve` runs the provider (leases served, mining between them), `status` reports;
+//! `masternode` runs a relay and bootstrap node of the P2P network;
 //! `job run` runs a bundle locally; `mine` and `bench` run the X16S miner alone.
 
 mod bench;
 mod home;
 mod init;
 mod job;
+mod masternode;
 mod mine;
 mod power;
 mod register;
@@ -43,6 +45,9 @@ enum Command {
     Bench(bench::Options),
     /// Mines GUT on the GPU: solves the mining contract's challenges and submits them.
     Mine(mine::Options),
+    /// Runs a master node of the P2P network: relay for providers behind NATs,
+    /// Kademlia bootstrap, AutoNAT server.
+    Masternode(masternode::Options),
     /// WGSL job bundles: `job run <BUNDLE> --out <DIR>` runs one as the node would.
     #[command(subcommand)]
     Job(job::Command),
@@ -58,6 +63,9 @@ fn main() -> ExitCode {
             .map(|()| ExitCode::SUCCESS)
             .map_err(|e| e.to_string()),
         Command::Job(command) => job::run(command),
+        Command::Masternode(options) => masternode::run(&options)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|e| e.to_string()),
         Command::Init(options) => init::run(&options)
             .map(|()| ExitCode::SUCCESS)
             .map_err(|e| e.to_string()),

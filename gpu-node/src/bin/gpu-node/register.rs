@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use gpu_node::gpu::Gpu;
 use gpu_node::miner::{GpuSearch, Kernels, MinerError, measure_hashrate};
+use gpu_node::provider::p2p::{self, P2pError};
 use gpu_node::provider::{attributes, containers, identity};
 use gpunion_sdk::flows::ProviderAgent;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -34,6 +35,8 @@ pub enum RegisterError {
     Gpu(#[from] MinerError),
     #[error(transparent)]
     Identity(#[from] identity::IdentityError),
+    #[error(transparent)]
+    P2p(#[from] P2pError),
 }
 
 /// Registers (or updates) the node.
@@ -60,10 +63,11 @@ pub fn run(options: &Options) -> Result<(), RegisterError> {
         },
     )?;
     bar.finish_with_message(format!("{hashrate:.0} H/s"));
-    let peer_id = identity::load_or_create(&opened.home)?
+    let peer = identity::load_or_create(&opened.home)?
         .public()
-        .to_peer_id()
-        .to_base58();
+        .to_peer_id();
+    let multiaddrs = p2p::published_addresses(&opened.config.p2p, &peer)?;
+    let peer_id = peer.to_base58();
     let workloads = containers::workloads(&opened.config.containers, &opened.home);
     println!("workloads: {workloads:?}");
     let attributes = attributes::measure(
@@ -73,6 +77,7 @@ pub fn run(options: &Options) -> Result<(), RegisterError> {
         peer_id,
         None,
         workloads,
+        multiaddrs,
     );
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| gpunion_sdk::Error::BadInput(format!("async runtime: {e}")))?;

@@ -10,9 +10,10 @@ use gpu_node::provider::config::{JOBS_DIR, STATE_FILE};
 use gpu_node::provider::job::JobSettings;
 use gpu_node::provider::metrics::Metrics;
 use gpu_node::provider::mining::MinerControl;
+use gpu_node::provider::p2p::{self, LinkParts, P2pError};
 use gpu_node::provider::serve::{Node, ServeError};
 use gpu_node::provider::state::{StateError, Store};
-use gpu_node::provider::{attributes, containers};
+use gpu_node::provider::{attributes, containers, identity};
 use gpunion_interface::job::Allowance;
 use gpunion_ipfs::{IpfsError, Kubo};
 use gpunion_sdk::flows::ProviderAgent;
@@ -45,6 +46,8 @@ pub enum ServeCommandError {
     Serve(#[from] ServeError),
     #[error(transparent)]
     Gpu(#[from] MinerError),
+    #[error(transparent)]
+    P2p(#[from] P2pError),
     #[error("{what}: {message}")]
     Io { what: String, message: String },
 }
@@ -130,7 +133,27 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
             .map_err(io("the metrics address"))?;
         tracing::info!(address = %config.metrics_listen, "metrics on /metrics, status on /status");
         tokio::spawn(metrics.clone().serve(listener));
+        let p2p = if config.p2p.enabled {
+            let keypair = identity::load_or_create(&opened.home)
+                .map_err(|e| ServeCommandError::Io {
+                    what: "the libp2p identity".into(),
+                    message: e.to_string(),
+                })?;
+            let parts = LinkParts {
+                provider: signer.address().to_string(),
+                chain_id: chain.deployment().chain_id.clone(),
+                market: market.clone(),
+                jobs_dir: settings.jobs_dir.clone(),
+                runc: settings.containers.as_ref().map(|c| c.runc.clone()),
+            };
+            let host = p2p::start(&config.p2p, keypair, parts).await?;
+            tracing::info!(peer = %host.peer_id(), masters = config.p2p.masters.len(), "lease link on libp2p");
+            Some(host)
+        } else {
+            None
+        };
         let node = Node {
+            p2p,
             agent: ProviderAgent::new(signer.clone(), market.clone(), chain.gut()?),
             rpc: chain.rpc().clone(),
             market_address: market.address().to_string(),

@@ -52,6 +52,9 @@ pub use unpack::{UnpackError, UnpackStats};
 /// One image job to run.
 #[derive(Clone, Debug)]
 pub struct OciJobRequest {
+    /// Put in the container's id (`lease-7`), so that the running container can be found
+    /// again (a customer's port forward enters its network namespace).
+    pub label: String,
     /// The OCI image layout folder (with an optional `gpunion-job.json`: the
     /// interface's `CONTAINER_MANIFEST_FILE`).
     pub image_dir: PathBuf,
@@ -217,7 +220,7 @@ pub async fn run_image_job(request: &OciJobRequest) -> Result<OciJobReport, OciJ
     let image = VerifiedImage::open(&request.image_dir, &request.image_limits)?;
     let verify_seconds = started.elapsed().as_secs_f64();
 
-    let id = runc::new_container_id();
+    let id = runc::new_container_id(&request.label);
     fs::create_dir_all(&request.work_dir).map_err(write_error(&request.work_dir))?;
     let bundle = BundleDir(request.work_dir.join(&id));
     fs::create_dir(&bundle.0).map_err(write_error(&bundle.0))?;

@@ -144,6 +144,30 @@ impl Runc {
             .collect())
     }
 
+    /// The host process id of the running container labelled `label` (see
+    /// [`new_container_id`]), if one runs: the process whose namespaces are the job's.
+    pub async fn running_with_label(&self, label: &str) -> Result<Option<u32>, RuntimeError> {
+        let prefix = format!("gpunion-{label}-");
+        for id in self.list().await? {
+            if !id.starts_with(&prefix) {
+                continue;
+            }
+            let text = self.output("state", &[&id]).await?;
+            let state: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| RuntimeError::Runc {
+                    command: "state",
+                    reason: e.to_string(),
+                })?;
+            if state["status"] == "running"
+                && let Some(pid) = state["pid"].as_u64().and_then(|p| u32::try_from(p).ok())
+                && pid > 0
+            {
+                return Ok(Some(pid));
+            }
+        }
+        Ok(None)
+    }
+
     /// Deletes (`--force`: killing what still runs) every container under the state
     /// root and returns their ids: what a node that died mid-job left behind. For a
     /// node starting up, before it runs any job.
@@ -278,14 +302,16 @@ pub fn cgroups_path(id: &str) -> PathBuf {
     Path::new("/").join(CGROUP_PARENT).join(id)
 }
 
-/// A new container id: unique on this host (process id, time, a counter).
-pub fn new_container_id() -> String {
+/// A new container id for a job labelled `label` (`lease-7`): `gpunion-<label>-…`,
+/// unique on this host (process id, time, a counter), found again by
+/// [`Runc::running_with_label`].
+pub fn new_container_id(label: &str) -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     format!(
-        "gpunion-{}-{nanos:x}-{}",
+        "gpunion-{label}-{}-{nanos:x}-{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )

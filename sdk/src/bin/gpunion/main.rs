@@ -3,6 +3,7 @@
 mod endorser;
 mod job;
 mod keeper;
+mod link;
 mod swap;
 
 use std::path::PathBuf;
@@ -275,6 +276,37 @@ enum LeaseCommand {
     Close { lease_id: u64 },
     /// Rates the provider of a finished lease (1 to 5).
     Rate { lease_id: u64, score: u8 },
+    /// The job's state, asked of the lease's provider over libp2p.
+    Status {
+        lease_id: u64,
+        #[command(flatten)]
+        p2p: P2pOptions,
+    },
+    /// The job's output (stdout and stderr), from the provider over libp2p.
+    Logs {
+        lease_id: u64,
+        /// Keep streaming until the job ends.
+        #[arg(long, short)]
+        follow: bool,
+        #[command(flatten)]
+        p2p: P2pOptions,
+    },
+    /// Forwards a local port to a port inside the lease's running container, like
+    /// `ssh -L`: `8888:8888` (LOCAL:REMOTE) or `8888`. Runs until Ctrl-C.
+    Forward {
+        lease_id: u64,
+        mapping: String,
+        #[command(flatten)]
+        p2p: P2pOptions,
+    },
+}
+
+/// How the command line reaches a provider over libp2p.
+#[derive(clap::Args)]
+struct P2pOptions {
+    /// Master nodes (relays to providers behind NATs), `/ip4/…/p2p/<id>`. Repeatable.
+    #[arg(long = "master", env = "GPUNION_MASTERS", value_delimiter = ',')]
+    masters: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -653,6 +685,50 @@ async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> R
             let page = market.leases_by_customer(&customer, *after, *limit).await?;
             return out.value(&page.leases);
         }
+        LeaseCommand::Status { lease_id, p2p } => {
+            let signer = ctx.signer()?;
+            let (link, reached) = link::reach(&market, &p2p.masters, *lease_id, out).await?;
+            let status = link
+                .status(signer.wallet(), reached.peer, *lease_id)
+                .await?;
+            return out.value(&status);
+        }
+        LeaseCommand::Logs {
+            lease_id,
+            follow,
+            p2p,
+        } => {
+            let signer = ctx.signer()?;
+            let (link, reached) = link::reach(&market, &p2p.masters, *lease_id, out).await?;
+            let end = link
+                .logs(
+                    signer.wallet(),
+                    reached.peer,
+                    *lease_id,
+                    *follow,
+                    |source, text| {
+                        use std::io::Write as _;
+                        if source == "stderr" {
+                            eprint!("{text}");
+                        } else {
+                            print!("{text}");
+                            let _ = std::io::stdout().flush();
+                        }
+                    },
+                )
+                .await?;
+            out.progress(&format!("-- {end}"));
+            return Ok(());
+        }
+        LeaseCommand::Forward {
+            lease_id,
+            mapping,
+            p2p,
+        } => {
+            let signer = ctx.signer()?;
+            let (link, reached) = link::reach(&market, &p2p.masters, *lease_id, out).await?;
+            return link::forward(link, reached, signer, *lease_id, mapping, out).await;
+        }
         _ => {}
     }
     let signer = ctx.signer()?;
@@ -688,7 +764,11 @@ async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> R
             json["lease_id"] = id.into();
             return out.fact(&format!("lease {id}\n{}", tx_line(&tx)), json);
         }
-        LeaseCommand::Show { .. } | LeaseCommand::List { .. } => unreachable!("read above"),
+        LeaseCommand::Show { .. }
+        | LeaseCommand::List { .. }
+        | LeaseCommand::Status { .. }
+        | LeaseCommand::Logs { .. }
+        | LeaseCommand::Forward { .. } => unreachable!("done above"),
         LeaseCommand::Close { lease_id } => customer.close(*lease_id).await?,
         LeaseCommand::Extend { lease_id, seconds } => customer.extend(*lease_id, *seconds).await?,
         LeaseCommand::Expire { lease_id } => market.expire_lease(&signer, *lease_id).await?,

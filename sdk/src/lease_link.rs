@@ -1,0 +1,314 @@
+//! The customer's side of the lease link (`gpunion_interface::lease_link`): reach the
+//! provider the chain names for a lease over libp2p (through a master node's relay, then
+//! directly once a hole punch succeeds), prove to it with the chain key that this is the
+//! lease's customer, and ask: the job's status, its live logs, or a port forwarded into
+//! its container.
+
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use gpunion_interface::lease_link::{
+    self, Answer, Challenge, Hello, LeaseStatus, LogFrame, MAX_FRAME_BYTES, NONCE_BYTES, Proof,
+    Request,
+};
+use gpunion_interface::market::ProviderAttributes;
+use gpunion_p2p::multiaddr::Protocol;
+use gpunion_p2p::{
+    Host, HostConfig, Keypair, Multiaddr, PeerId, Route, Stream, StreamProtocol, frame,
+};
+use tokio_util::compat::FuturesAsyncReadCompatExt as _;
+
+use crate::error::{Error, Result};
+use crate::keys::Wallet;
+use crate::tx::Signer;
+
+/// How long a customer waits for the provider to answer each step of the handshake.
+const STEP_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a relayed connection waits for a hole punch before it is used as it is.
+const DIRECT_GRACE: Duration = Duration::from_secs(5);
+
+/// How the customer's host joins the network.
+#[derive(Clone, Debug)]
+pub struct LinkSettings {
+    /// Master nodes (`/ip4/…/tcp/…/p2p/<id>`): relays to providers behind NATs.
+    pub masters: Vec<Multiaddr>,
+    /// Where the customer's host listens (port 0 picks one): needed for hole punching.
+    pub listen: Vec<Multiaddr>,
+    /// How long to try to reach the provider.
+    pub connect_timeout: Duration,
+}
+
+impl LinkSettings {
+    /// Listening on every interface on a free TCP and QUIC port.
+    pub fn with_masters(masters: Vec<Multiaddr>) -> Self {
+        Self {
+            masters,
+            listen: vec![
+                Multiaddr::empty()
+                    .with(Protocol::Ip4(Ipv4Addr::UNSPECIFIED))
+                    .with(Protocol::Tcp(0)),
+                Multiaddr::empty()
+                    .with(Protocol::Ip4(Ipv4Addr::UNSPECIFIED))
+                    .with(Protocol::Udp(0))
+                    .with(Protocol::QuicV1),
+            ],
+            connect_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A customer's libp2p host, reaching providers and speaking the lease link.
+pub struct CustomerLink {
+    host: Host,
+    settings: LinkSettings,
+}
+
+/// A provider reached: its peer id (as the chain names it) and how.
+#[derive(Clone, Copy, Debug)]
+pub struct Reached {
+    pub peer: PeerId,
+    pub route: Route,
+}
+
+fn peer_error(peer: impl ToString, message: impl ToString) -> Error {
+    Error::Peer {
+        peer: peer.to_string(),
+        message: message.to_string(),
+    }
+}
+
+impl CustomerLink {
+    /// Starts the customer's host (a fresh identity per run).
+    pub async fn start(settings: LinkSettings) -> Result<Self> {
+        let host = Host::start(HostConfig {
+            keypair: Keypair::generate_ed25519(),
+            listen: settings.listen.clone(),
+            masters: settings.masters.clone(),
+            reserve: false,
+            agent: format!("gpunion/{}", env!("CARGO_PKG_VERSION")),
+        })
+        .await
+        .map_err(|e| peer_error("self", e))?;
+        Ok(Self { host, settings })
+    }
+
+    /// The host (its events, connections).
+    pub fn host(&self) -> &Host {
+        &self.host
+    }
+
+    /// Connects to the provider whose on-chain record is `attributes`: its peer id is the
+    /// one the chain names (Noise authenticates it, so nobody can stand in for it), at
+    /// its published addresses and through every master. Waits a moment for a hole
+    /// punch, and keeps only the direct connection when one succeeds.
+    pub async fn reach(&self, attributes: &ProviderAttributes) -> Result<Reached> {
+        let peer: PeerId = attributes.peer_id.parse().map_err(|e| {
+            Error::bad_input(format!(
+                "the provider's peer id {:?} does not parse: {e}",
+                attributes.peer_id
+            ))
+        })?;
+        let mut addresses: Vec<Multiaddr> = attributes
+            .multiaddrs
+            .iter()
+            .filter_map(|a| a.parse().ok())
+            .collect();
+        for master in &self.settings.masters {
+            if let Ok(circuit) = format!("{master}/p2p-circuit/p2p/{peer}").parse() {
+                addresses.push(circuit);
+            }
+        }
+        if addresses.is_empty() {
+            return Err(Error::bad_input(
+                "the provider publishes no address and no master node is configured",
+            ));
+        }
+        if !self.settings.masters.is_empty() {
+            // The NAT's public address, learned from a master, is what a hole punch uses.
+            let _ = self
+                .host
+                .await_observed(self.settings.connect_timeout)
+                .await;
+        }
+        let route = self
+            .host
+            .connect(peer, addresses, self.settings.connect_timeout)
+            .await
+            .map_err(|e| peer_error(peer, e))?;
+        if route == Route::Direct {
+            return Ok(Reached { peer, route });
+        }
+        let direct = self
+            .host
+            .await_direct(peer, DIRECT_GRACE)
+            .await
+            .map_err(|e| peer_error(peer, e))?;
+        if direct {
+            self.host
+                .close_relayed(peer)
+                .await
+                .map_err(|e| peer_error(peer, e))?;
+            return Ok(Reached {
+                peer,
+                route: Route::Direct,
+            });
+        }
+        Ok(Reached { peer, route })
+    }
+
+    /// Opens a stream to `provider` for `request` on lease `lease_id` and proves the
+    /// customer's key; returns the stream once the provider granted it.
+    pub async fn open(
+        &self,
+        wallet: &Wallet,
+        provider: PeerId,
+        lease_id: u64,
+        request: Request,
+    ) -> Result<Stream> {
+        let mut stream = self
+            .host
+            .control()
+            .open_stream(provider, StreamProtocol::new(lease_link::PROTOCOL))
+            .await
+            .map_err(|e| peer_error(provider, e))?;
+        let step = |e: frame::FrameError| peer_error(provider, e);
+        within(
+            provider,
+            frame::write(&mut stream, &Hello { lease_id, request }, MAX_FRAME_BYTES),
+        )
+        .await?
+        .map_err(step)?;
+        let challenge: Challenge = within(provider, frame::read(&mut stream, MAX_FRAME_BYTES))
+            .await?
+            .map_err(step)?;
+        let nonce = hex::decode(&challenge.nonce).unwrap_or_default();
+        if nonce.len() != NONCE_BYTES {
+            return Err(peer_error(
+                provider,
+                "the provider's challenge is malformed",
+            ));
+        }
+        let bytes = lease_link::access_sign_bytes(
+            &challenge.chain_id,
+            lease_id,
+            &provider.to_string(),
+            &self.host.peer_id().to_string(),
+            &challenge.nonce,
+        );
+        let signature = wallet
+            .signing_key()
+            .sign(&bytes)
+            .map_err(|e| Error::bad_input(format!("cannot sign: {e}")))?;
+        let proof = Proof {
+            public_key: hex::encode(wallet.public_key().to_bytes()),
+            signature: hex::encode(signature.to_bytes()),
+        };
+        within(provider, frame::write(&mut stream, &proof, MAX_FRAME_BYTES))
+            .await?
+            .map_err(step)?;
+        match within(
+            provider,
+            frame::read::<_, Answer>(&mut stream, MAX_FRAME_BYTES),
+        )
+        .await?
+        .map_err(step)?
+        {
+            Answer::Granted => Ok(stream),
+            Answer::Refused(error) => Err(Error::AccessRefused(error)),
+        }
+    }
+
+    /// The job's state on the provider's node.
+    pub async fn status(
+        &self,
+        wallet: &Wallet,
+        provider: PeerId,
+        lease_id: u64,
+    ) -> Result<LeaseStatus> {
+        let mut stream = self
+            .open(wallet, provider, lease_id, Request::Status)
+            .await?;
+        within(provider, frame::read(&mut stream, MAX_FRAME_BYTES))
+            .await?
+            .map_err(|e| peer_error(provider, e))
+    }
+
+    /// The job's output: `on_text(source, text)` for each piece, in order; with `follow`,
+    /// until the job ends. Returns why the stream ended.
+    pub async fn logs(
+        &self,
+        wallet: &Wallet,
+        provider: PeerId,
+        lease_id: u64,
+        follow: bool,
+        mut on_text: impl FnMut(&str, &str),
+    ) -> Result<String> {
+        let mut stream = self
+            .open(wallet, provider, lease_id, Request::Logs { follow })
+            .await?;
+        loop {
+            // A followed job may be quiet for long: no step timeout here.
+            match frame::read::<_, LogFrame>(&mut stream, MAX_FRAME_BYTES)
+                .await
+                .map_err(|e| peer_error(provider, e))?
+            {
+                LogFrame::Text { source, text } => on_text(&source, &text),
+                LogFrame::End { reason } => return Ok(reason),
+            }
+        }
+    }
+
+    /// Forwards every connection accepted on `listener` to `port` inside lease
+    /// `lease_id`'s container (each over its own authenticated stream), until the
+    /// listener fails. `on_event` hears each connection's start and end.
+    pub async fn forward(
+        self: Arc<Self>,
+        signer: Signer,
+        provider: PeerId,
+        lease_id: u64,
+        port: u16,
+        listener: tokio::net::TcpListener,
+        on_event: Arc<dyn Fn(String) + Send + Sync>,
+    ) -> Result<()> {
+        loop {
+            let (mut local, from) = listener
+                .accept()
+                .await
+                .map_err(|e| Error::bad_input(format!("local listener: {e}")))?;
+            let (link, signer, on_event) = (self.clone(), signer.clone(), on_event.clone());
+            tokio::spawn(async move {
+                let stream = match link
+                    .open(
+                        signer.wallet(),
+                        provider,
+                        lease_id,
+                        Request::Forward { port },
+                    )
+                    .await
+                {
+                    Ok(stream) => stream,
+                    Err(error) => {
+                        on_event(format!("{from}: refused: {error}"));
+                        return;
+                    }
+                };
+                on_event(format!(
+                    "{from}: connected to port {port} of lease {lease_id}"
+                ));
+                let mut remote = stream.compat();
+                let outcome = tokio::io::copy_bidirectional(&mut local, &mut remote).await;
+                on_event(match outcome {
+                    Ok((up, down)) => format!("{from}: closed ({up} bytes up, {down} down)"),
+                    Err(error) => format!("{from}: ended: {error}"),
+                });
+            });
+        }
+    }
+}
+
+async fn within<T>(provider: PeerId, step: impl std::future::Future<Output = T>) -> Result<T> {
+    tokio::time::timeout(STEP_TIMEOUT, step)
+        .await
+        .map_err(|_| peer_error(provider, format!("no answer within {STEP_TIMEOUT:?}")))
+}
