@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use gpu_node::provider::config::{CONFIG_FILE, Config, KEYSTORE_FILE};
 use gpunion_interface::job::{FailureKind, JobOutcome, JobReport, REPORT_FILE};
+use gpunion_interface::lease_link::{AccessError, Answer};
 use gpunion_interface::market::{LeaseState, Workload, WorkloadKind};
 use gpunion_ipfs::{Cid, FetchLimits, Kubo};
 use gpunion_sdk::flows::Customer;
@@ -190,6 +191,49 @@ impl Node {
             assert!(
                 Instant::now() < deadline,
                 "the node did not start:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+
+    /// Edits the node's config (for its next start).
+    fn reconfigure(&self, edit: impl FnOnce(&mut Config)) {
+        let mut config = Config::load(self.home.path()).unwrap();
+        edit(&mut config);
+        config.save(self.home.path()).unwrap();
+    }
+
+    /// Starts `gpu-node serve` inside network namespace `ns` (its /status is then out of
+    /// this process's reach) and waits until its log says it serves.
+    fn start_in(&mut self, ns: &str) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())
+            .unwrap();
+        // nsenter joins the network namespace only: `ip netns exec` would also remount
+        // /sys, hiding the cgroup mounts runc needs.
+        let child = Command::new("nsenter")
+            .arg(format!("--net=/var/run/netns/{ns}"))
+            .arg(gpu_node())
+            .args(["serve", "--home"])
+            .arg(self.home.path())
+            .env("GPUNION_KEYSTORE_PASSPHRASE", PASSPHRASE)
+            .env("RUST_LOG", "info")
+            // The harness's endpoints are this namespace's; the config names the lab's.
+            .env_remove("IPFS_API")
+            .env_remove("GPUNION_DEPLOYMENT")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        self.serve = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !self.log().contains("serving") {
+            assert!(
+                Instant::now() < deadline,
+                "the node did not start in {ns}:\n{}",
                 self.log()
             );
             std::thread::sleep(Duration::from_millis(500));
@@ -1096,3 +1140,407 @@ async fn e2e_a_node_killed_mid_job_resumes_and_nothing_is_posted_or_paid_twice()
 
 /// Workgroups of the kill test's job: about 13 s on lavapipe here.
 const SLOW_WORKGROUPS: u32 = 3_000;
+
+/// The port of an `http://host:port` URL.
+fn port_of(url: &str) -> u16 {
+    url.trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {url}"))
+}
+
+/// The lease link on simulated home networks (network namespaces this test makes and
+/// always removes): a master node on the public network, the provider's node behind one
+/// NAT and the customer behind another, the chain and Kubo reachable from there at
+/// 10.77.0.2. The customer's CLI reaches the provider by the peer id the chain names,
+/// punches a direct connection, reads the container job's status and live logs, and
+/// forwards a port to an HTTP server inside the container; another key is refused; a
+/// replayed proof, an out-of-order frame, an oversized frame and random bytes each end
+/// their own stream with an error, and the node serves on; a closed lease's link is shut.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the local chain and Kubo: run under testnet/e2e"]
+async fn e2e_the_lease_link_reaches_a_provider_behind_a_nat_for_its_customer_only() {
+    use gpunion_p2p::lab::{Lab, Nat, NsRuntime, expose, in_namespace, require_namespaces};
+    use std::io::{BufRead as _, Read as _};
+
+    require_namespaces();
+    let chain = chain();
+    let mut lab = Lab::new();
+    let services = lab.public_host("svc", 2);
+    let master_ns = lab.public_host("m1", 11);
+    let provider_ns = lab.behind_nat("prov", 21, 1, Nat::Cone);
+    let customer_ns = lab.behind_nat("cust", 22, 2, Nat::Cone);
+
+    // The chain's RPC and Kubo's API, reachable from the lab's networks at 10.77.0.2.
+    let mut deployment: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(deployment_path()).unwrap()).unwrap();
+    let rpc_port = port_of(deployment["rpc"].as_str().unwrap());
+    let kubo_port = port_of(kubo().api_url());
+    let mut exposed = Vec::new();
+    for port in [rpc_port, kubo_port] {
+        let listen = std::net::SocketAddr::from(([10, 77, 0, 2], port));
+        let target = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        exposed.push(expose(&services, listen, target).await.unwrap());
+    }
+    deployment["rpc"] = format!("http://10.77.0.2:{rpc_port}").into();
+    let lab_files = tempfile::tempdir().unwrap();
+    let lab_deployment = lab_files.path().join("deployment.json");
+    std::fs::write(&lab_deployment, deployment.to_string()).unwrap();
+
+    // A master node on the public network.
+    let mut master = KillOnDrop(Some(
+        Command::new("ip")
+            .args(["netns", "exec", &master_ns])
+            .arg(gpu_node())
+            .arg("masternode")
+            .arg("--home")
+            .arg(lab_files.path().join("master"))
+            .args(["--listen", "/ip4/10.77.0.11/tcp/4001"])
+            .args(["--listen", "/ip4/10.77.0.11/udp/4001/quic-v1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    ));
+    let stdout = master.0.as_mut().unwrap().stdout.take().unwrap();
+    let master_address = std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.strip_prefix("listening ")
+                .filter(|a| a.contains("/tcp/"))
+                .map(str::to_string)
+        })
+        .expect("the master node prints its address");
+
+    // The provider: registered with a relayed address through the master, then serving
+    // from behind its NAT.
+    let master_for_node = master_address.clone();
+    let mut node = Node::new(&chain, move |c| {
+        c.mining.enabled = false;
+        c.p2p.masters = vec![master_for_node];
+    })
+    .await;
+    // Proven reads see the state one block behind: wait for the registration there.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let record = loop {
+        if let Some(record) = chain
+            .market()
+            .unwrap()
+            .provider(&node.address)
+            .await
+            .unwrap()
+        {
+            break record;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the registration is not provable"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    let relayed = format!(
+        "{master_address}/p2p-circuit/p2p/{}",
+        record.attributes.peer_id
+    );
+    assert_eq!(record.attributes.multiaddrs, [relayed]);
+    node.reconfigure(|c| {
+        c.deployment = lab_deployment.clone();
+        c.ipfs_api = format!("http://10.77.0.2:{kubo_port}");
+    });
+    node.start_in(&provider_ns);
+
+    // The customer's container job: an HTTP server on the container's own loopback.
+    let (customer, mnemonic) = customer(&chain, 100 * GUT).await;
+    let script = r#"echo job started
+mkdir -p /tmp/www && echo hello through the lease link > /tmp/www/index.html
+echo httpd starting >&2
+busybox httpd -f -p 127.0.0.1:8080 -h /tmp/www &
+sleep 90
+echo job done"#;
+    let (image, _) = container_workload(None, script, Some(r#"{"time_limit_seconds": 150}"#));
+    let cid = kubo().add_dir(image.path()).await.unwrap();
+    let lease = open(
+        &customer,
+        &node.address,
+        &cid.to_string(),
+        WorkloadKind::OciImage,
+    )
+    .await;
+    let lease_arg = lease.to_string();
+
+    let cli = |mnemonic: &str, args: &[&str]| {
+        let mut command = Command::new("ip");
+        command
+            .args(["netns", "exec", &customer_ns])
+            .arg(gpunion())
+            .arg("--deployment")
+            .arg(&lab_deployment)
+            .args(["--mnemonic-env", "CUSTOMER_MNEMONIC"])
+            .args(args)
+            .args(["--master", &master_address])
+            .env("CUSTOMER_MNEMONIC", mnemonic);
+        command
+    };
+    let run = |mnemonic: &str, args: &[&str]| {
+        let out = cli(mnemonic, args).output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+
+    // Status until the job runs; the connection is direct (hole punched through both NATs).
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let route = loop {
+        let (ok, stdout, stderr) = run(&mnemonic, &["--json", "lease", "status", &lease_arg]);
+        if ok {
+            let status: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            assert_eq!(status["lease_id"], lease);
+            if status["job"] == "running" {
+                break stderr;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the job never ran: {stdout}\n{stderr}\nnode log:\n{}",
+            node.log()
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    };
+    assert!(route.contains("connected (direct)"), "{route}");
+
+    // The job's live logs.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (ok, stdout, stderr) = run(&mnemonic, &["lease", "logs", &lease_arg]);
+        if ok && stdout.contains("job started") && stderr.contains("httpd starting") {
+            assert!(stderr.contains("-- not following"), "{stderr}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no logs: {stdout}\n{stderr}");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+
+    // A port forward to the container's HTTP server, like `ssh -L`.
+    let forward_log = lab_files.path().join("forward.log");
+    let forward = cli(&mnemonic, &["lease", "forward", &lease_arg, "18080:8080"])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&forward_log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut forward = KillOnDrop(Some(forward));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !std::fs::read_to_string(&forward_log)
+        .unwrap_or_default()
+        .contains("forwarding 127.0.0.1:18080")
+    {
+        assert!(
+            forward.0.as_mut().unwrap().try_wait().unwrap().is_none(),
+            "the forward ended: {}",
+            std::fs::read_to_string(&forward_log).unwrap_or_default()
+        );
+        assert!(Instant::now() < deadline, "the forward never listened");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let ns = customer_ns.clone();
+    let page = tokio::task::spawn_blocking(move || {
+        in_namespace(&ns, || {
+            let mut last = String::new();
+            for _ in 0..40 {
+                if let Ok(mut stream) = std::net::TcpStream::connect("127.0.0.1:18080") {
+                    let _ = stream.write_all(b"GET /index.html HTTP/1.0\r\n\r\n");
+                    let mut answer = String::new();
+                    let _ = stream.read_to_string(&mut answer);
+                    if answer.contains("hello through the lease link") {
+                        return answer;
+                    }
+                    last = answer;
+                }
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            panic!("no answer through the forward: {last:?}");
+        })
+    })
+    .await
+    .unwrap();
+    assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
+    drop(forward);
+
+    // Another key: refused, whatever it asks.
+    let stranger = generate_mnemonic().unwrap();
+    for args in [["lease", "status"], ["lease", "logs"]] {
+        let (ok, _, stderr) = run(&stranger, &[args[0], args[1], &lease_arg]);
+        assert!(!ok);
+        assert!(stderr.contains("is not the customer of lease"), "{stderr}");
+    }
+
+    // Bad frames from a peer of the customer's network: each ends its own stream.
+    let runtime = NsRuntime::new(&customer_ns);
+    let attributes = record.attributes.clone();
+    let wallet = chain.wallet(&mnemonic).unwrap();
+    let outcomes = runtime
+        .run(abuse_the_lease_link(
+            master_address.clone(),
+            attributes,
+            wallet,
+            lease,
+        ))
+        .await;
+    assert!(
+        matches!(
+            &outcomes[0],
+            Some(Answer::Refused(AccessError::Protocol { .. }))
+        ),
+        "random bytes: {outcomes:?}"
+    );
+    assert!(
+        matches!(&outcomes[1], Some(Answer::Refused(AccessError::Protocol { reason })) if reason.contains("limit")),
+        "oversized: {outcomes:?}"
+    );
+    assert!(
+        matches!(
+            &outcomes[2],
+            Some(Answer::Refused(AccessError::Protocol { .. }))
+        ),
+        "a proof before the hello: {outcomes:?}"
+    );
+    assert_eq!(outcomes[3], Some(Answer::Granted), "the honest proof");
+    assert!(
+        matches!(
+            &outcomes[4],
+            Some(Answer::Refused(AccessError::BadSignature { .. }))
+        ),
+        "the same proof replayed on a new stream: {outcomes:?}"
+    );
+    drop(runtime);
+    // The node serves on.
+    let (ok, stdout, stderr) = run(&mnemonic, &["--json", "lease", "status", &lease_arg]);
+    assert!(ok, "{stdout}\n{stderr}");
+
+    // Closed: the link is shut for that lease (once the close is in the proven state,
+    // a block behind the newest).
+    customer.close(lease).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (ok, _, stderr) = run(&mnemonic, &["lease", "logs", &lease_arg]);
+        if !ok {
+            assert!(stderr.contains("is not open"), "{stderr}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the link stays open after the close"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    assert_market_balanced(&chain).await;
+    for task in exposed {
+        task.abort();
+    }
+    node.kill();
+}
+
+/// Tries the provider's lease link with, on one stream each: random bytes, a frame
+/// announced over the limit, a proof before any hello, an honest handshake, and that
+/// handshake's proof replayed on a new stream. What the provider answered to each.
+async fn abuse_the_lease_link(
+    master: String,
+    attributes: gpunion_interface::market::ProviderAttributes,
+    wallet: gpunion_sdk::keys::Wallet,
+    lease_id: u64,
+) -> Vec<Option<Answer>> {
+    use futures::AsyncWriteExt as _;
+    use gpunion_interface::lease_link::{Challenge, Hello, MAX_FRAME_BYTES, PROTOCOL, Request};
+    use gpunion_p2p::{StreamProtocol, frame};
+    use gpunion_sdk::lease_link::{CustomerLink, LinkSettings, sign_access};
+
+    let link = CustomerLink::start(LinkSettings::with_masters(vec![master.parse().unwrap()]))
+        .await
+        .unwrap();
+    let reached = link.reach(&attributes).await.unwrap();
+    let mut control = link.host().control();
+    let mut open = async || {
+        control
+            .open_stream(reached.peer, StreamProtocol::new(PROTOCOL))
+            .await
+            .unwrap()
+    };
+    let mut answers = Vec::new();
+    // Random bytes (a fixed pseudo-random sequence, so a failure can be replayed).
+    let mut stream = open().await;
+    let junk: Vec<u8> = (0u32..300)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let _ = stream.write_all(&(junk.len() as u32).to_be_bytes()).await;
+    let _ = stream.write_all(&junk).await;
+    answers.push(
+        frame::read::<_, Answer>(&mut stream, MAX_FRAME_BYTES)
+            .await
+            .ok(),
+    );
+    // A frame announced as 4 GiB.
+    let mut stream = open().await;
+    let _ = stream.write_all(&u32::MAX.to_be_bytes()).await;
+    answers.push(
+        frame::read::<_, Answer>(&mut stream, MAX_FRAME_BYTES)
+            .await
+            .ok(),
+    );
+    // A proof first.
+    let mut stream = open().await;
+    let early = gpunion_interface::lease_link::Proof {
+        public_key: "02".repeat(33),
+        signature: "00".repeat(64),
+    };
+    frame::write(&mut stream, &early, MAX_FRAME_BYTES)
+        .await
+        .unwrap();
+    answers.push(
+        frame::read::<_, Answer>(&mut stream, MAX_FRAME_BYTES)
+            .await
+            .ok(),
+    );
+    // An honest handshake, then its proof replayed.
+    let hello = Hello {
+        lease_id,
+        request: Request::Status,
+    };
+    let mut stream = open().await;
+    frame::write(&mut stream, &hello, MAX_FRAME_BYTES)
+        .await
+        .unwrap();
+    let challenge: Challenge = frame::read(&mut stream, MAX_FRAME_BYTES).await.unwrap();
+    let proof = sign_access(
+        &wallet,
+        &challenge,
+        lease_id,
+        reached.peer,
+        link.host().peer_id(),
+    )
+    .unwrap();
+    frame::write(&mut stream, &proof, MAX_FRAME_BYTES)
+        .await
+        .unwrap();
+    answers.push(
+        frame::read::<_, Answer>(&mut stream, MAX_FRAME_BYTES)
+            .await
+            .ok(),
+    );
+    let mut stream = open().await;
+    frame::write(&mut stream, &hello, MAX_FRAME_BYTES)
+        .await
+        .unwrap();
+    let _fresh: Challenge = frame::read(&mut stream, MAX_FRAME_BYTES).await.unwrap();
+    frame::write(&mut stream, &proof, MAX_FRAME_BYTES)
+        .await
+        .unwrap();
+    answers.push(
+        frame::read::<_, Answer>(&mut stream, MAX_FRAME_BYTES)
+            .await
+            .ok(),
+    );
+    answers
+}

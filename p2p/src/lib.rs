@@ -13,6 +13,8 @@
 
 pub mod frame;
 mod host;
+#[cfg(feature = "lab")]
+pub mod lab;
 pub mod master;
 
 pub use host::{Host, HostConfig, HostError, HostEvent, PeerConnection, Route};

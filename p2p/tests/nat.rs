@@ -5,12 +5,10 @@
 //! the direct one); the relay kept when the NATs are symmetric; the second master used
 //! when the first is stopped. Over TCP and over QUIC.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Lab, Nat, NsRuntime, PUBLIC, require_namespaces};
 use futures::{AsyncReadExt as _, AsyncWriteExt as _, StreamExt as _};
+use gpunion_p2p::lab::{Lab, Nat, NsRuntime, PUBLIC, require_namespaces};
 use gpunion_p2p::master::{self, MasterConfig, MasterEvent, RelayLimits};
 use gpunion_p2p::{Host, HostConfig, HostEvent, Keypair, Multiaddr, PeerId, Route, StreamProtocol};
 use tokio::sync::mpsc;

@@ -149,6 +149,20 @@ impl CustomerLink {
                 .close_relayed(peer)
                 .await
                 .map_err(|e| peer_error(peer, e))?;
+            // Streams go on a connection picked at random: wait until the relayed ones
+            // are gone, so that none is opened on a connection being closed.
+            let deadline = tokio::time::Instant::now() + DIRECT_GRACE;
+            while self
+                .host
+                .connections(peer)
+                .await
+                .map_err(|e| peer_error(peer, e))?
+                .iter()
+                .any(|c| c.route == Route::Relayed)
+                && tokio::time::Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
             return Ok(Reached {
                 peer,
                 route: Route::Direct,
@@ -189,21 +203,7 @@ impl CustomerLink {
                 "the provider's challenge is malformed",
             ));
         }
-        let bytes = lease_link::access_sign_bytes(
-            &challenge.chain_id,
-            lease_id,
-            &provider.to_string(),
-            &self.host.peer_id().to_string(),
-            &challenge.nonce,
-        );
-        let signature = wallet
-            .signing_key()
-            .sign(&bytes)
-            .map_err(|e| Error::bad_input(format!("cannot sign: {e}")))?;
-        let proof = Proof {
-            public_key: hex::encode(wallet.public_key().to_bytes()),
-            signature: hex::encode(signature.to_bytes()),
-        };
+        let proof = sign_access(wallet, &challenge, lease_id, provider, self.host.peer_id())?;
         within(provider, frame::write(&mut stream, &proof, MAX_FRAME_BYTES))
             .await?
             .map_err(step)?;
@@ -305,6 +305,33 @@ impl CustomerLink {
             });
         }
     }
+}
+
+/// The customer's answer to `challenge` for lease `lease_id` on `provider`, from the
+/// customer's own peer `customer_peer`: `wallet`'s public key and its signature of the
+/// interface's access text.
+pub fn sign_access(
+    wallet: &Wallet,
+    challenge: &Challenge,
+    lease_id: u64,
+    provider: PeerId,
+    customer_peer: PeerId,
+) -> Result<Proof> {
+    let bytes = lease_link::access_sign_bytes(
+        &challenge.chain_id,
+        lease_id,
+        &provider.to_string(),
+        &customer_peer.to_string(),
+        &challenge.nonce,
+    );
+    let signature = wallet
+        .signing_key()
+        .sign(&bytes)
+        .map_err(|e| Error::bad_input(format!("cannot sign: {e}")))?;
+    Ok(Proof {
+        public_key: hex::encode(wallet.public_key().to_bytes()),
+        signature: hex::encode(signature.to_bytes()),
+    })
 }
 
 async fn within<T>(provider: PeerId, step: impl std::future::Future<Output = T>) -> Result<T> {

@@ -1,9 +1,7 @@
-//! Simulated networks for the P2P tests: Linux network namespaces joined by veth pairs
-//! (iproute2), home routers that NAT with iptables MASQUERADE, and tokio runtimes whose
-//! sockets live inside one namespace. Everything a [`Lab`] makes is removed when it is
-//! dropped, also when a test fails.
-
-#![allow(dead_code)] // each test file uses its own part of the lab
+//! Simulated networks for tests and benchmarks (feature `lab`): Linux network namespaces
+//! joined by veth pairs (iproute2), home routers that NAT with iptables MASQUERADE, and
+//! tokio runtimes whose sockets live inside one namespace. Everything a [`Lab`] makes is
+//! removed when it is dropped, also when a test fails. Needs root.
 
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -42,6 +40,12 @@ fn run(program: &str, args: &[&str]) {
         args.join(" "),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+impl Default for Lab {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Lab {
@@ -264,6 +268,49 @@ impl Drop for NsRuntime {
             let _ = thread.join();
         }
     }
+}
+
+/// Runs `f` on a thread inside network namespace `ns` and returns what it returns:
+/// sockets it makes stay in that namespace (the calling thread never enters it).
+pub fn in_namespace<T: Send>(ns: &str, f: impl FnOnce() -> T + Send) -> T {
+    let path = format!("/var/run/netns/{ns}");
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+                use std::os::fd::AsRawFd as _;
+                // SAFETY: setns on a valid namespace descriptor changes only this thread,
+                // which ends after `f`.
+                let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+                assert_eq!(rc, 0, "setns {path}: {}", std::io::Error::last_os_error());
+                f()
+            })
+            .join()
+            .expect("the namespace thread panicked")
+    })
+}
+
+/// Makes a service of this process's own network reachable from the lab: listens on
+/// `listen` inside namespace `ns` and relays each connection to `target` (typically on
+/// this process's loopback: the local chain's RPC, Kubo's API). Runs until the returned
+/// task is aborted.
+pub async fn expose(
+    ns: &str,
+    listen: std::net::SocketAddr,
+    target: std::net::SocketAddr,
+) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    let listener = in_namespace(ns, || std::net::TcpListener::bind(listen))?;
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    Ok(tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+            });
+        }
+    }))
 }
 
 /// Panics unless this process can make namespaces: root, with iproute2 and iptables
