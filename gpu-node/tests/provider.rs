@@ -1155,7 +1155,8 @@ fn port_of(url: &str) -> u16 {
 /// NAT and the customer behind another, the chain and Kubo reachable from there at
 /// 10.77.0.2. The customer's CLI reaches the provider by the peer id the chain names,
 /// punches a direct connection, reads the container job's status and live logs, and
-/// forwards a port to an HTTP server inside the container; another key is refused; a
+/// forwards a port to an HTTP server inside the container, then downloads its result
+/// straight from the provider and checks it against the chain; another key is refused; a
 /// replayed proof, an out-of-order frame, an oversized frame and random bytes each end
 /// their own stream with an error, and the node serves on; a closed lease's link is shut.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1257,7 +1258,7 @@ async fn e2e_the_lease_link_reaches_a_provider_behind_a_nat_for_its_customer_onl
 mkdir -p /tmp/www && echo hello through the lease link > /tmp/www/index.html
 echo httpd starting >&2
 busybox httpd -f -p 127.0.0.1:8080 -h /tmp/www &
-sleep 90
+sleep 40
 echo job done"#;
     let (image, _) = container_workload(None, script, Some(r#"{"time_limit_seconds": 150}"#));
     let cid = kubo().add_dir(image.path()).await.unwrap();
@@ -1420,9 +1421,50 @@ echo job done"#;
     let (ok, stdout, stderr) = run(&mnemonic, &["--json", "lease", "status", &lease_arg]);
     assert!(ok, "{stdout}\n{stderr}");
 
+    // The result straight from the provider once the job is done, checked against the
+    // hash the provider posted on chain.
+    let result_dir = lab_files.path().join("result");
+    let result_arg = result_dir.to_string_lossy().to_string();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while customer
+        .lease(lease)
+        .await
+        .unwrap()
+        .unwrap()
+        .lease
+        .result
+        .is_none()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no result posted:\n{}",
+            node.log()
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    loop {
+        let (ok, stdout, stderr) = run(
+            &mnemonic,
+            &["lease", "result", &lease_arg, "--out", &result_arg],
+        );
+        if ok {
+            assert!(stdout.contains("matches the chain"), "{stdout}\n{stderr}");
+            break;
+        }
+        let _ = std::fs::remove_dir_all(&result_dir);
+        assert!(
+            Instant::now() < deadline,
+            "no result: {stdout}\n{stderr}\nnode log:\n{}",
+            node.log()
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    let stdout = std::fs::read_to_string(result_dir.join("stdout.txt")).unwrap();
+    assert!(stdout.ends_with("job done\n"), "{stdout}");
+
     // Closed: the link is shut for that lease (once the close is in the proven state,
     // a block behind the newest).
-    customer.close(lease).await.unwrap();
+    job::close_if_open(&customer, lease).await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let (ok, _, stderr) = run(&mnemonic, &["lease", "logs", &lease_arg]);

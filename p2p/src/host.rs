@@ -414,6 +414,17 @@ impl EventLoop {
         }
     }
 
+    fn close_relayed(&mut self, peer: PeerId) {
+        let relayed: Vec<ConnectionId> = self
+            .connected_to(&peer)
+            .filter(|(_, route)| *route == Route::Relayed)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in relayed {
+            self.swarm.close_connection(id);
+        }
+    }
+
     fn on_command(&mut self, command: Command) {
         match command {
             Command::Connect {
@@ -446,16 +457,7 @@ impl EventLoop {
                     self.direct_waiters.entry(peer).or_default().push(reply);
                 }
             }
-            Command::CloseRelayed { peer } => {
-                let relayed: Vec<ConnectionId> = self
-                    .connected_to(&peer)
-                    .filter(|(_, route)| *route == Route::Relayed)
-                    .map(|(id, _)| *id)
-                    .collect();
-                for id in relayed {
-                    self.swarm.close_connection(id);
-                }
-            }
+            Command::CloseRelayed { peer } => self.close_relayed(peer),
             Command::Connections { peer, reply } => {
                 let list = self
                     .connections
@@ -530,6 +532,12 @@ impl EventLoop {
                 if route == Route::Direct {
                     for reply in self.direct_waiters.remove(&peer_id).unwrap_or_default() {
                         let _ = reply.send(());
+                    }
+                    // A direct connection replaces the relayed ones: a master's circuits
+                    // are few and limited, and a circuit left to idle out (minutes)
+                    // would hold one long after its customer left.
+                    if !self.masters.contains_key(&peer_id) {
+                        self.close_relayed(peer_id);
                     }
                 }
                 if self.masters.contains_key(&peer_id) {

@@ -194,6 +194,20 @@ impl Lab {
     }
 }
 
+impl Lab {
+    /// Limits what `device` in namespace `ns` sends to `rate` (tc's token bucket, e.g.
+    /// `1gbit`): a link slower than the machine's memory, like a real one.
+    pub fn limit_rate(&self, ns: &str, device: &str, rate: &str) {
+        self.exec(
+            ns,
+            &[
+                "tc", "qdisc", "add", "dev", device, "root", "tbf", "rate", rate, "burst", "512kb",
+                "latency", "50ms",
+            ],
+        );
+    }
+}
+
 impl Drop for Lab {
     fn drop(&mut self) {
         // Deleting a namespace removes its interfaces, veth peers and iptables rules.

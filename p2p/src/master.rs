@@ -26,18 +26,22 @@ pub struct RelayLimits {
     pub max_circuit_duration: Duration,
     /// …or after this many bytes in each direction, whichever comes first.
     pub max_circuit_bytes: u64,
+    /// New circuits a minute from one IP address (a home NAT's customers share one).
+    pub circuits_per_minute_per_ip: u32,
 }
 
 impl Default for RelayLimits {
     /// Room for a lease's control traffic and a session until a hole punch replaces it:
-    /// 30 minutes and 64 MiB per circuit, 16 circuits per peer.
+    /// 30 minutes and 64 MiB per circuit, 64 circuits per peer (a provider's customers
+    /// each hold one until their hole punch succeeds), 120 new circuits a minute per IP.
     fn default() -> Self {
         Self {
             max_reservations: 1024,
             max_circuits: 512,
-            max_circuits_per_peer: 16,
+            max_circuits_per_peer: 64,
             max_circuit_duration: Duration::from_secs(30 * 60),
             max_circuit_bytes: 64 << 20,
+            circuits_per_minute_per_ip: 120,
         }
     }
 }
@@ -86,14 +90,19 @@ pub async fn run(
     mut stop: mpsc::Receiver<()>,
 ) -> Result<(), HostError> {
     let limits = &config.limits;
+    let per_minute = std::num::NonZeroU32::new(limits.circuits_per_minute_per_ip)
+        .ok_or_else(|| HostError::Build("circuits_per_minute_per_ip must be above 0".into()))?;
     let relay_config = relay::Config {
         max_reservations: limits.max_reservations,
         max_circuits: limits.max_circuits,
         max_circuits_per_peer: limits.max_circuits_per_peer,
         max_circuit_duration: limits.max_circuit_duration,
         max_circuit_bytes: limits.max_circuit_bytes,
+        // Replaces libp2p's default of about one a minute per source IP.
+        circuit_src_rate_limiters: Vec::new(),
         ..relay::Config::default()
-    };
+    }
+    .circuit_src_per_ip(per_minute, Duration::from_secs(60));
     let build = |e: &dyn std::fmt::Display| HostError::Build(e.to_string());
     let mut swarm = libp2p::SwarmBuilder::with_existing_identity(config.keypair.clone())
         .with_tokio()

@@ -278,6 +278,11 @@ impl Customer {
         self.market.provider_unverified(address).await
     }
 
+    /// The market this customer leases on.
+    pub fn market(&self) -> &Market {
+        &self.market
+    }
+
     /// A lease with what it has earned, if it exists (verified, see
     /// [`Market::lease_now`]).
     pub async fn lease(&self, lease_id: u64) -> Result<Option<LeaseResponse>> {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use gpunion_interface::lease_link::{
     self, Answer, Challenge, Hello, LeaseStatus, LogFrame, MAX_FRAME_BYTES, NONCE_BYTES, Proof,
-    Request,
+    Request, ResultFrame,
 };
 use gpunion_interface::market::ProviderAttributes;
 use gpunion_p2p::multiaddr::Protocol;
@@ -259,6 +259,95 @@ impl CustomerLink {
         }
     }
 
+    /// Downloads the finished job's result folder from the provider into `out` (made;
+    /// it must not exist yet), at most `max_bytes` in all; `on_bytes` hears the count so
+    /// far. Returns the number of files. Check it against the chain with
+    /// [`crate::job::check_result`] before trusting it.
+    pub async fn download(
+        &self,
+        wallet: &Wallet,
+        provider: PeerId,
+        lease_id: u64,
+        out: &std::path::Path,
+        max_bytes: u64,
+        mut on_bytes: impl FnMut(u64),
+    ) -> Result<u64> {
+        use futures::AsyncReadExt as _;
+        use tokio::io::AsyncWriteExt as _;
+        let write_error = |path: &std::path::Path, e: std::io::Error| {
+            Error::bad_input(format!("{}: {e}", path.display()))
+        };
+        std::fs::create_dir(out).map_err(|e| write_error(out, e))?;
+        let mut stream = self
+            .open(wallet, provider, lease_id, Request::Result)
+            .await?;
+        let (mut files, mut bytes) = (0u64, 0u64);
+        let mut chunk = vec![0u8; 64 << 10];
+        loop {
+            let next: ResultFrame = within(provider, frame::read(&mut stream, MAX_FRAME_BYTES))
+                .await?
+                .map_err(|e| peer_error(provider, e))?;
+            let (path, size) = match next {
+                ResultFrame::End {
+                    files: sent_files,
+                    bytes: sent_bytes,
+                } => {
+                    if (sent_files, sent_bytes) != (files, bytes) {
+                        return Err(peer_error(provider, "the result's totals do not add up"));
+                    }
+                    return Ok(files);
+                }
+                ResultFrame::Folder { path } => {
+                    let folder = out.join(safe_relative(&path).ok_or_else(|| {
+                        peer_error(
+                            provider,
+                            format!("the result names an unsafe path {path:?}"),
+                        )
+                    })?);
+                    std::fs::create_dir_all(&folder).map_err(|e| write_error(&folder, e))?;
+                    continue;
+                }
+                ResultFrame::File { path, size } => (path, size),
+            };
+            let target = out.join(safe_relative(&path).ok_or_else(|| {
+                peer_error(
+                    provider,
+                    format!("the result names an unsafe path {path:?}"),
+                )
+            })?);
+            bytes = bytes.saturating_add(size);
+            if bytes > max_bytes {
+                return Err(peer_error(
+                    provider,
+                    format!("the result is over the {max_bytes}-byte limit"),
+                ));
+            }
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
+            }
+            let mut file = tokio::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&target)
+                .await
+                .map_err(|e| write_error(&target, e))?;
+            let mut left = size;
+            while left > 0 {
+                let want = left.min(chunk.len() as u64) as usize;
+                within(provider, stream.read_exact(&mut chunk[..want]))
+                    .await?
+                    .map_err(|e| peer_error(provider, e))?;
+                file.write_all(&chunk[..want])
+                    .await
+                    .map_err(|e| write_error(&target, e))?;
+                left -= want as u64;
+                on_bytes(bytes - left);
+            }
+            file.flush().await.map_err(|e| write_error(&target, e))?;
+            files += 1;
+        }
+    }
+
     /// Forwards every connection accepted on `listener` to `port` inside lease
     /// `lease_id`'s container (each over its own authenticated stream), until the
     /// listener fails. `on_event` hears each connection's start and end.
@@ -307,6 +396,14 @@ impl CustomerLink {
     }
 }
 
+/// `path` as a relative path of plain names only (no root, no `.` or `..`, no empty
+/// part): what a result file may be called.
+fn safe_relative(path: &str) -> Option<std::path::PathBuf> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let plain = |p: &&str| !p.is_empty() && *p != "." && *p != ".." && !p.contains('\\');
+    (!path.is_empty() && parts.iter().all(plain)).then(|| parts.iter().collect())
+}
+
 /// The customer's answer to `challenge` for lease `lease_id` on `provider`, from the
 /// customer's own peer `customer_peer`: `wallet`'s public key and its signature of the
 /// interface's access text.
@@ -338,4 +435,29 @@ async fn within<T>(provider: PeerId, step: impl std::future::Future<Output = T>)
     tokio::time::timeout(STEP_TIMEOUT, step)
         .await
         .map_err(|_| peer_error(provider, format!("no answer within {STEP_TIMEOUT:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_relative;
+
+    #[test]
+    fn result_paths_stay_inside_the_folder() {
+        assert_eq!(
+            safe_relative("outputs/a.png").unwrap(),
+            std::path::PathBuf::from("outputs/a.png")
+        );
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "./a",
+            "a/.",
+            "a\\..\\b",
+        ] {
+            assert!(safe_relative(bad).is_none(), "{bad}");
+        }
+    }
 }

@@ -291,6 +291,21 @@ pub async fn fetch_result(
     })
     .await
     .map_err(ipfs)?;
+    check_result(bundle, lease, out, progress)
+}
+
+/// Reads the report of lease `lease`'s result folder `out` (from IPFS or straight from
+/// the provider) and, when the job succeeded, checks the outputs against the hash on
+/// chain; refuses a folder whose outputs do not match it.
+pub fn check_result(
+    bundle: Option<&Bundle>,
+    lease: &Lease,
+    out: &Path,
+    progress: &mut impl FnMut(JobProgress),
+) -> Result<(JobReport, Option<[u8; 32]>, PathBuf)> {
+    let result = lease.result.as_ref().ok_or_else(|| Error::NotFound {
+        what: format!("the result of lease {} on chain", lease.id),
+    })?;
     let report_path = out.join(REPORT_FILE);
     let report: JobReport = serde_json::from_slice(
         &std::fs::read(&report_path)

@@ -50,6 +50,9 @@ pub enum Request {
     /// Connect to `port` inside the lease's running container (its own network
     /// namespace); the stream then carries the bytes.
     Forward { port: u16 },
+    /// The finished job's result folder, straight from the provider (IPFS keeps the
+    /// durable copy): [`ResultFrame`]s, each file's bytes after its header.
+    Result,
 }
 
 /// The provider's challenge.
@@ -145,6 +148,19 @@ pub enum LogFrame {
     Text { source: String, text: String },
     /// The job ended (`finished`) or the stream stops (`not following`).
     End { reason: String },
+}
+
+/// One frame of a result download.
+#[cw_serde]
+pub enum ResultFrame {
+    /// A folder of the result (`path` as for a file), sent before what it holds: empty
+    /// folders are part of a result too.
+    Folder { path: String },
+    /// A file of the result folder: `path` relative to it (`/`-separated, no `..`), then
+    /// exactly `size` raw bytes on the stream.
+    File { path: String, size: u64 },
+    /// The folder is complete: `files` files, `bytes` bytes in all.
+    End { files: u64, bytes: u64 },
 }
 
 /// The bytes a customer signs to use lease `lease_id` on the provider with peer id

@@ -36,6 +36,9 @@ pub struct Options {
     /// Most bytes relayed in each direction of a circuit, MiB.
     #[arg(long, default_value_t = RelayLimits::default().max_circuit_bytes >> 20)]
     max_circuit_mib: u64,
+    /// New circuits a minute from one IP address.
+    #[arg(long, default_value_t = RelayLimits::default().circuits_per_minute_per_ip)]
+    circuits_per_minute_per_ip: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +84,7 @@ pub fn run(options: &Options) -> Result<(), MasterError> {
             max_circuits_per_peer: options.max_circuits_per_peer,
             max_circuit_duration: Duration::from_secs(options.max_circuit_seconds),
             max_circuit_bytes: options.max_circuit_mib << 20,
+            circuits_per_minute_per_ip: options.circuits_per_minute_per_ip,
             ..RelayLimits::default()
         },
     };

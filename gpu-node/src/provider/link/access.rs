@@ -36,6 +36,8 @@ pub fn verify_proof(
 /// What a granted request may need of the lease's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Need {
+    /// In any state: a result (the node keeps it after the lease ends).
+    Any,
     /// Accepted or not yet: status.
     Listed,
     /// Active and inside its window: logs, port forwards.
@@ -65,6 +67,7 @@ pub fn check_lease(
     }
     let not_open = |reason: String| AccessError::NotOpen { lease_id, reason };
     match (need, lease.state) {
+        (Need::Any, _) => Ok(()),
         (Need::Listed, LeaseState::Pending | LeaseState::Active) => Ok(()),
         (Need::Open, LeaseState::Active) if now < lease.start => Err(not_open(format!(
             "it starts at {} (chain time now {now})",

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod forward;
 pub mod logs;
+pub mod result;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -130,6 +131,22 @@ impl LinkServer {
                     + Duration::from_secs(lease.end.saturating_sub(now));
                 logs::stream(&mut stream, &result_dir, follow, until).await?;
             }
+            Request::Result => {
+                let files = if result_dir.join(REPORT_FILE).exists() {
+                    result::list(&result_dir).map_err(|e| e.to_string())
+                } else {
+                    Err("the job has not finished".to_string())
+                };
+                let files = match files {
+                    Ok(files) => files,
+                    Err(reason) => {
+                        return refuse(&mut stream, AccessError::Unavailable { reason }).await;
+                    }
+                };
+                frame::write(&mut stream, &Answer::Granted, MAX_FRAME_BYTES).await?;
+                result::send(&mut stream, &files).await?;
+                let _ = futures::AsyncWriteExt::close(&mut stream).await;
+            }
             Request::Forward { port } => {
                 let mut inside = match self.connect_inside(lease_id, port).await {
                     Ok(inside) => inside,
@@ -173,6 +190,7 @@ impl LinkServer {
                 reason: e.to_string(),
             })?;
         let need = match hello.request {
+            Request::Result => Need::Any,
             Request::Status => Need::Listed,
             Request::Logs { .. } | Request::Forward { .. } => Need::Open,
         };

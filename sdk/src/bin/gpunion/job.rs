@@ -227,23 +227,7 @@ pub async fn run(customer: &Customer, command: &JobCommand) -> Result<()> {
                     what: format!("lease {lease_id}"),
                 })?
                 .lease;
-            let provider = customer
-                .provider(lease.provider.as_str())
-                .await?
-                .ok_or_else(|| Error::NotFound {
-                    what: format!("provider {}", lease.provider),
-                })?;
-            let allowance = gpunion_sdk::msg::job::Allowance::for_provider(
-                &provider.provider.attributes,
-                lease.end.saturating_sub(lease.start),
-            );
-            let bundle = match bundle {
-                Some(dir) => Some(
-                    gpunion_sdk::msg::job::bundle::Bundle::load(dir, &allowance)
-                        .map_err(|e| Error::BadInput(format!("bundle: {e}")))?,
-                ),
-                None => None,
-            };
+            let bundle = result_bundle(customer.market(), &lease, bundle.as_deref()).await?;
             let out = out
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(format!("result-{lease_id}")));
@@ -299,4 +283,29 @@ async fn choose_provider(
         .ok_or_else(|| Error::NotFound {
             what: format!("an idle provider running {kind:?} workloads at most {max_price} ugut/h"),
         })
+}
+
+/// The WGSL bundle `dir` a result of `lease` is checked with, loaded under the allowance
+/// of the lease's provider; `None` without one (a container lease needs none).
+pub async fn result_bundle(
+    market: &gpunion_sdk::contracts::market::Market,
+    lease: &gpunion_sdk::msg::market::Lease,
+    dir: Option<&std::path::Path>,
+) -> Result<Option<gpunion_sdk::msg::job::bundle::Bundle>> {
+    let Some(dir) = dir else {
+        return Ok(None);
+    };
+    let provider = market
+        .provider_unverified(lease.provider.as_str())
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            what: format!("provider {}", lease.provider),
+        })?;
+    let allowance = gpunion_sdk::msg::job::Allowance::for_provider(
+        &provider.provider.attributes,
+        lease.end.saturating_sub(lease.start),
+    );
+    gpunion_sdk::msg::job::bundle::Bundle::load(dir, &allowance)
+        .map(Some)
+        .map_err(|e| Error::BadInput(format!("bundle: {e}")))
 }

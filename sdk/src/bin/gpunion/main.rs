@@ -291,6 +291,19 @@ enum LeaseCommand {
         #[command(flatten)]
         p2p: P2pOptions,
     },
+    /// Downloads the finished job's result straight from the provider over libp2p
+    /// (not from IPFS) and checks it against the hash on chain.
+    Result {
+        lease_id: u64,
+        /// Folder to save it in (made; default `result-<lease>`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The job bundle of a WGSL lease (its outputs' hash needs it).
+        #[arg(long)]
+        bundle: Option<PathBuf>,
+        #[command(flatten)]
+        p2p: P2pOptions,
+    },
     /// Forwards a local port to a port inside the lease's running container, like
     /// `ssh -L`: `8888:8888` (LOCAL:REMOTE) or `8888`. Runs until Ctrl-C.
     Forward {
@@ -720,6 +733,46 @@ async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> R
             out.progress(&format!("-- {end}"));
             return Ok(());
         }
+        LeaseCommand::Result {
+            lease_id,
+            out: folder,
+            bundle,
+            p2p,
+        } => {
+            let signer = ctx.signer()?;
+            let lease = market
+                .lease(*lease_id)
+                .await?
+                .ok_or_else(|| Error::NotFound {
+                    what: format!("lease {lease_id}"),
+                })?;
+            let bundle = job::result_bundle(&market, &lease, bundle.as_deref()).await?;
+            let folder = folder
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(format!("result-{lease_id}")));
+            let (link, reached) = link::reach(&market, &p2p.masters, *lease_id, out).await?;
+            let files = link
+                .download(
+                    signer.wallet(),
+                    reached.peer,
+                    *lease_id,
+                    &folder,
+                    gpunion_sdk::job::MAX_RESULT_BYTES,
+                    |_| {},
+                )
+                .await?;
+            out.progress(&format!("{files} files saved in {}", folder.display()));
+            let (report, hash, _) =
+                gpunion_sdk::job::check_result(bundle.as_ref(), &lease, &folder, &mut |_| {})?;
+            let text = match hash {
+                Some(hash) => format!("output hash {} (matches the chain)", hex::encode(hash)),
+                None => format!("the job failed: {:?}", report.outcome),
+            };
+            return out.fact(
+                &text,
+                serde_json::json!({ "files": files, "output_hash": hash.map(hex::encode), "report": report }),
+            );
+        }
         LeaseCommand::Forward {
             lease_id,
             mapping,
@@ -768,6 +821,7 @@ async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> R
         | LeaseCommand::List { .. }
         | LeaseCommand::Status { .. }
         | LeaseCommand::Logs { .. }
+        | LeaseCommand::Result { .. }
         | LeaseCommand::Forward { .. } => unreachable!("done above"),
         LeaseCommand::Close { lease_id } => customer.close(*lease_id).await?,
         LeaseCommand::Extend { lease_id, seconds } => customer.extend(*lease_id, *seconds).await?,
