@@ -5,7 +5,8 @@
 //   /rpc, /rest       the chain's CometBFT RPC (with its WebSocket) and REST: CometBFT's
 //                     RPC sends no CORS headers
 //   /ipfs-api         Kubo's RPC API (IPFS_API): Kubo refuses browser origins it does not
-//                     list, so the Origin header is dropped on the way
+//                     list, and browsers' user agents: Origin and Referer are dropped
+//                     and the user agent replaced on the way
 //   /ipfs             Kubo's gateway (IPFS_GATEWAY): result files, same origin
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -50,14 +51,17 @@ function proxies(): Record<string, ProxyOptions> {
   }
   const ipfsApi = process.env.IPFS_API ?? "http://127.0.0.1:5001";
   const gateway = process.env.IPFS_GATEWAY ?? "http://127.0.0.1:8080";
-  const noOrigin: ProxyOptions["configure"] = (proxy) => {
-    proxy.on("proxyReq", (req) => req.removeHeader("origin"));
-    proxy.on("proxyReqWs", (req) => req.removeHeader("origin"));
+  // Called before the request is proxied (undefined: proxy it).
+  const noOrigin: ProxyOptions["bypass"] = (req) => {
+    delete req.headers.origin;
+    delete req.headers.referer;
+    req.headers["user-agent"] = "gpunion-web";
+    return undefined;
   };
   return {
-    "/rpc": { target: rpc, changeOrigin: true, ws: true, rewrite: (p) => p.replace(/^\/rpc/, ""), configure: noOrigin },
+    "/rpc": { target: rpc, changeOrigin: true, ws: true, rewrite: (p) => p.replace(/^\/rpc/, ""), bypass: noOrigin },
     "/rest": { target: rest, changeOrigin: true, rewrite: (p) => p.replace(/^\/rest/, "") },
-    "/ipfs-api": { target: ipfsApi, changeOrigin: true, rewrite: (p) => p.replace(/^\/ipfs-api/, ""), configure: noOrigin },
+    "/ipfs-api": { target: ipfsApi, changeOrigin: true, rewrite: (p) => p.replace(/^\/ipfs-api/, ""), bypass: noOrigin },
     "/ipfs/": { target: gateway, changeOrigin: true },
   };
 }

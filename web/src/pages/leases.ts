@@ -15,6 +15,7 @@ export function leasesPage(ctx: Ctx): Page {
   /** Result listings do not change: read once per CID. */
   const results = new Map<string, Promise<HTMLElement>>();
   let lastKey = "";
+  const statuses = new Map<number, HTMLElement>();
 
   function resultView(cid: string): Promise<HTMLElement> {
     let view = results.get(cid);
@@ -39,7 +40,10 @@ export function leasesPage(ctx: Ctx): Page {
   }
 
   async function card(l: Lease, rating: Rating | null): Promise<HTMLElement> {
-    const status = txStatus(`lease-${l.id}-tx`);
+    // One status line per lease for the page's life: a transaction in flight keeps
+    // writing to it across redraws.
+    let status = statuses.get(l.id);
+    if (!status) statuses.set(l.id, (status = txStatus(`lease-${l.id}-tx`)));
     const actions: HTMLElement[] = [];
     if (OPEN.has(l.state)) {
       actions.push(
@@ -131,14 +135,7 @@ export function leasesPage(ctx: Ctx): Page {
       const key = JSON.stringify([leases, ratings]);
       if (key === lastKey) return;
       lastKey = key;
-      // Keep the status lines of transactions in flight across the redraw.
-      const statuses = new Map([...list.querySelectorAll<HTMLElement>(".tx-status")].map((s) => [s.id, s]));
       const cards = await Promise.all(leases.map((l, i) => card(l, ratings[i])));
-      for (const c of cards) {
-        const s = c.querySelector<HTMLElement>(".tx-status");
-        const old = s && statuses.get(s.id);
-        if (s && old?.textContent) s.replaceWith(old);
-      }
       list.replaceChildren(...(cards.length ? cards : [h("p", {}, "No leases yet. "), h("a", { href: "#/lease/new" }, "Open one")]));
     } catch (e) {
       list.replaceChildren(errorBox(e));

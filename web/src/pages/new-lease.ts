@@ -11,6 +11,8 @@ export function newLeasePage(ctx: Ctx, preselected?: string): Page {
   let providers: ProviderResponse[] = [];
   let maxLeaseSeconds = 3600;
   let now = Math.floor(Date.now() / 1000);
+  /** Why the picked folder could not be added, kept across redraws of the form's state. */
+  let bundleError = "";
   const form: LeaseForm = { provider: preselected ?? "", cid: "", kind: "wgsl_bundle", duration: "5", start: "now" };
 
   const folder = h("input", { type: "file", webkitdirectory: true, multiple: true });
@@ -24,7 +26,7 @@ export function newLeasePage(ctx: Ctx, preselected?: string): Page {
   folder.addEventListener("change", async () => {
     const files = pickedFolder(folder.files ?? []);
     form.cid = "";
-    setFieldError("bundle", "");
+    bundleError = "";
     cidOut.textContent = `adding ${files.length} files to IPFS…`;
     try {
       // An OCI image layout has oci-layout and index.json at its root.
@@ -34,7 +36,7 @@ export function newLeasePage(ctx: Ctx, preselected?: string): Page {
       cidOut.textContent = form.cid;
     } catch (e) {
       cidOut.textContent = "not added";
-      setFieldError("bundle", e instanceof Error ? e.message : String(e));
+      bundleError = e instanceof Error ? e.message : String(e);
     }
     update();
   });
@@ -62,6 +64,7 @@ export function newLeasePage(ctx: Ctx, preselected?: string): Page {
   /** Shows the deposit, or the first thing wrong with the form; returns the plan if any. */
   function update(showErrors = false) {
     for (const id of ["provider", "bundle", "duration", "start"]) setFieldError(id, "");
+    if (bundleError) setFieldError("bundle", bundleError);
     try {
       const plan = planLease(form, price(), maxLeaseSeconds, now);
       deposit.textContent = `Deposit: ${gut(plan.deposit)} (${gut(price())}/h × ${plan.durationSeconds} s), held in escrow; what is not earned comes back.`;

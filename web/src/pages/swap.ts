@@ -92,7 +92,7 @@ export function swapPage(ctx: Ctx): Page {
 
   async function refresh() {
     if (!ctx.config.contracts.tokenSwap) {
-      el.replaceChildren(h("h2", {}, "Token swap"), h("p", {}, "No token swap is deployed on this chain."));
+      el.replaceChildren(h("h2", { id: "swap-title" }, "Token swap"), h("p", {}, "No token swap is deployed on this chain."));
       return;
     }
     if (!recipient.value && ctx.wallet) recipient.value = ctx.wallet.address;
