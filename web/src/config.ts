@@ -68,13 +68,15 @@ export function appConfig(d: Deployment, origin: string): AppConfig {
   };
 }
 
+const round = (x: number) => Number(x.toPrecision(6));
+
 /** What Keplr's `experimentalSuggestChain` is given for a GPUnion chain. */
 export function chainInfo(c: AppConfig, chainName = `GPUnion (${c.chainId})`): ChainInfo {
   const fee = {
     coinDenom: c.feeDenom.replace(/^u/, "").toUpperCase(),
     coinMinimalDenom: c.feeDenom,
     coinDecimals: 6,
-    gasPriceStep: { low: c.gasPrice, average: c.gasPrice * 1.2, high: c.gasPrice * 2 },
+    gasPriceStep: { low: c.gasPrice, average: round(c.gasPrice * 1.2), high: round(c.gasPrice * 2) },
   };
   const p = BECH32_PREFIX;
   return {

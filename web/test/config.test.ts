@@ -35,7 +35,7 @@ describe("configuration from testnet/deployment.json", () => {
     expect(info.rpc).toBe("http://127.0.0.1:26657");
     expect(info.rest).toBe("http://127.0.0.1:1317");
     expect(info.bech32Config?.bech32PrefixAccAddr).toBe("wasm");
-    expect(info.feeCurrencies[0]).toMatchObject({ coinMinimalDenom: "ustake", gasPriceStep: { low: 0.025 } });
+    expect(info.feeCurrencies[0]).toMatchObject({ coinMinimalDenom: "ustake", gasPriceStep: { low: 0.025, average: 0.03, high: 0.05 } });
     expect(info.features).toEqual(["cosmwasm"]);
     expect(info.currencies.map((c) => c.coinDenom)).toContain("GUT");
   });
