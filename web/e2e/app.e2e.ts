@@ -4,6 +4,7 @@
 // bad input and a chain error, each shown in words. Screenshots of every page at desktop
 // and phone width go to GPUNION_ARTIFACTS.
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,8 +23,23 @@ let context: BrowserContext;
 let page: Page;
 let keplr: TestKeplr;
 let leaseId: string;
+/** Accessibility violations (axe-core, serious or critical) found on each page. */
+const violations: string[] = [];
+const AXE = createRequire(import.meta.url).resolve("axe-core");
+
+/** Runs axe-core on the page as it is, recording serious and critical violations. */
+async function audit(name: string) {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe;
+    const r = await axe.run({ runOnly: ["wcag2a", "wcag2aa"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length})`);
+  });
+  for (const v of found) violations.push(`${name}: ${v}`);
+}
 
 async function shot(name: string) {
+  await audit(name);
   for (const [label, size] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(size);
     await page.screenshot({ path: join(SHOTS, `${name}-${label}.png`), fullPage: true });
@@ -171,30 +187,57 @@ describe("a customer with Keplr", () => {
     expect(text).toMatch(/Included in block \d+/);
   });
 
-  it("sees the lease accepted and its result image, then closes and rates it", async () => {
+  it("sees the lease accepted, its result image, the provider's close, and rates it", async () => {
     await page.getByRole("link", { name: "See it in My leases" }).click();
     const lease = page.locator(".lease").first();
     await lease.waitFor({ timeout: 30_000 });
     leaseId = (await lease.getAttribute("data-lease"))!;
     const card = page.locator(`.lease[data-lease="${leaseId}"]`);
-    // The node accepts, runs the job on its GPU (lavapipe here), posts the result.
+    // The node accepts, runs the job on its GPU (lavapipe here), posts the result, then
+    // closes the lease itself (settling what was earned and refunding the rest).
     await card.locator(".result img").waitFor({ timeout: 180_000 });
-    expect(await card.getAttribute("data-state")).toBe("active");
     await expect
       .poll(() => card.locator(".result img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 30_000 })
       .toBe(256);
     expect(await card.locator(".result a", { hasText: "iterations.bin" }).count()).toBe(1);
     await shot("my-leases");
-    expect(await submitTx(card.getByRole("button", { name: `Close lease ${leaseId}` }), `#lease-${leaseId}-tx`)).toMatch(
-      /Included in block/,
-    );
-    await expect.poll(() => card.getAttribute("data-state"), { timeout: 30_000 }).toBe("closed");
+    await expect.poll(() => card.getAttribute("data-state"), { timeout: 60_000 }).toBe("closed");
+    expect(await card.locator("dl").textContent()).toMatch(/Paid \/ refunded[\d.,]+ GUT \/ [\d.,]+ GUT/);
     await card.getByLabel("Your rating").selectOption("5");
     expect(await submitTx(card.getByRole("button", { name: `Rate lease ${leaseId}` }), `#lease-${leaseId}-tx`)).toMatch(
       /Included in block/,
     );
     await expect.poll(() => card.locator("dl").textContent(), { timeout: 30_000 }).toContain("(5/5)");
     await shot("my-leases-rated");
+  });
+
+  it("reserves a GPU for later, extends the reservation and closes it", async () => {
+    await page.goto(`${URL}/#/lease/new?provider=${PROVIDER}`);
+    await page.locator("#provider option[value]").nth(1).waitFor({ state: "attached" });
+    await page.locator("#bundle").setInputFiles(BUNDLE);
+    await expect.poll(() => page.locator("#bundle-cid").textContent(), { timeout: 30_000 }).toMatch(/^b[a-z2-7]+$/);
+    const at = new Date(Date.now() + 15 * 60_000);
+    const local = new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.locator("#start-later").check();
+    await page.locator('input[type="datetime-local"]').fill(local);
+    await page.getByLabel("Duration (minutes)").fill("5");
+    await expect.poll(() => page.locator("#deposit").textContent()).toMatch(/Deposit: [\d,.]+ GUT/);
+    expect(await submitTx(page.getByRole("button", { name: "Sign and open lease" }), "#lease-tx")).toMatch(/Included in block/);
+    await page.goto(`${URL}/#/leases`);
+    const card = page.locator(".lease").first();
+    await card.waitFor({ timeout: 30_000 });
+    const id = (await card.getAttribute("data-lease"))!;
+    expect(Number(id)).toBeGreaterThan(Number(leaseId));
+    expect(await card.locator("dl").textContent()).toContain("for 5 min");
+    await card.getByLabel("Extra minutes").fill("0");
+    await card.getByRole("button", { name: "Extend" }).click();
+    await expect.poll(() => card.locator(`#extend-${id}-error`).textContent()).toContain("more than 0");
+    await card.getByLabel("Extra minutes").fill("5");
+    expect(await submitTx(card.getByRole("button", { name: "Extend" }), `#lease-${id}-tx`)).toMatch(/Included in block/);
+    await expect.poll(() => card.locator("dl").textContent(), { timeout: 30_000 }).toContain("for 10 min");
+    expect(await submitTx(card.getByRole("button", { name: `Close lease ${id}` }), `#lease-${id}-tx`)).toMatch(/Included in block/);
+    await expect.poll(() => card.getAttribute("data-state"), { timeout: 30_000 }).toBe("closed");
+    expect(await card.locator("dl").textContent()).toContain("Paid / refunded0 GUT / ");
   });
 
   it("shows the chain's error in words", async () => {
@@ -223,5 +266,9 @@ describe("a customer with Keplr", () => {
     await page.getByText("Current challenge").waitFor({ timeout: 30_000 });
     await page.locator("svg.chart").waitFor();
     await shot("mining");
+  });
+
+  it("has no serious accessibility violations on any page (axe-core, WCAG 2 A/AA)", () => {
+    expect(violations).toEqual([]);
   });
 });
