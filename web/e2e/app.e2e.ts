@@ -139,6 +139,15 @@ describe("a customer with Keplr", () => {
     await card.waitFor({ state: "detached" });
     await page.getByLabel("Status").selectOption("");
     await card.waitFor();
+    // Ranked for another place: the provider (geohash u33dc, Berlin) is then far away.
+    await page.getByLabel("Your geohash").fill("not a geohash!");
+    await page.getByRole("button", { name: "Rank for this place" }).click();
+    await expect.poll(() => page.locator("#near-geohash-error").textContent()).toContain("geohash");
+    await page.getByLabel("Your country").fill("US");
+    await page.getByLabel("Your geohash").fill("9q8y");
+    await page.getByRole("button", { name: "Rank for this place" }).click();
+    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toMatch(/\d{4,} km/);
+    await expect.poll(() => page.locator(".lead").textContent()).toContain("near US (9q8y)");
     // Keyboard: the provider's details link is reachable and opens with Enter.
     await card.getByRole("link", { name: "Details" }).focus();
     await page.keyboard.press("Enter");

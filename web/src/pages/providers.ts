@@ -3,12 +3,46 @@
 import type { RecommendResponse } from "../contracts/endorsement";
 import { gut, percent, shortAddress } from "../format";
 import { applyFilters, noFilters, rank, statusBadge, type ProviderFilters, type ProviderRow } from "../providers";
-import { errorBox, field, h, loading, type Ctx, type Page } from "../ui";
+import { errorBox, field, h, loading, setFieldError, type Ctx, type Page } from "../ui";
 
 export function providersPage(ctx: Ctx): Page {
   let rows: ProviderRow[] = [];
   const filters: ProviderFilters = { ...noFilters };
-  const near = { country: "DE", geohash: "u33d" };
+  /** Where the customer is, for the recommendation's distance (kept in this browser). */
+  const near = {
+    country: localStorage.getItem("gpunion.near.country") ?? "DE",
+    geohash: localStorage.getItem("gpunion.near.geohash") ?? "u33d",
+  };
+  const lead = h("p", { class: "lead" });
+  const showLead = () =>
+    (lead.textContent = `Ranked by the endorsement contract's recommendation for a customer near ${near.country} (${near.geohash}): reputation, distance and price.`);
+  showLead();
+  const nearCountry = h("input", { value: near.country, maxlength: "2", autocapitalize: "characters", autocomplete: "country" });
+  const nearGeohash = h("input", { value: near.geohash, maxlength: "12", spellcheck: "false" });
+  const nearForm = h(
+    "form",
+    {
+      class: "near",
+      "aria-label": "Your location",
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        setFieldError("near-country", "");
+        setFieldError("near-geohash", "");
+        const country = nearCountry.value.trim().toUpperCase();
+        const geohash = nearGeohash.value.trim().toLowerCase();
+        if (!/^[A-Z]{2}$/.test(country)) return setFieldError("near-country", "Two letters, e.g. DE.");
+        if (!/^[0-9b-hjkmnp-z]{1,12}$/.test(geohash)) return setFieldError("near-geohash", "A geohash, e.g. u33d.");
+        Object.assign(near, { country, geohash });
+        localStorage.setItem("gpunion.near.country", country);
+        localStorage.setItem("gpunion.near.geohash", geohash);
+        showLead();
+        void refresh();
+      },
+    },
+    field("near-country", "Your country", nearCountry),
+    field("near-geohash", "Your geohash", nearGeohash, "Where you are, for the distance to each provider."),
+    h("button", { type: "submit" }, "Rank for this place"),
+  );
   const list = h("div", { class: "list", id: "provider-list" }, loading());
   const count = h("p", { class: "count", role: "status", "aria-live": "polite" });
 
@@ -117,7 +151,8 @@ export function providersPage(ctx: Ctx): Page {
     "section",
     { "aria-labelledby": "providers-title" },
     h("h2", { id: "providers-title" }, "Providers"),
-    h("p", { class: "lead" }, `Ranked by the endorsement contract's recommendation for a customer near ${near.country} (${near.geohash}): reputation, distance and price.`),
+    lead,
+    nearForm,
     form,
     count,
     list,
