@@ -274,6 +274,9 @@ describe("a customer with Keplr", () => {
     await page.goto(`${URL}/#/mining`);
     await page.getByText("Current challenge").waitFor({ timeout: 30_000 });
     await page.locator("svg.chart").waitFor();
+    // e2e/run mined a solution as miner1 before the tests.
+    expect(await page.locator("table tbody tr").count()).toBeGreaterThan(0);
+    expect(await page.locator("svg.chart path.line").count()).toBe(1);
     await shot("mining");
   });
 

@@ -85,8 +85,9 @@ describe("chain events", () => {
 
 describe("mining", () => {
   it("computes difficulty against the pow limit and cumulative solutions", () => {
-    expect(difficulty(0x207fffff)).toBe(1);
-    expect(difficulty(0x1f7fffff)).toBe(256);
+    expect(difficulty(0x207fffff, 0x207fffff)).toBe(1);
+    expect(difficulty(0x1f7fffff, 0x207fffff)).toBe(256);
+    expect(difficulty(0x2003ffff, 0x2003ffff)).toBe(1);
     expect(cumulative([30, 10, 20])).toEqual([[10, 1], [20, 2], [30, 3]]);
   });
 });

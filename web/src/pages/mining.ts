@@ -1,11 +1,11 @@
 // Mining: the current challenge and difficulty, emission so far against the cap, the top
 // miners, and a chart of solutions over blocks (from the chain's transaction index).
-import type { ChallengeResponse, EmissionResponse, MinersResponse } from "../contracts/mining";
+import type { ChallengeResponse, Config, EmissionResponse, MinersResponse } from "../contracts/mining";
 import { gut, shortAddress } from "../format";
 import { errorBox, h, loading, type Ctx, type Page } from "../ui";
 
-/** Difficulty relative to the easiest target (bits 0x207fffff-style pow limit). */
-export function difficulty(bits: number, powLimitBits = 0x207fffff): number {
+/** Difficulty: how many times harder than the easiest target (the contract's pow limit). */
+export function difficulty(bits: number, powLimitBits: number): number {
   const target = (b: number) => (b & 0x007fffff) * 2 ** (8 * ((b >>> 24) - 3));
   return target(powLimitBits) / target(bits);
 }
@@ -29,13 +29,6 @@ function chart(points: [number, number][]): SVGSVGElement {
     ? `Solutions over blocks: ${last[1]} solutions by block ${last[0]}`
     : "No solutions yet";
   svg.append(title);
-  if (points.length === 0) return svg;
-  const x0 = points[0][0], x1 = Math.max(last[0], x0 + 1), y1 = Math.max(last[1], 1);
-  const x = (v: number) => P + ((v - x0) / (x1 - x0)) * (W - 2 * P);
-  const y = (v: number) => H - P - (v / y1) * (H - 2 * P);
-  const path = document.createElementNS(ns, "path");
-  path.setAttribute("d", points.map(([a, b], i) => `${i ? "L" : "M"}${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(" "));
-  path.setAttribute("class", "line");
   const text = (tx: number, ty: number, s: string, anchor = "start") => {
     const t = document.createElementNS(ns, "text");
     t.setAttribute("x", String(tx));
@@ -44,6 +37,17 @@ function chart(points: [number, number][]): SVGSVGElement {
     t.textContent = s;
     return t;
   };
+  if (points.length === 0) {
+    svg.setAttribute("viewBox", `0 0 ${W} 40`);
+    svg.append(text(P, 25, "No solutions yet."));
+    return svg;
+  }
+  const x0 = points[0][0], x1 = Math.max(last[0], x0 + 1), y1 = Math.max(last[1], 1);
+  const x = (v: number) => P + ((v - x0) / (x1 - x0)) * (W - 2 * P);
+  const y = (v: number) => H - P - (v / y1) * (H - 2 * P);
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", points.map(([a, b], i) => `${i ? "L" : "M"}${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(" "));
+  path.setAttribute("class", "line");
   const axis = document.createElementNS(ns, "path");
   axis.setAttribute("d", `M${P},${P / 2} V${H - P} H${W - P}`);
   axis.setAttribute("class", "axis");
@@ -61,7 +65,8 @@ export function miningPage(ctx: Ctx): Page {
       return;
     }
     try {
-      const [challenge, emission, miners, search] = await Promise.all([
+      const [config, challenge, emission, miners, search] = await Promise.all([
+        ctx.chain.mining<Config>({ config: {} }),
         ctx.chain.mining<ChallengeResponse>({ challenge: {} }),
         ctx.chain.mining<EmissionResponse>({ emission: {} }),
         ctx.chain.mining<MinersResponse>({ miners: { limit: 100 } }),
@@ -77,7 +82,7 @@ export function miningPage(ctx: Ctx): Page {
           { class: "facts" },
           h("dt", {}, "Solutions so far"), h("dd", {}, String(challenge.height)),
           h("dt", {}, "Target bits"), h("dd", { class: "mono" }, `0x${challenge.bits.toString(16).padStart(8, "0")}`),
-          h("dt", {}, "Difficulty"), h("dd", {}, difficulty(challenge.bits).toPrecision(4)),
+          h("dt", {}, "Difficulty"), h("dd", {}, difficulty(challenge.bits, config.pow_limit_bits).toPrecision(4)),
           h("dt", {}, "Reward"), h("dd", {}, gut(challenge.reward)),
           h("dt", {}, "Previous hash"), h("dd", { class: "mono wrap" }, challenge.prev_hash),
         ),
