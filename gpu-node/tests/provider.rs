@@ -1158,7 +1158,8 @@ fn port_of(url: &str) -> u16 {
 /// forwards a port to an HTTP server inside the container, then downloads its result
 /// straight from the provider and checks it against the chain; another key is refused; a
 /// replayed proof, an out-of-order frame, an oversized frame and random bytes each end
-/// their own stream with an error, and the node serves on; a closed lease's link is shut.
+/// their own stream with an error, and the node serves on; a second job is stopped by its
+/// customer and its lease settles; a closed lease's link is shut.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the local chain and Kubo: run under testnet/e2e"]
 async fn e2e_the_lease_link_reaches_a_provider_behind_a_nat_for_its_customer_only() {
@@ -1461,6 +1462,36 @@ echo job done"#;
     }
     let stdout = std::fs::read_to_string(result_dir.join("stdout.txt")).unwrap();
     assert!(stdout.ends_with("job done\n"), "{stdout}");
+
+    // A job its customer stops: the container is gone at once, the result says so, and
+    // the lease settles for the seconds used.
+    let (long, _) = container_workload(None, "echo started; sleep 600", None);
+    let cid = kubo().add_dir(long.path()).await.unwrap();
+    let stopped = open(
+        &customer,
+        &node.address,
+        &cid.to_string(),
+        WorkloadKind::OciImage,
+    )
+    .await;
+    let stopped_arg = stopped.to_string();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (ok, stdout, stderr) = run(&mnemonic, &["--json", "lease", "status", &stopped_arg]);
+        if ok && serde_json::from_str::<serde_json::Value>(&stdout).unwrap()["job"] == "running" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never ran: {stdout}\n{stderr}");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    let (ok, stdout, stderr) = run(&mnemonic, &["--json", "lease", "stop", &stopped_arg]);
+    assert!(ok, "{stdout}\n{stderr}");
+    let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(answer["job"], "cancelled", "{stdout}");
+    let (kind, text) = failure_kind(&report_of(&customer, stopped).await);
+    assert_eq!(kind, FailureKind::Cancelled, "{text}\n{}", node.log());
+    let (ok, _, stderr) = run(&mnemonic, &["lease", "stop", &stopped_arg]);
+    assert!(!ok, "a settled lease cannot be stopped: {stderr}");
 
     // Closed: the link is shut for that lease (once the close is in the proven state,
     // a block behind the newest).

@@ -234,6 +234,22 @@ impl CustomerLink {
             .map_err(|e| peer_error(provider, e))
     }
 
+    /// Stops the job now (or keeps it from starting): the provider posts a result that
+    /// says so and the lease settles for the time used.
+    pub async fn cancel(
+        &self,
+        wallet: &Wallet,
+        provider: PeerId,
+        lease_id: u64,
+    ) -> Result<LeaseStatus> {
+        let mut stream = self
+            .open(wallet, provider, lease_id, Request::Cancel)
+            .await?;
+        within(provider, frame::read(&mut stream, MAX_FRAME_BYTES))
+            .await?
+            .map_err(|e| peer_error(provider, e))
+    }
+
     /// The job's output: `on_text(source, text)` for each piece, in order; with `follow`,
     /// until the job ends. Returns why the stream ended.
     pub async fn logs(

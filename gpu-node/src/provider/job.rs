@@ -222,6 +222,20 @@ pub async fn run(
     publish(settings, lease_id, &result_dir, report, fetch_s, compute_s).await
 }
 
+/// The result of lease `lease_id`'s job stopped by its customer: a failed report saying
+/// so, published like any other (what the job wrote before is discarded).
+pub async fn cancelled(settings: &JobSettings, lease_id: u64) -> Result<JobDone, JobError> {
+    let result_dir = settings.jobs_dir.join(lease_id.to_string()).join("result");
+    reset_dir(lease_id, &result_dir)?;
+    let failure = JobFailure {
+        kind: FailureKind::Cancelled,
+        field: None,
+        message: "the customer stopped the job".into(),
+    };
+    let report = write_failure(lease_id, &result_dir, failure, 0.0)?;
+    publish(settings, lease_id, &result_dir, report, 0.0, 0.0).await
+}
+
 /// Adds the result folder to IPFS: the job, ready to post.
 async fn publish(
     settings: &JobSettings,

@@ -79,6 +79,7 @@ pub struct LinkParts {
     pub market: Market,
     pub jobs_dir: PathBuf,
     pub runc: Option<Runc>,
+    pub cancels: tokio::sync::mpsc::Sender<super::link::CancelRequest>,
 }
 
 /// Starts the host under `keypair` and the lease link server on it; the host runs as
@@ -105,6 +106,7 @@ pub async fn start(
         market: parts.market,
         jobs_dir: parts.jobs_dir,
         runc: parts.runc,
+        cancels: parts.cancels,
     };
     tokio::spawn(server.run());
     Ok(host)

@@ -19,9 +19,11 @@ use gpunion_sdk::events::{self, TxStream};
 use gpunion_sdk::flows::ProviderAgent;
 use gpunion_sdk::{Error as SdkError, Rpc};
 use serde_json::json;
+use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinSet};
 
 use super::job::{self, JobDone, JobError, JobSettings};
+use super::link::CancelRequest;
 use super::metrics::Metrics;
 use super::mining::MinerControl;
 use super::state::{DoneOutcome, LeaseRecord, Phase, StateError, Store};
@@ -55,6 +57,8 @@ pub struct Node {
     /// The libp2p host serving the lease link (`None`: `[p2p]` is off); its own loop
     /// runs while the node holds it.
     pub p2p: Option<gpunion_p2p::Host>,
+    /// Customers' requests to stop their jobs, from the lease link.
+    pub cancels: mpsc::Receiver<CancelRequest>,
     pub agent: ProviderAgent,
     pub rpc: Rpc,
     pub market_address: String,
@@ -135,6 +139,10 @@ impl Node {
                         events = None;
                     }
                     self.reconcile(&mut books, &mut jobs).await;
+                }
+                Some(request) = self.cancels.recv() => {
+                    let outcome = self.cancel(&mut books, &mut jobs, request.lease_id);
+                    let _ = request.reply.send(outcome);
                 }
                 Some(done) = jobs.join_next_with_id() => {
                     self.job_finished(&mut books, done).await;
@@ -297,6 +305,7 @@ impl Node {
                         .retry_at
                         .get(&lease.id)
                         .is_some_and(|t| *t > Instant::now()) => {}
+                    Some(Phase::Cancelling) => self.publish_cancelled(books, jobs, lease.id),
                     _ if now >= lease.start => self.start_job(books, jobs, lease, now, phase)?,
                     None => self.put(lease, Phase::Accepted)?,
                     _ => {}
@@ -372,6 +381,52 @@ impl Node {
             "job started"
         );
         Ok(())
+    }
+
+    /// Stops lease `lease_id`'s job (or keeps it from starting) at its customer's
+    /// request: its task is replaced by one that publishes a result saying so, which is
+    /// then posted as any other. `Err`: why not (the job already finished).
+    fn cancel(
+        &mut self,
+        books: &mut Books,
+        jobs: &mut JoinSet<Result<JobDone, JobError>>,
+        lease_id: u64,
+    ) -> Result<(), String> {
+        let phase = self
+            .store
+            .get(lease_id)
+            .map_err(|e| e.to_string())?
+            .map(|r| r.phase);
+        match phase {
+            Some(Phase::Accepted | Phase::Running { .. }) => {}
+            Some(Phase::Cancelling) => return Ok(()),
+            None => return Err(format!("lease {lease_id} is not accepted on this node")),
+            Some(_) => return Err(format!("the job of lease {lease_id} already finished")),
+        }
+        if let Some(task) = books.running.remove(&lease_id) {
+            // Forgotten before it ends: its end must not be taken for the new task's.
+            books.tasks.remove(&task.id());
+            task.abort();
+        }
+        self.set_phase(lease_id, Phase::Cancelling)
+            .map_err(|e| e.to_string())?;
+        self.publish_cancelled(books, jobs, lease_id);
+        tracing::info!(lease_id, "job stopped by the customer");
+        Ok(())
+    }
+
+    /// Runs the task that publishes lease `lease_id`'s cancelled result.
+    fn publish_cancelled(
+        &self,
+        books: &mut Books,
+        jobs: &mut JoinSet<Result<JobDone, JobError>>,
+        lease_id: u64,
+    ) {
+        books.retry_at.remove(&lease_id);
+        let settings = self.jobs.clone();
+        let handle = jobs.spawn(async move { job::cancelled(&settings, lease_id).await });
+        books.tasks.insert(handle.id(), lease_id);
+        books.running.insert(lease_id, handle);
     }
 
     async fn job_finished(

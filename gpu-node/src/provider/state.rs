@@ -21,6 +21,9 @@ pub enum Phase {
     Accepted,
     /// The job was started (`attempt` counts starts; a crash mid-job leaves this).
     Running { attempt: u32 },
+    /// The customer stopped the job; the result saying so is being published (a crash
+    /// here publishes it again, never reruns the job).
+    Cancelling,
     /// The job ended and its result folder is in IPFS, not yet posted.
     Ran {
         result_cid: String,

@@ -653,6 +653,8 @@ pub enum FailureKind {
     /// The node no longer runs this kind of workload (container jobs turned off after
     /// it accepted the lease).
     Unsupported,
+    /// The lease's customer stopped the job (over the lease link).
+    Cancelled,
 }
 
 /// How long each phase of a job took, in milliseconds.

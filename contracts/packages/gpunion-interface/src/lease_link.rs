@@ -14,8 +14,9 @@
 //! 4. provider → customer: [`Answer`]: refused with an [`AccessError`], or granted after
 //!    the provider checked, on chain and light-client verified, that the key's address
 //!    is the lease's customer and the lease is open;
-//! 5. then the request's own traffic: a [`LeaseStatus`] frame; [`LogFrame`]s; or, for a
-//!    port forward, raw bytes both ways until either side closes.
+//! 5. then the request's own traffic: a [`LeaseStatus`] frame (status, cancel);
+//!    [`LogFrame`]s; [`ResultFrame`]s; or, for a port forward, raw bytes both ways until
+//!    either side closes.
 //!
 //! Anything out of order, malformed or over the limit closes that stream with an error;
 //! other streams and leases are unaffected.
@@ -53,6 +54,10 @@ pub enum Request {
     /// The finished job's result folder, straight from the provider (IPFS keeps the
     /// durable copy): [`ResultFrame`]s, each file's bytes after its header.
     Result,
+    /// Stop the job now (or never start it): the node posts a result that says so
+    /// (`FailureKind::Cancelled`) and the lease settles for the time used. Answered with
+    /// a [`LeaseStatus`].
+    Cancel,
 }
 
 /// The provider's challenge.
@@ -133,7 +138,8 @@ impl std::fmt::Display for AccessError {
 #[cw_serde]
 pub struct LeaseStatus {
     pub lease_id: u64,
-    /// `waiting` (accepted, not started), `running`, `finished`, `failed` or `unknown`.
+    /// `waiting` (accepted, not started), `running`, `finished`, `failed`, `cancelled`
+    /// or `unknown`.
     pub job: String,
     /// Bytes of output so far (stdout and stderr).
     pub output_bytes: u64,

@@ -133,6 +133,7 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
             .map_err(io("the metrics address"))?;
         tracing::info!(address = %config.metrics_listen, "metrics on /metrics, status on /status");
         tokio::spawn(metrics.clone().serve(listener));
+        let (cancel_requests, cancels) = tokio::sync::mpsc::channel(16);
         let p2p = if config.p2p.enabled {
             let keypair = identity::load_or_create(&opened.home)
                 .map_err(|e| ServeCommandError::Io {
@@ -145,6 +146,7 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
                 market: market.clone(),
                 jobs_dir: settings.jobs_dir.clone(),
                 runc: settings.containers.as_ref().map(|c| c.runc.clone()),
+                cancels: cancel_requests,
             };
             let host = p2p::start(&config.p2p, keypair, parts).await?;
             tracing::info!(peer = %host.peer_id(), masters = config.p2p.masters.len(), "lease link on libp2p");
@@ -154,6 +156,7 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
         };
         let node = Node {
             p2p,
+            cancels,
             agent: ProviderAgent::new(signer.clone(), market.clone(), chain.gut()?),
             rpc: chain.rpc().clone(),
             market_address: market.address().to_string(),

@@ -24,7 +24,7 @@ use gpunion_interface::market::Lease;
 use gpunion_p2p::frame::{self, FrameError};
 use gpunion_p2p::{Control, PeerId, Stream, StreamProtocol};
 use gpunion_sdk::contracts::market::Market;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio_util::compat::FuturesAsyncReadCompatExt as _;
 
 use crate::executor::oci::runc::Runc;
@@ -51,6 +51,13 @@ pub enum LinkError {
     Refused(AccessError),
 }
 
+/// A customer's request to stop its job, sent to the serve loop, which answers whether
+/// it did (`Err`: why not).
+pub struct CancelRequest {
+    pub lease_id: u64,
+    pub reply: oneshot::Sender<Result<(), String>>,
+}
+
 /// What the link server needs from the node.
 pub struct LinkServer {
     /// The node's libp2p streams.
@@ -67,6 +74,8 @@ pub struct LinkServer {
     pub jobs_dir: PathBuf,
     /// runc, where the node runs containers (port forwards need one).
     pub runc: Option<Runc>,
+    /// To the serve loop, which owns the jobs.
+    pub cancels: mpsc::Sender<CancelRequest>,
 }
 
 impl LinkServer {
@@ -131,6 +140,23 @@ impl LinkServer {
                     + Duration::from_secs(lease.end.saturating_sub(now));
                 logs::stream(&mut stream, &result_dir, follow, until).await?;
             }
+            Request::Cancel => {
+                let (reply, answer) = oneshot::channel();
+                let asked = self.cancels.send(CancelRequest { lease_id, reply }).await;
+                let outcome = match asked {
+                    Ok(()) => answer
+                        .await
+                        .unwrap_or_else(|_| Err("the node is stopping".into())),
+                    Err(_) => Err("the node is stopping".into()),
+                };
+                if let Err(reason) = outcome {
+                    return refuse(&mut stream, AccessError::Unavailable { reason }).await;
+                }
+                frame::write(&mut stream, &Answer::Granted, MAX_FRAME_BYTES).await?;
+                let mut status = job_status(&lease, &result_dir);
+                status.job = "cancelled".into();
+                frame::write(&mut stream, &status, MAX_FRAME_BYTES).await?;
+            }
             Request::Result => {
                 let files = if result_dir.join(REPORT_FILE).exists() {
                     result::list(&result_dir).map_err(|e| e.to_string())
@@ -192,7 +218,7 @@ impl LinkServer {
         let need = match hello.request {
             Request::Result => Need::Any,
             Request::Status => Need::Listed,
-            Request::Logs { .. } | Request::Forward { .. } => Need::Open,
+            Request::Logs { .. } | Request::Forward { .. } | Request::Cancel => Need::Open,
         };
         let now = read.as_ref().map_or(0, |(_, now)| *now);
         let lease = read.map(|(lease, _)| lease);

@@ -282,6 +282,13 @@ enum LeaseCommand {
         #[command(flatten)]
         p2p: P2pOptions,
     },
+    /// Stops the job on the provider now, over libp2p: its result says it was stopped
+    /// and the lease settles for the time used.
+    Stop {
+        lease_id: u64,
+        #[command(flatten)]
+        p2p: P2pOptions,
+    },
     /// The job's output (stdout and stderr), from the provider over libp2p.
     Logs {
         lease_id: u64,
@@ -706,6 +713,14 @@ async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> R
                 .await?;
             return out.value(&status);
         }
+        LeaseCommand::Stop { lease_id, p2p } => {
+            let signer = ctx.signer()?;
+            let (link, reached) = link::reach(&market, &p2p.masters, *lease_id, out).await?;
+            let status = link
+                .cancel(signer.wallet(), reached.peer, *lease_id)
+                .await?;
+            return out.value(&status);
+        }
         LeaseCommand::Logs {
             lease_id,
             follow,
@@ -821,6 +836,7 @@ async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> R
         | LeaseCommand::List { .. }
         | LeaseCommand::Status { .. }
         | LeaseCommand::Logs { .. }
+        | LeaseCommand::Stop { .. }
         | LeaseCommand::Result { .. }
         | LeaseCommand::Forward { .. } => unreachable!("done above"),
         LeaseCommand::Close { lease_id } => customer.close(*lease_id).await?,
