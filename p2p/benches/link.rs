@@ -8,83 +8,23 @@
 use std::time::{Duration, Instant};
 
 use futures::{AsyncReadExt as _, AsyncWriteExt as _, StreamExt as _};
-use gpunion_p2p::lab::{Lab, Nat, NsRuntime, PUBLIC, require_namespaces};
-use gpunion_p2p::master::{self, MasterConfig, MasterEvent, RelayLimits};
-use gpunion_p2p::{Host, HostConfig, HostEvent, Keypair, Multiaddr, PeerId, Route, StreamProtocol};
+use gpunion_p2p::lab::{
+    Lab, LabHost, LabMaster, Nat, NsRuntime, PUBLIC, Transport, require_namespaces,
+};
+use gpunion_p2p::master::RelayLimits;
+use gpunion_p2p::{Multiaddr, PeerId, Route, StreamProtocol};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::sync::mpsc;
 
 const SINK: StreamProtocol = StreamProtocol::new("/gpunion-bench/sink/1");
 const WAIT: Duration = Duration::from_secs(30);
 const CHUNK: usize = 64 << 10;
 
-#[derive(Clone, Copy)]
-enum Transport {
-    Tcp,
-    Quic,
-}
-
-fn listen(transport: Transport, ip: &str, port: u16) -> Multiaddr {
-    match transport {
-        Transport::Tcp => format!("/ip4/{ip}/tcp/{port}"),
-        Transport::Quic => format!("/ip4/{ip}/udp/{port}/quic-v1"),
-    }
-    .parse()
-    .unwrap()
-}
-
-struct Master {
-    address: Multiaddr,
-    _stop: mpsc::Sender<()>,
-    _runtime: NsRuntime,
-}
-
-async fn start_master(ns: &str, host: u8, transport: Transport) -> Master {
-    let runtime = NsRuntime::new(ns);
-    let (events, mut reports) = mpsc::unbounded_channel();
-    let (stop, stopped) = mpsc::channel(1);
-    let config = MasterConfig {
-        keypair: Keypair::generate_ed25519(),
-        listen: vec![listen(transport, &format!("{PUBLIC}.{host}"), 4001)],
-        external: Vec::new(),
-        limits: RelayLimits {
-            max_circuit_bytes: 1 << 30,
-            ..RelayLimits::default()
-        },
-    };
-    runtime.spawn(master::run(config, events, stopped));
-    let address = loop {
-        match reports.recv().await {
-            Some(MasterEvent::Listening { address }) => break address.parse().unwrap(),
-            Some(_) => {}
-            None => panic!("the master stopped"),
-        }
-    };
-    Master {
-        address,
-        _stop: stop,
-        _runtime: runtime,
-    }
-}
-
-struct Peer {
-    host: Host,
-    runtime: NsRuntime,
-}
-
-/// A host that answers every sink stream with the number of bytes it read.
-async fn start_peer(ns: &str, transport: Transport, master: &Master, reserve: bool) -> Peer {
-    let runtime = NsRuntime::new(ns);
-    let config = HostConfig {
-        keypair: Keypair::generate_ed25519(),
-        listen: vec![listen(transport, "0.0.0.0", 0)],
-        masters: vec![master.address.clone()],
-        reserve,
-        agent: "gpunion-bench".into(),
-    };
-    let host = runtime.run(Host::start(config)).await.unwrap();
-    let mut incoming = host.control().accept(SINK).unwrap();
-    runtime.spawn(async move {
+/// A host that answers every sink stream with the number of bytes it read (and a byte
+/// as soon as the first arrives).
+async fn start_peer(ns: &str, transport: Transport, master: &LabMaster, reserve: bool) -> LabHost {
+    let peer = LabHost::start(ns, transport.listen("0.0.0.0", 0), &[master], reserve).await;
+    let mut incoming = peer.host.control().accept(SINK).unwrap();
+    peer.runtime.spawn(async move {
         while let Some((_, mut stream)) = incoming.next().await {
             tokio::spawn(async move {
                 let mut buffer = vec![0u8; CHUNK];
@@ -94,7 +34,7 @@ async fn start_peer(ns: &str, transport: Transport, master: &Master, reserve: bo
                         break;
                     }
                     if total == 0 {
-                        let _ = stream.write_all(&[1]).await; // first byte seen
+                        let _ = stream.write_all(&[1]).await;
                         let _ = stream.flush().await;
                     }
                     total += n as u64;
@@ -104,24 +44,19 @@ async fn start_peer(ns: &str, transport: Transport, master: &Master, reserve: bo
             });
         }
     });
-    if reserve {
-        let mut events = host.events();
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            match tokio::time::timeout_at(deadline, events.recv()).await {
-                Ok(Ok(HostEvent::Reserved { .. })) => break,
-                Ok(_) => {}
-                Err(_) => panic!("no reservation"),
-            }
-        }
-    } else {
-        host.await_observed(WAIT).await.unwrap();
-    }
-    Peer { host, runtime }
+    peer
+}
+
+async fn start_master(ns: &str, host: u8, transport: Transport) -> LabMaster {
+    let limits = RelayLimits {
+        max_circuit_bytes: 1 << 30,
+        ..RelayLimits::default()
+    };
+    LabMaster::start(ns, host, transport, limits).await
 }
 
 /// Sends `bytes` on a sink stream: (time to the first byte's echo, seconds for all).
-async fn sink(from: &Peer, to: PeerId, bytes: u64) -> (Duration, Duration) {
+async fn sink(from: &LabHost, to: PeerId, bytes: u64) -> (Duration, Duration) {
     let mut control = from.host.control();
     from.runtime
         .run(async move {
@@ -191,12 +126,6 @@ fn mib_s(bytes: u64, took: Duration) -> f64 {
     bytes as f64 / (1 << 20) as f64 / took.as_secs_f64()
 }
 
-fn circuit(master: &Master, peer: PeerId) -> Multiaddr {
-    format!("{}/p2p-circuit/p2p/{peer}", master.address)
-        .parse()
-        .unwrap()
-}
-
 /// One hole-punch attempt between fresh hosts behind `provider_nat` and `customer_nat`.
 async fn punch(transport: Transport, provider_nat: Nat, customer_nat: Nat) -> bool {
     let mut lab = Lab::new();
@@ -209,7 +138,7 @@ async fn punch(transport: Transport, provider_nat: Nat, customer_nat: Nat) -> bo
     let peer = provider.host.peer_id();
     customer
         .host
-        .connect(peer, vec![circuit(&master, peer)], WAIT)
+        .connect(peer, vec![master.circuit(peer)], WAIT)
         .await
         .unwrap();
     customer
@@ -217,6 +146,49 @@ async fn punch(transport: Transport, provider_nat: Nat, customer_nat: Nat) -> bo
         .await_direct(peer, Duration::from_secs(10))
         .await
         .unwrap()
+}
+
+/// Two public hosts, a (10.77.0.31) connected directly to b (.32), and a master.
+struct PublicPair {
+    a: LabHost,
+    b: LabHost,
+    a_ns: String,
+    _master: LabMaster,
+    lab: Lab,
+}
+
+impl PublicPair {
+    async fn start() -> PublicPair {
+        let mut lab = Lab::new();
+        let master_ns = lab.public_host("m", 11);
+        let a_ns = lab.public_host("a", 31);
+        let b_ns = lab.public_host("b", 32);
+        let master = start_master(&master_ns, 11, Transport::Tcp).await;
+        let b = start_peer(&b_ns, Transport::Tcp, &master, true).await;
+        let a = start_peer(&a_ns, Transport::Tcp, &master, false).await;
+        let b_listen: Vec<Multiaddr> = b
+            .host
+            .addresses()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|x| x.to_string().starts_with(&format!("/ip4/{PUBLIC}.32/tcp/")))
+            .collect();
+        assert!(!b_listen.is_empty(), "b listens on no public TCP address");
+        let route = a
+            .host
+            .connect(b.host.peer_id(), b_listen, WAIT)
+            .await
+            .unwrap();
+        assert_eq!(route, Route::Direct);
+        PublicPair {
+            a,
+            b,
+            a_ns,
+            _master: master,
+            lab,
+        }
+    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -230,34 +202,29 @@ async fn main() {
     let attempts = args.get(1).copied().unwrap_or(5);
     let bytes = mib << 20;
 
-    // Throughput and first byte between two public hosts, over TCP.
-    let mut lab = Lab::new();
-    let master_ns = lab.public_host("m", 11);
-    let a_ns = lab.public_host("a", 31);
-    let b_ns = lab.public_host("b", 32);
-    let master = start_master(&master_ns, 11, Transport::Tcp).await;
-    let b = start_peer(&b_ns, Transport::Tcp, &master, true).await;
-    let a = start_peer(&a_ns, Transport::Tcp, &master, false).await;
-    let raw = raw_tcp(&a.runtime, &b.runtime, &format!("{PUBLIC}.32"), 5001, bytes).await;
-    // The same over a 1 Gbit/s link (the sender's side shaped).
-    lab.limit_rate(&a_ns, "eth0", "1gbit");
-    let raw_gbit = raw_tcp(&a.runtime, &b.runtime, &format!("{PUBLIC}.32"), 5002, bytes).await;
-    let b_listen: Vec<Multiaddr> = b
-        .host
-        .addresses()
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|x| x.to_string().starts_with(&format!("/ip4/{PUBLIC}.32/tcp/")))
-        .collect();
-    assert!(!b_listen.is_empty(), "b listens on no public TCP address");
-    let route = a
-        .host
-        .connect(b.host.peer_id(), b_listen, WAIT)
-        .await
-        .unwrap();
-    assert_eq!(route, Route::Direct);
-    let (_, direct_gbit) = sink(&a, b.host.peer_id(), bytes).await;
+    // Throughput and first byte between two public hosts, over TCP: raw TCP and a
+    // direct libp2p stream, unshaped, then over a 1 Gbit/s link (the sender shaped).
+    let pair = PublicPair::start().await;
+    let raw = raw_tcp(
+        &pair.a.runtime,
+        &pair.b.runtime,
+        &format!("{PUBLIC}.32"),
+        5001,
+        bytes,
+    )
+    .await;
+    let (ttfb_direct, direct) = sink(&pair.a, pair.b.host.peer_id(), bytes).await;
+    pair.lab.limit_rate(&pair.a_ns, "eth0", "1gbit");
+    let raw_gbit = raw_tcp(
+        &pair.a.runtime,
+        &pair.b.runtime,
+        &format!("{PUBLIC}.32"),
+        5002,
+        bytes,
+    )
+    .await;
+    let (_, direct_gbit) = sink(&pair.a, pair.b.host.peer_id(), bytes).await;
+    drop(pair);
     println!("over a 1 Gbit/s link:");
     println!("  raw TCP            {:8.1} MiB/s", mib_s(bytes, raw_gbit));
     println!(
@@ -265,29 +232,6 @@ async fn main() {
         mib_s(bytes, direct_gbit),
         100.0 * raw_gbit.as_secs_f64() / direct_gbit.as_secs_f64()
     );
-    drop((a, b, master, lab));
-
-    // Unshaped: as fast as the machine copies and encrypts.
-    let mut lab = Lab::new();
-    let master_ns = lab.public_host("m", 11);
-    let a_ns = lab.public_host("a", 31);
-    let b_ns = lab.public_host("b", 32);
-    let master = start_master(&master_ns, 11, Transport::Tcp).await;
-    let b = start_peer(&b_ns, Transport::Tcp, &master, true).await;
-    let a = start_peer(&a_ns, Transport::Tcp, &master, false).await;
-    let b_listen: Vec<Multiaddr> = b
-        .host
-        .addresses()
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|x| x.to_string().starts_with(&format!("/ip4/{PUBLIC}.32/tcp/")))
-        .collect();
-    a.host
-        .connect(b.host.peer_id(), b_listen, WAIT)
-        .await
-        .unwrap();
-    let (ttfb_direct, direct) = sink(&a, b.host.peer_id(), bytes).await;
     println!("unshaped (memory speed, one core encrypting):");
     println!("  raw TCP            {:8.1} MiB/s", mib_s(bytes, raw));
     println!(
@@ -296,7 +240,6 @@ async fn main() {
         100.0 * raw.as_secs_f64() / direct.as_secs_f64(),
         ttfb_direct.as_secs_f64() * 1e3
     );
-    drop((a, b, master, lab));
 
     // Through the relay: two hosts behind symmetric NATs (no hole punch possible).
     let mut lab = Lab::new();
@@ -309,7 +252,7 @@ async fn main() {
     let peer = p.host.peer_id();
     let route = c
         .host
-        .connect(peer, vec![circuit(&master, peer)], WAIT)
+        .connect(peer, vec![master.circuit(peer)], WAIT)
         .await
         .unwrap();
     assert_eq!(route, Route::Relayed);

@@ -327,6 +327,130 @@ pub async fn expose(
     }))
 }
 
+/// The transport a lab host listens on.
+#[derive(Clone, Copy, Debug)]
+pub enum Transport {
+    Tcp,
+    Quic,
+}
+
+impl Transport {
+    /// `ip:port` on this transport as a multiaddr.
+    pub fn listen(self, ip: &str, port: u16) -> crate::Multiaddr {
+        let text = match self {
+            Transport::Tcp => format!("/ip4/{ip}/tcp/{port}"),
+            Transport::Quic => format!("/ip4/{ip}/udp/{port}/quic-v1"),
+        };
+        text.parse().expect("a valid multiaddr")
+    }
+}
+
+/// How long the lab waits for a master to listen or a host to be ready.
+const READY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A master node running inside a lab namespace; stopped when dropped.
+pub struct LabMaster {
+    /// Its address with its `/p2p/<id>`.
+    pub address: crate::Multiaddr,
+    _stop: tokio::sync::mpsc::Sender<()>,
+    _runtime: NsRuntime,
+}
+
+impl LabMaster {
+    /// Starts a master in `ns` listening at `10.77.0.<host>:4001` on `transport`.
+    pub async fn start(
+        ns: &str,
+        host: u8,
+        transport: Transport,
+        limits: crate::master::RelayLimits,
+    ) -> LabMaster {
+        use crate::master::{self, MasterConfig, MasterEvent};
+        let runtime = NsRuntime::new(ns);
+        let (events, mut reports) = tokio::sync::mpsc::unbounded_channel();
+        let (stop, stopped) = tokio::sync::mpsc::channel(1);
+        let config = MasterConfig {
+            keypair: crate::Keypair::generate_ed25519(),
+            listen: vec![transport.listen(&format!("{PUBLIC}.{host}"), 4001)],
+            external: Vec::new(),
+            limits,
+        };
+        runtime.spawn(async move {
+            if let Err(error) = master::run(config, events, stopped).await {
+                panic!("master: {error}");
+            }
+        });
+        let address = loop {
+            match tokio::time::timeout(READY, reports.recv()).await {
+                Ok(Some(MasterEvent::Listening { address })) => {
+                    break address.parse().expect("the master's address");
+                }
+                Ok(Some(_)) => {}
+                other => panic!("the master did not listen: {other:?}"),
+            }
+        };
+        LabMaster {
+            address,
+            _stop: stop,
+            _runtime: runtime,
+        }
+    }
+
+    /// The relayed address of `peer` through this master.
+    pub fn circuit(&self, peer: crate::PeerId) -> crate::Multiaddr {
+        format!("{}/p2p-circuit/p2p/{peer}", self.address)
+            .parse()
+            .expect("a valid multiaddr")
+    }
+}
+
+/// A host running inside a lab namespace (stopped with its runtime when dropped).
+pub struct LabHost {
+    pub host: crate::Host,
+    /// The namespace's runtime: run what must use the host's sockets on it.
+    pub runtime: NsRuntime,
+}
+
+impl LabHost {
+    /// Starts a host in `ns` listening on `listen`, with `masters`; a provider
+    /// (`reserve`) is returned once a master took its reservation, a customer once a
+    /// master told it its public address.
+    pub async fn start(
+        ns: &str,
+        listen: crate::Multiaddr,
+        masters: &[&LabMaster],
+        reserve: bool,
+    ) -> LabHost {
+        let runtime = NsRuntime::new(ns);
+        let config = crate::HostConfig {
+            keypair: crate::Keypair::generate_ed25519(),
+            listen: vec![listen],
+            masters: masters.iter().map(|m| m.address.clone()).collect(),
+            reserve,
+            agent: "gpunion-lab".into(),
+        };
+        let host = runtime
+            .run(crate::Host::start(config))
+            .await
+            .expect("the host starts");
+        let mut events = host.events();
+        if reserve {
+            let deadline = tokio::time::Instant::now() + READY;
+            loop {
+                match tokio::time::timeout_at(deadline, events.recv()).await {
+                    Ok(Ok(crate::HostEvent::Reserved { .. })) => break,
+                    Ok(_) => {}
+                    Err(_) => panic!("no master took the reservation"),
+                }
+            }
+        } else if !masters.is_empty() {
+            host.await_observed(READY)
+                .await
+                .expect("a master observes the host");
+        }
+        LabHost { host, runtime }
+    }
+}
+
 /// Panics unless this process can make namespaces: root, with iproute2 and iptables
 /// (`scripts/bootstrap` installs them). These tests never skip.
 pub fn require_namespaces() {

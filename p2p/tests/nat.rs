@@ -8,85 +8,23 @@
 use std::time::Duration;
 
 use futures::{AsyncReadExt as _, AsyncWriteExt as _, StreamExt as _};
-use gpunion_p2p::lab::{Lab, Nat, NsRuntime, PUBLIC, require_namespaces};
-use gpunion_p2p::master::{self, MasterConfig, MasterEvent, RelayLimits};
-use gpunion_p2p::{Host, HostConfig, HostEvent, Keypair, Multiaddr, PeerId, Route, StreamProtocol};
-use tokio::sync::mpsc;
+use gpunion_p2p::lab::{Lab, LabHost, LabMaster, Nat, PUBLIC, Transport, require_namespaces};
+use gpunion_p2p::master::RelayLimits;
+use gpunion_p2p::{HostEvent, PeerId, Route, StreamProtocol};
 
 const ECHO: StreamProtocol = StreamProtocol::new("/gpunion-test/echo/1");
 const WAIT: Duration = Duration::from_secs(30);
 
-#[derive(Clone, Copy, Debug)]
-enum Transport {
-    Tcp,
-    Quic,
-}
-
-impl Transport {
-    fn listen(self, ip: &str, port: u16) -> Multiaddr {
-        match self {
-            Transport::Tcp => format!("/ip4/{ip}/tcp/{port}"),
-            Transport::Quic => format!("/ip4/{ip}/udp/{port}/quic-v1"),
-        }
-        .parse()
-        .unwrap()
-    }
-}
-
-/// A master node running in its namespace; stopped when dropped.
-struct Master {
-    address: Multiaddr,
-    stop: mpsc::Sender<()>,
-    _runtime: NsRuntime,
-}
-
-async fn start_master(ns: &str, host: u8, transport: Transport) -> Master {
-    let runtime = NsRuntime::new(ns);
-    let (events, mut reports) = mpsc::unbounded_channel();
-    let (stop, stopped) = mpsc::channel(1);
-    let config = MasterConfig {
-        keypair: Keypair::generate_ed25519(),
-        listen: vec![transport.listen(&format!("{PUBLIC}.{host}"), 4001)],
-        external: Vec::new(),
-        limits: RelayLimits::default(),
-    };
-    runtime.spawn(async move {
-        if let Err(error) = master::run(config, events, stopped).await {
-            panic!("master: {error}");
-        }
-    });
-    let address = loop {
-        match tokio::time::timeout(WAIT, reports.recv()).await {
-            Ok(Some(MasterEvent::Listening { address })) => break address.parse().unwrap(),
-            Ok(Some(_)) => {}
-            other => panic!("master did not listen: {other:?}"),
-        }
-    };
-    Master {
-        address,
-        stop,
-        _runtime: runtime,
-    }
-}
-
-/// A host in its namespace, echoing every stream of the echo protocol.
-struct Peer {
-    host: Host,
-    runtime: NsRuntime,
-}
-
-async fn start_peer(ns: &str, transport: Transport, masters: &[&Master], reserve: bool) -> Peer {
-    let runtime = NsRuntime::new(ns);
-    let config = HostConfig {
-        keypair: Keypair::generate_ed25519(),
-        listen: vec![transport.listen("0.0.0.0", 4001)],
-        masters: masters.iter().map(|m| m.address.clone()).collect(),
-        reserve,
-        agent: "gpunion-test".into(),
-    };
-    let host = runtime.run(Host::start(config)).await.unwrap();
-    let mut incoming = host.control().accept(ECHO).unwrap();
-    runtime.spawn(async move {
+/// A host in its namespace that echoes every stream of the echo protocol.
+async fn start_peer(
+    ns: &str,
+    transport: Transport,
+    masters: &[&LabMaster],
+    reserve: bool,
+) -> LabHost {
+    let peer = LabHost::start(ns, transport.listen("0.0.0.0", 4001), masters, reserve).await;
+    let mut incoming = peer.host.control().accept(ECHO).unwrap();
+    peer.runtime.spawn(async move {
         while let Some((_, mut stream)) = incoming.next().await {
             tokio::spawn(async move {
                 let mut buffer = [0u8; 4096];
@@ -103,7 +41,11 @@ async fn start_peer(ns: &str, transport: Transport, masters: &[&Master], reserve
             });
         }
     });
-    Peer { host, runtime }
+    peer
+}
+
+async fn start_master(ns: &str, host: u8, transport: Transport) -> LabMaster {
+    LabMaster::start(ns, host, transport, RelayLimits::default()).await
 }
 
 /// Waits for `wanted` among `host`'s events.
@@ -123,7 +65,7 @@ async fn wait_for(
 }
 
 /// Sends a message on a new echo stream from `from` to `to` and checks the answer.
-async fn echo(from: &Peer, to: PeerId, message: &[u8]) {
+async fn echo(from: &LabHost, to: PeerId, message: &[u8]) {
     let mut control = from.host.control();
     let message = message.to_vec();
     from.runtime
@@ -135,12 +77,6 @@ async fn echo(from: &Peer, to: PeerId, message: &[u8]) {
             assert_eq!(back, message);
         })
         .await;
-}
-
-fn circuit(master: &Master, peer: PeerId) -> Multiaddr {
-    format!("{}/p2p-circuit/p2p/{peer}", master.address)
-        .parse()
-        .unwrap()
 }
 
 /// The network of the tests: masters at 10.77.0.11 and .12, the provider's NAT at .21,
@@ -158,19 +94,12 @@ async fn relayed_then_direct(transport: Transport) {
     let (_lab, masters, provider_ns, customer_ns) = network(Nat::Cone);
     let master = start_master(&masters[0], 11, transport).await;
     let provider = start_peer(&provider_ns, transport, &[&master], true).await;
-    let mut provider_events = provider.host.events();
-    wait_for(&mut provider_events, "reservation", |e| {
-        matches!(e, HostEvent::Reserved { .. })
-    })
-    .await;
-
     let customer = start_peer(&customer_ns, transport, &[&master], false).await;
     let mut events = customer.host.events();
-    customer.host.await_observed(WAIT).await.unwrap();
     let provider_id = provider.host.peer_id();
     let route = customer
         .host
-        .connect(provider_id, vec![circuit(&master, provider_id)], WAIT)
+        .connect(provider_id, vec![master.circuit(provider_id)], WAIT)
         .await
         .unwrap();
     assert_eq!(route, Route::Relayed);
@@ -205,7 +134,6 @@ async fn relayed_then_direct(transport: Transport) {
         );
     }
     echo(&customer, provider_id, b"over the punched hole").await;
-    let _ = master.stop.send(()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -225,16 +153,11 @@ async fn symmetric_nats_keep_the_relay() {
     let master = start_master(&masters[0], 11, transport).await;
     let provider = start_peer(&provider_ns, transport, &[&master], true).await;
     let mut provider_events = provider.host.events();
-    wait_for(&mut provider_events, "reservation", |e| {
-        matches!(e, HostEvent::Reserved { .. })
-    })
-    .await;
     let customer = start_peer(&customer_ns, transport, &[&master], false).await;
-    customer.host.await_observed(WAIT).await.unwrap();
     let provider_id = provider.host.peer_id();
     let route = customer
         .host
-        .connect(provider_id, vec![circuit(&master, provider_id)], WAIT)
+        .connect(provider_id, vec![master.circuit(provider_id)], WAIT)
         .await
         .unwrap();
     assert_eq!(route, Route::Relayed);
@@ -270,30 +193,33 @@ async fn the_second_master_serves_when_the_first_is_stopped() {
     let first = start_master(&masters[0], 11, transport).await;
     let second = start_master(&masters[1], 12, transport).await;
     let provider = start_peer(&provider_ns, transport, &[&first, &second], true).await;
-    let mut provider_events = provider.host.events();
-    let mut reserved = std::collections::HashSet::new();
-    while reserved.len() < 2 {
-        if let HostEvent::Reserved { master } =
-            wait_for(&mut provider_events, "reservations", |e| {
-                matches!(e, HostEvent::Reserved { .. })
-            })
-            .await
+    // Listening through both masters.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let provider_id = provider.host.peer_id();
+    loop {
+        let addresses = provider.host.addresses().await.unwrap();
+        if [&first, &second]
+            .iter()
+            .all(|m| addresses.contains(&m.circuit(provider_id)))
         {
-            reserved.insert(master);
+            break;
         }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not listening through both masters: {addresses:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let first_address = first.address.clone();
-    let first_circuit = circuit(&first, provider.host.peer_id());
+    let first_circuit = first.circuit(provider_id);
     drop(first);
 
     let customer = start_peer(&customer_ns, transport, &[&second], false).await;
-    customer.host.await_observed(WAIT).await.unwrap();
-    let provider_id = provider.host.peer_id();
     let route = customer
         .host
         .connect(
             provider_id,
-            vec![first_circuit, circuit(&second, provider_id)],
+            vec![first_circuit, second.circuit(provider_id)],
             WAIT,
         )
         .await

@@ -226,12 +226,8 @@ impl CustomerLink {
         provider: PeerId,
         lease_id: u64,
     ) -> Result<LeaseStatus> {
-        let mut stream = self
-            .open(wallet, provider, lease_id, Request::Status)
-            .await?;
-        within(provider, frame::read(&mut stream, MAX_FRAME_BYTES))
-            .await?
-            .map_err(|e| peer_error(provider, e))
+        self.ask_status(wallet, provider, lease_id, Request::Status)
+            .await
     }
 
     /// Stops the job now (or keeps it from starting): the provider posts a result that
@@ -242,9 +238,19 @@ impl CustomerLink {
         provider: PeerId,
         lease_id: u64,
     ) -> Result<LeaseStatus> {
-        let mut stream = self
-            .open(wallet, provider, lease_id, Request::Cancel)
-            .await?;
+        self.ask_status(wallet, provider, lease_id, Request::Cancel)
+            .await
+    }
+
+    /// `request`, answered with the job's state.
+    async fn ask_status(
+        &self,
+        wallet: &Wallet,
+        provider: PeerId,
+        lease_id: u64,
+        request: Request,
+    ) -> Result<LeaseStatus> {
+        let mut stream = self.open(wallet, provider, lease_id, request).await?;
         within(provider, frame::read(&mut stream, MAX_FRAME_BYTES))
             .await?
             .map_err(|e| peer_error(provider, e))

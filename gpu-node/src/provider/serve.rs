@@ -667,40 +667,15 @@ async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cosmwasm_std::{Addr, Decimal, Uint128};
-    use gpunion_interface::market::{HeartbeatGrace, LeaseTerms, Workload};
+    use gpunion_interface::market::Workload;
 
     fn lease(kind: WorkloadKind, cid: &str) -> Lease {
-        Lease {
-            id: 1,
-            customer: Addr::unchecked("c"),
-            provider: Addr::unchecked("p"),
-            slot: 0,
-            workload: Workload {
-                cid: cid.into(),
-                kind,
-            },
-            price_per_hour: Uint128::new(1),
-            opened_at: 0,
-            start: 0,
-            end: 10,
-            accept_deadline: 5,
-            accepted_at: None,
-            state: LeaseState::Pending,
-            terms: LeaseTerms {
-                protocol_fee: Decimal::percent(2),
-                slash_fraction: Decimal::percent(10),
-                heartbeat_grace: HeartbeatGrace {
-                    seconds: 30,
-                    blocks: 10,
-                },
-            },
-            deposit: Uint128::new(1),
-            paid_to_provider: Uint128::zero(),
-            refunded: Uint128::zero(),
-            result: None,
-            closed_at: None,
-        }
+        let mut lease = crate::provider::test_lease(LeaseState::Pending);
+        lease.workload = Workload {
+            cid: cid.into(),
+            kind,
+        };
+        lease
     }
 
     const CID: &str = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";

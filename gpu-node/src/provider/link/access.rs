@@ -84,9 +84,7 @@ pub fn check_lease(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cosmwasm_std::{Addr, Decimal, Uint128};
     use gpunion_interface::lease_link::access_sign_bytes;
-    use gpunion_interface::market::{HeartbeatGrace, LeaseTerms, Workload, WorkloadKind};
     use k256::ecdsa::SigningKey;
     use k256::ecdsa::signature::Signer as _;
 
@@ -155,36 +153,7 @@ mod tests {
     }
 
     fn lease(state: LeaseState) -> Lease {
-        Lease {
-            id: 7,
-            customer: Addr::unchecked("alice"),
-            provider: Addr::unchecked("prov"),
-            slot: 0,
-            workload: Workload {
-                cid: "bafy".into(),
-                kind: WorkloadKind::OciImage,
-            },
-            price_per_hour: Uint128::new(1),
-            opened_at: 0,
-            start: 100,
-            end: 200,
-            accept_deadline: 50,
-            accepted_at: Some(10),
-            state,
-            terms: LeaseTerms {
-                protocol_fee: Decimal::percent(2),
-                slash_fraction: Decimal::percent(10),
-                heartbeat_grace: HeartbeatGrace {
-                    seconds: 30,
-                    blocks: 10,
-                },
-            },
-            deposit: Uint128::new(1),
-            paid_to_provider: Uint128::zero(),
-            refunded: Uint128::zero(),
-            result: None,
-            closed_at: None,
-        }
+        crate::provider::test_lease(state)
     }
 
     #[test]
