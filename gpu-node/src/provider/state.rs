@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 
 /// Lease records by lease id, JSON-encoded.
 const LEASES: TableDefinition<u64, &[u8]> = TableDefinition::new("leases");
+/// What the records are about: `market`, the market contract's address (lease ids are
+/// that contract's: another market's lease 1 is another lease).
+const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 
 /// Where the node stands with one lease.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +75,12 @@ pub enum StateError {
     /// A record did not decode (written by another version?).
     #[error("lease {lease_id}'s record does not decode: {message}")]
     Decode { lease_id: u64, message: String },
+    /// The records are another market's (the deployment now names a new one).
+    #[error(
+        "the node's state is about the leases of market {recorded}, but the deployment names market {now} \
+         (redeployed?): use a new node home, or remove state.redb to forget the old market's leases"
+    )]
+    OtherMarket { recorded: String, now: String },
 }
 
 fn db_error(e: impl std::fmt::Display) -> StateError {
@@ -85,15 +94,35 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the database at `path`. redb locks the file: a second node
-    /// on the same home fails here instead of serving the same leases twice.
-    pub fn open(path: &Path) -> Result<Self, StateError> {
+    /// Opens (or creates) the database at `path` for the leases of the market at
+    /// address `market`; refuses one about another market's. redb locks the file: a
+    /// second node on the same home fails here instead of serving the same leases twice.
+    pub fn open(path: &Path, market: &str) -> Result<Self, StateError> {
         let db = Database::create(path).map_err(|e| StateError::Open {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
         let txn = db.begin_write().map_err(db_error)?;
         txn.open_table(LEASES).map_err(db_error)?;
+        {
+            let mut meta = txn.open_table(META).map_err(db_error)?;
+            let recorded = meta
+                .get("market")
+                .map_err(db_error)?
+                .map(|v| v.value().to_string());
+            match recorded {
+                Some(recorded) if recorded != market => {
+                    return Err(StateError::OtherMarket {
+                        recorded,
+                        now: market.into(),
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    meta.insert("market", market).map_err(db_error)?;
+                }
+            }
+        }
         txn.commit().map_err(db_error)?;
         Ok(Self { db })
     }
@@ -168,7 +197,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.redb");
         {
-            let store = Store::open(&path).unwrap();
+            let store = Store::open(&path, "market").unwrap();
             store.put(&record(1, Phase::Accepted)).unwrap();
             store
                 .put(&record(2, Phase::Running { attempt: 1 }))
@@ -192,7 +221,7 @@ mod tests {
                 ))
                 .unwrap();
         }
-        let store = Store::open(&path).unwrap();
+        let store = Store::open(&path, "market").unwrap();
         assert_eq!(
             store.get(1).unwrap().unwrap().phase,
             Phase::Posted {
@@ -213,7 +242,22 @@ mod tests {
     fn a_second_node_on_the_same_state_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.redb");
-        let _first = Store::open(&path).unwrap();
-        assert!(matches!(Store::open(&path), Err(StateError::Open { .. })));
+        let _first = Store::open(&path, "market").unwrap();
+        assert!(matches!(
+            Store::open(&path, "market"),
+            Err(StateError::Open { .. })
+        ));
+    }
+
+    #[test]
+    fn a_state_about_another_market_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.redb");
+        drop(Store::open(&path, "wasm1old").unwrap());
+        assert!(matches!(
+            Store::open(&path, "wasm1new"),
+            Err(StateError::OtherMarket { recorded, now }) if recorded == "wasm1old" && now == "wasm1new"
+        ));
+        Store::open(&path, "wasm1old").unwrap();
     }
 }

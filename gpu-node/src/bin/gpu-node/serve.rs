@@ -74,7 +74,8 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
             message: e.to_string(),
         }
     };
-    let store = Store::open(&opened.home.join(STATE_FILE))?;
+    let market_address = opened.chain.market()?.address().to_string();
+    let store = Store::open(&opened.home.join(STATE_FILE), &market_address)?;
     let jobs_dir = opened.home.join(JOBS_DIR);
     std::fs::create_dir_all(&jobs_dir).map_err(io("the jobs folder"))?;
     let gpu = Arc::new(Gpu::new().map_err(MinerError::from)?);
