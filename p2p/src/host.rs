@@ -115,9 +115,6 @@ enum Command {
         peer: PeerId,
         reply: oneshot::Sender<()>,
     },
-    CloseRelayed {
-        peer: PeerId,
-    },
     Connections {
         peer: PeerId,
         reply: oneshot::Sender<Vec<PeerConnection>>,
@@ -196,7 +193,6 @@ impl Host {
             connections: HashMap::new(),
             connecting: HashMap::new(),
             direct_waiters: HashMap::new(),
-            observed: false,
             observed_addresses: HashSet::new(),
             observed_waiters: Vec::new(),
             events,
@@ -243,7 +239,8 @@ impl Host {
     }
 
     /// Waits until a direct connection to `peer` is open (a hole punch succeeded, or the
-    /// peer is reachable); `false` when `timeout` passes first.
+    /// peer is reachable); `false` when `timeout` passes first. The loop closes the
+    /// relayed connections to a peer once a direct one opens.
     pub async fn await_direct(&self, peer: PeerId, timeout: Duration) -> Result<bool, HostError> {
         let (reply, answer) = oneshot::channel();
         self.send(Command::AwaitDirect { peer, reply }).await?;
@@ -264,11 +261,6 @@ impl Host {
             Ok(Err(_)) => Err(HostError::Stopped),
             Err(_) => Err(HostError::Timeout(timeout)),
         }
-    }
-
-    /// Closes the relayed connections to `peer`, so that new streams take the direct one.
-    pub async fn close_relayed(&self, peer: PeerId) -> Result<(), HostError> {
-        self.send(Command::CloseRelayed { peer }).await
     }
 
     /// The open connections to `peer`.
@@ -346,8 +338,8 @@ struct EventLoop {
     /// Dials waiting for their first connection: peer → replies.
     connecting: HashMap<PeerId, Vec<oneshot::Sender<Result<Route, HostError>>>>,
     direct_waiters: HashMap<PeerId, Vec<oneshot::Sender<()>>>,
-    /// Whether a master has told this host its public address, and who waits for it.
-    observed: bool,
+    /// The public addresses masters told this host (none yet: nobody has), and who waits
+    /// for the first.
     observed_addresses: HashSet<Multiaddr>,
     observed_waiters: Vec<oneshot::Sender<()>>,
     events: broadcast::Sender<HostEvent>,
@@ -383,8 +375,8 @@ impl EventLoop {
 
     /// Dials every master not connected, and asks for a reservation on those connected.
     /// Not before this host listens on a routable address (loopback comes first): a dial
-    /// then reuses the listening port, so the NAT
-    /// mapping a master observes is the one a hole punch can use.
+    /// then reuses the listening port, so the NAT mapping a master observes is the one a
+    /// hole punch can use.
     fn keep_masters(&mut self) {
         if self.listening && !self.swarm.listeners().any(is_routable) {
             return;
@@ -457,7 +449,6 @@ impl EventLoop {
                     self.direct_waiters.entry(peer).or_default().push(reply);
                 }
             }
-            Command::CloseRelayed { peer } => self.close_relayed(peer),
             Command::Connections { peer, reply } => {
                 let list = self
                     .connections
@@ -471,7 +462,7 @@ impl EventLoop {
                 let _ = reply.send(list);
             }
             Command::AwaitObserved { reply } => {
-                if self.observed {
+                if !self.observed_addresses.is_empty() {
                     let _ = reply.send(());
                 } else {
                     self.observed_waiters.push(reply);
@@ -594,7 +585,6 @@ impl EventLoop {
                         address: info.observed_addr.to_string(),
                     });
                     self.observed_addresses.insert(info.observed_addr);
-                    self.observed = true;
                     for reply in self.observed_waiters.drain(..) {
                         let _ = reply.send(());
                     }

@@ -232,11 +232,8 @@ impl NsRuntime {
         let (ready, handle) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
-            let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-            use std::os::fd::AsRawFd as _;
-            // SAFETY: setns on a valid namespace file descriptor affects only this thread.
-            let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
-            assert_eq!(rc, 0, "setns {path}: {}", std::io::Error::last_os_error());
+            crate::netns::enter(std::path::Path::new(&path))
+                .unwrap_or_else(|e| panic!("setns {path}: {e}"));
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -288,20 +285,8 @@ impl Drop for NsRuntime {
 /// sockets it makes stay in that namespace (the calling thread never enters it).
 pub fn in_namespace<T: Send>(ns: &str, f: impl FnOnce() -> T + Send) -> T {
     let path = format!("/var/run/netns/{ns}");
-    std::thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-                use std::os::fd::AsRawFd as _;
-                // SAFETY: setns on a valid namespace descriptor changes only this thread,
-                // which ends after `f`.
-                let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
-                assert_eq!(rc, 0, "setns {path}: {}", std::io::Error::last_os_error());
-                f()
-            })
-            .join()
-            .expect("the namespace thread panicked")
-    })
+    crate::netns::run_in(std::path::Path::new(&path), f)
+        .unwrap_or_else(|e| panic!("namespace {ns}: {e}"))
 }
 
 /// Makes a service of this process's own network reachable from the lab: listens on
@@ -397,9 +382,7 @@ impl LabMaster {
 
     /// The relayed address of `peer` through this master.
     pub fn circuit(&self, peer: crate::PeerId) -> crate::Multiaddr {
-        format!("{}/p2p-circuit/p2p/{peer}", self.address)
-            .parse()
-            .expect("a valid multiaddr")
+        crate::relayed_address(&self.address, peer)
     }
 }
 

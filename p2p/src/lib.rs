@@ -16,10 +16,19 @@ mod host;
 #[cfg(feature = "lab")]
 pub mod lab;
 pub mod master;
+pub mod netns;
 
 pub use host::{Host, HostConfig, HostError, HostEvent, PeerConnection, Route};
 pub use libp2p::{Multiaddr, PeerId, Stream, StreamProtocol, identity::Keypair, multiaddr};
 pub use libp2p_stream::{Control, IncomingStreams};
+
+/// The address of `peer` relayed through the master at `master` (with its `/p2p/<id>`).
+pub fn relayed_address(master: &Multiaddr, peer: PeerId) -> Multiaddr {
+    master
+        .clone()
+        .with(multiaddr::Protocol::P2pCircuit)
+        .with(multiaddr::Protocol::P2p(peer))
+}
 
 /// The identify protocol's version string of GPUnion hosts.
 pub const IDENTIFY_PROTOCOL: &str = "/gpunion/1.0.0";

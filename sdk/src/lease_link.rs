@@ -114,11 +114,12 @@ impl CustomerLink {
             .iter()
             .filter_map(|a| a.parse().ok())
             .collect();
-        for master in &self.settings.masters {
-            if let Ok(circuit) = format!("{master}/p2p-circuit/p2p/{peer}").parse() {
-                addresses.push(circuit);
-            }
-        }
+        addresses.extend(
+            self.settings
+                .masters
+                .iter()
+                .map(|master| gpunion_p2p::relayed_address(master, peer)),
+        );
         if addresses.is_empty() {
             return Err(Error::bad_input(
                 "the provider publishes no address and no master node is configured",
@@ -145,12 +146,9 @@ impl CustomerLink {
             .await
             .map_err(|e| peer_error(peer, e))?;
         if direct {
-            self.host
-                .close_relayed(peer)
-                .await
-                .map_err(|e| peer_error(peer, e))?;
-            // Streams go on a connection picked at random: wait until the relayed ones
-            // are gone, so that none is opened on a connection being closed.
+            // The host closes the relayed connections once a direct one opens. Streams go
+            // on a connection picked at random: wait until the relayed ones are gone, so
+            // that none is opened on a connection being closed.
             let deadline = tokio::time::Instant::now() + DIRECT_GRACE;
             while self
                 .host

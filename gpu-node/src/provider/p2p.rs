@@ -53,7 +53,7 @@ pub fn published_addresses(settings: &P2pSettings, peer: &PeerId) -> Result<Vec<
         .map(Multiaddr::to_string)
         .collect();
     for master in parse("masters", &settings.masters)? {
-        addresses.push(format!("{master}/p2p-circuit/p2p/{peer}"));
+        addresses.push(gpunion_p2p::relayed_address(&master, *peer).to_string());
     }
     for address in &addresses {
         validate::multiaddr(address).map_err(|e| P2pError::Address {

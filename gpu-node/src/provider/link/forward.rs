@@ -3,7 +3,6 @@
 //! sees a connection from its own loopback; the host's network stays out of its reach).
 
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
-use std::os::fd::AsRawFd as _;
 use std::time::Duration;
 
 /// How long the connection inside the container may take.
@@ -24,34 +23,17 @@ pub enum ForwardError {
 /// container's init). A thread of its own enters the namespace, so nothing else of the
 /// node ever runs in it; the socket stays in that namespace after the thread ends.
 pub async fn connect_in(pid: u32, port: u16) -> Result<tokio::net::TcpStream, ForwardError> {
-    let stream = tokio::task::spawn_blocking(move || -> Result<TcpStream, ForwardError> {
+    let stream = tokio::task::spawn_blocking(move || {
         let path = format!("/proc/{pid}/ns/net");
-        let namespace = std::fs::File::open(&path)
-            .map_err(|e| ForwardError::Namespace(format!("{path}: {e}")))?;
-        // A fresh thread enters the namespace and ends once connected: pool threads are
-        // reused, so none of them may stay inside.
-        let socket = std::thread::scope(|scope| {
-            scope
-                .spawn(|| {
-                    // SAFETY: setns with a valid namespace descriptor changes only this
-                    // thread's network namespace.
-                    if unsafe { libc::setns(namespace.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
-                        return Err(ForwardError::Namespace(
-                            std::io::Error::last_os_error().to_string(),
-                        ));
-                    }
-                    let target = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-                    TcpStream::connect_timeout(&target, CONNECT_TIMEOUT).map_err(|e| {
-                        ForwardError::Connect {
-                            port,
-                            message: e.to_string(),
-                        }
-                    })
-                })
-                .join()
-                .unwrap_or_else(|_| Err(ForwardError::Namespace("the thread panicked".into())))
-        })?;
-        Ok(socket)
+        let target = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        gpunion_p2p::netns::run_in(std::path::Path::new(&path), || {
+            TcpStream::connect_timeout(&target, CONNECT_TIMEOUT)
+        })
+        .map_err(|e| ForwardError::Namespace(format!("{path}: {e}")))?
+        .map_err(|e| ForwardError::Connect {
+            port,
+            message: e.to_string(),
+        })
     })
     .await
     .map_err(|e| ForwardError::Namespace(e.to_string()))??;
