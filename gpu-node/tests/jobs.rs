@@ -15,6 +15,7 @@ use gpunion_interface::job::{
     Allowance, FailureKind, JobFailure, JobOutcome, JobReport, LOG_FILE, OUTPUTS_DIR, REPORT_FILE,
     output_hash,
 };
+use gpunion_interface::trace::{TRACE_FILE, Trace};
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shaders/jobs")
@@ -28,6 +29,7 @@ fn request(bundle_dir: &Path, out_dir: &Path) -> JobRequest {
         allowance: Allowance::default(),
         wall_clock: Duration::from_secs(120),
         memory_limit_mib: 1024,
+        until: None,
     }
 }
 
@@ -161,6 +163,80 @@ async fn matmul_matches_the_cpu_reference() {
     assert!(gpu == c, "C differs from the CPU's A x B");
     // The inputs are large enough that products wrap: the reference is not trivial.
     assert!(a.iter().any(|&x| x > 1 << 24));
+}
+
+/// The CPU's `x · b` for 64 x 64 u32 matrices, wrapping like WGSL's u32.
+fn multiply(x: &[u32], b: &[u32]) -> Vec<u32> {
+    const N: usize = 64;
+    let mut y = vec![0u32; N * N];
+    for row in 0..N {
+        for column in 0..N {
+            y[row * N + column] = (0..N).fold(0u32, |sum, k| {
+                sum.wrapping_add(x[row * N + k].wrapping_mul(b[k * N + column]))
+            });
+        }
+    }
+    y
+}
+
+fn bytes(words: &[u32]) -> Vec<u8> {
+    words.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+#[tokio::test]
+async fn a_deterministic_job_records_the_trace_the_cpu_computes_and_stops_where_asked() {
+    let bundle = examples().join("matmul-power");
+    let out = tempfile::tempdir().unwrap();
+    let report = run(&request(&bundle, out.path())).await;
+    succeeded(&report, out.path());
+
+    // The state after each dispatch: x and y in manifest order, as the trace hashes them.
+    let b = words(&fs::read(bundle.join("b.bin")).unwrap());
+    let mut x = words(&fs::read(bundle.join("x.bin")).unwrap());
+    let mut y = vec![0u32; x.len()];
+    let mut states = vec![];
+    for i in 0..10 {
+        if i % 2 == 0 {
+            y = multiply(&x, &b);
+        } else {
+            x = multiply(&y, &b);
+        }
+        states.push(output_hash([("x", &bytes(&x)[..]), ("y", &bytes(&y)[..])]));
+    }
+    let expected = Trace::new(states.clone());
+    let saved: Trace =
+        serde_json::from_slice(&fs::read(out.path().join(TRACE_FILE)).unwrap()).unwrap();
+    assert_eq!(saved, expected);
+    assert_eq!(
+        report.trace_root.unwrap().as_slice(),
+        expected.root().unwrap()
+    );
+    let gpu_x = words(&fs::read(out.path().join(OUTPUTS_DIR).join("x.bin")).unwrap());
+    assert!(gpu_x == x, "X differs from the CPU's A x B^10");
+
+    // A referee's run to dispatch 4: the first five states, no outputs.
+    let partial = tempfile::tempdir().unwrap();
+    let mut until = request(&bundle, partial.path());
+    until.until = Some(4);
+    let report = run(&until).await;
+    succeeded(&report, partial.path());
+    let prefix = Trace::new(states[..5].iter().copied());
+    assert_eq!(
+        report.trace_root.unwrap().as_slice(),
+        prefix.root().unwrap()
+    );
+    assert_eq!(report.output_hash, None);
+    assert!(!partial.path().join(OUTPUTS_DIR).exists());
+
+    // A job that does not claim determinism cannot be run part of the way.
+    let refused = tempfile::tempdir().unwrap();
+    let mut partial_matmul = request(&examples().join("matmul"), refused.path());
+    partial_matmul.until = Some(0);
+    let report = run(&partial_matmul).await;
+    let failure = failure_of(&report);
+    assert_eq!(failure.kind, FailureKind::Manifest);
+    assert_eq!(failure.field.as_deref(), Some("deterministic"));
+    assert!(!refused.path().join(TRACE_FILE).exists());
 }
 
 const DOUBLE_WGSL: &str = r#"

@@ -105,24 +105,13 @@ impl ProviderAgent {
         self.market.withdraw(&self.signer, lease_id).await.map(Some)
     }
 
-    /// Posts the result CID (and optionally a hash of the output buffers), with a
-    /// heartbeat in the same transaction: the time served until now is credited before
-    /// the customer, seeing the result, can close the lease.
-    pub async fn post_result(
-        &self,
-        lease_id: u64,
-        cid: &str,
-        output_hash: Option<Vec<u8>>,
-    ) -> Result<TxOutcome> {
+    /// Posts the result (its CID, and optionally the output hash and a deterministic
+    /// job's trace root), with a heartbeat in the same transaction: the time served
+    /// until now is credited before the customer, seeing the result, can close the
+    /// lease.
+    pub async fn post_result(&self, lease_id: u64, result: LeaseResult) -> Result<TxOutcome> {
         self.market
-            .heartbeat_and_post_result(
-                &self.signer,
-                lease_id,
-                LeaseResult {
-                    cid: cid.to_string(),
-                    output_hash: output_hash.map(Into::into),
-                },
-            )
+            .heartbeat_and_post_result(&self.signer, lease_id, result)
             .await
     }
 
@@ -245,6 +234,7 @@ impl Customer {
                     duration_seconds,
                     workload,
                     max_price_per_hour: max_price_per_hour.into(),
+                    check: false,
                 },
             )
             .await

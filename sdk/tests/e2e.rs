@@ -23,7 +23,8 @@ use futures::StreamExt;
 use gpunion_sdk::flows::{Customer, ProviderAgent};
 use gpunion_sdk::miner::MiningAgent;
 use gpunion_sdk::msg::market::{
-    LeaseState, ProviderAttributes, ProviderFilter, ProviderStatus, Workload, WorkloadKind,
+    LeaseResult, LeaseState, ProviderAttributes, ProviderFilter, ProviderStatus, Workload,
+    WorkloadKind,
 };
 use gpunion_sdk::{Chain, Error, Rpc, Signer, events, tx};
 
@@ -411,8 +412,11 @@ async fn e2e_market_provider_and_customer_flows() {
     provider
         .post_result(
             lease_id,
-            "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG",
-            Some(vec![7; 32]),
+            LeaseResult {
+                cid: "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG".into(),
+                output_hash: Some(vec![7; 32].into()),
+                trace_root: None,
+            },
         )
         .await
         .unwrap();

@@ -21,6 +21,14 @@ pub fn validate_params(params: &MarketParams) -> Result<(), ContractError> {
     if params.min_stake.is_zero() {
         return Err(ContractError::ZeroAmount { what: "min_stake" });
     }
+    if params.check_fee.is_zero() {
+        return Err(ContractError::ZeroAmount { what: "check_fee" });
+    }
+    check_range(
+        "check_window_seconds",
+        params.check_window_seconds,
+        ParamBounds::CHECK_WINDOW,
+    )?;
     check_range(
         "heartbeat_grace_seconds",
         params.heartbeat_grace_seconds,

@@ -12,7 +12,7 @@ use crate::config::{only_owner, validate_params};
 use crate::error::ContractError;
 use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg};
 use crate::state::{CONFIG, Config, NEXT_LEASE_ID, TOTALS, chain_time};
-use crate::{lease, provider, query};
+use crate::{check, lease, provider, query};
 
 const CONTRACT_NAME: &str = "crates.io:gpunion-market";
 const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -71,8 +71,20 @@ pub fn execute(
         }
         ExecuteMsg::Withdraw { lease_id } => lease::execute_withdraw(deps, env, info, lease_id),
         ExecuteMsg::PostResult { lease_id, result } => {
-            lease::execute_post_result(deps, info, lease_id, result)
+            lease::execute_post_result(deps, env, info, lease_id, result)
         }
+        ExecuteMsg::JoinCheckPool {} => check::execute_join_pool(deps, info),
+        ExecuteMsg::LeaveCheckPool {} => check::execute_leave_pool(deps, info),
+        ExecuteMsg::PostCheck {
+            lease_id,
+            root,
+            trace_cid,
+        } => check::execute_post_check(deps, env, info, lease_id, root, trace_cid),
+        ExecuteMsg::PostVerdict { lease_id, verdict } => {
+            check::execute_post_verdict(deps, env, info, lease_id, verdict)
+        }
+        ExecuteMsg::TimeoutCheck { lease_id } => check::execute_timeout(deps, env, lease_id),
+        ExecuteMsg::CancelCheck { lease_id } => check::execute_cancel(deps, env, info, lease_id),
         ExecuteMsg::CloseLease { lease_id } => lease::execute_close(deps, env, info, lease_id),
         ExecuteMsg::ExpireLease { lease_id } => lease::execute_expire(deps, env, lease_id),
         ExecuteMsg::UpdateParams { params } => execute_update_params(deps, info, params),
@@ -119,6 +131,9 @@ fn execute_receive(
             lease_id,
             extra_seconds,
         } => lease::execute_extend(deps, env, &config, sender, amount, lease_id, extra_seconds),
+        ReceiveMsg::RequestCheck { lease_id } => {
+            check::execute_request(deps, env, &config, sender, amount, lease_id)
+        }
     }
 }
 
@@ -229,5 +244,12 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             limit,
         )?),
         QueryMsg::EscrowTotals {} => to_json_binary(&query::escrow_totals(deps)?),
+        QueryMsg::Check { lease_id } => to_json_binary(&query::check(deps, lease_id)?),
+        QueryMsg::ChecksAssigned {
+            address,
+            start_after,
+            limit,
+        } => to_json_binary(&query::checks_assigned(deps, address, start_after, limit)?),
+        QueryMsg::CheckPool {} => to_json_binary(&query::check_pool(deps)?),
     }
 }

@@ -1,6 +1,8 @@
 use cosmwasm_std::{Addr, OverflowError, StdError, Uint128};
+use gpunion_interface::market::check::CheckState;
 use gpunion_interface::market::{LeaseState, WorkloadKind};
 use gpunion_interface::stake::StakeError;
+use gpunion_interface::trace::TraceError;
 use gpunion_interface::validate::InputError;
 use thiserror::Error;
 
@@ -141,6 +143,49 @@ pub enum ContractError {
 
     #[error("miner {miner} has not consented to vouch for provider {provider}")]
     MiningLinkNotConsented { miner: Addr, provider: Addr },
+
+    #[error("provider {address} has {open} checks open: they may still pay or slash it")]
+    HasOpenChecks { address: Addr, open: u32 },
+
+    #[error("{address} is already in the check pool")]
+    AlreadyInCheckPool { address: Addr },
+
+    #[error("{address} is not in the check pool")]
+    NotInCheckPool { address: Addr },
+
+    #[error("lease {id} already has a check")]
+    CheckAlreadyRequested { id: u64 },
+
+    #[error("lease {id} has no check")]
+    CheckNotFound { id: u64 },
+
+    #[error("lease {id} cannot be checked: {reason}")]
+    NotCheckable { id: u64, reason: &'static str },
+
+    #[error("the check of lease {id} is {state:?}, this needs {expected}")]
+    WrongCheckState {
+        id: u64,
+        state: CheckState,
+        expected: &'static str,
+    },
+
+    #[error("only the drawn {role} of lease {id}'s check may answer it")]
+    NotAssigned { id: u64, role: &'static str },
+
+    #[error("the check of lease {id} had to be answered by {deadline} (now {now})")]
+    CheckDeadlinePassed { id: u64, deadline: u64, now: u64 },
+
+    #[error("the check of lease {id} may be timed out after {deadline} (now {now})")]
+    CheckDeadlineNotReached { id: u64, deadline: u64, now: u64 },
+
+    #[error("the {side} trace: {error}")]
+    BadTraceProof {
+        side: &'static str,
+        error: TraceError,
+    },
+
+    #[error("the traces agree at dispatch {index}: a verdict must be where they differ")]
+    VerdictWhereTracesAgree { index: u64 },
 }
 
 // A refused GUT `Receive` and a parameter out of range fail with the variants above.

@@ -15,6 +15,7 @@ use gpunion_interface::market::{
 use gpunion_interface::token::transfer;
 use gpunion_interface::validate::{self, InputError, MAX_OUTPUT_HASH_LEN};
 
+use crate::check;
 use crate::error::ContractError;
 use crate::state::{
     ACCEPTED, BOOKINGS, Booking, CONFIG, Config, LEASES, LEASES_BY_CUSTOMER, LEASES_BY_PROVIDER,
@@ -79,11 +80,14 @@ pub fn execute_open(
         });
     }
     let deposit = lease_cost(price, open.duration_seconds)?;
-    if amount < deposit {
-        return Err(ContractError::InsufficientDeposit {
-            sent: amount,
-            cost: deposit,
-        });
+    let check_fee = if open.check {
+        config.params.check_fee
+    } else {
+        Uint128::zero()
+    };
+    let cost = deposit.checked_add(check_fee)?;
+    if amount < cost {
+        return Err(ContractError::InsufficientDeposit { sent: amount, cost });
     }
     let slot = pick_slot(deps.storage, &provider, open.slot, start, end)?;
 
@@ -124,16 +128,20 @@ pub fn execute_open(
     provider.open_leases += 1;
     PROVIDERS.save(deps.storage, &provider_addr, &provider)?;
     add_escrow(deps.storage, deposit)?;
+    if open.check {
+        check::request(deps.storage, &env, config, &lease, check_fee)?;
+    }
 
     Ok(Response::new()
-        .add_messages(transfer(&config.gut_token, &customer, amount - deposit))
+        .add_messages(transfer(&config.gut_token, &customer, amount - cost))
         .add_attribute("action", "open_lease")
         .add_attribute("lease_id", id.to_string())
         .add_attribute("provider", provider_addr)
         .add_attribute("slot", slot.to_string())
         .add_attribute("start", start.to_string())
         .add_attribute("end", end.to_string())
-        .add_attribute("deposit", deposit))
+        .add_attribute("deposit", deposit)
+        .add_attribute("check_fee", check_fee))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -303,14 +311,10 @@ pub fn execute_reject(
     if lease.state != LeaseState::Pending {
         return Err(wrong_state(&lease, "Pending"));
     }
-    let msgs = settle(deps.storage, &config, &mut lease, Uint128::zero())?;
-    finish(
-        deps.storage,
-        &mut lease,
-        LeaseState::Rejected,
-        env.block.time.seconds(),
-        |_| {},
-    )?;
+    let now = env.block.time.seconds();
+    let mut msgs = settle(deps.storage, &config, &mut lease, Uint128::zero())?;
+    finish(deps.storage, &mut lease, LeaseState::Rejected, now, |_| {})?;
+    msgs.extend(check::on_never_ran(deps.storage, &lease, now)?);
     Ok(Response::new()
         .add_messages(msgs)
         .add_attribute("action", "reject_lease")
@@ -335,10 +339,11 @@ pub fn execute_reclaim_lapsed(
             now,
         });
     }
-    let msgs = settle(deps.storage, &config, &mut lease, Uint128::zero())?;
+    let mut msgs = settle(deps.storage, &config, &mut lease, Uint128::zero())?;
     finish(deps.storage, &mut lease, LeaseState::Lapsed, now, |p| {
         p.stats.lapsed_leases += 1
     })?;
+    msgs.extend(check::on_never_ran(deps.storage, &lease, now)?);
     Ok(Response::new()
         .add_messages(msgs)
         .add_attribute("action", "reclaim_lapsed")
@@ -380,6 +385,7 @@ pub fn execute_withdraw(
 
 pub fn execute_post_result(
     deps: DepsMut,
+    env: Env,
     info: MessageInfo,
     lease_id: u64,
     result: LeaseResult,
@@ -409,10 +415,22 @@ pub fn execute_post_result(
         }
         .into());
     }
+    if let Some(root) = &result.trace_root
+        && root.len() != TRACE_ROOT_LEN
+    {
+        return Err(InputError::Malformed {
+            field: "trace root",
+            value: root.to_hex(),
+            reason: "not a 32-byte hash",
+        }
+        .into());
+    }
     let cid = result.cid.clone();
     lease.result = Some(result);
     LEASES.save(deps.storage, lease_id, &lease)?;
+    let msgs = check::on_result(deps.storage, &env, &lease)?;
     Ok(Response::new()
+        .add_messages(msgs)
         .add_attribute("action", "post_result")
         .add_attribute("lease_id", lease_id.to_string())
         .add_attribute("result_cid", cid))
@@ -433,7 +451,7 @@ pub fn execute_close(
     ensure_open(&lease, "Pending or Active")?;
     let (msgs, ending) = if lease.state == LeaseState::Pending {
         // Cancelled before acceptance: a full refund, nothing counted.
-        let msgs = settle(deps.storage, &config, &mut lease, Uint128::zero())?;
+        let mut msgs = settle(deps.storage, &config, &mut lease, Uint128::zero())?;
         finish(
             deps.storage,
             &mut lease,
@@ -441,6 +459,7 @@ pub fn execute_close(
             at.seconds,
             |_| {},
         )?;
+        msgs.extend(check::on_never_ran(deps.storage, &lease, at.seconds)?);
         (msgs, Ending::cancelled())
     } else {
         conclude(deps.storage, &config, &mut lease, at)?
@@ -587,7 +606,7 @@ fn conclude(
 
 /// Pays the provider `due` (gross) and refunds everything else still held; the lease
 /// holds nothing afterwards.
-fn settle(
+pub(crate) fn settle(
     storage: &mut dyn Storage,
     config: &Config,
     lease: &mut Lease,
@@ -618,8 +637,11 @@ fn pay_provider(
     Ok(msgs)
 }
 
+/// Bytes of a trace root (SHA-256).
+const TRACE_ROOT_LEN: usize = 32;
+
 /// Moves a settled lease to its final `state`: frees its booking and updates the provider.
-fn finish(
+pub(crate) fn finish(
     storage: &mut dyn Storage,
     lease: &mut Lease,
     state: LeaseState,
@@ -700,7 +722,7 @@ fn pick_slot(
     }
 }
 
-fn load_lease(storage: &dyn Storage, id: u64) -> Result<Lease, ContractError> {
+pub(crate) fn load_lease(storage: &dyn Storage, id: u64) -> Result<Lease, ContractError> {
     LEASES
         .may_load(storage, id)?
         .ok_or(ContractError::LeaseNotFound { id })
@@ -721,7 +743,7 @@ fn wrong_state(lease: &Lease, expected: &'static str) -> ContractError {
     }
 }
 
-fn not_party(id: u64, role: &'static str) -> ContractError {
+pub(crate) fn not_party(id: u64, role: &'static str) -> ContractError {
     ContractError::NotLeaseParty { id, role }
 }
 

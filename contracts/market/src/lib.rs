@@ -2,6 +2,7 @@
 //! a deposit held in escrow; providers are paid per second of heartbeat-covered service.
 //! See README.md for the messages and the rules.
 
+mod check;
 mod config;
 pub mod contract;
 pub mod error;

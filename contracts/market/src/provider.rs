@@ -9,6 +9,7 @@ use gpunion_interface::validate::{
     self, MAX_FEATURES, MAX_GPU_COUNT, MAX_LABEL_LEN, MAX_MULTIADDRS,
 };
 
+use crate::check;
 use crate::error::ContractError;
 use crate::index::index;
 use crate::state::{CONFIG, Config, MINING_LINKS, PROVIDERS, TOTALS, chain_time};
@@ -45,6 +46,8 @@ pub fn execute_register(
         active_leases: 0,
         active_grace: None,
         stats: ProviderStats::default(),
+        in_check_pool: false,
+        open_checks: 0,
     };
     PROVIDERS.save(deps.storage, &sender, &provider)?;
     TOTALS.update(deps.storage, |mut totals| -> Result<_, ContractError> {
@@ -160,8 +163,12 @@ pub fn execute_leave(
             open: provider.open_leases,
         });
     }
+    ensure_no_open_checks(&provider)?;
     let until =
         provider.start_unbonding(env.block.time.seconds(), config.params.unbonding_seconds)?;
+    if provider.in_check_pool {
+        check::leave_pool(deps.storage, &mut provider)?;
+    }
     PROVIDERS.save(deps.storage, &info.sender, &provider)?;
     Ok(Response::new()
         .add_submessages(index(&config, &info.sender)?)
@@ -178,6 +185,7 @@ pub fn execute_claim_stake(
     let config = CONFIG.load(deps.storage)?;
     let provider = load_provider(&deps, &info.sender)?;
     let stake = provider.claimable(env.block.time.seconds())?;
+    ensure_no_open_checks(&provider)?;
     PROVIDERS.remove(deps.storage, &info.sender);
     TOTALS.update(deps.storage, |mut totals| -> Result<_, ContractError> {
         totals.stakes = totals.stakes.checked_sub(stake)?;
@@ -212,6 +220,17 @@ pub fn execute_consent_mining_link(
         .add_attribute("action", "consent_mining_link")
         .add_attribute("miner", miner)
         .add_attribute("provider", provider))
+}
+
+/// A provider a check may still pay or slash cannot leave or take its stake.
+fn ensure_no_open_checks(provider: &Provider) -> Result<(), ContractError> {
+    if provider.open_checks > 0 {
+        return Err(ContractError::HasOpenChecks {
+            address: provider.address.clone(),
+            open: provider.open_checks,
+        });
+    }
+    Ok(())
 }
 
 pub(crate) fn load_provider(deps: &DepsMut, address: &Addr) -> Result<Provider, ContractError> {

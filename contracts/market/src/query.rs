@@ -2,14 +2,15 @@
 
 use cosmwasm_std::{Addr, Deps, Order, StdResult, Storage};
 use cw_storage_plus::{Bound, Map};
+use gpunion_interface::market::check::{AssignedCheck, Check, CheckPoolResponse, ChecksResponse};
 use gpunion_interface::market::{
     ChainTime, ConfigResponse, EscrowTotals, LeaseResponse, LeasesResponse, Provider,
     ProviderFilter, ProviderResponse, ProvidersResponse, page,
 };
 
 use crate::state::{
-    CONFIG, LEASES, LEASES_BY_CUSTOMER, LEASES_BY_PROVIDER, NEXT_LEASE_ID, PROVIDERS, TOTALS,
-    status,
+    CHECK_POOL_SIZE, CHECKS, CHECKS_BY_ASSIGNEE, CONFIG, LEASES, LEASES_BY_CUSTOMER,
+    LEASES_BY_PROVIDER, NEXT_LEASE_ID, PROVIDERS, TOTALS, status,
 };
 
 /// Most provider records one `Providers` query reads, whatever the filter.
@@ -178,4 +179,45 @@ fn leases_in(
 
 pub fn escrow_totals(deps: Deps) -> StdResult<EscrowTotals> {
     TOTALS.load(deps.storage)
+}
+
+pub fn check(deps: Deps, lease_id: u64) -> StdResult<Option<Check>> {
+    CHECKS.may_load(deps.storage, lease_id)
+}
+
+pub fn checks_assigned(
+    deps: Deps,
+    address: String,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> StdResult<ChecksResponse> {
+    let address = deps.api.addr_validate(&address)?;
+    let checks = CHECKS_BY_ASSIGNEE
+        .prefix(&address)
+        .keys(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page(limit))
+        .map(|id| {
+            let id = id?;
+            let lease = LEASES.load(deps.storage, id)?;
+            let result = lease.result;
+            Ok(AssignedCheck {
+                check: CHECKS.load(deps.storage, id)?,
+                workload_cid: lease.workload.cid,
+                result_cid: result.as_ref().map(|r| r.cid.clone()),
+                provider_root: result.and_then(|r| r.trace_root),
+            })
+        })
+        .collect::<StdResult<_>>()?;
+    Ok(ChecksResponse { checks })
+}
+
+pub fn check_pool(deps: Deps) -> StdResult<CheckPoolResponse> {
+    Ok(CheckPoolResponse {
+        size: CHECK_POOL_SIZE.may_load(deps.storage)?.unwrap_or(0),
+    })
 }

@@ -4,6 +4,7 @@ use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Env, Order, StdResult, Storage};
 use cw_storage_plus::{Bound, Item, Map};
 pub use gpunion_interface::market::Config;
+use gpunion_interface::market::check::Check;
 use gpunion_interface::market::{
     ChainTime, EscrowTotals, HeartbeatGrace, Lease, Provider, ProviderStatus, storage,
 };
@@ -32,6 +33,11 @@ pub const ACCEPTED: Map<(&Addr, u32, u64), u64> = Map::new(storage::ACCEPTED);
 pub const TOTALS: Item<EscrowTotals> = Item::new(storage::TOTALS);
 /// Miner → the one provider it consented may name it as `mining_address`.
 pub const MINING_LINKS: Map<&Addr, Addr> = Map::new(storage::MINING_LINKS);
+pub const CHECKS: Map<u64, Check> = Map::new(storage::CHECKS);
+pub const CHECKS_BY_ASSIGNEE: Map<(&Addr, u64), ()> = Map::new(storage::CHECKS_BY_ASSIGNEE);
+pub const CHECK_POOL: Map<u32, Addr> = Map::new(storage::CHECK_POOL);
+pub const CHECK_POOL_INDEX: Map<&Addr, u32> = Map::new(storage::CHECK_POOL_INDEX);
+pub const CHECK_POOL_SIZE: Item<u32> = Item::new(storage::CHECK_POOL_SIZE);
 
 /// The block's time and height, where liveness is measured.
 pub fn chain_time(env: &Env) -> ChainTime {

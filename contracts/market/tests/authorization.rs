@@ -75,6 +75,7 @@ fn lease_messages_from_the_wrong_party_are_rejected() {
                 result: LeaseResult {
                     cid: CID_B.into(),
                     output_hash: None,
+                    trace_root: None,
                 },
             },
         ] {

@@ -341,6 +341,7 @@ fn malformed_cids_and_long_strings_are_rejected() {
                 result: LeaseResult {
                     cid: format!("Qm{}", "0".repeat(44)),
                     output_hash: None,
+                    trace_root: None,
                 },
             },
         )
@@ -360,6 +361,7 @@ fn malformed_cids_and_long_strings_are_rejected() {
                 result: LeaseResult {
                     cid: gpunion_testing::CID_B.into(),
                     output_hash: Some(vec![0u8; 65].into()),
+                    trace_root: None,
                 },
             },
         )

@@ -218,6 +218,7 @@ fn apply(suite: &mut Suite, model: &mut Model, op: &Op) {
                     result: gpunion_interface::market::LeaseResult {
                         cid: CID_B.into(),
                         output_hash: None,
+                        trace_root: None,
                     },
                 },
             };

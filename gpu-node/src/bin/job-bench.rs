@@ -85,7 +85,8 @@ fn bench() -> Result<(), String> {
     let mut compute_ms = Vec::with_capacity(runs);
     for _ in 0..runs {
         let started = Instant::now();
-        let report = run_in_process(&gpu, &bundle, &out, &allowance).map_err(|e| e.to_string())?;
+        let report =
+            run_in_process(&gpu, &bundle, &out, &allowance, None).map_err(|e| e.to_string())?;
         in_process.push(started.elapsed());
         check(&report)?;
         compute_ms.push(report.timings.compute_ms);
@@ -98,6 +99,7 @@ fn bench() -> Result<(), String> {
         allowance,
         wall_clock: Duration::from_secs(600),
         memory_limit_mib: 4096,
+        until: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -23,6 +23,7 @@ use gpunion_interface::job::{
     Allowance, FailureKind, JobFailure, JobReport, JobTimings, LOG_FILE, MANIFEST_FILE, Manifest,
     OUTPUTS_DIR, REPORT_FILE,
 };
+use gpunion_interface::trace::TRACE_FILE;
 use tokio::io::AsyncReadExt as _;
 
 use super::{
@@ -56,6 +57,9 @@ pub struct JobRequest {
     pub wall_clock: Duration,
     /// The child's memory limit, MiB (see [`apply_memory_limit`]).
     pub memory_limit_mib: u64,
+    /// Run a deterministic job only up to and including this dispatch (a referee's
+    /// run): the result is its trace so far, without outputs.
+    pub until: Option<u64>,
 }
 
 /// Runs `request`'s job in a child process and returns its report. Every problem of
@@ -87,6 +91,7 @@ pub async fn run_isolated(request: &JobRequest) -> Result<JobReport, ExecError> 
         .arg(request.memory_limit_mib.to_string())
         .arg("--allowance")
         .arg(allowance)
+        .args(request.until.map(|i| format!("--until={i}")))
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -173,6 +178,7 @@ pub async fn run_isolated(request: &JobRequest) -> Result<JobReport, ExecError> 
     log.append("executor standard error", &stderr);
     // Whatever the child saved is not a result.
     remove_if_present(&out_dir.join(OUTPUTS_DIR))?;
+    remove_if_present(&out_dir.join(TRACE_FILE))?;
     let report = JobReport::failed(
         failure,
         JobTimings {
@@ -276,7 +282,7 @@ fn clear_result(out_dir: &Path) -> Result<(), ExecError> {
         path: out_dir.to_owned(),
         source,
     })?;
-    for name in [REPORT_FILE, LOG_FILE, OUTPUTS_DIR] {
+    for name in [REPORT_FILE, LOG_FILE, OUTPUTS_DIR, TRACE_FILE] {
         remove_if_present(&out_dir.join(name))?;
     }
     Ok(())
@@ -319,6 +325,7 @@ pub fn exec_child(
     out_dir: &Path,
     allowance: &Allowance,
     memory_limit_mib: u64,
+    until: Option<u64>,
 ) -> i32 {
     exit_when_orphaned();
     if let Err(error) = apply_memory_limit(memory_limit_mib) {
@@ -333,7 +340,7 @@ pub fn exec_child(
             message: e.to_string(),
         })
     };
-    match run_job(bundle_dir, out_dir, allowance, open) {
+    match run_job(bundle_dir, out_dir, allowance, until, open) {
         Ok(_) => 0,
         Err(error) => {
             eprintln!("gpu-node job exec: {error}");

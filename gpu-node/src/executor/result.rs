@@ -1,5 +1,6 @@
 //! The result folder of a job: `outputs/<file>` for each output, `log.txt` for a
-//! person, `report.json` ([`JobReport`]) for programs.
+//! person, `report.json` ([`JobReport`]) for programs, and a deterministic job's
+//! dispatch trace `trace.json`.
 
 use std::{
     fmt::{self, Write as _},
@@ -12,6 +13,7 @@ use std::{
 use gpunion_interface::job::{
     JobReport, LOG_FILE, Manifest, OUTPUTS_DIR, OutputFile, OutputFormat, REPORT_FILE,
 };
+use gpunion_interface::trace::{TRACE_FILE, Trace};
 
 use super::ExecError;
 
@@ -135,6 +137,23 @@ pub fn write_report(out_dir: &Path, report: &JobReport, log: &JobLog) -> Result<
     fs::write(&path, log.text()).map_err(write_error(path))?;
     let path = out_dir.join(REPORT_FILE);
     fs::write(&path, json).map_err(write_error(path))
+}
+
+/// Writes a deterministic job's dispatch trace (`trace.json`) into `out_dir`.
+pub fn save_trace(out_dir: &Path, trace: &Trace) -> Result<(), ExecError> {
+    fs::create_dir_all(out_dir).map_err(write_error(out_dir.to_owned()))?;
+    let path = out_dir.join(TRACE_FILE);
+    let json = serde_json::to_vec(trace).map_err(|e| ExecError::Write {
+        path: path.clone(),
+        source: e.into(),
+    })?;
+    fs::write(&path, json).map_err(write_error(path))
+}
+
+/// The trace in `out_dir`, if there is a readable one.
+pub fn read_trace(out_dir: &Path) -> Option<Trace> {
+    let bytes = fs::read(out_dir.join(TRACE_FILE)).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// The report in `out_dir`, if there is a readable one.

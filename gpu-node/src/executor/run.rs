@@ -11,22 +11,25 @@ use std::{
 };
 
 use gpunion_interface::job::{
-    Allowance, BufferUsage, FailureKind, HexBinary, JobFailure, JobOutcome, JobReport, JobTimings,
-    bundle::Bundle, output_hash,
+    Allowance, BufferUsage, Dispatch, FailureKind, HexBinary, JobFailure, JobOutcome, JobReport,
+    JobTimings, bundle::Bundle, output_hash,
 };
+use gpunion_interface::trace::Trace;
 
 use super::{
     ExecError,
-    result::{JobLog, save_outputs, write_report},
+    result::{JobLog, save_outputs, save_trace, write_report},
 };
 use crate::gpu::Gpu;
 
-/// The outputs of a job that ran, in the manifest's output order, and how long the
-/// GPU phases took.
+/// The outputs of a job that ran, in the manifest's output order, its trace if it is
+/// deterministic, and how long the GPU phases took.
 #[derive(Debug)]
 pub struct Executed {
-    /// Each output buffer's bytes.
+    /// Each output buffer's bytes (none for a run stopped early).
     pub outputs: Vec<Vec<u8>>,
+    /// A deterministic job's state after each dispatch run.
+    pub trace: Option<Trace>,
     /// Creating the buffers, shader modules, pipelines and bind groups.
     pub compile: Duration,
     /// The dispatches, from submission to completion.
@@ -36,15 +39,17 @@ pub struct Executed {
 }
 
 /// Runs the bundle in `bundle_dir` on `gpu`, here, and writes the result folder in
-/// `out_dir`. Every problem of the job is a failed report; only a result folder that
-/// cannot be written is an error.
+/// `out_dir` (`until`: see [`JobRequest::until`](super::JobRequest::until)). Every
+/// problem of the job is a failed report; only a result folder that cannot be written
+/// is an error.
 pub fn run_in_process(
     gpu: &Gpu,
     bundle_dir: &Path,
     out_dir: &Path,
     allowance: &Allowance,
+    until: Option<u64>,
 ) -> Result<JobReport, ExecError> {
-    run_job(bundle_dir, out_dir, allowance, |_| Ok(gpu))
+    run_job(bundle_dir, out_dir, allowance, until, |_| Ok(gpu))
 }
 
 /// [`run_in_process`] with the GPU opened by `open` after the bundle has been checked
@@ -53,11 +58,18 @@ pub(crate) fn run_job<G: std::borrow::Borrow<Gpu>>(
     bundle_dir: &Path,
     out_dir: &Path,
     allowance: &Allowance,
+    until: Option<u64>,
     open: impl FnOnce(&mut JobLog) -> Result<G, JobFailure>,
 ) -> Result<JobReport, ExecError> {
     let mut log = JobLog::new();
     let mut timings = JobTimings::default();
-    let report = match attempt(bundle_dir, out_dir, allowance, open, &mut log, &mut timings)? {
+    let job = Job {
+        bundle_dir,
+        out_dir,
+        allowance,
+        until,
+    };
+    let report = match attempt(&job, open, &mut log, &mut timings)? {
         Ok(report) => report,
         Err(failure) => {
             log.note(format_args!(
@@ -72,21 +84,40 @@ pub(crate) fn run_job<G: std::borrow::Borrow<Gpu>>(
     Ok(report)
 }
 
+/// One run's inputs.
+struct Job<'a> {
+    bundle_dir: &'a Path,
+    out_dir: &'a Path,
+    allowance: &'a Allowance,
+    until: Option<u64>,
+}
+
 /// The job's report, or its failure; `Err` only for a result folder not written.
 fn attempt<G: std::borrow::Borrow<Gpu>>(
-    bundle_dir: &Path,
-    out_dir: &Path,
-    allowance: &Allowance,
+    job: &Job,
     open: impl FnOnce(&mut JobLog) -> Result<G, JobFailure>,
     log: &mut JobLog,
     timings: &mut JobTimings,
 ) -> Result<Result<JobReport, JobFailure>, ExecError> {
-    log.note(format_args!("loading the bundle {}", bundle_dir.display()));
+    let out_dir = job.out_dir;
+    log.note(format_args!(
+        "loading the bundle {}",
+        job.bundle_dir.display()
+    ));
     let started = Instant::now();
-    let bundle = match Bundle::load(bundle_dir, allowance) {
+    let bundle = match Bundle::load(job.bundle_dir, job.allowance) {
         Ok(bundle) => bundle,
         Err(error) => return Ok(Err(error.failure())),
     };
+    if job.until.is_some() && !bundle.manifest().deterministic {
+        return Ok(Err(JobFailure {
+            kind: FailureKind::Manifest,
+            field: Some("deterministic".into()),
+            message: "only a deterministic job can be run part of the way (its trace \
+                      is what a partial run is for)"
+                .into(),
+        }));
+    }
     timings.validate_ms = millis(started.elapsed());
     let manifest = bundle.manifest();
     log.note(format_args!(
@@ -103,12 +134,36 @@ fn attempt<G: std::borrow::Borrow<Gpu>>(
     };
     let gpu = gpu.borrow();
     log.note(format_args!("adapter: {}", gpu.describe()));
-    let executed = match execute(gpu, &bundle, log) {
+    let executed = match execute(gpu, &bundle, log, job.until) {
         Ok(executed) => executed,
         Err(failure) => return Ok(Err(failure)),
     };
     timings.compile_ms = millis(executed.compile);
     timings.compute_ms = millis(executed.compute);
+    let trace_root = match &executed.trace {
+        Some(trace) => {
+            save_trace(out_dir, trace)?;
+            let root = trace.root().expect("the executor's states are hashes");
+            log.note(format_args!(
+                "trace of {} dispatch(es) saved; root {}",
+                trace.states.len(),
+                hex::encode(root)
+            ));
+            Some(HexBinary::from(root.to_vec()))
+        }
+        None => None,
+    };
+    if job.until.is_some() {
+        timings.total_ms = millis(log.start().elapsed());
+        return Ok(Ok(JobReport {
+            outcome: JobOutcome::Succeeded,
+            timings: *timings,
+            output_hash: None,
+            trace_root,
+            outputs: vec![],
+            container: None,
+        }));
+    }
     let saving = Instant::now();
     let outputs = save_outputs(out_dir, manifest, &executed.outputs)?;
     timings.readback_ms = millis(executed.readback + saving.elapsed());
@@ -131,6 +186,7 @@ fn attempt<G: std::borrow::Borrow<Gpu>>(
         outcome: JobOutcome::Succeeded,
         timings: *timings,
         output_hash: Some(HexBinary::from(hash.to_vec())),
+        trace_root,
         outputs,
         container: None,
     }))
@@ -215,8 +271,15 @@ fn check_device_limits(gpu: &Gpu, bundle: &Bundle) -> Result<(), JobFailure> {
 
 /// Runs `bundle` on `gpu`: buffers (initial contents or zeros), one bind group per
 /// group, a pipeline per dispatched entry point, the dispatches in order in one
-/// compute pass, then the outputs copied back.
-pub fn execute(gpu: &Gpu, bundle: &Bundle, log: &mut JobLog) -> Result<Executed, JobFailure> {
+/// compute pass, then the outputs copied back. A deterministic job runs one dispatch
+/// at a time instead, hashing its read-write storage buffers after each (its trace),
+/// and with `until` stops after that dispatch, reading no outputs.
+pub fn execute(
+    gpu: &Gpu,
+    bundle: &Bundle,
+    log: &mut JobLog,
+    until: Option<u64>,
+) -> Result<Executed, JobFailure> {
     let device = &gpu.device;
     let manifest = bundle.manifest();
     let started = Instant::now();
@@ -364,34 +427,78 @@ pub fn execute(gpu: &Gpu, bundle: &Bundle, log: &mut JobLog) -> Result<Executed,
     ));
 
     let started = Instant::now();
-    scoped(gpu, "dispatching", FailureKind::Binding, || {
-        let mut encoder = device.create_command_encoder(&Default::default());
-        {
-            let mut pass = encoder.begin_compute_pass(&Default::default());
-            for (group, bind_group) in &bind_groups {
-                pass.set_bind_group(*group, bind_group, &[]);
+    let run = |dispatches: &[Dispatch]| {
+        scoped(gpu, "dispatching", FailureKind::Binding, || {
+            let mut encoder = device.create_command_encoder(&Default::default());
+            {
+                let mut pass = encoder.begin_compute_pass(&Default::default());
+                for (group, bind_group) in &bind_groups {
+                    pass.set_bind_group(*group, bind_group, &[]);
+                }
+                for dispatch in dispatches {
+                    let key = (dispatch.shader.as_str(), dispatch.entry_point.as_str());
+                    pass.set_pipeline(&pipelines[&key]);
+                    let [x, y, z] = dispatch.workgroups;
+                    pass.dispatch_workgroups(x, y, z);
+                }
             }
-            for dispatch in &manifest.dispatches {
-                let key = (dispatch.shader.as_str(), dispatch.entry_point.as_str());
-                pass.set_pipeline(&pipelines[&key]);
-                let [x, y, z] = dispatch.workgroups;
-                pass.dispatch_workgroups(x, y, z);
-            }
+            gpu.queue.submit([encoder.finish()]);
+        })?;
+        wait(gpu)
+    };
+    let dispatches = &manifest.dispatches;
+    let trace = if manifest.deterministic {
+        let count = until.map_or(dispatches.len(), |last| {
+            usize::try_from(last)
+                .map_or(usize::MAX, |last| last.saturating_add(1))
+                .min(dispatches.len())
+        });
+        let read_write: Vec<usize> = (0..manifest.buffers.len())
+            .filter(|&i| manifest.buffers[i].usage == BufferUsage::StorageReadWrite)
+            .collect();
+        let mut states = Vec::with_capacity(count);
+        for dispatch in &dispatches[..count] {
+            run(std::slice::from_ref(dispatch))?;
+            let data = read_back(gpu, bundle, &buffers, &read_write)?;
+            states.push(output_hash(
+                read_write
+                    .iter()
+                    .zip(&data)
+                    .map(|(&i, d)| (manifest.buffers[i].name.as_str(), d.as_slice())),
+            ));
         }
-        gpu.queue.submit([encoder.finish()]);
-    })?;
-    wait(gpu)?;
+        Some(Trace::new(states))
+    } else {
+        run(dispatches)?;
+        None
+    };
     let compute = started.elapsed();
+    let ran = trace.as_ref().map_or(dispatches.len(), |t| t.states.len());
     log.note(format_args!(
-        "{} dispatch(es) ran in {:.3} s",
-        manifest.dispatches.len(),
+        "{ran} dispatch(es) ran in {:.3} s",
         compute.as_secs_f64()
     ));
 
     let started = Instant::now();
-    let outputs = read_outputs(gpu, bundle, &buffers)?;
+    let outputs = if until.is_some() {
+        vec![]
+    } else {
+        let sources: Vec<usize> = manifest
+            .outputs
+            .iter()
+            .map(|o| {
+                manifest
+                    .buffers
+                    .iter()
+                    .position(|b| b.name == o.buffer)
+                    .expect("Manifest::check: outputs name buffers")
+            })
+            .collect();
+        read_back(gpu, bundle, &buffers, &sources)?
+    };
     Ok(Executed {
         outputs,
+        trace,
         compile,
         compute,
         readback: started.elapsed(),
@@ -410,25 +517,16 @@ fn wait(gpu: &Gpu) -> Result<(), JobFailure> {
         })
 }
 
-/// Copies each output buffer to a mappable one and reads it.
-fn read_outputs(
+/// Copies each buffer of `sources` (indexes into the manifest's buffers) to a
+/// mappable one and reads it.
+fn read_back(
     gpu: &Gpu,
     bundle: &Bundle,
     buffers: &[wgpu::Buffer],
+    sources: &[usize],
 ) -> Result<Vec<Vec<u8>>, JobFailure> {
     let manifest = bundle.manifest();
     let device = &gpu.device;
-    let sources: Vec<usize> = manifest
-        .outputs
-        .iter()
-        .map(|o| {
-            manifest
-                .buffers
-                .iter()
-                .position(|b| b.name == o.buffer)
-                .expect("Manifest::check: outputs name buffers")
-        })
-        .collect();
     let staging = scoped(
         gpu,
         "reading outputs back",

@@ -109,6 +109,8 @@ pub struct JobDone {
     pub result_cid: Cid,
     /// SHA-256 over the output buffers (none when the job failed).
     pub output_hash: Option<Vec<u8>>,
+    /// A deterministic job's trace root (none for other jobs, and failed ones).
+    pub trace_root: Option<Vec<u8>>,
     /// Whether the job succeeded.
     pub succeeded: bool,
     /// One line on the failure, if it failed.
@@ -206,6 +208,7 @@ pub async fn run(
                         allowance: settings.allowance,
                         wall_clock,
                         memory_limit_mib: settings.memory_limit_mib,
+                        until: None,
                     };
                     executor::run_isolated(&request)
                         .await
@@ -259,6 +262,7 @@ async fn publish(
         lease_id,
         result_cid,
         output_hash: report.output_hash.map(|h| h.to_vec()),
+        trace_root: report.trace_root.map(|h| h.to_vec()),
         succeeded,
         failure,
         fetch_s,

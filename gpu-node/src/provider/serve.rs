@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
-use gpunion_interface::market::{Lease, LeaseState, WorkloadKind};
+use gpunion_interface::market::{Lease, LeaseResult, LeaseState, WorkloadKind};
 use gpunion_sdk::events::{self, TxStream};
 use gpunion_sdk::flows::ProviderAgent;
 use gpunion_sdk::{Error as SdkError, Rpc};
@@ -295,9 +295,11 @@ impl Node {
                     Some(Phase::Ran {
                         result_cid,
                         output_hash,
+                        trace_root,
                         ..
                     }) => {
-                        self.post(lease, &result_cid, output_hash).await?;
+                        self.post(lease, &result_cid, output_hash, trace_root)
+                            .await?;
                         self.close(books, lease).await?;
                     }
                     _ if books.running.contains_key(&lease.id) => {}
@@ -319,13 +321,15 @@ impl Node {
                 if let Some(Phase::Ran {
                     result_cid,
                     output_hash,
+                    trace_root,
                     ..
                 }) = phase
                     && lease.result.is_none()
                     && lease.accepted_at.is_some()
                     && matches!(state, LeaseState::Closed | LeaseState::Expired)
                 {
-                    self.post(lease, &result_cid, output_hash).await?;
+                    self.post(lease, &result_cid, output_hash, trace_root)
+                        .await?;
                 }
                 self.put(
                     lease,
@@ -472,6 +476,7 @@ impl Node {
                 let phase = Phase::Ran {
                     result_cid: done.result_cid.to_string(),
                     output_hash: done.output_hash.map(hex::encode),
+                    trace_root: done.trace_root.map(hex::encode),
                     succeeded: done.succeeded,
                 };
                 if let Err(error) = self.set_phase(lease_id, phase) {
@@ -505,6 +510,7 @@ impl Node {
         lease: &Lease,
         result_cid: &str,
         output_hash: Option<String>,
+        trace_root: Option<String>,
     ) -> Result<(), ServeError> {
         // `lease` was read from the chain in this poll; this node is the only one that
         // posts for its address (redb locks its state), so a result there (posted just
@@ -512,8 +518,13 @@ impl Node {
         if lease.result.is_some() {
             tracing::info!(lease_id = lease.id, "result already on chain");
         } else {
-            let hash = output_hash.and_then(|h| hex::decode(h).ok());
-            self.agent.post_result(lease.id, result_cid, hash).await?;
+            let bytes = |h: Option<String>| h.and_then(|h| hex::decode(h).ok()).map(Into::into);
+            let result = LeaseResult {
+                cid: result_cid.into(),
+                output_hash: bytes(output_hash),
+                trace_root: bytes(trace_root),
+            };
+            self.agent.post_result(lease.id, result).await?;
             tracing::info!(lease_id = lease.id, result_cid, "result posted");
         }
         self.put(

@@ -31,6 +31,9 @@ pub enum Phase {
     Ran {
         result_cid: String,
         output_hash: Option<String>,
+        /// The trace root of a deterministic job (hex).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trace_root: Option<String>,
         succeeded: bool,
     },
     /// The result is on chain; the lease still needs closing.

@@ -16,6 +16,8 @@
 pub mod bundle;
 pub mod container;
 #[cfg(feature = "bundle")]
+pub mod determinism;
+#[cfg(feature = "bundle")]
 pub mod result;
 
 use std::collections::BTreeSet;
@@ -64,6 +66,11 @@ pub struct Manifest {
     /// The longest the job may run, wall clock, from start to results; at most the
     /// allowance's [`Allowance::max_time_seconds`].
     pub time_limit_seconds: u64,
+    /// The job computes the same bits on every adapter (integer arithmetic only, no
+    /// atomics; see `job::determinism`): the executor then records its dispatch trace
+    /// ([`crate::trace`]) and its result can be checked by another provider.
+    #[serde(default)]
+    pub deterministic: bool,
 }
 
 /// One buffer: where it is bound, how big it is, what it holds at the start.
@@ -576,6 +583,10 @@ pub struct JobReport {
     pub timings: JobTimings,
     /// [`output_hash`] of the outputs, when the job succeeded.
     pub output_hash: Option<HexBinary>,
+    /// A deterministic job's trace root ([`crate::trace::Trace::root`]; the trace is
+    /// [`crate::trace::TRACE_FILE`]), when it succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_root: Option<HexBinary>,
     /// The files saved under [`OUTPUTS_DIR`], in the manifest's output order (a
     /// container job's: in byte order of their paths).
     pub outputs: Vec<OutputFile>,
@@ -592,6 +603,7 @@ impl JobReport {
             outcome: JobOutcome::Failed(failure),
             timings,
             output_hash: None,
+            trace_root: None,
             outputs: vec![],
             container: None,
         }

@@ -16,7 +16,10 @@
 //! - [`geo`]: geohash decoding and an integer distance, for the recommendation query;
 //! - [`job`]: WGSL compute jobs: the bundle's manifest and its checks, the allowance,
 //!   the result report and the output hash (loading a bundle from disk with naga:
-//!   `job::bundle`, feature `bundle`).
+//!   `job::bundle`, feature `bundle`);
+//! - [`trace`]: a deterministic job's dispatch trace (the state after every dispatch)
+//!   and its root, which checks and disputes compare ([`market::check`]);
+//! - [`merkle`]: the binary Merkle tree under the swap's snapshot and the traces.
 //!
 //! Each contract module with records a client reads with proofs has a `storage` module
 //! naming the cw-storage-plus namespaces they are stored under: the contract declares
@@ -30,9 +33,11 @@ pub mod gut;
 pub mod job;
 pub mod lease_link;
 pub mod market;
+pub mod merkle;
 pub mod mining;
 pub mod receive;
 pub mod stake;
 pub mod token;
 pub mod token_swap;
+pub mod trace;
 pub mod validate;

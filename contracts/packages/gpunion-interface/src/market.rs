@@ -1,10 +1,15 @@
 //! The market contract's messages and records.
 //!
-//! Times are UNIX seconds of block time; amounts are `ugut`.
+//! Times are UNIX seconds of block time; amounts are `ugut`. Checked results (a second
+//! provider re-running a deterministic job) are [`check`].
+
+pub mod check;
 
 use cosmwasm_schema::{QueryResponses, cw_serde};
 use cosmwasm_std::{Addr, Decimal, HexBinary, OverflowError, Uint128};
 use cw20::Cw20ReceiveMsg;
+
+use check::Verdict;
 
 /// Seconds in an hour: prices are per hour, time is billed per second.
 pub const SECONDS_PER_HOUR: u64 = 3600;
@@ -45,9 +50,25 @@ pub struct MarketParams {
     pub protocol_fee: Decimal,
     /// Longest lease (and extension target) in seconds.
     pub max_lease_seconds: u64,
+    /// What a customer pays for a check of a lease's result (the checker's pay).
+    #[serde(default = "MarketParams::default_check_fee")]
+    pub check_fee: Uint128,
+    /// How long a checker or referee has to answer once drawn.
+    #[serde(default = "MarketParams::default_check_window")]
+    pub check_window_seconds: u64,
 }
 
 impl MarketParams {
+    /// A market instantiated before checks existed charges 1 GUT a check.
+    pub fn default_check_fee() -> Uint128 {
+        Uint128::new(1_000_000)
+    }
+
+    /// ... and gives an assignee an hour.
+    pub fn default_check_window() -> u64 {
+        3_600
+    }
+
     /// The terms a lease opened now keeps until it ends.
     pub fn lease_terms(&self) -> LeaseTerms {
         LeaseTerms {
@@ -117,6 +138,7 @@ impl ParamBounds {
     pub const ACCEPT_WINDOW: (u64, u64) = (60, 7 * 86_400);
     pub const UNBONDING: (u64, u64) = (0, 60 * 86_400);
     pub const MAX_LEASE: (u64, u64) = (3_600, 366 * 86_400);
+    pub const CHECK_WINDOW: (u64, u64) = (60, 7 * 86_400);
     /// Protocol fee at most 10%.
     pub const MAX_PROTOCOL_FEE_PERMILLE: u64 = 100;
 }
@@ -234,6 +256,24 @@ pub enum ExecuteMsg {
     ConsentMiningLink { provider: String },
     /// Owner: change the treasury that receives the protocol fee.
     UpdateTreasury { treasury: String },
+    /// Provider: be drawn as a checker or referee of other providers' results (it
+    /// must run WGSL bundles). Its stake answers for its answers.
+    JoinCheckPool {},
+    /// Provider: be drawn no more (checks already assigned still bind it).
+    LeaveCheckPool {},
+    /// The drawn checker: its trace's root for the lease's job, and where the trace is.
+    PostCheck {
+        lease_id: u64,
+        root: HexBinary,
+        trace_cid: String,
+    },
+    /// The drawn referee of a disputed check: who was right.
+    PostVerdict { lease_id: u64, verdict: Verdict },
+    /// Anyone, once the assignee's deadline has passed: drop it from the pool and draw
+    /// another (or end the check Void, its fee back to the customer).
+    TimeoutCheck { lease_id: u64 },
+    /// The customer, while the check still waits for the result: its fee back.
+    CancelCheck { lease_id: u64 },
     /// Owner: the contract (the endorsement contract) whose recommendation index the
     /// market keeps current: it is sent `IndexProvider` on every registration, update,
     /// leave and return from Disconnect. `None` sends nothing.
@@ -251,6 +291,9 @@ pub enum ReceiveMsg {
     OpenLease(OpenLease),
     /// Lengthen a lease; the sent amount pays for the extra time.
     ExtendLease { lease_id: u64, extra_seconds: u64 },
+    /// Customer: have the lease's result checked; the sent amount pays the market's
+    /// `check_fee` (any excess is returned).
+    RequestCheck { lease_id: u64 },
 }
 
 #[cw_serde]
@@ -264,6 +307,9 @@ pub struct OpenLease {
     pub workload: Workload,
     /// The most the customer pays per hour; the provider's current price must not exceed it.
     pub max_price_per_hour: Uint128,
+    /// Have the result checked: the sent amount pays the `check_fee` too.
+    #[serde(default)]
+    pub check: bool,
 }
 
 /// What runs on the GPU.
@@ -292,12 +338,15 @@ impl WorkloadKind {
     }
 }
 
-/// A lease's result: the CID, and room for a hash of the output buffers so a second
-/// provider can re-run a deterministic job and dispute a mismatch.
+/// A lease's result: the CID, the hash of the output buffers, and for a deterministic
+/// job the root of its dispatch trace, which a check compares.
 #[cw_serde]
 pub struct LeaseResult {
     pub cid: String,
     pub output_hash: Option<HexBinary>,
+    /// [`crate::trace::Trace::root`] of the job's trace (deterministic jobs only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_root: Option<HexBinary>,
 }
 
 #[cw_serde]
@@ -360,6 +409,13 @@ pub struct Provider {
     /// the provider must have them expired before heartbeating again.
     pub active_grace: Option<HeartbeatGrace>,
     pub stats: ProviderStats,
+    /// Whether it may be drawn as a checker or referee.
+    #[serde(default)]
+    pub in_check_pool: bool,
+    /// Checks not yet ended that may still slash or pay it (of its own leases, or drawn
+    /// to answer): it cannot leave or claim its stake while any is open.
+    #[serde(default)]
+    pub open_checks: u32,
 }
 
 impl Provider {
@@ -391,14 +447,25 @@ pub struct ProviderStats {
     pub slashed: Uint128,
     /// Total earned (gross of fee), in ugut.
     pub earned: Uint128,
+    /// Results that stood a check (passed, or upheld by a referee).
+    #[serde(default)]
+    pub checked_results: u64,
+    /// Results a referee found wrong.
+    #[serde(default)]
+    pub refuted_results: u64,
 }
 
 impl ProviderStats {
-    /// Reliability in per mille: (completed + 1) / (completed + expired + lapsed + 2),
-    /// a Laplace-smoothed share of leases served, so a new provider starts at 500.
+    /// Reliability in per mille: (completed + 1) / (completed + expired + lapsed +
+    /// refuted + 2), a Laplace-smoothed share of leases served, so a new provider starts
+    /// at 500; a result a referee found wrong counts as a failure.
     pub fn reliability_permille(&self) -> u64 {
         let good = self.completed_leases + 1;
-        let all = self.completed_leases + self.expired_leases + self.lapsed_leases + 2;
+        let all = self.completed_leases
+            + self.expired_leases
+            + self.lapsed_leases
+            + self.refuted_results
+            + 2;
         good * 1000 / all
     }
 }
@@ -513,6 +580,20 @@ pub enum QueryMsg {
     /// What the market holds: escrow of open leases and provider stakes.
     #[returns(EscrowTotals)]
     EscrowTotals {},
+    /// A lease's check.
+    #[returns(Option<check::Check>)]
+    Check { lease_id: u64 },
+    /// The open checks `address` must answer now (as checker or referee), in lease
+    /// order, with what it needs to run them.
+    #[returns(check::ChecksResponse)]
+    ChecksAssigned {
+        address: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// How many providers can be drawn.
+    #[returns(check::CheckPoolResponse)]
+    CheckPool {},
 }
 
 /// The market's configuration as stored.
@@ -631,8 +712,8 @@ pub struct LeasesResponse {
     pub leases: Vec<Lease>,
 }
 
-/// The market's GUT balance always equals `escrowed + stakes`; `escrowed` includes what
-/// leases have earned and providers have not withdrawn yet.
+/// The market's GUT balance always equals `escrowed + stakes + checks`; `escrowed`
+/// includes what leases have earned and providers have not withdrawn yet.
 #[cw_serde]
 #[derive(Default)]
 pub struct EscrowTotals {
@@ -640,6 +721,9 @@ pub struct EscrowTotals {
     pub escrowed: Uint128,
     /// Provider stakes, including leaving ones.
     pub stakes: Uint128,
+    /// Fees of checks not yet ended.
+    #[serde(default)]
+    pub checks: Uint128,
 }
 
 /// Where the market keeps its records (cw-storage-plus namespaces): what a client asks
@@ -666,6 +750,16 @@ pub mod storage {
     pub const TOTALS: &str = "totals";
     /// `Map<&Addr, Addr>`: miner → the provider it consented to vouch for.
     pub const MINING_LINKS: &str = "mining_links";
+    /// `Map<u64, Check>`: checks by lease id.
+    pub const CHECKS: &str = "checks";
+    /// `Map<(&Addr, u64), ()>`: open checks by who must answer now, and lease id.
+    pub const CHECKS_BY_ASSIGNEE: &str = "checks_by_assignee";
+    /// `Map<u32, Addr>`: the check pool, densely numbered from 0.
+    pub const CHECK_POOL: &str = "check_pool";
+    /// `Map<&Addr, u32>`: each pool member's number.
+    pub const CHECK_POOL_INDEX: &str = "check_pool_index";
+    /// `Item<u32>`: how many are in the pool (absent: none).
+    pub const CHECK_POOL_SIZE: &str = "check_pool_size";
 }
 
 #[cfg(test)]

@@ -263,6 +263,7 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
                 kind: WorkloadKind::OciImage,
             },
             max_price_per_hour: Uint128::new(PRICE),
+            check: false,
         };
         let msg = market.hook(
             &customers[i % 100],
@@ -311,6 +312,7 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
                 kind: WorkloadKind::WgslBundle,
             },
             max_price_per_hour: Uint128::new(PRICE),
+            check: false,
         };
         let msg = market.hook(&customer, PRICE, &market_msg::ReceiveMsg::OpenLease(open));
         market.both(&gut, msg)

@@ -18,7 +18,8 @@ pub const CID_A: &str = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG";
 pub const CID_B: &str = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 
 /// The parameters suites start with: 1,000 GUT minimum stake, 5 min and 30 blocks of
-/// grace, 10 min to accept, 7 days unbonding, 10% slash, 2% fee, leases up to 30 days.
+/// grace, 10 min to accept, 7 days unbonding, 10% slash, 2% fee, leases up to 30 days,
+/// checks at 10 GUT with an hour to answer.
 pub fn default_params() -> MarketParams {
     MarketParams {
         min_stake: Uint128::new(1_000 * GUT),
@@ -29,6 +30,8 @@ pub fn default_params() -> MarketParams {
         slash_fraction: Decimal::percent(10),
         protocol_fee: Decimal::percent(2),
         max_lease_seconds: 30 * 86_400,
+        check_fee: Uint128::new(10 * GUT),
+        check_window_seconds: 3_600,
     }
 }
 
@@ -165,6 +168,7 @@ impl Suite {
             duration_seconds: duration,
             workload: workload(),
             max_price_per_hour: Uint128::new(cap),
+            check: false,
         }
     }
 
@@ -218,6 +222,7 @@ impl Suite {
                 result: LeaseResult {
                     cid: cid.into(),
                     output_hash: None,
+                    trace_root: None,
                 },
             },
         )

@@ -5,6 +5,7 @@ use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use gpu_node::executor::{JobRequest, isolate, run_isolated};
 use gpunion_interface::job::{Allowance, JobOutcome, LOG_FILE, OUTPUTS_DIR, REPORT_FILE};
+use gpunion_interface::trace::TRACE_FILE;
 
 /// Memory limit of `gpu-node job run`'s executor, MiB.
 const DEFAULT_MEMORY_LIMIT_MIB: u64 = 4096;
@@ -34,6 +35,10 @@ pub struct RunOptions {
     /// The executor's memory limit, MiB.
     #[arg(long, default_value_t = DEFAULT_MEMORY_LIMIT_MIB)]
     memory_limit_mib: u64,
+    /// Run a deterministic job only up to and including this dispatch (as a referee
+    /// does), recording its trace so far.
+    #[arg(long)]
+    until: Option<u64>,
 }
 
 /// Options of `gpu-node job exec`.
@@ -48,6 +53,9 @@ pub struct ExecOptions {
     /// The allowance as JSON (default: `Allowance::default()`).
     #[arg(long)]
     allowance: Option<String>,
+    /// Run a deterministic job only up to and including this dispatch.
+    #[arg(long)]
+    until: Option<u64>,
 }
 
 /// Runs a `gpu-node job` subcommand.
@@ -66,6 +74,7 @@ pub fn run(command: Command) -> Result<ExitCode, String> {
                 &options.out,
                 &allowance,
                 options.memory_limit_mib,
+                options.until,
             );
             Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
         }
@@ -83,6 +92,7 @@ fn run_local(options: &RunOptions) -> Result<ExitCode, String> {
         },
         wall_clock: Duration::from_secs(options.seconds),
         memory_limit_mib: options.memory_limit_mib,
+        until: options.until,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -108,6 +118,12 @@ fn run_local(options: &RunOptions) -> Result<ExitCode, String> {
     );
     if let Some(hash) = &report.output_hash {
         println!("output hash: {hash}");
+    }
+    if let Some(root) = &report.trace_root {
+        println!(
+            "trace root:  {root} ({})",
+            options.out.join(TRACE_FILE).display()
+        );
     }
     for file in &report.outputs {
         println!(

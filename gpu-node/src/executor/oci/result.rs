@@ -137,6 +137,7 @@ fn ran(
         outcome,
         timings,
         output_hash,
+        trace_root: None,
         outputs,
         container: Some(run.container),
     })

@@ -15,7 +15,9 @@ use futures::StreamExt;
 use gpunion_sdk::events;
 use gpunion_sdk::flows::{Customer, ProviderAgent};
 use gpunion_sdk::miner::{MiningAgent, MiningProgress};
-use gpunion_sdk::msg::market::{ProviderAttributes, ProviderFilter, Workload, WorkloadKind};
+use gpunion_sdk::msg::market::{
+    LeaseResult, ProviderAttributes, ProviderFilter, Workload, WorkloadKind,
+};
 use gpunion_sdk::{Chain, Deployment, Error, Result, Rpc, Signer, TestAccounts, TxOutcome};
 
 #[derive(Parser)]
@@ -663,7 +665,12 @@ async fn provider_command(ctx: &Context, out: &Output, command: &ProviderCommand
             }
         },
         ProviderCommand::Result { lease_id, cid } => {
-            agent.post_result(*lease_id, cid, None).await?
+            let result = LeaseResult {
+                cid: cid.clone(),
+                output_hash: None,
+                trace_root: None,
+            };
+            agent.post_result(*lease_id, result).await?
         }
         ProviderCommand::Pause => market.pause(&signer).await?,
         ProviderCommand::Resume => market.resume(&signer).await?,

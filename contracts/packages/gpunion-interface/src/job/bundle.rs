@@ -19,7 +19,7 @@ use naga::{
 
 use super::{
     Allowance, BufferUsage, FailureKind, Initial, JobFailure, MANIFEST_FILE, Manifest,
-    ManifestError,
+    ManifestError, determinism,
 };
 
 /// Why a bundle cannot be run. Each names the manifest field (a JSON path such as
@@ -91,6 +91,15 @@ pub enum BundleError {
         file: String,
         /// naga's diagnostic, with the source lines at fault.
         message: String,
+    },
+    /// The manifest declares the job deterministic, and a shader computes with what
+    /// gives different results on different adapters ([`super::determinism`]).
+    #[error("{file}: not deterministic: {reason}")]
+    NotDeterministic {
+        /// The source file.
+        file: String,
+        /// What it uses.
+        reason: String,
     },
     /// A dispatch's entry point is not in its shader.
     #[error("{field}: {file} has no entry point {entry_point:?}")]
@@ -190,6 +199,7 @@ impl BundleError {
             Self::TooLarge { .. } => FailureKind::OverAllowance,
             Self::Wgsl { .. }
             | Self::Invalid { .. }
+            | Self::NotDeterministic { .. }
             | Self::NoEntryPoint { .. }
             | Self::NotCompute { .. } => FailureKind::Shader,
             Self::Unbound { .. }
@@ -204,7 +214,9 @@ impl BundleError {
         match self {
             Self::Manifest(error) => Some(error.field()),
             Self::TooLarge { .. } => None,
-            Self::Wgsl { file, .. } | Self::Invalid { file, .. } => Some(file),
+            Self::Wgsl { file, .. }
+            | Self::Invalid { file, .. }
+            | Self::NotDeterministic { file, .. } => Some(file),
             Self::Parse { field, .. }
             | Self::MissingFile { field, .. }
             | Self::Read { field, .. }
@@ -268,6 +280,14 @@ impl Bundle {
         for (i, file) in manifest.shaders.iter().enumerate() {
             let source = read_text(&root, file, &format!("shaders[{i}]"))?;
             let (module, info) = compile(file, &source)?;
+            if manifest.deterministic
+                && let Some(reason) = determinism::refusal(&module, &info)
+            {
+                return Err(BundleError::NotDeterministic {
+                    file: file.clone(),
+                    reason,
+                });
+            }
             shaders.push(Shader {
                 file: file.clone(),
                 source,

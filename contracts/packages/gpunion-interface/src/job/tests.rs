@@ -38,6 +38,7 @@ fn manifest() -> Manifest {
             format: OutputFormat::Raw,
         }],
         time_limit_seconds: 10,
+        deterministic: false,
     }
 }
 
@@ -260,11 +261,49 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
 
     #[test]
     fn the_examples_load() {
-        for name in ["mandelbrot", "matmul"] {
+        for name in ["mandelbrot", "matmul", "matmul-power"] {
             let bundle = Bundle::load(&examples().join(name), &Allowance::default())
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
             assert!(!bundle.manifest().dispatches.is_empty());
         }
+    }
+
+    #[test]
+    fn a_deterministic_bundle_computes_with_integers_only() {
+        let deterministic = |m: &mut Manifest| m.deterministic = true;
+        assert!(load(DOUBLE, deterministic).is_ok());
+        let refused = [
+            // A float in a local computation, converted back to an integer.
+            (
+                "",
+                "output[id.x] = u32(f32(input[id.x]) * 0.5);",
+                "floating point",
+            ),
+            // Atomics: results depend on the order invocations run in.
+            (
+                "var<workgroup> counter: atomic<u32>;\n",
+                "output[id.x] = atomicAdd(&counter, 1u);",
+                "atomics",
+            ),
+        ];
+        for (global, body, what) in refused {
+            let wgsl = DOUBLE
+                .replace("output[id.x] = input[id.x] * 2u;", body)
+                .replace("@compute", &format!("{global}@compute"));
+            // Without the claim the same shader is a valid job.
+            assert!(load(&wgsl, |_| {}).is_ok(), "{body}");
+            let error = load(&wgsl, deterministic).unwrap_err();
+            match &error {
+                BundleError::NotDeterministic { file, reason } => {
+                    assert_eq!(file, "double.wgsl");
+                    assert!(reason.contains(what), "{reason}");
+                }
+                other => panic!("{body}: {other}"),
+            }
+            assert_eq!(error.kind(), FailureKind::Shader);
+        }
+        let matmul = Bundle::load(&examples().join("matmul-power"), &Allowance::default()).unwrap();
+        assert!(matmul.manifest().deterministic);
     }
 
     #[test]
