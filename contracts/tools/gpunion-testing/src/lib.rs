@@ -9,6 +9,7 @@
 //! failure a test inspects returns that contract's typed error (or an `anyhow` error and
 //! [`market_err`] / [`endorsement_err`] for the market and the endorsement contract).
 
+mod checks;
 mod endorsement;
 mod gut;
 mod market;
@@ -17,6 +18,7 @@ pub mod receiver;
 mod suite;
 mod token_swap;
 
+pub use checks::{dispatch_verdict, honest_trace, lie_from, root};
 pub use endorsement::{default_endorsement_params, endorsement_err};
 pub use gut::GUT;
 pub use market::{CID_A, CID_B, attributes, default_params, market_err, workload};

@@ -292,13 +292,13 @@ impl Suite {
         self.query_on(&self.market, msg, "market")
     }
 
-    /// The design's invariant: the market holds exactly escrow + stakes.
+    /// The design's invariant: the market holds exactly escrow + stakes + check fees.
     pub fn assert_escrow_invariant(&self) {
         let totals = self.get_totals();
         assert_eq!(
             self.balance(&self.market),
-            (totals.escrowed + totals.stakes).u128(),
-            "market balance != escrowed + stakes ({totals:?})"
+            (totals.escrowed + totals.stakes + totals.checks).u128(),
+            "market balance != escrowed + stakes + checks ({totals:?})"
         );
     }
 }
