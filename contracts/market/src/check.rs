@@ -223,7 +223,7 @@ pub(crate) fn on_result(
     env: &Env,
     lease: &Lease,
 ) -> Result<Vec<CosmosMsg>, ContractError> {
-    let Some(mut check) = CHECKS.may_load(storage, lease.id)? else {
+    let Some(mut check) = waiting(storage, lease.id)? else {
         return Ok(vec![]);
     };
     let config = CONFIG.load(storage)?;
@@ -255,7 +255,7 @@ pub(crate) fn on_never_ran(
     lease: &Lease,
     now: u64,
 ) -> Result<Vec<CosmosMsg>, ContractError> {
-    let Some(mut check) = CHECKS.may_load(storage, lease.id)? else {
+    let Some(mut check) = waiting(storage, lease.id)? else {
         return Ok(vec![]);
     };
     let config = CONFIG.load(storage)?;
@@ -371,28 +371,87 @@ pub fn execute_post_verdict(
     lease_id: u64,
     verdict: Verdict,
 ) -> Result<Response, ContractError> {
-    let now = env.block.time.seconds();
+    let at = chain_time(&env);
+    let now = at.seconds;
     let lease = load_lease(deps.storage, lease_id)?;
     let mut check = load_check(deps.storage, lease_id)?;
     ensure_state(&check, CheckState::Disputed, "Disputed")?;
     take_answer(deps.storage, &mut check, &info.sender, Role::Referee, now)?;
     let side = judge(&check, &lease, &verdict)?;
     update_provider(deps.storage, &info.sender, |p| p.open_checks -= 1)?;
-    check.referee = Some(info.sender);
-    check.verdict = Some(verdict);
-    let state = match side {
-        Side::Provider => CheckState::Upheld,
-        Side::Checker => CheckState::Refuted,
-        Side::Neither => CheckState::Inconclusive,
-    };
     let config = CONFIG.load(deps.storage)?;
-    let msgs = end(deps.storage, &config, &mut check, &lease, state, now)?;
+    let partial = matches!(verdict, Verdict::Dispatch { .. });
+    check.referee = Some(info.sender.clone());
+    check.verdict = Some(verdict);
+    let msgs = match side {
+        // The checker went wrong first; the provider is right up to there, not
+        // shown right to the end: the checker pays the referee and the provider from
+        // its stake, and the job is checked again by a new checker.
+        Side::Provider if partial => {
+            recheck(deps.storage, at, &config, &mut check, &lease, &info.sender)?
+        }
+        Side::Provider => end(
+            deps.storage,
+            &config,
+            &mut check,
+            &lease,
+            CheckState::Upheld,
+            now,
+        )?,
+        Side::Checker => end(
+            deps.storage,
+            &config,
+            &mut check,
+            &lease,
+            CheckState::Refuted,
+            now,
+        )?,
+        Side::Neither => end(
+            deps.storage,
+            &config,
+            &mut check,
+            &lease,
+            CheckState::Inconclusive,
+            now,
+        )?,
+    };
     CHECKS.save(deps.storage, lease_id, &check)?;
     Ok(Response::new()
         .add_messages(msgs)
         .add_attribute("action", "post_verdict")
         .add_attribute("lease_id", lease_id.to_string())
-        .add_attribute("state", format!("{state:?}")))
+        .add_attribute("state", format!("{:?}", check.state)))
+}
+
+/// A partial verdict against the checker: its slash pays the referee (up to the fee)
+/// and the provider the rest; it is released, and a new checker drawn (Void if none).
+fn recheck(
+    storage: &mut dyn Storage,
+    at: ChainTime,
+    config: &Config,
+    check: &mut Check,
+    lease: &Lease,
+    referee: &Addr,
+) -> Result<Vec<CosmosMsg>, ContractError> {
+    let mut msgs = overrule(storage, config, check, lease, Some((referee, check.fee)))?;
+    if let Some(checker) = check.checker.take() {
+        update_provider(storage, &checker, |p| p.open_checks -= 1)?;
+    }
+    check.answer = None;
+    check.referee = None;
+    if draw(storage, at, config, check, lease)? {
+        check.state = CheckState::Checking;
+    } else {
+        msgs.extend(end(
+            storage,
+            config,
+            check,
+            lease,
+            CheckState::Void,
+            at.seconds,
+        )?);
+    }
+    Ok(msgs)
 }
 
 pub fn execute_timeout(deps: DepsMut, env: Env, lease_id: u64) -> Result<Response, ContractError> {
@@ -615,7 +674,7 @@ fn end(
     let mut msgs: Vec<CosmosMsg> = transfer(token, &fee_to, check.fee).into_iter().collect();
     match state {
         CheckState::Refuted => msgs.extend(refute(storage, config, check, lease, now)?),
-        CheckState::Upheld => msgs.extend(overrule(storage, config, check, lease)?),
+        CheckState::Upheld => msgs.extend(overrule(storage, config, check, lease, None)?),
         _ => {}
     }
     update_provider(storage, &lease.provider, |p| {
@@ -668,12 +727,13 @@ fn refute(
 }
 
 /// The checker was wrong: the lease's slash of its stake goes to the provider it
-/// accused.
+/// accused, after `first` (an account and at most what it gets).
 fn overrule(
     storage: &mut dyn Storage,
     config: &Config,
     check: &Check,
     lease: &Lease,
+    first: Option<(&Addr, Uint128)>,
 ) -> Result<Vec<CosmosMsg>, ContractError> {
     let Some(address) = &check.checker else {
         return Ok(vec![]);
@@ -684,9 +744,15 @@ fn overrule(
     checker.stats.slashed += slash;
     PROVIDERS.save(storage, address, &checker)?;
     sub_stakes(storage, slash)?;
-    Ok(transfer(&config.gut_token, &lease.provider, slash)
-        .into_iter()
-        .collect())
+    let mut msgs = vec![];
+    let mut rest = slash;
+    if let Some((account, most)) = first {
+        let amount = most.min(slash);
+        msgs.extend(transfer(&config.gut_token, account, amount));
+        rest -= amount;
+    }
+    msgs.extend(transfer(&config.gut_token, &lease.provider, rest));
+    Ok(msgs)
 }
 
 fn sub_stakes(storage: &mut dyn Storage, amount: Uint128) -> Result<(), ContractError> {
@@ -724,6 +790,13 @@ fn hash(side: &'static str, bytes: &HexBinary) -> Result<Hash, ContractError> {
                 len: bytes.len(),
             },
         })
+}
+
+/// Lease `id`'s check if it still waits for the result (a cancelled one does not).
+fn waiting(storage: &dyn Storage, id: u64) -> Result<Option<Check>, ContractError> {
+    Ok(CHECKS
+        .may_load(storage, id)?
+        .filter(|check| check.state == CheckState::Requested))
 }
 
 fn load_check(storage: &dyn Storage, id: u64) -> Result<Check, ContractError> {

@@ -185,8 +185,14 @@ fn a_lying_provider_is_caught_slashed_and_its_customer_refunded() {
     }
 }
 
+/// A checker that made up its trace is slashed to the provider it accused. A referee
+/// that ran the whole job confirms the result (Upheld); one that ran only to the
+/// checker's first wrong dispatch shows the checker wrong, not the result right to the
+/// end: the checker's slash pays the referee, and a new checker is drawn.
 #[test]
 fn a_lying_checker_is_overruled_and_slashed_to_the_provider() {
+    let slash = STAKE / 10;
+    // Whole run: upheld.
     let mut w = world();
     let honest = honest_trace(3, 10);
     let id = w.served(&honest);
@@ -197,10 +203,15 @@ fn a_lying_checker_is_overruled_and_slashed_to_the_provider() {
     let provider_before = w.suite.balance(&w.provider);
     let referee_before = w.suite.balance(&referee);
     w.suite
-        .post_verdict(&referee, id, dispatch_verdict(&honest, &made_up, &honest))
+        .post_verdict(
+            &referee,
+            id,
+            Verdict::Root {
+                root: root(&honest),
+            },
+        )
         .unwrap();
     assert_eq!(w.suite.get_check(id).state, CheckState::Upheld);
-    let slash = STAKE / 10;
     assert_eq!(
         w.suite.get_provider(&checker).provider.stake.u128(),
         STAKE - slash
@@ -210,6 +221,39 @@ fn a_lying_checker_is_overruled_and_slashed_to_the_provider() {
     let provider = w.suite.get_provider(&w.provider).provider;
     assert_eq!(provider.stats.checked_results, 1);
     assert_eq!(provider.stake.u128(), STAKE);
+    w.suite.assert_escrow_invariant();
+
+    // To the first difference: checked again.
+    let mut w = world();
+    let id = w.served(&honest);
+    let checker = w.suite.assignee(id);
+    w.suite.post_check(&checker, id, &made_up).unwrap();
+    let referee = w.suite.assignee(id);
+    let provider_before = w.suite.balance(&w.provider);
+    let referee_before = w.suite.balance(&referee);
+    w.suite
+        .post_verdict(&referee, id, dispatch_verdict(&honest, &made_up, &honest))
+        .unwrap();
+    let check = w.suite.get_check(id);
+    assert_eq!(check.state, CheckState::Checking);
+    assert_eq!(check.checker, None);
+    let third = w.suite.assignee(id);
+    assert!(third != checker && third != referee);
+    assert_eq!(w.suite.balance(&referee), referee_before + fee());
+    assert_eq!(
+        w.suite.balance(&w.provider),
+        provider_before + slash - fee()
+    );
+    let overruled = w.suite.get_provider(&checker).provider;
+    assert_eq!(overruled.stake.u128(), STAKE - slash);
+    assert_eq!(overruled.open_checks, 0);
+    assert_eq!(
+        w.suite.get_totals().checks.u128(),
+        fee(),
+        "the fee is still held"
+    );
+    w.suite.post_check(&third, id, &honest).unwrap();
+    assert_eq!(w.suite.get_check(id).state, CheckState::Passed);
     w.suite.assert_escrow_invariant();
 }
 

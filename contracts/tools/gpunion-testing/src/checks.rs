@@ -138,8 +138,13 @@ impl Suite {
 
     /// Lease `id`'s check, which must exist.
     pub fn get_check(&self, id: u64) -> Check {
-        self.query::<Option<Check>>(&QueryMsg::Check { lease_id: id })
+        self.find_check(id)
             .unwrap_or_else(|| panic!("lease {id} has no check"))
+    }
+
+    /// Lease `id`'s check, if it has one.
+    pub fn find_check(&self, id: u64) -> Option<Check> {
+        self.query(&QueryMsg::Check { lease_id: id })
     }
 
     /// Who must answer lease `id`'s check now.
