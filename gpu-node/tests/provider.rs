@@ -22,9 +22,11 @@ use std::time::{Duration, Instant};
 use gpu_node::provider::config::{CONFIG_FILE, Config, KEYSTORE_FILE};
 use gpunion_interface::job::{FailureKind, JobOutcome, JobReport, REPORT_FILE};
 use gpunion_interface::lease_link::{AccessError, Answer};
-use gpunion_interface::market::{LeaseState, Workload, WorkloadKind};
+use gpunion_interface::market::check::{Check, CheckState, Verdict};
+use gpunion_interface::market::{LeaseResult, LeaseState, Workload, WorkloadKind};
+use gpunion_interface::trace::{TRACE_FILE, Trace};
 use gpunion_ipfs::{Cid, FetchLimits, Kubo};
-use gpunion_sdk::flows::Customer;
+use gpunion_sdk::flows::{Customer, ProviderAgent};
 use gpunion_sdk::keystore::{Keystore, generate_mnemonic};
 use gpunion_sdk::{Chain, Deployment, Signer, TestAccounts, job, tx};
 
@@ -278,7 +280,8 @@ impl Node {
     }
 }
 
-/// The market's GUT balance equals what it says it holds (escrow + stakes), read at
+/// The market's GUT balance equals what it says it holds (escrow + stakes + check
+/// fees), read at
 /// one state: the totals are read before and after the balance, and only a pair that
 /// did not move in between is compared.
 async fn assert_market_balanced(chain: &Chain) {
@@ -291,10 +294,11 @@ async fn assert_market_balanced(chain: &Chain) {
         if before == after {
             assert_eq!(
                 balance,
-                after.escrowed.u128() + after.stakes.u128(),
-                "market balance {balance} != escrowed {} + stakes {}",
+                after.escrowed.u128() + after.stakes.u128() + after.checks.u128(),
+                "market balance {balance} != escrowed {} + stakes {} + checks {}",
                 after.escrowed,
-                after.stakes
+                after.stakes,
+                after.checks
             );
             return;
         }
@@ -317,6 +321,8 @@ impl Drop for KillOnDrop {
 
 /// Opens a lease for `cid` directly (no local validation: the node must cope).
 async fn open(customer: &Customer, provider: &str, cid: &str, kind: WorkloadKind) -> u64 {
+    // The provider may have registered a block ago: read at least the chain's tip.
+    customer.catch_up().await.unwrap();
     customer
         .open_lease(
             provider,
@@ -1616,4 +1622,277 @@ async fn abuse_the_lease_link(
             .ok(),
     );
     answers
+}
+
+/// The serve logs of `nodes`, for a failure's message.
+fn logs_of(nodes: &[&Node]) -> String {
+    nodes
+        .iter()
+        .map(|n| format!("--- {}\n{}", n.address, n.log()))
+        .collect()
+}
+
+/// Lease `lease_id`'s check once `done` says so of it (two minutes at most).
+async fn check_when(
+    customer: &Customer,
+    lease_id: u64,
+    done: impl Fn(&Check) -> bool,
+    logs: impl Fn() -> String,
+) -> Check {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let check = customer.check(lease_id).await.unwrap().expect("requested");
+        if done(&check) {
+            return check;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "lease {lease_id}'s check stayed {:?}:\n{}",
+            check.state,
+            logs()
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// Checked results on the real chain, Kubo and two real `gpu-node serve` nodes in the
+/// check pool, with the deterministic example bundle (`shaders/jobs/matmul-power`):
+/// - an honest node's result passes: the other node re-runs it and is paid the fee;
+/// - a lying provider (played by the test: it posts a made-up trace) is caught: one node
+///   re-runs the job, the other referees, running only to the first dispatch where
+///   the traces differ; the liar is slashed and its customer refunded;
+/// - a checker that falls silent (killed once drawn) is timed out; nobody else can be
+///   drawn, so the check ends Void and the fee goes back to the customer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the local chain and Kubo: run under testnet/e2e"]
+async fn e2e_checked_results_an_honest_pass_a_liar_refuted_and_a_silent_checker_timed_out() {
+    let chain = chain();
+    let market = chain.market().unwrap();
+    let gut = chain.gut().unwrap();
+    let pool_node = |c: &mut Config| {
+        c.mining.enabled = false;
+        c.provider.check_pool = true;
+    };
+    let mut first = Node::new(&chain, pool_node).await;
+    let mut second = Node::new(&chain, pool_node).await;
+    first.start();
+    second.start();
+    let in_pool = async |node: &Node| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let record = market.provider_unverified(&node.address).await.unwrap();
+            if record.is_some_and(|r| r.provider.in_check_pool) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never joined the pool:\n{}",
+                node.log()
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    };
+    in_pool(&first).await;
+    in_pool(&second).await;
+    let bundle = kubo()
+        .add_dir(&repo().join("shaders/jobs/matmul-power"))
+        .await
+        .unwrap()
+        .to_string();
+    let (customer, _) = customer(&chain, 100 * GUT).await;
+    let fee = market.config().await.unwrap().params.check_fee.u128();
+
+    // An honest result passes.
+    let lease = open(&customer, &first.address, &bundle, WorkloadKind::WgslBundle).await;
+    customer.request_check(lease).await.unwrap();
+    let check = check_when(
+        &customer,
+        lease,
+        |c| c.state.is_final(),
+        || logs_of(&[&first, &second]),
+    )
+    .await;
+    assert_eq!(
+        check.state,
+        CheckState::Passed,
+        "{check:?}\n{}",
+        logs_of(&[&first, &second])
+    );
+    assert_eq!(
+        check.checker.as_ref().map(|a| a.as_str()),
+        Some(second.address.as_str())
+    );
+    let result = customer
+        .lease(lease)
+        .await
+        .unwrap()
+        .unwrap()
+        .lease
+        .result
+        .unwrap();
+    assert!(
+        result.trace_root.is_some(),
+        "the node posted its trace root"
+    );
+    let record = market
+        .provider_unverified(&first.address)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.provider.stats.checked_results, 1);
+
+    // A lying provider is caught: it accepts, is paid for a while, then posts a result
+    // folder whose trace it made up.
+    let liar = Node::new(&chain, |_| {}).await;
+    let wallet = Keystore::load(&liar.home.path().join(KEYSTORE_FILE))
+        .unwrap()
+        .unlock(PASSPHRASE, &chain.deployment().prefix())
+        .unwrap();
+    let liar_agent = ProviderAgent::new(chain.signer(wallet), market.clone(), gut.clone());
+    let stake_before = market
+        .provider_unverified(&liar.address)
+        .await
+        .unwrap()
+        .unwrap()
+        .provider
+        .stake
+        .u128();
+    let lease = open(&customer, &liar.address, &bundle, WorkloadKind::WgslBundle).await;
+    liar_agent.accept(lease).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    liar_agent.heartbeat().await.unwrap();
+    liar_agent
+        .withdraw(lease)
+        .await
+        .unwrap()
+        .expect("earned something");
+    let made_up = Trace::new((0..10u8).map(|i| [i; 32]));
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join(TRACE_FILE),
+        serde_json::to_vec(&made_up).unwrap(),
+    )
+    .unwrap();
+    let result_cid = kubo().add_dir(folder.path()).await.unwrap().to_string();
+    liar_agent
+        .post_result(
+            lease,
+            LeaseResult {
+                cid: result_cid,
+                output_hash: None,
+                trace_root: Some(made_up.root().unwrap().to_vec().into()),
+            },
+        )
+        .await
+        .unwrap();
+    let customer_before = gut.balance_unverified(customer.address()).await.unwrap();
+    customer.request_check(lease).await.unwrap();
+    let check = check_when(
+        &customer,
+        lease,
+        |c| c.state.is_final(),
+        || logs_of(&[&first, &second]),
+    )
+    .await;
+    assert_eq!(
+        check.state,
+        CheckState::Refuted,
+        "{check:?}\n{}",
+        logs_of(&[&first, &second])
+    );
+    let Some(Verdict::Dispatch { index, .. }) = &check.verdict else {
+        panic!("the referee ran to the first difference: {check:?}");
+    };
+    assert_eq!(
+        *index, 0,
+        "the made-up trace differs from the first dispatch"
+    );
+    let referee = check.referee.clone().unwrap();
+    let checker = check.checker.clone().unwrap();
+    assert_ne!(referee, checker);
+    assert!(
+        logs_of(&[&first, &second]).contains("referee: ran to the first difference"),
+        "{}",
+        logs_of(&[&first, &second])
+    );
+    let liar_record = market
+        .provider_unverified(&liar.address)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(liar_record.provider.stats.refuted_results, 1);
+    let refuted = customer.lease(lease).await.unwrap().unwrap().lease;
+    let paid = refuted.paid_to_provider.u128();
+    assert!(paid > 0);
+    let slash = (stake_before - paid) / 10;
+    assert_eq!(
+        liar_record.provider.stake.u128(),
+        stake_before - paid - slash
+    );
+    // The customer paid the fee, and got back everything the lease held and had paid
+    // the liar (its whole deposit) and the slash less the referee's fee.
+    let customer_after = gut.balance_unverified(customer.address()).await.unwrap();
+    assert_eq!(
+        customer_after,
+        customer_before - fee + refuted.deposit.u128() + slash - fee,
+        "the customer was refunded the wrong run"
+    );
+    assert_market_balanced(&chain).await;
+
+    // A checker that falls silent once drawn is timed out; nobody else is left to
+    // draw (the liar is not in the pool, `first` is the provider): Void, fee back.
+    let lease = open(&customer, &first.address, &bundle, WorkloadKind::WgslBundle).await;
+    customer.request_check(lease).await.unwrap();
+    second.kill();
+    let check = check_when(
+        &customer,
+        lease,
+        |c| c.state != CheckState::Requested,
+        || logs_of(&[&first, &second]),
+    )
+    .await;
+    assert_eq!(
+        check.state,
+        CheckState::Checking,
+        "{check:?}\n{}",
+        logs_of(&[&first, &second])
+    );
+    let deadline = check.assignee.as_ref().unwrap().deadline;
+    assert_eq!(check.assignee.unwrap().address.as_str(), second.address);
+    // The node closes its lease once the result is posted: the customer's refund of
+    // the unserved time lands first.
+    let deadline_lease = Instant::now() + Duration::from_secs(60);
+    while !customer.lease(lease).await.unwrap().unwrap().lease.state.is_final() {
+        assert!(Instant::now() < deadline_lease, "{}", logs_of(&[&first]));
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    let before = gut.balance_unverified(customer.address()).await.unwrap();
+    loop {
+        match customer.timeout_check(lease).await {
+            Ok(_) => break,
+            Err(error) => {
+                assert!(
+                    error.to_string().contains("may be timed out after"),
+                    "{error}"
+                );
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
+    }
+    let check = customer.check(lease).await.unwrap().unwrap();
+    assert_eq!(check.state, CheckState::Void, "{check:?}");
+    assert!(check.settled_at.unwrap() > deadline);
+    let after = gut.balance_unverified(customer.address()).await.unwrap();
+    assert_eq!(after, before + fee, "the fee came back");
+    let silent = market
+        .provider_unverified(&second.address)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !silent.provider.in_check_pool,
+        "the silent checker left the pool"
+    );
+    assert_eq!(silent.provider.open_checks, 0);
+    assert_market_balanced(&chain).await;
 }

@@ -4,6 +4,8 @@
 //! in [`crate::miner`].
 
 use gpunion_interface::endorsement::RecommendRequest;
+use gpunion_interface::job::HexBinary;
+use gpunion_interface::market::check::{AssignedCheck, Check, Verdict};
 use gpunion_interface::market::{
     Lease, LeaseResponse, LeaseResult, LeaseState, OpenLease, ProviderAttributes, ProviderFilter,
     ProviderResponse, Workload, lease_cost,
@@ -119,6 +121,51 @@ impl ProviderAgent {
     pub async fn close(&self, lease_id: u64) -> Result<TxOutcome> {
         self.market.close_lease(&self.signer, lease_id).await
     }
+
+    /// Joins the check pool, unless already in it: this provider may then be drawn to
+    /// check other providers' results. Returns whether it joined now.
+    pub async fn join_check_pool(&self) -> Result<bool> {
+        let record = self.record().await?.ok_or_else(|| Error::NotFound {
+            what: format!("provider {}", self.address()),
+        })?;
+        if record.provider.in_check_pool {
+            return Ok(false);
+        }
+        self.market.join_check_pool(&self.signer).await?;
+        Ok(true)
+    }
+
+    /// The checks this provider must answer now.
+    pub async fn checks_assigned(&self) -> Result<Vec<AssignedCheck>> {
+        self.market.checks_assigned(self.address()).await
+    }
+
+    /// Answers a check this provider was drawn for: as checker, its root and trace;
+    /// as referee, its verdict.
+    pub async fn answer_check(&self, lease_id: u64, answer: CheckReply) -> Result<TxOutcome> {
+        match answer {
+            CheckReply::Trace { root, trace_cid } => {
+                self.market
+                    .post_check(&self.signer, lease_id, root, &trace_cid)
+                    .await
+            }
+            CheckReply::Verdict(verdict) => {
+                self.market
+                    .post_verdict(&self.signer, lease_id, verdict)
+                    .await
+            }
+        }
+    }
+}
+
+/// What a drawn provider answers a check with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckReply {
+    /// A checker's re-run: its trace's root and the CID of the folder holding its
+    /// `trace.json`.
+    Trace { root: HexBinary, trace_cid: String },
+    /// A referee's verdict.
+    Verdict(Verdict),
 }
 
 /// A customer's side of the market, for one signer.
@@ -266,6 +313,26 @@ impl Customer {
     /// A provider's record with its status, if registered.
     pub async fn provider(&self, address: &str) -> Result<Option<ProviderResponse>> {
         self.market.provider_unverified(address).await
+    }
+
+    /// Has lease `lease_id`'s result checked by another provider, paying the market's
+    /// check fee (read from its verified configuration).
+    pub async fn request_check(&self, lease_id: u64) -> Result<TxOutcome> {
+        let fee = self.market.config().await?.params.check_fee.u128();
+        self.market
+            .request_check(&self.signer, &self.gut, lease_id, fee)
+            .await
+    }
+
+    /// Times out the assignee of lease `lease_id`'s check once its deadline passed: the
+    /// market draws another, or ends the check Void and returns the fee.
+    pub async fn timeout_check(&self, lease_id: u64) -> Result<TxOutcome> {
+        self.market.timeout_check(&self.signer, lease_id).await
+    }
+
+    /// Lease `lease_id`'s check, if it has one (verified).
+    pub async fn check(&self, lease_id: u64) -> Result<Option<Check>> {
+        self.market.check(lease_id).await
     }
 
     /// The market this customer leases on.

@@ -84,6 +84,10 @@ pub struct ProviderSettings {
     pub country: String,
     /// Geohash of the machine's location (1 to 12 characters).
     pub geohash: String,
+    /// Join the market's check pool: be drawn (and paid the check fee) to re-run other
+    /// providers' deterministic jobs and to referee their disputes.
+    #[serde(default)]
+    pub check_pool: bool,
 }
 
 /// Limits every job runs under.
@@ -158,6 +162,7 @@ impl Default for Config {
                 stake: 1_000_000_000,
                 country: "DE".into(),
                 geohash: "u33d".into(),
+                check_pool: true,
             },
             limits: JobLimits {
                 max_bundle_mib: 64,

@@ -279,14 +279,14 @@ pub fn describe(failure: &JobFailure) -> String {
     }
 }
 
-enum FetchFailure {
+pub(super) enum FetchFailure {
     /// The customer's bundle is at fault: it becomes the job's failure.
     Customer(JobFailure),
     /// The node's IPFS is at fault: try again later.
     Node(IpfsError),
 }
 
-async fn fetch(
+pub(super) async fn fetch(
     settings: &JobSettings,
     cid: &str,
     dest: &Path,
@@ -363,7 +363,7 @@ fn input_dir(lease_id: u64, dir: &Path, workload_dir: &Path) -> Result<PathBuf, 
     Ok(empty)
 }
 
-fn reset_dir(lease_id: u64, dir: &Path) -> Result<(), JobError> {
+pub(super) fn reset_dir(lease_id: u64, dir: &Path) -> Result<(), JobError> {
     let io = |e: std::io::Error| JobError::Io {
         lease_id,
         path: dir.display().to_string(),

@@ -3,6 +3,7 @@
 //! result, settle), mining between leases, durable state, metrics.
 
 pub mod attributes;
+pub mod checks;
 pub mod config;
 pub mod containers;
 pub mod identity;

@@ -16,12 +16,13 @@ use std::time::{Duration, Instant};
 use futures::StreamExt as _;
 use gpunion_interface::market::{Lease, LeaseResult, LeaseState, WorkloadKind};
 use gpunion_sdk::events::{self, TxStream};
-use gpunion_sdk::flows::ProviderAgent;
+use gpunion_sdk::flows::{CheckReply, ProviderAgent};
 use gpunion_sdk::{Error as SdkError, Rpc};
 use serde_json::json;
 use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinSet};
 
+use super::checks::{self, CheckError};
 use super::job::{self, JobDone, JobError, JobSettings};
 use super::link::CancelRequest;
 use super::metrics::Metrics;
@@ -68,6 +69,8 @@ pub struct Node {
     pub jobs: Arc<JobSettings>,
     /// The longest a job may run.
     pub max_job: Duration,
+    /// Whether this node is in the check pool and answers the checks it is drawn for.
+    pub check_pool: bool,
     pub heartbeat_every: Duration,
 }
 
@@ -92,7 +95,12 @@ struct Books {
     scan_after: Option<u64>,
     /// Those leases, by state, for the leases metric.
     settled: HashMap<&'static str, i64>,
+    /// Checks being answered: lease id → its task.
+    checking: HashMap<u64, AbortHandle>,
 }
+
+/// A finished check run: its lease and the answer (or why there is none).
+type CheckDone = (u64, Result<CheckReply, CheckError>);
 
 impl Node {
     /// Serves until SIGINT or SIGTERM.
@@ -112,8 +120,16 @@ impl Node {
                 Err(error) => tracing::warn!(%error, "cannot remove leftover containers"),
             }
         }
+        if self.check_pool {
+            match self.agent.join_check_pool().await {
+                Ok(true) => tracing::info!("joined the check pool"),
+                Ok(false) => {}
+                Err(error) => tracing::warn!(%error, "cannot join the check pool"),
+            }
+        }
         let mut books = Books::default();
         let mut jobs: JoinSet<Result<JobDone, JobError>> = JoinSet::new();
+        let mut checks: JoinSet<CheckDone> = JoinSet::new();
         let mut heartbeat = tokio::time::interval(self.heartbeat_every);
         let mut poll = tokio::time::interval(POLL_EVERY);
         let mut events = self.subscribe().await;
@@ -132,6 +148,7 @@ impl Node {
                         events = self.subscribe().await;
                     }
                     self.reconcile(&mut books, &mut jobs).await;
+                    self.take_checks(&mut books, &mut checks).await;
                 }
                 event = next_event(&mut events) => {
                     if event.is_none() {
@@ -148,12 +165,19 @@ impl Node {
                     self.job_finished(&mut books, done).await;
                     self.reconcile(&mut books, &mut jobs).await;
                 }
+                Some(done) = checks.join_next() => {
+                    if let Ok(done) = done {
+                        self.check_finished(&mut books, done).await;
+                    }
+                }
             }
-            self.miner.set(books.running.is_empty());
+            self.miner
+                .set(books.running.is_empty() && books.checking.is_empty());
             self.publish_status(&books);
         }
         tracing::info!("shutting down: running jobs are stopped and will run again on restart");
         jobs.shutdown().await;
+        checks.shutdown().await;
         self.miner.set(false);
         Ok(())
     }
@@ -199,6 +223,47 @@ impl Node {
                     Err(error) => tracing::warn!(lease_id, %error, "withdraw failed"),
                 }
             }
+        }
+    }
+
+    /// Starts answering every check this node was drawn for and is not answering yet.
+    async fn take_checks(&mut self, books: &mut Books, checks: &mut JoinSet<CheckDone>) {
+        if !self.check_pool {
+            return;
+        }
+        let assigned = match self.agent.checks_assigned().await {
+            Ok(assigned) => assigned,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the checks assigned to this node");
+                return;
+            }
+        };
+        for assigned in assigned {
+            let lease_id = assigned.check.lease_id;
+            if books.checking.contains_key(&lease_id) {
+                continue;
+            }
+            tracing::info!(lease_id, state = ?assigned.check.state, "drawn for a check");
+            let settings = Arc::clone(&self.jobs);
+            let task =
+                checks.spawn(async move { (lease_id, checks::answer(&settings, &assigned).await) });
+            books.checking.insert(lease_id, task);
+        }
+    }
+
+    /// Posts a check's answer (a failed run is left to time out: it is drawn again).
+    async fn check_finished(&mut self, books: &mut Books, (lease_id, done): CheckDone) {
+        books.checking.remove(&lease_id);
+        match done {
+            Ok(reply) => match self.agent.answer_check(lease_id, reply).await {
+                Ok(tx) => tracing::info!(
+                    lease_id,
+                    state = tx.attribute("wasm", "state").unwrap_or_default(),
+                    "check answer posted"
+                ),
+                Err(error) => tracing::warn!(lease_id, %error, "cannot post the check's answer"),
+            },
+            Err(error) => tracing::warn!(lease_id, %error, "cannot answer the check"),
         }
     }
 

@@ -1,4 +1,7 @@
-//! The market: provider registry, leases, escrow and settlement.
+//! The market: provider registry, leases, escrow and settlement; checked results in
+//! `market/checks.rs`.
+
+mod checks;
 
 use gpunion_interface::market::{
     Config, ConfigResponse, EscrowTotals, ExecuteMsg, Lease, LeaseResponse, LeaseResult,

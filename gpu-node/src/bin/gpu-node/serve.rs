@@ -166,6 +166,7 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
             miner,
             jobs: Arc::new(settings),
             max_job: Duration::from_secs(config.limits.max_job_seconds),
+            check_pool: config.provider.check_pool,
             // Well inside the grace period: three heartbeats per grace.
             heartbeat_every: Duration::from_secs((params.heartbeat_grace_seconds / 3).max(5)),
         };
