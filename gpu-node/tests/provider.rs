@@ -1862,7 +1862,15 @@ async fn e2e_checked_results_an_honest_pass_a_liar_refuted_and_a_silent_checker_
     // The node closes its lease once the result is posted: the customer's refund of
     // the unserved time lands first.
     let deadline_lease = Instant::now() + Duration::from_secs(60);
-    while !customer.lease(lease).await.unwrap().unwrap().lease.state.is_final() {
+    while !customer
+        .lease(lease)
+        .await
+        .unwrap()
+        .unwrap()
+        .lease
+        .state
+        .is_final()
+    {
         assert!(Instant::now() < deadline_lease, "{}", logs_of(&[&first]));
         tokio::time::sleep(Duration::from_secs(1)).await;
     }

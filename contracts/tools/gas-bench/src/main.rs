@@ -14,6 +14,7 @@
 //! gas is the endorsement contract's own; the market-query gas that a chain would add
 //! is measured separately and shown beside it.
 
+mod checks;
 mod emission;
 
 use std::cell::{Cell, RefCell};
@@ -606,6 +607,27 @@ fn main() {
             rate_total,
             row.recommend_queries.1,
             recommend_total
+        );
+    }
+    println!(
+        "\nchecked results, by check pool size: | pool | open lease with check | request check (draws) | result (draws checker) | answer agrees (pays) | answer differs (draws referee) | verdict at dispatch 5 of 10 (refutes) | verdict by root | timeout (draws again) | check query | assigned query |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for pool in [10, 10_000] {
+        let row = checks::run(pool, &market_wasm);
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            row.pool,
+            row.open_checked,
+            row.request,
+            row.result_draws,
+            row.answer_agrees,
+            row.answer_disputes,
+            row.verdict_dispatch,
+            row.verdict_root,
+            row.timeout,
+            row.check_query,
+            row.assigned_query
         );
     }
     let first = &rows[0];

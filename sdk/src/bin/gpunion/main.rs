@@ -278,6 +278,16 @@ enum LeaseCommand {
     Close { lease_id: u64 },
     /// Rates the provider of a finished lease (1 to 5).
     Rate { lease_id: u64, score: u8 },
+    /// Has the lease's result checked by another provider (a deterministic WGSL job),
+    /// paying the market's check fee.
+    Check { lease_id: u64 },
+    /// The lease's check: its state, who checked and refereed, the verdict (proven).
+    CheckShow { lease_id: u64 },
+    /// Draws another checker or referee once the drawn one let its deadline pass (the
+    /// fee comes back when nobody is left).
+    CheckTimeout { lease_id: u64 },
+    /// Takes back the fee of a check still waiting for the result.
+    CheckCancel { lease_id: u64 },
     /// The job's state, asked of the lease's provider over libp2p.
     Status {
         lease_id: u64,
@@ -693,6 +703,7 @@ async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> R
     let market = chain.market()?;
     match command {
         LeaseCommand::Show { lease_id } => return out.value(&market.lease_now(*lease_id).await?),
+        LeaseCommand::CheckShow { lease_id } => return out.value(&market.check(*lease_id).await?),
         LeaseCommand::List {
             provider: Some(provider),
             after,
@@ -840,6 +851,7 @@ async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> R
             return out.fact(&format!("lease {id}\n{}", tx_line(&tx)), json);
         }
         LeaseCommand::Show { .. }
+        | LeaseCommand::CheckShow { .. }
         | LeaseCommand::List { .. }
         | LeaseCommand::Status { .. }
         | LeaseCommand::Logs { .. }
@@ -861,6 +873,9 @@ async fn lease_command(ctx: &Context, out: &Output, command: &LeaseCommand) -> R
             return out.fact(&text, serde_json::Value::Array(json));
         }
         LeaseCommand::Rate { lease_id, score } => customer.rate(*lease_id, *score, None).await?,
+        LeaseCommand::Check { lease_id } => customer.request_check(*lease_id).await?,
+        LeaseCommand::CheckTimeout { lease_id } => customer.timeout_check(*lease_id).await?,
+        LeaseCommand::CheckCancel { lease_id } => market.cancel_check(&signer, *lease_id).await?,
     };
     out.tx(&tx)
 }
