@@ -206,8 +206,8 @@ def test_a_cancelled_job_stops_waiting_and_the_client_still_works(client, accoun
         with pytest.raises(asyncio.CancelledError):
             await task
         assert time.monotonic() - started < 2
-        kinds = [type(s).__name__ for s in heard.steps]
-        assert kinds[:3] == ["VALIDATED", "UPLOADED", "OPENED"], kinds
+        kinds = [type(s) for s in heard.steps]
+        assert kinds[:3] == [gpunion.JobProgress.VALIDATED, gpunion.JobProgress.UPLOADED, gpunion.JobProgress.OPENED], kinds
         opened = next(s for s in heard.steps if isinstance(s, gpunion.JobProgress.OPENED))
         # Nothing is left running: the lease stays Pending until the customer closes it.
         count = len(heard.steps)
