@@ -53,6 +53,8 @@ impl Account {
 
     /// The customer's side of the market for this account.
     pub fn customer(&self) -> Result<Arc<Customer>> {
+        // A deployment without the endorsement contract still leases; `rate` then says
+        // there is none to rate with.
         let endorsement = self.chain.endorsement().ok();
         Ok(Arc::new(Customer::new(flows::Customer::new(
             self.signer.clone(),

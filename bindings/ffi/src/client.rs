@@ -174,7 +174,7 @@ impl Client {
 
     /// `wallet` signing on this chain. Make one account per wallet and share it: it
     /// numbers the wallet's transactions.
-    pub fn account(self: Arc<Self>, wallet: &Wallet) -> Result<Arc<Account>> {
+    pub fn account(&self, wallet: &Wallet) -> Result<Arc<Account>> {
         Ok(Arc::new(Account::new(
             self.chain.clone(),
             self.chain.signer(wallet.sdk_wallet()?),

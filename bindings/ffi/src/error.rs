@@ -3,6 +3,8 @@
 
 use gpunion_sdk::Error;
 
+use crate::market::LeaseState;
+
 /// Everything a GPUnion call can fail with; each kind is one of the SDK's error kinds
 /// with the same data, as plain values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -61,11 +63,11 @@ pub enum GpunionError {
     #[error("trust store {path}: {detail}")]
     Store { path: String, detail: String },
     /// The lease ended (`state`) before it gave what the caller waited for;
-    /// `refunded` ugut went back to the customer.
-    #[error("lease {id} ended {state} without a result; refunded {refunded} ugut")]
+    /// `refunded` ugut (a decimal) went back to the customer.
+    #[error("lease {id} ended {state:?} without a result; refunded {refunded} ugut")]
     LeaseEnded {
         id: u64,
-        state: String,
+        state: LeaseState,
         refunded: String,
     },
     /// A peer could not be reached or its stream failed.
@@ -127,7 +129,7 @@ impl From<Error> for GpunionError {
                 refunded,
             } => Self::LeaseEnded {
                 id,
-                state: format!("{state:?}"),
+                state: state.into(),
                 refunded: refunded.to_string(),
             },
             Error::Peer { peer, message } => Self::Peer {
