@@ -132,6 +132,11 @@ def test_lease_open_accept_withdraw_close_rate(client, account_of):
         assert record.status == gpunion.ProviderStatus.IDLE and record.stake == STAKE
         found = await client.providers(gpunion.ProviderFilter(gpu_model="Python Test GPU", country="DE"))
         assert provider.address() in [p.address for p in found]
+        ranked = await client.recommend(
+            gpunion.RecommendRequest(country="DE", geohash="u33db", max_price_per_hour=PRICE, gpu_model="Python Test GPU")
+        )
+        assert provider.address() in [r.provider for r in ranked]
+        assert all(0 <= r.score <= 1 for r in ranked)
 
         customer_account = await fresh(client, account_of, gut=10_000_000)
         customer = customer_account.customer()

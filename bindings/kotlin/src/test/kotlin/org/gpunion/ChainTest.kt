@@ -109,6 +109,8 @@ class ChainTest {
         assertEquals(ProviderStatus.IDLE, provider.record()!!.status)
         val found = client.providers(ProviderFilter(gpuModel = GPU_MODEL, country = "DE"))
         assertTrue(found.any { it.address == provider.address() })
+        val ranked = client.recommend(RecommendRequest("DE", "u33db", PRICE, gpuModel = GPU_MODEL))
+        assertTrue(ranked.any { it.provider == provider.address() })
 
         val customer = fresh(10_000_000uL).customer()
         val opened = customer.openLease(provider.address(), 600uL, WORKLOAD, PRICE)
