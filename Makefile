@@ -7,7 +7,8 @@
 export CARGO_INCREMENTAL ?= 0
 
 SHELL_SCRIPTS = scripts/bootstrap scripts/build-contracts testnet/lib.sh testnet/chain \
-	testnet/network testnet/deploy testnet/e2e testnet/demo ipfs/kubo web/e2e/run
+	testnet/network testnet/deploy testnet/e2e testnet/demo ipfs/kubo web/e2e/run \
+	bindings/test bindings/kotlin/generate
 
 # The main job: set up the machine, build every contract to checked wasm, then the
 # whole product on this machine: the local chain with the contracts, Kubo, a provider
@@ -41,7 +42,8 @@ contracts:
 # (sdk/tests/light.rs), the command line's market actions (sdk/tests/cli.rs), a CLI mining run and a GPU mining run (gpu-node mine, on
 # lavapipe without a GPU) go in as harness commands, and the IPFS client's tests against
 # a Kubo of their own (ipfs/tests/kubo.rs: they start and stop it themselves), and the
-# web app's Playwright tests (web/e2e/run starts a provider node and the app itself).
+# web app's Playwright tests (web/e2e/run starts a provider node and the app itself), and
+# the Python and Kotlin bindings' suites (bindings/test: pytest, then mvn test).
 SDK_E2E = "cargo test --locked -p gpunion-sdk --test e2e -- --ignored --test-threads=1" \
 	"cargo test --locked -p gpunion-sdk --test light -- --ignored --test-threads=1" \
 	"cargo test --locked -p gpunion-sdk --test cli -- --ignored --test-threads=1" \
@@ -49,7 +51,8 @@ SDK_E2E = "cargo test --locked -p gpunion-sdk --test e2e -- --ignored --test-thr
 	"cargo run --locked -q -p gpu-node -- mine --key miner1 --count 2" \
 	"cargo test --locked -p gpunion-ipfs --test kubo -- --ignored --test-threads=1" \
 	"cargo test --locked -p gpu-node --test provider -- --ignored --test-threads=1" \
-	"web/e2e/run"
+	"web/e2e/run" \
+	"bindings/test"
 
 e2e: bootstrap contracts
 	cargo build --locked -p gpunion-sdk -p gpu-node -p gpunion-ipfs --all-targets
