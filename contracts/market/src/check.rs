@@ -24,6 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ContractError;
 use crate::lease::{finish, load_lease, not_party, settle};
+use crate::provider::load_provider;
 use crate::state::{
     CHECK_POOL, CHECK_POOL_INDEX, CHECK_POOL_SIZE, CHECKS, CHECKS_BY_ASSIGNEE, CONFIG, Config,
     PROVIDERS, TOTALS, chain_time,
@@ -51,12 +52,7 @@ impl Role {
 }
 
 pub fn execute_join_pool(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
-    let mut provider =
-        PROVIDERS
-            .may_load(deps.storage, &info.sender)?
-            .ok_or(ContractError::ProviderNotFound {
-                address: info.sender.to_string(),
-            })?;
+    let mut provider = load_provider(&deps, &info.sender)?;
     if provider.in_check_pool {
         return Err(ContractError::AlreadyInCheckPool {
             address: info.sender,
@@ -85,12 +81,7 @@ pub fn execute_join_pool(deps: DepsMut, info: MessageInfo) -> Result<Response, C
 }
 
 pub fn execute_leave_pool(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
-    let mut provider =
-        PROVIDERS
-            .may_load(deps.storage, &info.sender)?
-            .ok_or(ContractError::ProviderNotFound {
-                address: info.sender.to_string(),
-            })?;
+    let mut provider = load_provider(&deps, &info.sender)?;
     if !provider.in_check_pool {
         return Err(ContractError::NotInCheckPool {
             address: info.sender,
@@ -208,7 +199,14 @@ pub(crate) fn request(
         Ok(totals)
     })?;
     let msgs = if lease.result.is_some() {
-        start(storage, chain_time(env), config, &mut check, lease)?
+        draw_or_void(
+            storage,
+            chain_time(env),
+            config,
+            &mut check,
+            lease,
+            CheckState::Checking,
+        )?
     } else {
         vec![]
     };
@@ -233,7 +231,14 @@ pub(crate) fn on_result(
         .as_ref()
         .is_some_and(|r| r.trace_root.is_some());
     let msgs = if has_root {
-        start(storage, at, &config, &mut check, lease)?
+        draw_or_void(
+            storage,
+            at,
+            &config,
+            &mut check,
+            lease,
+            CheckState::Checking,
+        )?
     } else {
         end(
             storage,
@@ -264,16 +269,18 @@ pub(crate) fn on_never_ran(
     Ok(msgs)
 }
 
-/// Draws the checker of a Requested check; Void if nobody can be drawn.
-fn start(
+/// Draws the next assignee and moves the check to `next` (Checking or Disputed); Void,
+/// its fee back to the customer, when nobody can be drawn.
+fn draw_or_void(
     storage: &mut dyn Storage,
     at: ChainTime,
     config: &Config,
     check: &mut Check,
     lease: &Lease,
+    next: CheckState,
 ) -> Result<Vec<CosmosMsg>, ContractError> {
     if draw(storage, at, config, check, lease)? {
-        check.state = CheckState::Checking;
+        check.state = next;
         Ok(vec![])
     } else {
         end(storage, config, check, lease, CheckState::Void, at.seconds)
@@ -343,17 +350,14 @@ pub fn execute_post_check(
             CheckState::Passed,
             at.seconds,
         )?
-    } else if draw(deps.storage, at, &config, &mut check, &lease)? {
-        check.state = CheckState::Disputed;
-        vec![]
     } else {
-        end(
+        draw_or_void(
             deps.storage,
+            at,
             &config,
             &mut check,
             &lease,
-            CheckState::Void,
-            at.seconds,
+            CheckState::Disputed,
         )?
     };
     CHECKS.save(deps.storage, lease_id, &check)?;
@@ -439,18 +443,14 @@ fn recheck(
     }
     check.answer = None;
     check.referee = None;
-    if draw(storage, at, config, check, lease)? {
-        check.state = CheckState::Checking;
-    } else {
-        msgs.extend(end(
-            storage,
-            config,
-            check,
-            lease,
-            CheckState::Void,
-            at.seconds,
-        )?);
-    }
+    msgs.extend(draw_or_void(
+        storage,
+        at,
+        config,
+        check,
+        lease,
+        CheckState::Checking,
+    )?);
     Ok(msgs)
 }
 
@@ -489,18 +489,8 @@ pub fn execute_timeout(deps: DepsMut, env: Env, lease_id: u64) -> Result<Respons
     }
     PROVIDERS.save(deps.storage, &assignment.address, &silent)?;
     let config = CONFIG.load(deps.storage)?;
-    let msgs = if draw(deps.storage, at, &config, &mut check, &lease)? {
-        vec![]
-    } else {
-        end(
-            deps.storage,
-            &config,
-            &mut check,
-            &lease,
-            CheckState::Void,
-            at.seconds,
-        )?
-    };
+    let state = check.state;
+    let msgs = draw_or_void(deps.storage, at, &config, &mut check, &lease, state)?;
     CHECKS.save(deps.storage, lease_id, &check)?;
     Ok(Response::new()
         .add_messages(msgs)
