@@ -5,6 +5,7 @@
 mod config;
 pub mod contract;
 pub mod error;
+mod hashrate;
 mod index;
 mod lease;
 pub mod msg;

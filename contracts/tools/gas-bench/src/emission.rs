@@ -82,6 +82,7 @@ pub fn mining(wasm: &[u8], solutions: usize) -> MiningGas {
         initial_reward: Uint128::new(50_000_000),
         halving_interval: 1_000_000,
         genesis_prev_hash: None,
+        hashrate: None,
     };
     vm_instantiate(&mut vm, &env_at(start), &api.addr_make("owner"), &init);
     let miner = api.addr_make("miner");

@@ -464,6 +464,7 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
             min_gpu_count: None,
             max_price_per_hour: Uint128::new(2 * PRICE),
             limit: Some(5),
+            min_hashrate_ratio_permille: None,
         }),
     );
     let recommend_queries = queries.get();
