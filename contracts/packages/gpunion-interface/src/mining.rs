@@ -10,7 +10,7 @@ use cosmwasm_schema::{QueryResponses, cw_serde};
 use cosmwasm_std::{Addr, HexBinary, Uint128, Uint256};
 use cw20::Cw20ReceiveMsg;
 
-use hashrate::{ProvenHashrate, WindowSchedule, WindowWork};
+use hashrate::{WindowSchedule, WindowWork};
 
 /// Where the mining contract keeps its records (cw-storage-plus namespaces): what a
 /// client asks the node to prove in a verified read.
@@ -90,7 +90,7 @@ pub enum QueryMsg {
     Miner { address: String },
     /// A miner's proven hashrate over the recent complete windows; zero for an address
     /// that never solved ([`hashrate`]).
-    #[returns(ProvenHashrate)]
+    #[returns(hashrate::ProvenHashrate)]
     Hashrate { address: String },
     /// Miners by address, paginated (at most 100 per page).
     #[returns(MinersResponse)]
