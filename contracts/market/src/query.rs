@@ -33,22 +33,21 @@ pub fn provider(deps: Deps, at: ChainTime, address: String) -> StdResult<Option<
 
 /// The provider with its status, reliability and proven hashrate.
 fn describe(deps: Deps, at: ChainTime, provider: Provider) -> StdResult<ProviderResponse> {
-    let grace = CONFIG.load(deps.storage)?.params.heartbeat_grace();
-    let status = status(deps.storage, &provider, grace, at)?;
-    with_proof(deps, provider, status)
+    let config = CONFIG.load(deps.storage)?;
+    let status = status(deps.storage, &provider, config.params.heartbeat_grace(), at)?;
+    with_proof(deps, config.mining.as_ref(), provider, status)
 }
 
 /// The provider with `status`, its reliability and, when the market knows a mining
-/// contract, its proven hashrate (one smart query).
+/// contract (`mining`), its proven hashrate (one smart query).
 fn with_proof(
     deps: Deps,
+    mining: Option<&Addr>,
     provider: Provider,
     status: ProviderStatus,
 ) -> StdResult<ProviderResponse> {
-    let hashrate = CONFIG
-        .load(deps.storage)?
-        .mining
-        .map(|mining| hashrate::proof(deps, &mining, &provider))
+    let hashrate = mining
+        .map(|mining| hashrate::proof(deps, mining, &provider))
         .transpose()?;
     Ok(ProviderResponse {
         reliability_permille: provider.stats.reliability_permille(),
@@ -77,7 +76,8 @@ pub fn providers(
         .transpose()?;
     let start = start_after.as_ref().map(Bound::exclusive);
     let model = filter.gpu_model.as_ref().map(|m| m.to_lowercase());
-    let grace = CONFIG.load(deps.storage)?.params.heartbeat_grace();
+    let config = CONFIG.load(deps.storage)?;
+    let grace = config.params.heartbeat_grace();
     let mut providers = Vec::new();
     let mut last_read: Option<Addr> = None;
     let mut scanned = 0;
@@ -105,7 +105,7 @@ pub fn providers(
             // The status filter first: only providers returned cost a mining query.
             let status = status(deps.storage, &provider, grace, at)?;
             if filter.status.is_none_or(|s| s == status) {
-                providers.push(with_proof(deps, provider, status)?);
+                providers.push(with_proof(deps, config.mining.as_ref(), provider, status)?);
             }
         }
         if providers.len() >= limit || scanned >= MAX_SCAN {

@@ -134,8 +134,8 @@ pub fn mining(wasm: &[u8], solutions: usize) -> MiningGas {
     };
     let (hashrate_query, proof) = hashrate(&mut vm, &miner);
     assert_eq!(
-        proof.windows.len(),
-        BENCH_SCHEDULE.windows.min(solutions as u32) as usize,
+        proof.solutions,
+        u64::from(BENCH_SCHEDULE.windows.min(solutions as u32)),
         "every counted window holds a solution"
     );
     let (hashrate_query_none, none) = hashrate(&mut vm, &api.addr_make("stranger"));

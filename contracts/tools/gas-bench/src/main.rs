@@ -297,7 +297,7 @@ fn run_scale(providers: usize, leases: usize, wasm: &Wasm) -> Row {
         })
         .collect();
     let records = proofs::MiningRecords::new(&miners, now.clone());
-    records.serve_native(&mut *market.native.borrow_mut());
+    records.serve_native(&mut market.native.borrow_mut());
     market.native_execute(
         &owner,
         market_msg::ExecuteMsg::SetMining {

@@ -45,7 +45,7 @@ impl MiningRecords {
         CONFIG.save(&mut deps.storage, &config).unwrap();
         let current = schedule.window_start(now.get());
         for (miner, rate) in miners {
-            let work = Uint256::from(*rate) * Uint256::from(schedule.window_seconds);
+            let work = *rate * Uint128::from(schedule.window_seconds);
             let windows: Vec<WindowWork> = (0..=u64::from(schedule.windows))
                 .rev()
                 .map(|back| WindowWork {
@@ -57,7 +57,7 @@ impl MiningRecords {
             let stats = MinerStats {
                 solutions: windows.len() as u64,
                 minted: Uint128::new(50_000_000),
-                work: work * Uint256::from(windows.len() as u64),
+                work: Uint256::from(work) * Uint256::from(windows.len() as u64),
                 first_solution_time: windows[0].start,
                 last_solution_time: now.get(),
                 windows: windows.clone(),
