@@ -39,7 +39,9 @@ contracts:
 
 # Starts a fresh chain of its own, deploys artifacts/, tests, always stops it. The SDK's
 # end-to-end tests (sdk/tests/e2e.rs), the light client's honest and lying-node tests
-# (sdk/tests/light.rs), the command line's market actions (sdk/tests/cli.rs), a CLI mining run and a GPU mining run (gpu-node mine, on
+# (sdk/tests/light.rs), the command line's market actions (sdk/tests/cli.rs), the hashrate
+# ranking (sdk/tests/hashrate.rs: a provider claiming ten times its hashrate ranks below an
+# honest one), a CLI mining run and a GPU mining run (gpu-node mine, on
 # lavapipe without a GPU) go in as harness commands, and the IPFS client's tests against
 # a Kubo of their own (ipfs/tests/kubo.rs: they start and stop it themselves), and the
 # web app's Playwright tests (web/e2e/run starts a provider node and the app itself), and
@@ -47,6 +49,7 @@ contracts:
 SDK_E2E = "cargo test --locked -p gpunion-sdk --test e2e -- --ignored --test-threads=1" \
 	"cargo test --locked -p gpunion-sdk --test light -- --ignored --test-threads=1" \
 	"cargo test --locked -p gpunion-sdk --test cli -- --ignored --test-threads=1" \
+	"cargo test --locked -p gpunion-sdk --test hashrate -- --ignored --test-threads=1" \
 	"cargo run --locked -q -p gpunion-sdk --bin gpunion -- --key miner1 mine --count 2" \
 	"cargo run --locked -q -p gpu-node -- mine --key miner1 --count 2" \
 	"cargo test --locked -p gpunion-ipfs --test kubo -- --ignored --test-threads=1" \

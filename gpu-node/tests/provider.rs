@@ -270,6 +270,33 @@ impl Node {
         self.status()?["miner"].as_str().map(str::to_string)
     }
 
+    /// Waits up to two minutes for the market to show this node's proven hashrate: its
+    /// idle mining, counted once a window with a solution of its is complete.
+    async fn wait_for_proof(&self, chain: &Chain) {
+        let market = chain.market().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let record = market.provider_unverified(&self.address).await.unwrap();
+            let proof = record.and_then(|record| record.hashrate);
+            if let Some(proof) = &proof
+                && !proof.proven.is_zero()
+            {
+                assert!(!proof.claimed.is_zero(), "register claims what it measured");
+                eprintln!(
+                    "node {}: claimed {} H/s, proven {} H/s ({}‰)",
+                    self.address, proof.claimed, proof.proven, proof.ratio_permille
+                );
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no proven hashrate ({proof:?}):\n{}",
+                self.log()
+            );
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+
     /// Waits up to a minute for the miner to be in `state`, else fails saying `what`.
     async fn wait_for_miner(&self, state: &str, what: &str) {
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -561,6 +588,9 @@ async fn e2e_render_job_from_the_cli_to_a_png_with_mining_paused_meanwhile() {
     assert!(node.log().contains("mining_paused"), "{}", node.log());
     // And mines again after.
     node.wait_for_miner("mining", "mining did not resume").await;
+    // Mining while idle is the node's proof of hardware: the market shows it beside the
+    // hashrate `register` measured and claimed.
+    node.wait_for_proof(&chain).await;
     assert_market_balanced(&chain).await;
 }
 

@@ -153,6 +153,7 @@ describe("a customer with Keplr", () => {
     await page.keyboard.press("Enter");
     await page.locator("#mining-record").waitFor();
     expect(await page.locator("#mining-record").textContent()).toContain("Claimed hashrate");
+    expect(await page.locator("#mining-record").textContent()).toMatch(/Proven hashrate.*H\/s claimed/);
     await shot("provider-detail");
   });
 

@@ -1,6 +1,7 @@
 // Amounts are integers of the minimal unit (ugut, ustake) as decimal strings: bigint
 // arithmetic, never floats.
 import { GUT_DECIMALS } from "./config";
+import type { HashrateProof } from "./contracts/market";
 
 /** "1234567" ugut → "1.234567"; trailing zeros trimmed, thousands separated. */
 export function formatUnits(amount: string | bigint, decimals = GUT_DECIMALS): string {
@@ -42,3 +43,16 @@ export const dateTime = (unix: number) => new Date(unix * 1000).toLocaleString()
 
 /** A Decimal string in [0, 1] → "73.4 %". */
 export const percent = (d: string) => `${(Number(d) * 100).toFixed(1)} %`;
+
+/** Hashes per second, thousands separated: "4820" → "4,820 H/s". */
+export const hashrate = (hps: string) => `${BigInt(hps).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",")} H/s`;
+
+/**
+ * A provider's proven X16S hashrate next to its claim, as the market reports it:
+ * "482 H/s of 4,820 H/s claimed (10.0 %)"; "not proven" while the market knows no
+ * mining contract.
+ */
+export function provenHashrate(proof: HashrateProof | null | undefined): string {
+  if (!proof) return "not proven";
+  return `${hashrate(proof.proven)} of ${hashrate(proof.claimed)} claimed (${(proof.ratio_permille / 10).toFixed(1)} %)`;
+}

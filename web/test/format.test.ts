@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duration, formatUnits, gut, parseUnits, percent } from "../src/format";
+import { duration, formatUnits, gut, hashrate, parseUnits, percent, provenHashrate } from "../src/format";
 
 describe("amounts", () => {
   it("formats ugut without floats", () => {
@@ -22,5 +22,17 @@ describe("amounts", () => {
     expect(duration(300)).toBe("5 min");
     expect(duration(3900)).toBe("1 h 5 min");
     expect(percent("0.734")).toBe("73.4 %");
+  });
+});
+
+describe("hashrates", () => {
+  it("shows the proven hashrate next to the claim", () => {
+    expect(hashrate("4820")).toBe("4,820 H/s");
+    expect(hashrate("45000000")).toBe("45,000,000 H/s");
+    const proof = { claimed: "4820", proven: "482", ratio_permille: 100, miner: "wasm1m", from: 0, until: 60 };
+    expect(provenHashrate(proof)).toBe("482 H/s of 4,820 H/s claimed (10.0 %)");
+    expect(provenHashrate({ ...proof, proven: "9999", ratio_permille: 1000 })).toBe("9,999 H/s of 4,820 H/s claimed (100.0 %)");
+    expect(provenHashrate(null)).toBe("not proven");
+    expect(provenHashrate(undefined)).toBe("not proven");
   });
 });

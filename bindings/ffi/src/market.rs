@@ -361,6 +361,10 @@ pub struct RecommendRequest {
     pub min_gpu_count: Option<u32>,
     #[uniffi(default)]
     pub limit: Option<u32>,
+    /// Only providers whose proven X16S hashrate backs at least this share of their
+    /// claim, per mille (0..=1000).
+    #[uniffi(default)]
+    pub min_hashrate_ratio_permille: Option<u64>,
 }
 
 impl From<RecommendRequest> for endorsement::RecommendRequest {
@@ -373,6 +377,7 @@ impl From<RecommendRequest> for endorsement::RecommendRequest {
             min_gpu_count: r.min_gpu_count,
             max_price_per_hour: r.max_price_per_hour.into(),
             limit: r.limit,
+            min_hashrate_ratio_permille: r.min_hashrate_ratio_permille,
         }
     }
 }

@@ -11,11 +11,13 @@
 
 use cosmwasm_std::{Addr, Decimal, Deps, DepsMut, Env, Order, StdError, StdResult};
 use gpunion_interface::address;
+use gpunion_interface::bounds::check_range;
 use gpunion_interface::endorsement::{
     RecommendRequest, RecommendResponse, Recommendation, Reputation,
 };
 use gpunion_interface::geo;
 use gpunion_interface::market::{ChainTime, ProviderStatus};
+use gpunion_interface::mining::hashrate::FULL_BACKING_PERMILLE;
 use gpunion_interface::validate;
 
 use crate::endorse::lapse_changed;
@@ -61,13 +63,7 @@ pub fn reindex(mut deps: DepsMut, env: &Env, provider: &Addr) -> Result<(), Cont
         return Ok(());
     }
     let now = env.block.time.seconds();
-    let rep = reputation(
-        deps.as_ref(),
-        &config.params,
-        provider,
-        record.reliability_permille,
-        now,
-    )?;
+    let rep = reputation(deps.as_ref(), &config.params, provider, Some(&record), now)?;
     let entry = IndexEntry {
         country: record.provider.attributes.region.country,
         score_key: score_key(rep.score),
@@ -85,10 +81,8 @@ pub fn reindex(mut deps: DepsMut, env: &Env, provider: &Addr) -> Result<(), Cont
 pub fn query_reputation(deps: Deps, now: u64, provider: String) -> StdResult<Reputation> {
     let config = CONFIG.load(deps.storage)?;
     let provider = deps.api.addr_validate(&provider)?;
-    let reliability = market_query::provider(deps, &config.market, &provider)
-        .map(|r| r.reliability_permille)
-        .unwrap_or(0);
-    reputation(deps, &config.params, &provider, reliability, now)
+    let record = market_query::provider(deps, &config.market, &provider).ok();
+    reputation(deps, &config.params, &provider, record.as_ref(), now)
 }
 
 /// Typed validation errors become query errors carrying their message.
@@ -125,6 +119,12 @@ fn recommend(
     })?;
     let config = CONFIG.load(deps.storage)?;
     let limit = request.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
+    let min_ratio = request.min_hashrate_ratio_permille.unwrap_or(0);
+    check_range(
+        "min_hashrate_ratio_permille",
+        min_ratio,
+        (0, FULL_BACKING_PERMILLE),
+    )?;
 
     // Candidates: the customer's country first, then everyone, best indexed score first;
     // those not taking leases (Disconnect, paused, gone) are skipped on a raw read, so
@@ -167,17 +167,16 @@ fn recommend(
                 .is_none_or(|m| attrs.gpu_model.to_lowercase() == *m)
             && request.min_memory_mib.is_none_or(|m| attrs.memory_mib >= m)
             && request.min_gpu_count.is_none_or(|c| attrs.gpu_count >= c)
-            && attrs.price_per_hour <= request.max_price_per_hour;
+            && attrs.price_per_hour <= request.max_price_per_hour
+            && record
+                .hashrate
+                .as_ref()
+                .map_or(0, |proof| proof.ratio_permille)
+                >= min_ratio;
         if !fits {
             continue;
         }
-        let rep = reputation(
-            deps,
-            &config.params,
-            &provider,
-            record.reliability_permille,
-            now,
-        )?;
+        let rep = reputation(deps, &config.params, &provider, Some(&record), now)?;
         let distance_km = geo::decode(&attrs.region.geohash)
             .map(|position| geo::distance_km(origin, position))
             .unwrap_or(u64::MAX / 2);
@@ -197,6 +196,7 @@ fn recommend(
             proximity,
             price_score,
             score,
+            hashrate: record.hashrate,
         });
     }
     recommendations.sort_by(|a, b| b.score.cmp(&a.score).then(a.provider.cmp(&b.provider)));

@@ -4,6 +4,7 @@
 
 use cosmwasm_std::{Addr, Deps, Order, StdResult, Uint128};
 use gpunion_interface::endorsement::{EndorsementParams, Reputation};
+use gpunion_interface::market::ProviderResponse;
 
 use crate::state::{AGGREGATES, ENDORSEMENTS, ENDORSERS};
 
@@ -29,20 +30,22 @@ pub fn endorsing_stake(deps: Deps, provider: &Addr) -> StdResult<Uint128> {
     Ok(total)
 }
 
-/// Reputation of `provider` at `now`, given its market reliability in per mille.
+/// Reputation of `provider` at `now`, given the market's description of it (its
+/// reliability and proven hashrate; `None`: the market does not know it, both zero).
 pub fn reputation(
     deps: Deps,
     params: &EndorsementParams,
     provider: &Addr,
-    reliability_permille: u64,
+    market: Option<&ProviderResponse>,
     now: u64,
 ) -> StdResult<Reputation> {
     let aggregate = AGGREGATES.may_load(deps.storage, provider)?;
     Ok(Reputation::compute(
         params,
         aggregate.as_ref(),
-        reliability_permille,
+        market.map_or(0, |record| record.reliability_permille),
         endorsing_stake(deps, provider)?,
+        market.and_then(|record| record.hashrate.clone()),
         now,
     ))
 }

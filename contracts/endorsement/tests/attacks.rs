@@ -49,6 +49,7 @@ fn recommend_in(suite: &Suite, country: &str) -> RecommendResponse {
             min_gpu_count: None,
             max_price_per_hour: Uint128::new(4 * PRICE),
             limit: None,
+            min_hashrate_ratio_permille: None,
         }))
         .unwrap()
 }

@@ -60,6 +60,7 @@ fn recommendation_requests_are_validated() {
             min_gpu_count: None,
             max_price_per_hour: Uint128::new(cap),
             limit: None,
+            min_hashrate_ratio_permille: None,
         }))
     };
     let message =

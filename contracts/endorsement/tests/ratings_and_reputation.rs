@@ -7,8 +7,10 @@ use gpunion_interface::endorsement::{
     Attribute, Endorsement, Endorser, ExecuteMsg, QueryMsg, Rating, RecommendRequest,
     RecommendResponse,
 };
+use gpunion_interface::mining::InstantiateMsg;
+use gpunion_interface::mining::hashrate::WindowSchedule;
 use gpunion_interface::validate::InputError;
-use gpunion_testing::{GUT, Suite, SuiteBuilder, attributes, endorsement_err};
+use gpunion_testing::{GUT, Suite, SuiteBuilder, attributes, default_mining_msg, endorsement_err};
 
 const PRICE: u128 = 3_600_000;
 
@@ -299,17 +301,34 @@ fn endorsers_stake_attest_revoke_and_get_slashed() {
 /// The README's worked example, step by step.
 #[test]
 fn reputation_follows_the_documented_formula() {
+    // Proofs over two windows of 60 s at a fixed 1-in-64 target (no retargets).
+    let mining = InstantiateMsg {
+        retarget_interval: 100_000,
+        hashrate: Some(WindowSchedule {
+            window_seconds: 60,
+            windows: 2,
+        }),
+        ..default_mining_msg()
+    };
     let mut suite = SuiteBuilder::default()
         .with_funds("auditor", 2_000 * GUT)
+        .with_mining(mining)
         .build();
-    // 100 GUT per hour.
-    let provider = suite.add_provider("provider", attributes(1, 100 * GUT));
+    // 100 GUT per hour; claims 10 H/s.
+    let mut claims = attributes(1, 100 * GUT);
+    claims.x16s_hashrate = Uint128::new(10);
+    let provider = suite.add_provider("provider", claims);
     let customer = suite.addr("customer");
     let auditor = suite.addr("auditor");
     let old = suite.served_lease(&customer, &provider, 3600, 100 * GUT); // 100 GUT
     let new = suite.served_lease(&customer, &provider, 7200, 100 * GUT); // 200 GUT
     suite.rate(&customer, old, 2).unwrap();
-    suite.advance(180 * 86_400);
+    suite.advance(180 * 86_400 - 60);
+    // 15 solutions of 64 expected hashes in one window, complete a minute later.
+    for _ in 0..15 {
+        suite.mine(&provider).unwrap();
+    }
+    suite.advance(60);
     suite.rate(&customer, new, 5).unwrap();
     suite.bond_endorser(&auditor, 2_000 * GUT).unwrap();
     suite.heartbeat(&provider).unwrap();
@@ -331,13 +350,25 @@ fn reputation_follows_the_documented_formula() {
     );
     assert_eq!(r.reliability_part, Decimal::percent(75)); // (2 + 1) / (2 + 2)
     assert_eq!(r.endorsement_part, Decimal::percent(20)); // 2,000 / 10,000
+    // 15 · 64 hashes / 120 s = 8 H/s proven of 10 claimed.
+    let proof = r
+        .hashrate
+        .clone()
+        .expect("the market knows the mining contract");
+    assert_eq!(
+        (proof.proven, proof.claimed),
+        (Uint128::new(8), Uint128::new(10))
+    );
+    assert_eq!(proof.ratio_permille, 800);
+    assert_eq!(r.hardware_part, Decimal::percent(80));
+    // 0.5 · 0.78846 + 0.2 · 0.75 + 0.15 · 0.2 + 0.15 · 0.8 = 0.69423
     assert!(
-        r.score > Decimal::from_ratio(6905u128, 10_000u128),
+        r.score > Decimal::from_ratio(6942u128, 10_000u128),
         "{}",
         r.score
     );
     assert!(
-        r.score < Decimal::from_ratio(6906u128, 10_000u128),
+        r.score < Decimal::from_ratio(6943u128, 10_000u128),
         "{}",
         r.score
     );
@@ -359,6 +390,7 @@ fn recommend(suite: &Suite, cap: u128, model: Option<&str>) -> RecommendResponse
             min_gpu_count: None,
             max_price_per_hour: Uint128::new(cap),
             limit: None,
+            min_hashrate_ratio_permille: None,
         }))
         .unwrap()
 }

@@ -12,7 +12,7 @@ use crate::config::{only_owner, validate_params};
 use crate::error::ContractError;
 use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg};
 use crate::state::{CONFIG, Config, NEXT_LEASE_ID, TOTALS, chain_time};
-use crate::{check, lease, provider, query};
+use crate::{check, hashrate, lease, provider, query};
 
 const CONTRACT_NAME: &str = "crates.io:gpunion-market";
 const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -33,6 +33,7 @@ pub fn instantiate(
         owner,
         pending_owner: None,
         indexer: None,
+        mining: None,
         gut_token: address::validate(deps.api, &msg.gut_token)?,
         treasury: address::validate(deps.api, &msg.treasury)?,
         params: msg.params,
@@ -97,6 +98,7 @@ pub fn execute(
         }
         ExecuteMsg::UpdateTreasury { treasury } => execute_update_treasury(deps, info, treasury),
         ExecuteMsg::SetIndexer { indexer } => execute_set_indexer(deps, info, indexer),
+        ExecuteMsg::SetMining { mining } => hashrate::execute_set_mining(deps, info, mining),
     }
 }
 

@@ -24,6 +24,9 @@ pub enum ContractError {
     #[error("only the proposed owner may accept ownership")]
     NotPendingOwner,
 
+    #[error("{address} does not answer as a mining contract")]
+    NotMiningContract { address: String },
+
     #[error("only GUT ({expected}) is accepted, got a hook from {got}")]
     WrongToken { expected: Addr, got: Addr },
 

@@ -6,6 +6,7 @@ mod check;
 mod config;
 pub mod contract;
 pub mod error;
+mod hashrate;
 mod index;
 mod lease;
 pub mod msg;

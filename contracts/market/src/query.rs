@@ -1,13 +1,14 @@
 //! Queries. Every list is paginated and reads a bounded number of records.
 
-use cosmwasm_std::{Addr, Deps, Order, StdResult, Storage};
+use cosmwasm_std::{Addr, Deps, Order, StdResult};
 use cw_storage_plus::{Bound, Map};
 use gpunion_interface::market::check::{AssignedCheck, Check, CheckPoolResponse, ChecksResponse};
 use gpunion_interface::market::{
     ChainTime, ConfigResponse, EscrowTotals, LeaseResponse, LeasesResponse, Provider,
-    ProviderFilter, ProviderResponse, ProvidersResponse, page,
+    ProviderFilter, ProviderResponse, ProviderStatus, ProvidersResponse, page,
 };
 
+use crate::hashrate;
 use crate::state::{
     CHECK_POOL_SIZE, CHECKS, CHECKS_BY_ASSIGNEE, CONFIG, LEASES, LEASES_BY_CUSTOMER,
     LEASES_BY_PROVIDER, NEXT_LEASE_ID, PROVIDERS, TOTALS, status,
@@ -27,21 +28,33 @@ pub fn provider(deps: Deps, at: ChainTime, address: String) -> StdResult<Option<
     let address = deps.api.addr_validate(&address)?;
     PROVIDERS
         .may_load(deps.storage, &address)?
-        .map(|provider| describe(deps.storage, at, provider))
+        .map(|provider| describe(deps, at, provider))
         .transpose()
 }
 
-fn describe(
-    storage: &dyn Storage,
-    at: ChainTime,
+/// The provider with its status, reliability and proven hashrate.
+fn describe(deps: Deps, at: ChainTime, provider: Provider) -> StdResult<ProviderResponse> {
+    let config = CONFIG.load(deps.storage)?;
+    let status = status(deps.storage, &provider, config.params.heartbeat_grace(), at)?;
+    with_proof(deps, config.mining.as_ref(), provider, status)
+}
+
+/// The provider with `status`, its reliability and, when the market knows a mining
+/// contract (`mining`), its proven hashrate (one smart query).
+fn with_proof(
+    deps: Deps,
+    mining: Option<&Addr>,
     provider: Provider,
+    status: ProviderStatus,
 ) -> StdResult<ProviderResponse> {
-    let grace = CONFIG.load(storage)?.params.heartbeat_grace();
-    let status = status(storage, &provider, grace, at)?;
+    let hashrate = mining
+        .map(|mining| hashrate::proof(deps, mining, &provider))
+        .transpose()?;
     Ok(ProviderResponse {
         reliability_permille: provider.stats.reliability_permille(),
         provider,
         status,
+        hashrate,
     })
 }
 
@@ -64,6 +77,8 @@ pub fn providers(
         .transpose()?;
     let start = start_after.as_ref().map(Bound::exclusive);
     let model = filter.gpu_model.as_ref().map(|m| m.to_lowercase());
+    let config = CONFIG.load(deps.storage)?;
+    let grace = config.params.heartbeat_grace();
     let mut providers = Vec::new();
     let mut last_read: Option<Addr> = None;
     let mut scanned = 0;
@@ -88,9 +103,10 @@ pub fn providers(
                 .as_ref()
                 .is_none_or(|k| attrs.workloads.contains(k));
         if matches {
-            let described = describe(deps.storage, at, provider)?;
-            if filter.status.is_none_or(|s| s == described.status) {
-                providers.push(described);
+            // The status filter first: only providers returned cost a mining query.
+            let status = status(deps.storage, &provider, grace, at)?;
+            if filter.status.is_none_or(|s| s == status) {
+                providers.push(with_proof(deps, config.mining.as_ref(), provider, status)?);
             }
         }
         if providers.len() >= limit || scanned >= MAX_SCAN {

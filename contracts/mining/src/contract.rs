@@ -7,6 +7,7 @@ use cosmwasm_std::{
 use cw_storage_plus::Bound;
 use cw20::{Cw20ExecuteMsg, Cw20QueryMsg, Cw20ReceiveMsg, MinterResponse, TokenInfoResponse};
 use gpunion_interface::mining::MiningPoolHookMsg;
+use gpunion_interface::mining::hashrate::{ProvenHashrate, WINDOW_SECONDS_BOUNDS, WINDOWS_BOUNDS};
 use sha2::{Digest, Sha256};
 
 use crate::difficulty::{self, RetargetRule};
@@ -49,6 +50,13 @@ pub fn instantiate(
     check_range("max_adjustment", msg.max_adjustment, (2, 16))?;
     check_range("time_window", msg.time_window, (1, 7_200))?;
     check_range("halving_interval", msg.halving_interval, (1, u64::MAX))?;
+    let hashrate = msg.hashrate.unwrap_or_default();
+    check_range(
+        "hashrate.window_seconds",
+        hashrate.window_seconds,
+        WINDOW_SECONDS_BOUNDS,
+    )?;
+    check_range("hashrate.windows", hashrate.windows, WINDOWS_BOUNDS)?;
     if msg.initial_reward.is_zero() {
         return Err(invalid("initial_reward", "must be greater than zero"));
     }
@@ -86,6 +94,7 @@ pub fn instantiate(
         time_window: msg.time_window,
         initial_reward: msg.initial_reward,
         halving_interval: msg.halving_interval,
+        hashrate,
     };
     CONFIG.save(deps.storage, &config)?;
     CHALLENGE.save(
@@ -188,6 +197,7 @@ fn execute_submit(
     }
     emission.minted += reward;
     EMISSION.save(deps.storage, &emission)?;
+    let work = difficulty::work(target);
     MINERS.update(deps.storage, &info.sender, |stats| -> StdResult<_> {
         let mut stats = stats.unwrap_or(MinerStats {
             solutions: 0,
@@ -195,11 +205,14 @@ fn execute_submit(
             work: Uint256::zero(),
             first_solution_time: now,
             last_solution_time: now,
+            windows: Vec::new(),
         });
         stats.solutions += 1;
         stats.minted += reward;
-        stats.work = stats.work.saturating_add(difficulty::work(target));
+        stats.work = stats.work.saturating_add(work);
         stats.last_solution_time = now;
+        // Block time, not the header's: the miner picks that within `time_window`.
+        config.hashrate.record(&mut stats.windows, now, work);
         Ok(stats)
     })?;
 
@@ -286,6 +299,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             let address = deps.api.addr_validate(&address)?;
             to_json_binary(&MINERS.may_load(deps.storage, &address)?)
         }
+        QueryMsg::Hashrate { address } => {
+            to_json_binary(&query_hashrate(deps, env.block.time.seconds(), address)?)
+        }
         QueryMsg::Miners { start_after, limit } => {
             to_json_binary(&query_miners(deps, start_after, limit)?)
         }
@@ -316,6 +332,17 @@ fn query_challenge(deps: Deps, env: Env) -> StdResult<ChallengeResponse> {
         ),
         time_window: config.time_window,
     })
+}
+
+/// The proven hashrate of `address` at `now`: zero when it never solved.
+fn query_hashrate(deps: Deps, now: u64, address: String) -> StdResult<ProvenHashrate> {
+    let address = deps.api.addr_validate(&address)?;
+    let config = CONFIG.load(deps.storage)?;
+    let windows = MINERS
+        .may_load(deps.storage, &address)?
+        .map(|stats| stats.windows)
+        .unwrap_or_default();
+    Ok(config.hashrate.proven(address, &windows, now))
 }
 
 fn query_miners(

@@ -4,6 +4,7 @@
 use cosmwasm_std::{HexBinary, Uint128, Uint256, to_json_binary};
 use cw_multi_test::Executor;
 use cw20::Cw20ExecuteMsg;
+use gpunion_interface::mining::hashrate::{ProvenHashrate, WindowSchedule, WindowWork};
 use gpunion_testing::{
     EASIEST_BITS, EASY_BITS, GUT, SWAP_WINDOW, Snapshot, Suite, SuiteBuilder, default_mining_msg,
     fail, solve,
@@ -12,7 +13,7 @@ use gut_token::supply::MINABLE;
 use mining::ContractError;
 use mining::difficulty::{compact_of, target_of};
 use mining::msg::{ExecuteMsg, InstantiateMsg, MinersResponse, NextRetargetResponse, QueryMsg};
-use mining::state::MinerStats;
+use mining::state::{Config, MinerStats};
 
 /// GUT, and the mining contract as its minter with the default parameters.
 fn mining_suite() -> Suite {
@@ -275,12 +276,25 @@ type ParamEdit = fn(&mut InstantiateMsg);
 
 #[test]
 fn instantiation_rejects_bad_parameters() {
-    let cases: [(ParamEdit, &str); 5] = [
+    fn schedule(window_seconds: u64, windows: u32) -> Option<WindowSchedule> {
+        Some(WindowSchedule {
+            window_seconds,
+            windows,
+        })
+    }
+    let cases: [(ParamEdit, &str); 9] = [
         (|m| m.initial_bits = 0x2100_ffff, "initial_bits"),
         (|m| m.target_spacing = 0, "target_spacing"),
         (|m| m.max_adjustment = 1, "max_adjustment"),
         (|m| m.time_window = 100_000, "time_window"),
         (|m| m.initial_reward = Uint128::zero(), "initial_reward"),
+        (|m| m.hashrate = schedule(9, 24), "hashrate.window_seconds"),
+        (
+            |m| m.hashrate = schedule(86_401, 24),
+            "hashrate.window_seconds",
+        ),
+        (|m| m.hashrate = schedule(3_600, 0), "hashrate.windows"),
+        (|m| m.hashrate = schedule(3_600, 49), "hashrate.windows"),
     ];
     let mut suite = SuiteBuilder::default().build();
     for (edit, parameter) in cases {
@@ -333,4 +347,168 @@ fn unclaimed_swap_gut_returns_to_the_minable_pool() {
         "burned, so mintable again"
     );
     assert_eq!(suite.balance(&suite.mining()), 0);
+}
+
+/// Mining with proofs over three windows of a minute, at a fixed 1-in-64 target.
+fn windowed_suite() -> Suite {
+    SuiteBuilder::default()
+        .with_mining(InstantiateMsg {
+            retarget_interval: 100_000,
+            hashrate: Some(WindowSchedule {
+                window_seconds: 60,
+                windows: 3,
+            }),
+            ..default_mining_msg()
+        })
+        .build()
+}
+
+/// Moves block time to the start of the next window of `seconds`.
+fn to_next_window(suite: &mut Suite, seconds: u64) {
+    let now = suite.now();
+    suite.advance(seconds - now % seconds);
+}
+
+#[test]
+fn the_proven_hashrate_is_the_recent_windows_work_over_their_length() {
+    let mut suite = windowed_suite();
+    let alice = suite.addr("alice");
+    to_next_window(&mut suite, 60);
+    let first = suite.now();
+    // 3, 6 and 9 solutions of 64 expected hashes in three windows.
+    for solutions in [3, 6, 9] {
+        for _ in 0..solutions {
+            suite.mine(&alice).expect("valid solution");
+        }
+        suite.advance(60);
+    }
+    let proof = suite.get_hashrate(&alice);
+    assert_eq!((proof.from, proof.until), (first, first + 180));
+    assert_eq!(proof.solutions, 18);
+    assert_eq!(proof.work, Uint128::new(18 * 64));
+    // 1,152 hashes / 180 s = 6.4: rounded down.
+    assert_eq!(proof.hashes_per_second, Uint128::new(6));
+    let stats: Option<MinerStats> = suite.query_mining(&QueryMsg::Miner {
+        address: alice.to_string(),
+    });
+    let windows = stats.expect("a record").windows;
+    assert_eq!(
+        windows.iter().map(|w| w.solutions).collect::<Vec<_>>(),
+        vec![3, 6, 9]
+    );
+
+    // A window later the first has left the period: (6 + 9) · 64 / 180 = 5.3.
+    suite.advance(60);
+    assert_eq!(
+        suite.get_hashrate(&alice).hashes_per_second,
+        Uint128::new(5)
+    );
+    // A miner that stops proves nothing once the period has passed.
+    suite.advance(180);
+    let stopped = suite.get_hashrate(&alice);
+    assert_eq!(
+        (stopped.hashes_per_second, stopped.solutions),
+        (Uint128::zero(), 0)
+    );
+    // The lifetime sums stay.
+    let stats: Option<MinerStats> = suite.query_mining(&QueryMsg::Miner {
+        address: alice.to_string(),
+    });
+    assert_eq!(stats.expect("a record").work, Uint256::from(18u32 * 64));
+}
+
+#[test]
+fn a_record_keeps_only_the_windows_a_proof_can_count() {
+    let mut suite = windowed_suite();
+    let alice = suite.addr("alice");
+    for _ in 0..10 {
+        suite.mine(&alice).expect("valid solution");
+        suite.advance(60);
+    }
+    suite.mine(&alice).expect("valid solution");
+    let stats: Option<MinerStats> = suite.query_mining(&QueryMsg::Miner {
+        address: alice.to_string(),
+    });
+    let windows: Vec<WindowWork> = stats.expect("a record").windows;
+    // The current window and the three complete ones before it.
+    assert_eq!(windows.len(), 4);
+    assert!(
+        windows
+            .windows(2)
+            .all(|pair| pair[1].start == pair[0].start + 60)
+    );
+}
+
+#[test]
+fn an_address_that_never_solved_proves_zero() {
+    let mut suite = windowed_suite();
+    let (alice, bob) = (suite.addr("alice"), suite.addr("bob"));
+    suite.mine(&alice).expect("valid solution");
+    suite.advance(60);
+    let proof = suite.get_hashrate(&bob);
+    assert_eq!(proof.address, bob);
+    assert_eq!(proof.hashes_per_second, Uint128::zero());
+    assert_eq!((proof.work, proof.solutions), (Uint128::zero(), 0));
+    assert_eq!(proof.until - proof.from, 180);
+    // Its record is an explicit None, and a malformed address a query error.
+    let record: Option<MinerStats> = suite.query_mining(&QueryMsg::Miner {
+        address: bob.to_string(),
+    });
+    assert_eq!(record, None);
+    let err = suite
+        .app
+        .wrap()
+        .query_wasm_smart::<ProvenHashrate>(
+            suite.mining(),
+            &QueryMsg::Hashrate {
+                address: "not an address".into(),
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("bech32"), "{err}");
+}
+
+/// The attacker's view: the header's time is the miner's to choose within
+/// `time_window`, so it must not choose the window; block time does.
+#[test]
+fn work_counts_in_the_window_of_block_time_not_header_time() {
+    let mut suite = windowed_suite();
+    let alice = suite.addr("alice");
+    to_next_window(&mut suite, 60);
+    suite.advance(1_000);
+    for shift in [-600i64, 0, 600] {
+        let mut header = suite.header_for(&alice);
+        header.time = (i64::from(header.time) + shift) as u32;
+        suite
+            .submit(&alice, &solve(header))
+            .expect("within time_window");
+    }
+    let stats: Option<MinerStats> = suite.query_mining(&QueryMsg::Miner {
+        address: alice.to_string(),
+    });
+    let windows = stats.expect("a record").windows;
+    let now = suite.now();
+    assert_eq!(
+        windows,
+        vec![WindowWork {
+            start: now - now % 60,
+            solutions: 3,
+            work: Uint128::new(3 * 64),
+        }]
+    );
+}
+
+#[test]
+fn without_a_schedule_proofs_count_a_day_of_hours() {
+    let suite = mining_suite();
+    let config: Config = suite.query_mining(&QueryMsg::Config {});
+    assert_eq!(config.hashrate, WindowSchedule::default());
+    assert_eq!(
+        (config.hashrate.window_seconds, config.hashrate.windows),
+        (3_600, 24)
+    );
+    // A stored record without windows still loads, with none.
+    let old = r#"{"solutions":1,"minted":"1","work":"64","first_solution_time":1,"last_solution_time":1}"#;
+    let stats: MinerStats = cosmwasm_std::from_json(old).expect("an old record loads");
+    assert!(stats.windows.is_empty());
 }

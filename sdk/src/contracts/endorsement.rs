@@ -1,12 +1,14 @@
 //! The endorsement contract: ratings, endorsements, reputation, recommendations.
 
-use cosmwasm_std::Uint128;
+use cosmwasm_std::{Addr, Uint128};
 use gpunion_interface::endorsement::reputation::RatingAggregate;
 use gpunion_interface::endorsement::{
     Attribute, Config, ConfigResponse, Endorsement as EndorsementRecord, Endorser, ExecuteMsg,
     QueryMsg, Rating, ReceiveMsg, RecommendRequest, RecommendResponse, Reputation, storage,
 };
-use gpunion_interface::market::{Provider, storage as market_storage};
+use gpunion_interface::market::{Config as MarketConfig, Provider, storage as market_storage};
+use gpunion_interface::mining::hashrate::{HashrateProof, miner_of};
+use gpunion_interface::mining::{Config as MiningConfig, MinerStats, storage as mining_storage};
 
 use crate::contracts::Contract;
 use crate::contracts::gut::Gut;
@@ -70,20 +72,27 @@ impl Endorsement {
             .await?;
         let endorsing_stake = self.endorsing_stake(&state, provider, &what).await?;
         let market = self.contract.sibling(config.market.as_str());
-        let reliability_permille = market
+        let record = market
             .load_at::<Provider>(
                 &state,
                 &map_key(market_storage::PROVIDERS, &[provider.as_bytes()]),
                 &what,
             )
-            .await?
+            .await?;
+        let reliability_permille = record
+            .as_ref()
             .map_or(0, |record| record.stats.reliability_permille());
         let now = self.contract.block_time(&state, &what).await?;
+        let hashrate = match &record {
+            Some(record) => hashrate_proof(&state, &market, record, now, &what).await?,
+            None => None,
+        };
         Ok(Reputation::compute(
             &config.params,
             aggregate.as_ref(),
             reliability_permille,
             endorsing_stake,
+            hashrate,
             now,
         ))
     }
@@ -278,4 +287,39 @@ impl Endorsement {
             )
             .await
     }
+}
+
+/// What the mining contract the market names proves about `provider`'s claimed
+/// hashrate in `state` at its block time `now`, as the market's `Provider` query
+/// answers: `None` while the market names none. Read from proven records: the market's
+/// configuration, the mining contract's and the vouching miner's record.
+async fn hashrate_proof(
+    state: &StateAt,
+    market: &Contract,
+    provider: &Provider,
+    now: u64,
+    what: &str,
+) -> Result<Option<HashrateProof>> {
+    let market_config: MarketConfig = market.item_at(state, market_storage::CONFIG, what).await?;
+    let Some(mining_address) = market_config.mining else {
+        return Ok(None);
+    };
+    let mining = market.sibling(mining_address.as_str());
+    let config: MiningConfig = mining.item_at(state, mining_storage::CONFIG, what).await?;
+    let miner = miner_of(provider);
+    let stats: Option<MinerStats> = mining
+        .load_at(
+            state,
+            &map_key(mining_storage::MINERS, &[miner.as_bytes()]),
+            what,
+        )
+        .await?;
+    let windows = stats.map(|stats| stats.windows).unwrap_or_default();
+    let proven = config
+        .hashrate
+        .proven(Addr::unchecked(miner), &windows, now);
+    Ok(Some(HashrateProof::new(
+        provider.attributes.x16s_hashrate,
+        proven,
+    )))
 }

@@ -1,6 +1,7 @@
 //! The mining contract: X16S proof-of-work emission of GUT.
 
 use cosmwasm_std::HexBinary;
+use gpunion_interface::mining::hashrate::ProvenHashrate;
 use gpunion_interface::mining::header::Header;
 use gpunion_interface::mining::{
     Challenge, ChallengeResponse, Config, EmissionResponse, ExecuteMsg, MinerStats, QueryMsg,
@@ -68,6 +69,16 @@ impl Mining {
     pub async fn miner(&self, address: &str) -> Result<Option<MinerStats>> {
         self.contract
             .query_unverified(&QueryMsg::Miner {
+                address: address.to_string(),
+            })
+            .await
+    }
+
+    /// A miner's proven hashrate over the recent complete windows (zero for an address
+    /// that never solved), as the contract computes it: smart query, **not verified**.
+    pub async fn hashrate(&self, address: &str) -> Result<ProvenHashrate> {
+        self.contract
+            .query_unverified(&QueryMsg::Hashrate {
                 address: address.to_string(),
             })
             .await

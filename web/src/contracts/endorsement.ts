@@ -156,6 +156,10 @@ export interface RecommendRequest {
   limit?: number | null;
   max_price_per_hour: Uint128;
   min_gpu_count?: number | null;
+  /**
+   * Only providers whose proven X16S hashrate backs at least this share of the claimed one, per mille (0..=1000); a provider without a proof backs none.
+   */
+  min_hashrate_ratio_permille?: number | null;
   min_memory_mib?: number | null;
 }
 
@@ -231,6 +235,10 @@ export interface RecommendResponse {
 
 export interface Recommendation {
   distance_km: number;
+  /**
+   * The claimed hashrate next to the proven one (as in [`Reputation`]).
+   */
+  hashrate?: HashrateProof | null;
   price_per_hour: Uint128;
   /**
    * 1 − price / cap.
@@ -248,6 +256,30 @@ export interface Recommendation {
   score: Decimal;
 }
 
+export interface HashrateProof {
+  /**
+   * The X16S hashrate the provider declares, hashes/s.
+   */
+  claimed: Uint128;
+  /**
+   * The period proven, block time `[from, until)`.
+   */
+  from: number;
+  /**
+   * The account whose mining record vouches: the provider's `mining_address`, or the provider itself.
+   */
+  miner: Addr;
+  /**
+   * The miner's proven hashrate, hashes/s.
+   */
+  proven: Uint128;
+  /**
+   * [`backing_permille`] of the two.
+   */
+  ratio_permille: number;
+  until: number;
+}
+
 export interface Reputation {
   /**
    * Endorsing stake / full stake, capped at 1.
@@ -257,6 +289,14 @@ export interface Reputation {
    * Stake lent by the endorsers attesting the provider: each bonded endorser's stake divided by the number of providers it attests.
    */
   endorsing_stake: Uint128;
+  /**
+   * How much of the claimed X16S hashrate the mining record proves: min(1, proven / claimed); 0 without a proof.
+   */
+  hardware_part?: Decimal;
+  /**
+   * The claimed hashrate next to the proven one; `None` while the market knows no mining contract.
+   */
+  hashrate?: HashrateProof | null;
   /**
    * Bayesian average of decayed, value-weighted ratings, in stars (1..5).
    */
@@ -271,7 +311,7 @@ export interface Reputation {
    */
   reliability_part: Decimal;
   /**
-   * 0.6 × rating + 0.25 × reliability + 0.15 × endorsement.
+   * 0.5 × rating + 0.2 × reliability + 0.15 × endorsement + 0.15 × hardware.
    */
   score: Decimal;
 }

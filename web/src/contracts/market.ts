@@ -143,6 +143,11 @@ export type ExecuteMsg =
       set_indexer: {
         indexer?: string | null;
       };
+    }
+  | {
+      set_mining: {
+        mining?: string | null;
+      };
     };
 
 export type Binary = string;
@@ -296,6 +301,10 @@ export interface ConfigResponse {
    * Kept current on provider changes (`SetIndexer`).
    */
   indexer?: Addr | null;
+  /**
+   * Proves providers' hashrates (`SetMining`).
+   */
+  mining?: Addr | null;
   next_lease_id: number;
   owner: Addr;
   params: MarketParams;
@@ -401,12 +410,40 @@ export interface LeasesResponse {
 export type Nullable_ProviderResponse = ProviderResponse | null;
 
 export interface ProviderResponse {
+  /**
+   * The claimed X16S hashrate next to what the mining contract's record of its `mining_address` (or itself) proves; `None` while the market knows no mining contract.
+   */
+  hashrate?: HashrateProof | null;
   provider: Provider;
   /**
    * Reliability in per mille: (completed + 1) / (completed + expired + lapsed + 2), where a lease counts as completed only with half its booked time served.
    */
   reliability_permille: number;
   status: ProviderStatus;
+}
+
+export interface HashrateProof {
+  /**
+   * The X16S hashrate the provider declares, hashes/s.
+   */
+  claimed: Uint128;
+  /**
+   * The period proven, block time `[from, until)`.
+   */
+  from: number;
+  /**
+   * The account whose mining record vouches: the provider's `mining_address`, or the provider itself.
+   */
+  miner: Addr;
+  /**
+   * The miner's proven hashrate, hashes/s.
+   */
+  proven: Uint128;
+  /**
+   * [`backing_permille`] of the two.
+   */
+  ratio_permille: number;
+  until: number;
 }
 
 export interface Provider {

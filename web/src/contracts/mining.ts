@@ -15,6 +15,10 @@ export interface InstantiateMsg {
    */
   halving_interval: number;
   /**
+   * The windows proven hashrates are read over ([`hashrate`]); 24 windows of an hour if absent.
+   */
+  hashrate?: WindowSchedule | null;
+  /**
    * Starting target, compact (e.g. 0x1e0fffff).
    */
   initial_bits: number;
@@ -44,6 +48,17 @@ export interface InstantiateMsg {
   time_window: number;
   token: string;
   token_swap?: string | null;
+}
+
+export interface WindowSchedule {
+  /**
+   * Length of one window in seconds ([`WINDOW_SECONDS_BOUNDS`]).
+   */
+  window_seconds: number;
+  /**
+   * Complete windows counted ([`WINDOWS_BOUNDS`]).
+   */
+  windows: number;
 }
 
 export type ExecuteMsg =
@@ -78,6 +93,11 @@ export type QueryMsg =
     }
   | {
       miner: {
+        address: string;
+      };
+    }
+  | {
+      hashrate: {
         address: string;
       };
     }
@@ -128,6 +148,10 @@ export interface Config {
    */
   halving_interval: number;
   /**
+   * The windows proven hashrates are read over (a contract stored before they existed: the default, 24 windows of an hour).
+   */
+  hashrate?: WindowSchedule;
+  /**
    * Reward of the first era, in ugut.
    */
   initial_reward: Uint128;
@@ -170,6 +194,25 @@ export interface EmissionResponse {
   returned: Uint128;
 }
 
+export interface ProvenHashrate {
+  address: Addr;
+  /**
+   * The period counted, block time `[from, until)`.
+   */
+  from: number;
+  /**
+   * work / (until − from), rounded down.
+   */
+  hashes_per_second: Uint128;
+  solutions: number;
+  until: number;
+  window_seconds: number;
+  /**
+   * Work of the solutions accepted in the period (expected hashes).
+   */
+  work: Uint128;
+}
+
 export type Nullable_MinerStats = MinerStats | null;
 
 export type Uint256 = string;
@@ -180,9 +223,28 @@ export interface MinerStats {
   minted: Uint128;
   solutions: number;
   /**
+   * Work in the current window of block time and the complete ones a proof counts, oldest first ([`hashrate`]; empty in a record from before windows existed).
+   */
+  windows?: WindowWork[];
+  /**
    * Sum over solutions of 2^256 / (target + 1): the expected hashes behind them.
    */
   work: Uint256;
+}
+
+export interface WindowWork {
+  /**
+   * Solutions accepted in it.
+   */
+  solutions: number;
+  /**
+   * Block time at which the window starts (a multiple of `window_seconds`).
+   */
+  start: number;
+  /**
+   * Their summed work: expected hashes (saturating at 2^128 − 1, some 10^33 hashes a second over a day: kept narrow, as every proof parses it).
+   */
+  work: Uint128;
 }
 
 export interface MinersResponse {

@@ -2,7 +2,7 @@
 // endorsers, its uptime, and its mining record beside the hashrate it claims.
 import type { Endorsement, Rating } from "../contracts/endorsement";
 import type { MinerStats } from "../contracts/mining";
-import { dateTime, gut, percent } from "../format";
+import { dateTime, gut, percent, provenHashrate } from "../format";
 import { statusBadge } from "../providers";
 import { errorBox, h, loading, type Ctx, type Page } from "../ui";
 
@@ -64,6 +64,7 @@ export function providerPage(ctx: Ctx, address: string): Page {
           row("Rating", `${Number(rep.rating_average).toFixed(2)} ★ (${rep.ratings} ratings) → part ${percent(rep.rating_part)}`),
           row("Reliability", `${(p.reliability_permille / 10).toFixed(1)} % → part ${percent(rep.reliability_part)}`),
           row("Endorsement", `${gut(rep.endorsing_stake)} endorsing → part ${percent(rep.endorsement_part)}`),
+          row("Hardware", `${provenHashrate(rep.hashrate)} → part ${percent(rep.hardware_part ?? "0")}`),
         ),
         h("h3", {}, "Uptime"),
         h(
@@ -81,6 +82,7 @@ export function providerPage(ctx: Ctx, address: string): Page {
           "dl",
           { class: "facts", id: "mining-record" },
           row("Claimed hashrate", `${Number(a.x16s_hashrate).toLocaleString()} H/s`),
+          row("Proven hashrate", provenHashrate(p.hashrate)),
           row("Mining account", miner),
           ...(mining
             ? [

@@ -1,7 +1,7 @@
 // Providers, ranked by the endorsement contract's recommendation for the customer's
 // location and price cap, with filters and each provider's reputation in parts.
 import type { RecommendResponse } from "../contracts/endorsement";
-import { gut, percent, shortAddress } from "../format";
+import { gut, percent, provenHashrate, shortAddress } from "../format";
 import { applyFilters, noFilters, rank, statusBadge, type ProviderFilters, type ProviderRow } from "../providers";
 import { errorBox, field, h, loading, setFieldError, type Ctx, type Page } from "../ui";
 
@@ -100,12 +100,13 @@ export function providersPage(ctx: Ctx): Page {
         h("dt", {}, "Region"), h("dd", {}, `${a.region.country} (${a.region.geohash})`),
         h("dt", {}, "Price"), h("dd", {}, `${gut(a.price_per_hour)}/h`),
         h("dt", {}, "Reliability"), h("dd", {}, `${(r.p.reliability_permille / 10).toFixed(1)} %`),
+        h("dt", {}, "Hashrate"), h("dd", { class: "hashrate" }, provenHashrate(r.p.hashrate)),
         h("dt", {}, "Reputation"),
         h(
           "dd",
           { class: "reputation" },
           rep
-            ? `${percent(rep.score)} (rating ${Number(rep.rating_average).toFixed(2)}★ from ${rep.ratings}, reliability ${percent(rep.reliability_part)}, endorsement ${percent(rep.endorsement_part)})`
+            ? `${percent(rep.score)} (rating ${Number(rep.rating_average).toFixed(2)}★ from ${rep.ratings}, reliability ${percent(rep.reliability_part)}, endorsement ${percent(rep.endorsement_part)}, hardware ${percent(rep.hardware_part ?? "0")})`
             : "—",
         ),
         r.recommendation ? [h("dt", {}, "Recommendation"), h("dd", {}, `score ${percent(r.recommendation.score)}, ${r.recommendation.distance_km} km`)] : null,

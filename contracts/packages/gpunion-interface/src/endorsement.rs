@@ -7,6 +7,8 @@ use cosmwasm_schema::{QueryResponses, cw_serde};
 use cosmwasm_std::{Addr, Decimal, Uint128};
 use cw20::Cw20ReceiveMsg;
 
+use crate::mining::hashrate::HashrateProof;
+
 /// The contract's configuration as stored.
 #[cw_serde]
 pub struct Config {
@@ -188,12 +190,20 @@ pub struct Reputation {
     pub reliability_part: Decimal,
     /// Endorsing stake / full stake, capped at 1.
     pub endorsement_part: Decimal,
-    /// 0.6 × rating + 0.25 × reliability + 0.15 × endorsement.
+    /// How much of the claimed X16S hashrate the mining record proves: min(1, proven /
+    /// claimed); 0 without a proof.
+    #[serde(default)]
+    pub hardware_part: Decimal,
+    /// 0.5 × rating + 0.2 × reliability + 0.15 × endorsement + 0.15 × hardware.
     pub score: Decimal,
     pub ratings: u64,
     /// Stake lent by the endorsers attesting the provider: each bonded endorser's stake
     /// divided by the number of providers it attests.
     pub endorsing_stake: Uint128,
+    /// The claimed hashrate next to the proven one; `None` while the market knows no
+    /// mining contract.
+    #[serde(default)]
+    pub hashrate: Option<HashrateProof>,
 }
 
 #[cw_serde]
@@ -227,6 +237,10 @@ pub struct RecommendRequest {
     pub min_gpu_count: Option<u32>,
     pub max_price_per_hour: Uint128,
     pub limit: Option<u32>,
+    /// Only providers whose proven X16S hashrate backs at least this share of the
+    /// claimed one, per mille (0..=1000); a provider without a proof backs none.
+    #[serde(default)]
+    pub min_hashrate_ratio_permille: Option<u64>,
 }
 
 #[cw_serde]
@@ -241,6 +255,9 @@ pub struct Recommendation {
     pub price_score: Decimal,
     /// 0.5 × reputation + 0.3 × proximity + 0.2 × price_score.
     pub score: Decimal,
+    /// The claimed hashrate next to the proven one (as in [`Reputation`]).
+    #[serde(default)]
+    pub hashrate: Option<HashrateProof>,
 }
 
 #[cw_serde]

@@ -9,6 +9,7 @@ use cosmwasm_schema::{QueryResponses, cw_serde};
 use cosmwasm_std::{Addr, Decimal, HexBinary, OverflowError, Uint128};
 use cw20::Cw20ReceiveMsg;
 
+use crate::mining::hashrate::HashrateProof;
 use check::Verdict;
 
 /// Seconds in an hour: prices are per hour, time is billed per second.
@@ -278,6 +279,9 @@ pub enum ExecuteMsg {
     /// market keeps current: it is sent `IndexProvider` on every registration, update,
     /// leave and return from Disconnect. `None` sends nothing.
     SetIndexer { indexer: Option<String> },
+    /// Owner: the mining contract whose records prove providers' hashrates (asked for
+    /// each provider the market describes). `None` proves nothing.
+    SetMining { mining: Option<String> },
 }
 
 /// The hook of a GUT `Send` to the market.
@@ -604,6 +608,9 @@ pub struct Config {
     pub pending_owner: Option<Addr>,
     /// Sent `IndexProvider` on provider changes (the endorsement contract).
     pub indexer: Option<Addr>,
+    /// Proves providers' hashrates (`SetMining`; absent in a record from before it).
+    #[serde(default)]
+    pub mining: Option<Addr>,
     pub gut_token: Addr,
     pub treasury: Addr,
     pub params: MarketParams,
@@ -618,6 +625,7 @@ impl Config {
             treasury: self.treasury,
             pending_owner: self.pending_owner,
             indexer: self.indexer,
+            mining: self.mining,
             params: self.params,
             next_lease_id,
         }
@@ -633,6 +641,9 @@ pub struct ConfigResponse {
     pub pending_owner: Option<Addr>,
     /// Kept current on provider changes (`SetIndexer`).
     pub indexer: Option<Addr>,
+    /// Proves providers' hashrates (`SetMining`).
+    #[serde(default)]
+    pub mining: Option<Addr>,
     pub params: MarketParams,
     pub next_lease_id: u64,
 }
@@ -658,6 +669,11 @@ pub struct ProviderResponse {
     /// Reliability in per mille: (completed + 1) / (completed + expired + lapsed + 2),
     /// where a lease counts as completed only with half its booked time served.
     pub reliability_permille: u64,
+    /// The claimed X16S hashrate next to what the mining contract's record of its
+    /// `mining_address` (or itself) proves; `None` while the market knows no mining
+    /// contract.
+    #[serde(default)]
+    pub hashrate: Option<HashrateProof>,
 }
 
 #[cw_serde]

@@ -3,11 +3,14 @@
 //! A solution is an 80-byte [`header::Header`] whose X16S hash is at or under the
 //! current target; the contract mints the reward to the miner the header commits to.
 
+pub mod hashrate;
 pub mod header;
 
 use cosmwasm_schema::{QueryResponses, cw_serde};
 use cosmwasm_std::{Addr, HexBinary, Uint128, Uint256};
 use cw20::Cw20ReceiveMsg;
+
+use hashrate::{WindowSchedule, WindowWork};
 
 /// Where the mining contract keeps its records (cw-storage-plus namespaces): what a
 /// client asks the node to prove in a verified read.
@@ -47,6 +50,10 @@ pub struct InstantiateMsg {
     /// Previous hash of the first challenge; by default SHA-256 of the chain id and
     /// this contract's address.
     pub genesis_prev_hash: Option<HexBinary>,
+    /// The windows proven hashrates are read over ([`hashrate`]); 24 windows of an hour
+    /// if absent.
+    #[serde(default)]
+    pub hashrate: Option<WindowSchedule>,
 }
 
 #[cw_serde]
@@ -81,6 +88,10 @@ pub enum QueryMsg {
     /// One miner's record, if it ever solved.
     #[returns(Option<MinerStats>)]
     Miner { address: String },
+    /// A miner's proven hashrate over the recent complete windows; zero for an address
+    /// that never solved ([`hashrate`]).
+    #[returns(hashrate::ProvenHashrate)]
+    Hashrate { address: String },
     /// Miners by address, paginated (at most 100 per page).
     #[returns(MinersResponse)]
     Miners {
@@ -168,6 +179,10 @@ pub struct Config {
     pub initial_reward: Uint128,
     /// Solutions per halving era.
     pub halving_interval: u64,
+    /// The windows proven hashrates are read over (a contract stored before they
+    /// existed: the default, 24 windows of an hour).
+    #[serde(default)]
+    pub hashrate: WindowSchedule,
 }
 
 /// The puzzle of the moment (stored at [`storage::CHALLENGE`]).
@@ -195,8 +210,8 @@ pub struct Emission {
     pub returned: Uint128,
 }
 
-/// A miner's record: a lower bound on its hashrate that nobody can fake (stored in
-/// [`storage::MINERS`]).
+/// A miner's record: its lifetime sums and its work in recent windows, from which its
+/// proven hashrate is read (stored in [`storage::MINERS`]).
 #[cw_serde]
 pub struct MinerStats {
     pub solutions: u64,
@@ -205,4 +220,8 @@ pub struct MinerStats {
     pub work: Uint256,
     pub first_solution_time: u64,
     pub last_solution_time: u64,
+    /// Work in the current window of block time and the complete ones a proof counts,
+    /// oldest first ([`hashrate`]; empty in a record from before windows existed).
+    #[serde(default)]
+    pub windows: Vec<WindowWork>,
 }

@@ -5,6 +5,7 @@
 use cosmwasm_std::testing::{MockApi, mock_env};
 use cosmwasm_std::{Env, HexBinary, Timestamp, Uint128, Uint256, to_json_binary};
 use cw20::{BalanceResponse, Cw20QueryMsg, MinterResponse, TokenInfoResponse};
+use gpunion_interface::mining::hashrate::{ProvenHashrate, WindowSchedule};
 use gpunion_interface::mining::header::{HEADER_VERSION, Header, commitment};
 use gpunion_interface::token_swap::address::{encode_p2pkh, p2pkh_of_pubkey};
 use gpunion_interface::token_swap::claim_message;
@@ -18,13 +19,26 @@ const SWAP_ALLOCATION: u128 = 1_000_000_000_000;
 const VERSION: u8 = 55;
 const MAGIC: &str = "Pigeon Signed Message:\n";
 
-/// Gas of `Submit` over several solutions (the X16S function order changes each time).
+/// Gas of `Submit` over several solutions (the X16S function order changes each time),
+/// each in a window of its own, and of the `Hashrate` query.
 pub struct MiningGas {
     pub min: u64,
     pub max: u64,
     pub mean: u64,
     pub solutions: usize,
+    /// The last `Submit`: the miner's record holds every window a proof counts, and
+    /// the oldest is dropped.
+    pub full_record_submit: u64,
+    /// `Hashrate` of that miner (a full record), and of an address that never solved.
+    pub hashrate_query: u64,
+    pub hashrate_query_none: u64,
 }
+
+/// Proofs over 24 windows of a minute, so that solutions a minute apart fill them.
+pub const BENCH_SCHEDULE: WindowSchedule = WindowSchedule {
+    window_seconds: 60,
+    windows: 24,
+};
 
 /// Answers the GUT queries the mining and token-swap contracts make.
 fn serve_gut(vm: &mut VmInstance) {
@@ -64,7 +78,8 @@ fn env_at(seconds: u64) -> Env {
     env
 }
 
-/// Mines `solutions` real solutions (CPU reference) and submits each in the VM.
+/// Mines `solutions` real solutions (CPU reference), a minute apart, and submits each
+/// in the VM; then reads the miner's proven hashrate.
 pub fn mining(wasm: &[u8], solutions: usize) -> MiningGas {
     let api = MockApi::default();
     let mut vm = instance(wasm);
@@ -82,6 +97,7 @@ pub fn mining(wasm: &[u8], solutions: usize) -> MiningGas {
         initial_reward: Uint128::new(50_000_000),
         halving_interval: 1_000_000,
         genesis_prev_hash: None,
+        hashrate: Some(BENCH_SCHEDULE),
     };
     vm_instantiate(&mut vm, &env_at(start), &api.addr_make("owner"), &init);
     let miner = api.addr_make("miner");
@@ -108,11 +124,30 @@ pub fn mining(wasm: &[u8], solutions: usize) -> MiningGas {
         };
         gas.push(vm_execute(&mut vm, &env, &miner, &submit));
     }
+    let env = env_at(start + 60 * (solutions as u64 + 1));
+    let hashrate = |vm: &mut VmInstance, address: &cosmwasm_std::Addr| {
+        let query = mining::msg::QueryMsg::Hashrate {
+            address: address.to_string(),
+        };
+        let (gas, proof): (u64, ProvenHashrate) = vm_query(vm, &env, &query);
+        (gas, proof)
+    };
+    let (hashrate_query, proof) = hashrate(&mut vm, &miner);
+    assert_eq!(
+        proof.solutions,
+        u64::from(BENCH_SCHEDULE.windows.min(solutions as u32)),
+        "every counted window holds a solution"
+    );
+    let (hashrate_query_none, none) = hashrate(&mut vm, &api.addr_make("stranger"));
+    assert_eq!(none.solutions, 0);
     MiningGas {
         min: gas.iter().copied().min().unwrap_or(0),
         max: gas.iter().copied().max().unwrap_or(0),
         mean: gas.iter().sum::<u64>() / gas.len().max(1) as u64,
         solutions: gas.len(),
+        full_record_submit: gas.last().copied().unwrap_or(0),
+        hashrate_query,
+        hashrate_query_none,
     }
 }
 

@@ -16,6 +16,7 @@
 
 mod checks;
 mod emission;
+mod proofs;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -206,9 +207,23 @@ struct Row {
     recommend: u64,
     recommend_queries: (u32, u32),
     candidates_read: u32,
+    /// Recommend with a minimum hashrate ratio of 500‰ (half the providers prove a
+    /// tenth of their claim), its market queries and results.
+    recommend_min_ratio: u64,
+    recommend_min_ratio_queries: (u32, u32),
+    min_ratio_results: usize,
+    /// The mining contract's own gas for one provider's proof.
+    hashrate_query: u64,
 }
 
-fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wasm: &[u8]) -> Row {
+/// The contracts' wasm.
+struct Wasm {
+    market: Vec<u8>,
+    endorsement: Vec<u8>,
+    mining: Vec<u8>,
+}
+
+fn run_scale(providers: usize, leases: usize, wasm: &Wasm) -> Row {
     let api = MockApi::default();
     let gut = api.addr_make("gut");
     let treasury = api.addr_make("treasury");
@@ -230,7 +245,7 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
     .unwrap();
     let mut market = Market {
         native,
-        vm: instance(market_wasm),
+        vm: instance(&wasm.market),
         now: now.clone(),
     };
 
@@ -273,7 +288,26 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
         );
         market.native_execute(&gut, msg);
     }
+    // Every provider mines: the even ones prove their claim, the odd ones a tenth of it.
+    let claimed = attributes("u33dc0").x16s_hashrate;
+    let miners: Vec<(Addr, Uint128)> = provider_addrs
+        .iter()
+        .enumerate()
+        .map(|(p, address)| {
+            let share = if p % 2 == 0 { 1 } else { 10 };
+            (address.clone(), claimed / Uint128::new(share))
+        })
+        .collect();
+    let records = proofs::MiningRecords::new(&miners, now.clone());
+    records.serve_native(&mut market.native.borrow_mut());
+    market.native_execute(
+        &owner,
+        market_msg::ExecuteMsg::SetMining {
+            mining: Some(records.address.to_string()),
+        },
+    );
     copy_storage(&market.native.borrow().storage, &mut market.vm);
+    records.serve_vm(&mut market.vm);
 
     // Measured steps on the busiest provider (provider 0 holds leases / providers bookings).
     let newcomer = api.addr_make("newcomer");
@@ -421,7 +455,7 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
         )
         .unwrap();
     }
-    let mut endorsement_vm = instance(endorsement_wasm);
+    let mut endorsement_vm = instance(&wasm.endorsement);
     copy_storage(&endorsement_native.storage, &mut endorsement_vm);
     endorsement_vm
         .with_querier(|querier| {
@@ -467,6 +501,7 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
             min_gpu_count: None,
             max_price_per_hour: Uint128::new(2 * PRICE),
             limit: Some(5),
+            min_hashrate_ratio_permille: None,
         }),
     );
     let recommend_queries = queries.get();
@@ -474,6 +509,30 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
         !response.recommendations.is_empty(),
         "recommendations at scale {providers}"
     );
+    queries.set((0, 0));
+    let (recommend_min_ratio, believable): (u64, RecommendResponse) = vm_query(
+        &mut endorsement_vm,
+        &env_at(now.get()),
+        &endorse_msg::QueryMsg::Recommend(RecommendRequest {
+            country: "DE".into(),
+            geohash: "u33d".into(),
+            gpu_model: Some("NVIDIA RTX 4090".into()),
+            min_memory_mib: Some(16_000),
+            min_gpu_count: None,
+            max_price_per_hour: Uint128::new(2 * PRICE),
+            limit: Some(5),
+            min_hashrate_ratio_permille: Some(500),
+        }),
+    );
+    let recommend_min_ratio_queries = queries.get();
+    assert!(
+        believable
+            .recommendations
+            .iter()
+            .all(|r| r.hashrate.as_ref().is_some_and(|p| p.ratio_permille >= 500)),
+        "only believable hardware"
+    );
+    let hashrate_query = records.hashrate_gas(&wasm.mining, &busy);
 
     Row {
         providers,
@@ -492,6 +551,10 @@ fn run_scale(providers: usize, leases: usize, market_wasm: &[u8], endorsement_wa
         recommend,
         recommend_queries,
         candidates_read: response.candidates_read,
+        recommend_min_ratio,
+        recommend_min_ratio_queries,
+        min_ratio_results: believable.recommendations.len(),
+        hashrate_query,
     }
 }
 
@@ -539,16 +602,21 @@ fn main() {
         std::fs::read(root.join(name))
             .unwrap_or_else(|e| panic!("{name}: {e}; run scripts/build-contracts first"))
     };
-    let (market_wasm, endorsement_wasm, gut_wasm) = (
-        read("market.wasm"),
-        read("endorsement.wasm"),
-        read("gut_token.wasm"),
-    );
+    let wasm = Wasm {
+        market: read("market.wasm"),
+        endorsement: read("endorsement.wasm"),
+        mining: read("mining.wasm"),
+    };
+    let gut_wasm = read("gut_token.wasm");
 
-    let mining = emission::mining(&read("mining.wasm"), 16);
+    let mining = emission::mining(&wasm.mining, 32);
     println!(
-        "mining Submit (X16S verification, mint message): mean {} min {} max {} over {} solutions",
-        mining.mean, mining.min, mining.max, mining.solutions
+        "mining Submit (X16S verification, window update, mint message): mean {} min {} max {} over {} solutions a window apart; the last, on a full record: {}",
+        mining.mean, mining.min, mining.max, mining.solutions, mining.full_record_submit
+    );
+    println!(
+        "mining Hashrate query: a full record {}, an address that never solved {}",
+        mining.hashrate_query, mining.hashrate_query_none
     );
     for holders in [1 << 10, 1 << 16, 1 << 20] {
         let gas = emission::claim(&read("token_swap.wasm"), holders);
@@ -561,20 +629,20 @@ fn main() {
     );
     println!("cw20-base (GUT) transfer: {transfer}; cw20 Send (token side): {send}\n");
     println!(
-        "| providers | leases | register | open lease | accept | heartbeat | withdraw | close | rate | recommend (candidates) | providers query | provider query | lease query |"
+        "| providers | leases | register | open lease | accept | heartbeat | withdraw | close | rate | recommend (candidates) | recommend ≥ 500‰ (results) | providers query | provider query | hashrate query | lease query |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let scales = [(10, 100), (10, 100_000), (10_000, 100), (10_000, 100_000)];
     let mut rows = Vec::new();
     for (providers, leases) in scales {
         let started = std::time::Instant::now();
-        let row = run_scale(providers, leases, &market_wasm, &endorsement_wasm);
+        let row = run_scale(providers, leases, &wasm);
         eprintln!(
             "scale {providers}/{leases} measured in {:.1} s",
             started.elapsed().as_secs_f64()
         );
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} ({}) | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} ({}) | {} ({}) | {} | {} | {} | {} |",
             row.providers,
             row.leases,
             row.register,
@@ -586,27 +654,37 @@ fn main() {
             row.rate,
             row.recommend,
             row.candidates_read,
+            row.recommend_min_ratio,
+            row.min_ratio_results,
             row.providers_query,
             row.provider_query,
+            row.hashrate_query,
             row.lease_query
         );
         rows.push(row);
     }
     println!();
     for row in &rows {
+        // A provider query on a chain also runs the mining contract's Hashrate query.
+        let provider_total = row.provider_query + row.hashrate_query;
         let rate_total = row.rate
             + row.rate_queries.0 as u64 * row.lease_query
-            + row.rate_queries.1 as u64 * row.provider_query;
-        let recommend_total = row.recommend + row.recommend_queries.1 as u64 * row.provider_query;
+            + row.rate_queries.1 as u64 * provider_total;
+        let recommend_total = row.recommend + row.recommend_queries.1 as u64 * provider_total;
+        let min_ratio_total =
+            row.recommend_min_ratio + row.recommend_min_ratio_queries.1 as u64 * provider_total;
         println!(
-            "{} providers / {} leases: rate makes {} lease + {} provider queries to the market, {} with them; recommend makes {} provider queries, {} with them",
+            "{} providers / {} leases: a provider query with its proof {}; rate makes {} lease + {} provider queries to the market, {} with them; recommend makes {} provider queries, {} with them; with a minimum ratio {}, {} with them",
             row.providers,
             row.leases,
+            provider_total,
             row.rate_queries.0,
             row.rate_queries.1,
             rate_total,
             row.recommend_queries.1,
-            recommend_total
+            recommend_total,
+            row.recommend_min_ratio_queries.1,
+            min_ratio_total
         );
     }
     println!(
@@ -614,7 +692,7 @@ fn main() {
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for pool in [10, 10_000] {
-        let row = checks::run(pool, &market_wasm);
+        let row = checks::run(pool, &wasm.market);
         println!(
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             row.pool,

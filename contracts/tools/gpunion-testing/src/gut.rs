@@ -54,9 +54,16 @@ impl Suite {
         )
     }
 
-    /// Gives `who` `amount` ugut (minted: only before the mining contract takes over).
+    /// Gives `who` `amount` ugut: minted, or once the mining contract has taken minting
+    /// over, sent from the treasury's premine.
     pub fn fund(&mut self, who: &Addr, amount: u128) {
-        self.mint(who, amount).expect("minter mints");
+        if self.mining.is_none() {
+            self.mint(who, amount).expect("minter mints");
+            return;
+        }
+        let treasury = self.treasury.clone();
+        self.transfer(&treasury, who, amount)
+            .expect("the treasury's premine pays");
     }
 
     pub fn transfer(

@@ -3,6 +3,8 @@
 
 use cosmwasm_std::{Addr, HexBinary, Uint128, Uint256};
 use cw_multi_test::AppResponse;
+use gpunion_interface::market::ExecuteMsg as MarketExecuteMsg;
+use gpunion_interface::mining::hashrate::ProvenHashrate;
 use gpunion_interface::mining::header::{HEADER_VERSION, Header, commitment};
 use mining::ContractError;
 use mining::difficulty;
@@ -32,6 +34,7 @@ pub fn default_mining_msg() -> InstantiateMsg {
         initial_reward: Uint128::new(50 * GUT),
         halving_interval: 1_000,
         genesis_prev_hash: None,
+        hashrate: None,
     }
 }
 
@@ -67,6 +70,24 @@ impl Suite {
         };
         self.instantiate(contract_code!(mining), &msg, "mining")
             .map_err(contract_err)
+    }
+
+    /// The market's owner names the mining contract, whose records prove providers'
+    /// hashrates.
+    pub(crate) fn wire_mining(&mut self) {
+        let (owner, market, mining) = (self.owner.clone(), self.market.clone(), self.mining());
+        let msg = MarketExecuteMsg::SetMining {
+            mining: Some(mining.to_string()),
+        };
+        self.execute_on(&owner, &market, &msg)
+            .expect("owner sets the mining contract");
+    }
+
+    /// The proven hashrate of `miner` now.
+    pub fn get_hashrate(&self, miner: &Addr) -> ProvenHashrate {
+        self.query_mining(&QueryMsg::Hashrate {
+            address: miner.to_string(),
+        })
     }
 
     /// Executes `msg` on the mining contract as `sender`.

@@ -114,6 +114,7 @@ impl SuiteBuilder {
                     .expect("swap connects to mining");
             }
             suite.mining = Some(mining);
+            suite.wire_mining();
         }
         suite
     }

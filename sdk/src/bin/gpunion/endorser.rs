@@ -137,6 +137,10 @@ pub struct RecommendArgs {
     /// How many at most.
     #[arg(long)]
     limit: Option<u32>,
+    /// Least share of the claimed X16S hashrate the mining record must prove, per
+    /// mille (0..=1000).
+    #[arg(long)]
+    min_hashrate_ratio: Option<u64>,
 }
 
 /// Prints the endorsement contract's ranking for a request.
@@ -149,6 +153,7 @@ pub async fn recommend(ctx: &Context, out: &Output, args: &RecommendArgs) -> Res
         min_gpu_count: args.min_gpu_count,
         max_price_per_hour: args.max_price.into(),
         limit: args.limit,
+        min_hashrate_ratio_permille: args.min_hashrate_ratio,
     };
     out.value(&ctx.chain.endorsement()?.recommend(request).await?)
 }

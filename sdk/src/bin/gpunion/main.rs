@@ -83,6 +83,9 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         count: u32,
     },
+    /// A miner's proven X16S hashrate: its work in the recent complete windows of
+    /// block time over their length (zero for an address that never solved).
+    Hashrate { address: String },
     /// As a miner (--key): consents to a provider naming this account as the mining
     /// address that vouches for its hashrate (needed before it registers with it).
     MiningLink { provider: String },
@@ -96,7 +99,8 @@ enum Command {
         #[command(subcommand)]
         command: ProviderCommand,
     },
-    /// Providers matching a filter, cheapest first.
+    /// Providers matching a filter, cheapest first, each with its claimed X16S
+    /// hashrate next to the proven one (`hashrate`: claimed, proven, ratio_permille).
     Providers {
         #[arg(long)]
         country: Option<String>,
@@ -132,7 +136,8 @@ enum Command {
         #[command(subcommand)]
         command: endorser::EndorserCommand,
     },
-    /// A provider's reputation: rating, reliability and endorsement parts, and score.
+    /// A provider's reputation: rating, reliability, endorsement and hardware parts
+    /// (claimed and proven hashrate), and score.
     Reputation { provider: String },
     /// Providers the endorsement contract recommends for a request, best first.
     Recommend(endorser::RecommendArgs),
@@ -578,6 +583,7 @@ async fn run(cli: Cli) -> Result<()> {
                 serde_json::json!({ "ugut": balance.to_string() }),
             )?
         }
+        Command::Hashrate { address } => out.value(&chain.mining()?.hashrate(address).await?)?,
         Command::MiningLink { provider } => {
             let tx = chain
                 .market()?

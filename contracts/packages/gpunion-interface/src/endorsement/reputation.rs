@@ -10,7 +10,8 @@
 //! rating      = (average − 1) / 4
 //! reliability = (completed + 1) / (completed + expired + lapsed + 2)    from the market
 //! endorsement = min(1, endorsing stake / full_endorsement_stake)
-//! reputation  = 0.60·rating + 0.25·reliability + 0.15·endorsement
+//! hardware    = min(1, proven X16S hashrate / claimed)    from the market (0 without a proof)
+//! reputation  = 0.50·rating + 0.20·reliability + 0.15·endorsement + 0.15·hardware
 //! ```
 //! All in `Decimal` fixed point: no floats.
 
@@ -18,13 +19,17 @@ use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Decimal, Uint128};
 
 use super::{EndorsementParams, Endorser, Reputation};
+use crate::mining::hashrate::{FULL_BACKING_PERMILLE, HashrateProof};
 
 /// Weight of the rating part.
-pub const RATING_WEIGHT: Decimal = Decimal::percent(60);
+pub const RATING_WEIGHT: Decimal = Decimal::percent(50);
 /// Weight of the reliability part.
-pub const RELIABILITY_WEIGHT: Decimal = Decimal::percent(25);
+pub const RELIABILITY_WEIGHT: Decimal = Decimal::percent(20);
 /// Weight of the endorsement part.
 pub const ENDORSEMENT_WEIGHT: Decimal = Decimal::percent(15);
+/// Weight of the hardware part: a provider that proves none of its claimed hashrate
+/// loses at most this much.
+pub const HARDWARE_WEIGHT: Decimal = Decimal::percent(15);
 /// The prior's mean, in stars.
 pub const PRIOR_STARS: u128 = 3;
 
@@ -88,13 +93,15 @@ impl Endorser {
 
 impl Reputation {
     /// A provider's reputation at `now` from its stored rating aggregate (`None`: never
-    /// rated), its market reliability in per mille, and the stake its endorsers lend it
-    /// (the sum of [`Endorser::lent_stake`] over the distinct endorsers attesting it).
+    /// rated), its market reliability in per mille, the stake its endorsers lend it
+    /// (the sum of [`Endorser::lent_stake`] over the distinct endorsers attesting it)
+    /// and the proof of its claimed hashrate (`None`: no proof).
     pub fn compute(
         params: &EndorsementParams,
         aggregate: Option<&RatingAggregate>,
         reliability_permille: u64,
         endorsing_stake: Uint128,
+        hashrate: Option<HashrateProof>,
         now: u64,
     ) -> Reputation {
         let aggregate = aggregate
@@ -106,17 +113,25 @@ impl Reputation {
         let reliability_part = Decimal::permille(reliability_permille.min(1000));
         let endorsement_part =
             Decimal::from_ratio(endorsing_stake, params.full_endorsement_stake).min(Decimal::one());
+        let hardware_part = Decimal::permille(
+            hashrate
+                .as_ref()
+                .map_or(0, |proof| proof.ratio_permille.min(FULL_BACKING_PERMILLE)),
+        );
         let score = RATING_WEIGHT * rating_part
             + RELIABILITY_WEIGHT * reliability_part
-            + ENDORSEMENT_WEIGHT * endorsement_part;
+            + ENDORSEMENT_WEIGHT * endorsement_part
+            + HARDWARE_WEIGHT * hardware_part;
         Reputation {
             rating_average,
             rating_part,
             reliability_part,
             endorsement_part,
+            hardware_part,
             score,
             ratings: aggregate.count,
             endorsing_stake,
+            hashrate,
         }
     }
 }
