@@ -136,6 +136,10 @@ impl Node {
         );
         let mut config = Config::load(home.path()).unwrap();
         config.ipfs_api = kubo().api_url().to_string();
+        // Out of the check pool unless a test puts it there: the nodes of earlier tests,
+        // killed when they end, would otherwise be drawn for later tests' checks while
+        // the chain still counts them live.
+        config.provider.check_pool = false;
         configure(&mut config);
         config.save(home.path()).unwrap();
         let address = Keystore::load(&home.path().join(KEYSTORE_FILE))
