@@ -18,7 +18,7 @@ use gpunion_interface::market::check::{
 use gpunion_interface::market::{ChainTime, Lease, LeaseState, Provider, WorkloadKind};
 use gpunion_interface::stake::Bond;
 use gpunion_interface::token::transfer;
-use gpunion_interface::trace::{Hash, TraceError};
+use gpunion_interface::trace::{self, Hash};
 use gpunion_interface::validate;
 use sha2::{Digest, Sha256};
 
@@ -770,16 +770,8 @@ fn provider_root(lease: &Lease) -> Option<&HexBinary> {
 
 /// A 32-byte root or state, or a typed error naming whose it is.
 fn hash(side: &'static str, bytes: &HexBinary) -> Result<Hash, ContractError> {
-    bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| ContractError::BadTraceProof {
-            side,
-            error: TraceError::HashLength {
-                what: "a root or state",
-                len: bytes.len(),
-            },
-        })
+    trace::hash("a root or state", bytes)
+        .map_err(|error| ContractError::BadTraceProof { side, error })
 }
 
 /// Lease `id`'s check if it still waits for the result (a cancelled one does not).

@@ -13,6 +13,7 @@ use gpunion_interface::market::{
     ChainTime, Lease, LeaseResult, LeaseState, OpenLease, Provider, lease_cost,
 };
 use gpunion_interface::token::transfer;
+use gpunion_interface::trace;
 use gpunion_interface::validate::{self, InputError, MAX_OUTPUT_HASH_LEN};
 
 use crate::check;
@@ -416,7 +417,7 @@ pub fn execute_post_result(
         .into());
     }
     if let Some(root) = &result.trace_root
-        && root.len() != TRACE_ROOT_LEN
+        && trace::hash("trace root", root).is_err()
     {
         return Err(InputError::Malformed {
             field: "trace root",
@@ -636,9 +637,6 @@ fn pay_provider(
     msgs.extend(transfer(&config.gut_token, &config.treasury, fee));
     Ok(msgs)
 }
-
-/// Bytes of a trace root (SHA-256).
-const TRACE_ROOT_LEN: usize = 32;
 
 /// Moves a settled lease to its final `state`: frees its booking and updates the provider.
 pub(crate) fn finish(

@@ -70,8 +70,9 @@ fn commit(count: u64, tree_root: &Hash) -> Hash {
     hasher.finalize().into()
 }
 
-/// A 32-byte hash from `bytes`, or which of them is not one.
-fn hash(what: &'static str, bytes: &[u8]) -> Result<Hash, TraceError> {
+/// A 32-byte hash (a root, state or sibling) from `bytes`, or an error naming `what`
+/// is not one.
+pub fn hash(what: &'static str, bytes: &[u8]) -> Result<Hash, TraceError> {
     bytes.try_into().map_err(|_| TraceError::HashLength {
         what,
         len: bytes.len(),
