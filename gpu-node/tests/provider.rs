@@ -258,11 +258,13 @@ impl Node {
         std::fs::read_to_string(self.log_path()).unwrap_or_default()
     }
 
-    /// The node's `/status`, if it answers.
+    /// The node's `/api/status`, if it answers.
     fn status(&self) -> Option<serde_json::Value> {
         use std::io::Read as _;
         let mut stream = std::net::TcpStream::connect(&self.metrics).ok()?;
-        stream.write_all(b"GET /status HTTP/1.0\r\n\r\n").ok()?;
+        stream
+            .write_all(b"GET /api/status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            .ok()?;
         let mut response = String::new();
         stream.read_to_string(&mut response).ok()?;
         let body = response.split_once("\r\n\r\n")?.1;
@@ -1105,11 +1107,12 @@ async fn e2e_a_node_killed_mid_job_resumes_and_nothing_is_posted_or_paid_twice()
     .await;
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let running = node
-            .status()
-            .map(|s| s["running_leases"].to_string())
-            .unwrap_or_default();
-        if running.contains(&lease.to_string()) {
+        let running = node.status().is_some_and(|s| {
+            s["jobs"]["running"]
+                .as_array()
+                .is_some_and(|jobs| jobs.iter().any(|j| j["lease_id"] == lease))
+        });
+        if running {
             break;
         }
         assert!(

@@ -107,6 +107,31 @@ impl ProviderAgent {
         self.market.withdraw(&self.signer, lease_id).await.map(Some)
     }
 
+    /// What lease `lease_id` has earned and not yet paid out (what `withdraw` would
+    /// receive now, gross), as the contract computes it; zero for a lease that is gone.
+    /// Not verified: for display.
+    pub async fn withdrawable(&self, lease_id: u64) -> Result<u128> {
+        Ok(self
+            .market
+            .lease_unverified(lease_id)
+            .await?
+            .map_or(0, |l| l.withdrawable.u128()))
+    }
+
+    /// Changes the price of one GPU-hour to `price_per_hour` ugut, keeping the other
+    /// attributes as the market holds them; the contract checks the price's bounds.
+    pub async fn set_price(&self, price_per_hour: u128) -> Result<TxOutcome> {
+        if price_per_hour == 0 {
+            return Err(Error::BadInput("a price of 0 ugut per hour".into()));
+        }
+        let record = self.record().await?.ok_or_else(|| Error::NotFound {
+            what: format!("provider {}", self.address()),
+        })?;
+        let mut attributes = record.provider.attributes;
+        attributes.price_per_hour = price_per_hour.into();
+        self.market.update_provider(&self.signer, attributes).await
+    }
+
     /// Posts the result (its CID, and optionally the output hash and a deterministic
     /// job's trace root), with a heartbeat in the same transaction: the time served
     /// until now is credited before the customer, seeing the result, can close the

@@ -39,6 +39,51 @@ pub struct Config {
     /// an older file: the defaults.
     #[serde(default)]
     pub p2p: P2pSettings,
+    /// The provider's dashboard (the web app's node pages, the node's status API);
+    /// absent in an older file: no token, so the node takes no actions.
+    #[serde(default)]
+    pub dashboard: DashboardSettings,
+}
+
+/// The dashboard: the web app that shows this node, and the token its actions need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DashboardSettings {
+    /// The secret that actions on the node's API (pause, resume, price, withdraw) must
+    /// carry as `Authorization: Bearer <token>`; empty: actions are refused.
+    pub token: String,
+    /// The web app the dashboard is opened in: the only origin the node's API answers
+    /// a browser for, and the start of the URL `serve` prints.
+    pub web_url: String,
+}
+
+impl Default for DashboardSettings {
+    fn default() -> Self {
+        Self {
+            token: String::new(),
+            web_url: "http://127.0.0.1:4173".into(),
+        }
+    }
+}
+
+impl DashboardSettings {
+    /// Settings with a new random token (32 bytes, hex).
+    pub fn with_new_token(self) -> Result<Self, ConfigError> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| ConfigError::Random(e.to_string()))?;
+        Ok(Self {
+            token: hex::encode(bytes),
+            ..self
+        })
+    }
+
+    /// The dashboard's URL for a node whose API is at `api` (its `metrics_listen`).
+    pub fn url(&self, api: SocketAddr) -> String {
+        format!(
+            "{}/#/node?api=http://{api}",
+            self.web_url.trim_end_matches('/')
+        )
+    }
 }
 
 /// The node's libp2p host.
@@ -173,6 +218,7 @@ impl Default for Config {
             mining: MiningSettings { enabled: true },
             containers: ContainerSettings::default(),
             p2p: P2pSettings::default(),
+            dashboard: DashboardSettings::default(),
         }
     }
 }
@@ -189,6 +235,9 @@ pub enum ConfigError {
     /// A file could not be read or written.
     #[error("{}: {message}", .path.display())]
     Io { path: PathBuf, message: String },
+    /// The operating system gave no randomness for the dashboard's token.
+    #[error("no randomness for the dashboard token: {0}")]
+    Random(String),
     /// The keystore passphrase could not be read.
     #[error("no keystore passphrase: set {PASSPHRASE_ENV} or run in a terminal ({0})")]
     Passphrase(String),
@@ -228,6 +277,9 @@ pub struct Overrides {
     /// Do not mine between leases.
     #[arg(long, env = "GPUNION_NODE_NO_MINING")]
     pub no_mining: bool,
+    /// The web app the dashboard is opened in (the one origin the node's API answers).
+    #[arg(long, env = "GPUNION_NODE_WEB_URL")]
+    pub web_url: Option<String>,
 }
 
 impl Config {
@@ -254,17 +306,31 @@ impl Config {
         })
     }
 
-    /// Writes `<home>/config.toml`.
+    /// Writes `<home>/config.toml`, readable by its owner only (it holds the
+    /// dashboard's token).
     pub fn save(&self, home: &Path) -> Result<(), ConfigError> {
+        use std::io::Write as _;
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
         let path = home.join(CONFIG_FILE);
         let text = toml::to_string_pretty(self).map_err(|e| ConfigError::Parse {
             path: path.clone(),
             message: e.to_string(),
         })?;
-        std::fs::write(&path, text).map_err(|e| ConfigError::Io {
-            path,
+        let io = |e: std::io::Error| ConfigError::Io {
+            path: path.clone(),
             message: e.to_string(),
-        })
+        };
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(io)?;
+        // A file made before by someone else's umask keeps its mode through `open`.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(io)?;
+        file.write_all(text.as_bytes()).map_err(io)
     }
 
     /// The settings with `overrides` applied.
@@ -299,6 +365,9 @@ impl Config {
         }
         if o.no_mining {
             self.mining.enabled = false;
+        }
+        if let Some(v) = o.web_url {
+            self.dashboard.web_url = v;
         }
         self
     }
@@ -352,6 +421,34 @@ mod tests {
         std::fs::write(dir.path().join(CONFIG_FILE), &text[..start]).unwrap();
         let loaded = Config::load(dir.path()).unwrap();
         assert_eq!(loaded.containers, ContainerSettings::default());
+    }
+
+    #[test]
+    fn an_older_file_without_a_dashboard_has_no_token_and_a_new_token_is_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = toml::to_string(&Config::default()).unwrap();
+        let start = text.find("[dashboard]").unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), &text[..start]).unwrap();
+        let loaded = Config::load(dir.path()).unwrap();
+        assert_eq!(loaded.dashboard.token, "");
+
+        let mut config = loaded;
+        config.dashboard = config.dashboard.with_new_token().unwrap();
+        assert_eq!(config.dashboard.token.len(), 64);
+        let other = DashboardSettings::default().with_new_token().unwrap();
+        assert_ne!(config.dashboard.token, other.token);
+        config.save(dir.path()).unwrap();
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(dir.path().join(CONFIG_FILE))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the config holds a secret");
+        assert_eq!(Config::load(dir.path()).unwrap(), config);
+        assert_eq!(
+            config.dashboard.url("127.0.0.1:9464".parse().unwrap()),
+            "http://127.0.0.1:4173/#/node?api=http://127.0.0.1:9464"
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
-//! Prometheus metrics (prometheus-client, OpenMetrics text) and the node's small HTTP
-//! endpoint: `GET /metrics` for a scraper, `GET /status` for `gpu-node status`.
+//! Prometheus metrics (prometheus-client, OpenMetrics text), served as `GET /metrics`
+//! beside the dashboard's API ([`super::dashboard`]).
 
+use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Mutex};
 
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
@@ -10,8 +10,6 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::TcpListener;
 
 /// A label set of one `name = value` pair.
 type Label = Vec<(String, String)>;
@@ -30,12 +28,14 @@ pub struct Metrics {
     pub gut_earned: Counter,
     /// GUT mined (solution rewards), ugut.
     pub gut_mined: Counter,
+    /// Solutions the mining contract accepted.
+    pub solutions: Counter,
+    /// X16S hashes tried.
+    pub hashes: Counter,
     /// The node's leases by state.
     pub leases: Family<Label, Gauge>,
     /// Seconds since the last heartbeat was included.
     pub heartbeat_lag: Gauge<f64, AtomicU64>,
-    /// The last status snapshot (JSON) for `/status`.
-    status: Arc<Mutex<String>>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -76,6 +76,10 @@ impl Metrics {
         );
         let gut_mined = Counter::default();
         registry.register("gut_mined_ugut", "GUT mined, ugut", gut_mined.clone());
+        let solutions = Counter::default();
+        registry.register("solutions", "Mining solutions accepted", solutions.clone());
+        let hashes = Counter::default();
+        registry.register("hashes", "X16S hashes tried", hashes.clone());
         let leases = Family::<Label, Gauge>::default();
         registry.register("leases", "The node's leases by state", leases.clone());
         let heartbeat_lag = Gauge::<f64, AtomicU64>::default();
@@ -91,9 +95,10 @@ impl Metrics {
             hashrate,
             gut_earned,
             gut_mined,
+            solutions,
+            hashes,
             leases,
             heartbeat_lag,
-            status: Arc::new(Mutex::new("{}".into())),
         }
     }
 
@@ -112,62 +117,12 @@ impl Metrics {
             .set(count);
     }
 
-    /// Replaces the `/status` snapshot.
-    pub fn set_status(&self, json: String) {
-        *self.status.lock().unwrap_or_else(|p| p.into_inner()) = json;
-    }
-
     /// The metrics in the OpenMetrics text format.
     pub fn render(&self) -> String {
         let mut out = String::new();
         // Writing into a String cannot fail.
         let _ = encode(&mut out, &self.registry);
         out
-    }
-
-    /// Serves `/metrics` and `/status` on `listener` until the task is dropped.
-    pub async fn serve(self, listener: TcpListener) {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let metrics = self.clone();
-            tokio::spawn(async move {
-                let mut request = [0u8; 1024];
-                let Ok(n) = stream.read(&mut request).await else {
-                    return;
-                };
-                let line = String::from_utf8_lossy(&request[..n]);
-                let path = line.split_whitespace().nth(1).unwrap_or("/");
-                let (status, kind, body) = match path {
-                    "/metrics" => (
-                        "200 OK",
-                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
-                        metrics.render(),
-                    ),
-                    "/status" => (
-                        "200 OK",
-                        "application/json",
-                        metrics
-                            .status
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .clone(),
-                    ),
-                    _ => (
-                        "404 Not Found",
-                        "text/plain",
-                        "try /metrics or /status\n".into(),
-                    ),
-                };
-                let response = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(response.as_bytes()).await;
-                let _ = stream.shutdown().await;
-            });
-        }
     }
 }
 
@@ -183,6 +138,7 @@ mod tests {
         m.set_leases("active", 1);
         m.gut_earned.inc_by(42);
         m.hashrate.set(1234.5);
+        m.hashes.inc_by(7);
         let text = m.render();
         for needle in [
             "gpunion_node_jobs_total{outcome=\"succeeded\"} 1",
@@ -191,6 +147,8 @@ mod tests {
             "gpunion_node_leases{state=\"active\"} 1",
             "gpunion_node_gut_earned_ugut_total 42",
             "gpunion_node_hashrate 1234.5",
+            "gpunion_node_hashes_total 7",
+            "gpunion_node_solutions_total 0",
             "gpunion_node_heartbeat_lag_seconds",
         ] {
             assert!(text.contains(needle), "{needle} missing from:\n{text}");

@@ -10,7 +10,7 @@ use tokio::task::JoinHandle;
 use super::metrics::Metrics;
 use crate::miner::Pause;
 
-/// Whether the miner runs, as `/status` reports it.
+/// Whether the miner runs, as the dashboard's status reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MinerState {
@@ -18,7 +18,7 @@ pub enum MinerState {
     Disabled,
     /// Searching for solutions.
     Mining,
-    /// Stopped while a lease's job runs.
+    /// Stopped while a lease's job or a check runs, or by the owner.
     Paused,
 }
 
@@ -29,9 +29,8 @@ pub struct MinerControl {
     pause: Pause,
     task: Option<JoinHandle<()>>,
     metrics: Metrics,
-    /// When the state last changed, and how many times it paused.
+    /// When the state last changed.
     since: Instant,
-    pauses: u64,
 }
 
 impl MinerControl {
@@ -44,7 +43,6 @@ impl MinerControl {
             task: None,
             metrics,
             since: Instant::now(),
-            pauses: 0,
         }
     }
 
@@ -57,12 +55,7 @@ impl MinerControl {
         }
     }
 
-    /// How many times mining was paused for a lease.
-    pub fn pauses(&self) -> u64 {
-        self.pauses
-    }
-
-    /// Mines when `allowed` (no job running), stops otherwise. A mining task that
+    /// Mines when `allowed` (no job running, not paused by the owner), stops otherwise. A mining task that
     /// failed (the chain unreachable, say) is started again on the next call.
     pub fn set(&mut self, allowed: bool) {
         let Some(agent) = &self.agent else {
@@ -81,32 +74,43 @@ impl MinerControl {
             if let Some(task) = self.task.take() {
                 task.abort();
             }
-            self.pauses += 1;
             self.metrics.hashrate.set(0.0);
             tracing::info!(
                 event = "mining_paused",
                 mined_for_s = self.since.elapsed().as_secs_f64(),
-                "mining: paused for a lease"
+                "mining: paused"
             );
             self.since = Instant::now();
         }
     }
 }
 
-/// Mines solutions one after another, counting rewards and the hashrate.
+/// Mines solutions one after another, counting rewards, hashes and the hashrate.
 async fn mine(agent: MiningAgent, metrics: Metrics) {
     loop {
         let progress_metrics = metrics.clone();
         let started = std::time::Instant::now();
+        let mut hashes = HashCount::default();
         let solved = agent
-            .mine_one(|p| {
-                if let MiningProgress::Searching { rate, .. } = p {
+            .mine_one(|p| match p {
+                MiningProgress::Searching {
+                    rate,
+                    hashes: tried,
+                    ..
+                } => {
                     progress_metrics.hashrate.set(rate);
+                    progress_metrics.hashes.inc_by(hashes.advance(tried));
                 }
+                MiningProgress::Submitting { hashes: tried } => {
+                    progress_metrics.hashes.inc_by(hashes.advance(tried));
+                }
+                MiningProgress::Stale => hashes = HashCount::default(),
             })
             .await;
         match solved {
             Ok(solution) => {
+                metrics.hashes.inc_by(hashes.advance(solution.hashes));
+                metrics.solutions.inc();
                 // An easy target is met within the first batch, before any progress
                 // report: the solution's own count gives the rate then.
                 let seconds = started.elapsed().as_secs_f64().max(1e-3);
@@ -126,5 +130,35 @@ async fn mine(agent: MiningAgent, metrics: Metrics) {
                 tokio::time::sleep(std::time::Duration::from_secs(5)).await;
             }
         }
+    }
+}
+
+/// The hashes of one search counted once: the search reports running totals.
+#[derive(Debug, Default)]
+struct HashCount {
+    counted: u64,
+}
+
+impl HashCount {
+    /// What the running total `tried` adds to what was counted.
+    fn advance(&mut self, tried: u64) -> u64 {
+        let new = tried.saturating_sub(self.counted);
+        self.counted = self.counted.max(tried);
+        new
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HashCount;
+
+    #[test]
+    fn running_totals_are_counted_once() {
+        let mut count = HashCount::default();
+        assert_eq!(count.advance(100), 100);
+        assert_eq!(count.advance(250), 150);
+        assert_eq!(count.advance(250), 0, "a repeated report adds nothing");
+        assert_eq!(count.advance(200), 0, "nor does an older one");
+        assert_eq!(count.advance(300), 50);
     }
 }

@@ -1,11 +1,13 @@
 //! The provider daemon: configuration and keys, the market's leases served end to end
 //! (accept, fetch the workload from IPFS, run it isolated or in a container, post the
-//! result, settle), mining between leases, durable state, metrics.
+//! result, settle), mining between leases, durable state, metrics, and the dashboard's
+//! API.
 
 pub mod attributes;
 pub mod checks;
 pub mod config;
 pub mod containers;
+pub mod dashboard;
 pub mod identity;
 pub mod job;
 pub mod link;

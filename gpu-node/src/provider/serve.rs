@@ -1,7 +1,9 @@
 //! `gpu-node serve`: one event loop that owns the node's parts (the chain agent, the
-//! job runner, the miner, the state) and reacts to four things: the heartbeat timer,
-//! the market's events for this provider (with a periodic poll behind them, so a
-//! dropped WebSocket loses nothing), a job finishing, and a shutdown signal.
+//! job runner, the miner, the state) and reacts to the heartbeat timer, the market's
+//! events for this provider (with a periodic poll behind them, so a dropped WebSocket
+//! loses nothing), a job or check finishing, a customer's cancel, the owner's actions
+//! from the dashboard, and a shutdown signal. It shows what it does on the dashboard's
+//! board.
 //!
 //! Per lease, the chain is the authority and the local state says what this node has
 //! already done, so that every step is taken once even across a crash:
@@ -18,11 +20,13 @@ use gpunion_interface::market::{Lease, LeaseResult, LeaseState, WorkloadKind};
 use gpunion_sdk::events::{self, TxStream};
 use gpunion_sdk::flows::{CheckReply, ProviderAgent};
 use gpunion_sdk::{Error as SdkError, Rpc};
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinSet};
 
 use super::checks::{self, CheckError};
+use super::dashboard::board::{Board, JobEnd, JobKind, JobOutcome, unix_now};
+use super::dashboard::{Action, ActionError, ActionRequest};
 use super::job::{self, JobDone, JobError, JobSettings};
 use super::link::CancelRequest;
 use super::metrics::Metrics;
@@ -60,6 +64,10 @@ pub struct Node {
     pub p2p: Option<gpunion_p2p::Host>,
     /// Customers' requests to stop their jobs, from the lease link.
     pub cancels: mpsc::Receiver<CancelRequest>,
+    /// The owner's actions, from the dashboard's API.
+    pub actions: mpsc::Receiver<ActionRequest>,
+    /// What the dashboard shows.
+    pub board: Board,
     pub agent: ProviderAgent,
     pub rpc: Rpc,
     pub market_address: String,
@@ -85,9 +93,12 @@ struct Books {
     retry_at: HashMap<u64, Instant>,
     last_heartbeat: Option<Instant>,
     heartbeats: u64,
-    jobs_succeeded: u64,
-    jobs_failed: u64,
+    /// Paid to the node since it started (withdrawals and settlements).
     earned: u128,
+    /// What the Active leases have earned and not paid yet, as of the last poll.
+    pending: u128,
+    /// The owner paused mining from the dashboard.
+    mining_paused: bool,
     /// Withdrawn so far from each open lease (what its settlement does not pay again).
     withdrawn: HashMap<u64, u128>,
     /// Every lease up to this id is final on chain and done here: polls read only the
@@ -161,6 +172,10 @@ impl Node {
                     let outcome = self.cancel(&mut books, &mut jobs, request.lease_id);
                     let _ = request.reply.send(outcome);
                 }
+                Some(request) = self.actions.recv() => {
+                    let outcome = self.act(&mut books, request.action).await;
+                    let _ = request.reply.send(outcome);
+                }
                 Some(done) = jobs.join_next_with_id() => {
                     self.job_finished(&mut books, done).await;
                     self.reconcile(&mut books, &mut jobs).await;
@@ -171,8 +186,7 @@ impl Node {
                     }
                 }
             }
-            self.miner
-                .set(books.running.is_empty() && books.checking.is_empty());
+            self.mine_if_idle(&books);
             self.publish_status(&books);
         }
         tracing::info!("shutting down: running jobs are stopped and will run again on restart");
@@ -197,6 +211,12 @@ impl Node {
         }
     }
 
+    /// Mines exactly while no job or check runs and the owner has not paused mining.
+    fn mine_if_idle(&mut self, books: &Books) {
+        self.miner
+            .set(books.running.is_empty() && books.checking.is_empty() && !books.mining_paused);
+    }
+
     async fn heartbeat(&mut self, books: &mut Books) {
         if let Some(last) = books.last_heartbeat {
             self.metrics.heartbeat_lag.set(last.elapsed().as_secs_f64());
@@ -206,22 +226,78 @@ impl Node {
                 books.last_heartbeat = Some(Instant::now());
                 books.heartbeats += 1;
                 self.metrics.heartbeat_lag.set(0.0);
+                self.board.heartbeat();
             }
             Err(error) => tracing::warn!(%error, "heartbeat failed"),
         }
         if books.heartbeats.is_multiple_of(WITHDRAW_EVERY_HEARTBEATS) {
             let running: Vec<u64> = books.running.keys().copied().collect();
-            for lease_id in running {
-                match self.agent.withdraw(lease_id).await {
-                    Ok(Some(tx)) => {
-                        let amount = amount(tx.attribute("wasm", "amount"));
-                        *books.withdrawn.entry(lease_id).or_default() += amount;
-                        self.earned(books, amount);
-                        tracing::info!(lease_id, amount, "withdrew earnings");
-                    }
-                    Ok(None) => {}
-                    Err(error) => tracing::warn!(lease_id, %error, "withdraw failed"),
+            self.withdraw(books, &running).await;
+        }
+    }
+
+    /// Withdraws what each of `leases` has earned; returns the sum, or the first
+    /// chain error beside it.
+    async fn withdraw(&mut self, books: &mut Books, leases: &[u64]) -> (u128, Option<String>) {
+        let (mut total, mut failed) = (0, None);
+        for &lease_id in leases {
+            match self.agent.withdraw(lease_id).await {
+                Ok(Some(tx)) => {
+                    let amount = amount(tx.attribute("wasm", "amount"));
+                    *books.withdrawn.entry(lease_id).or_default() += amount;
+                    self.earned(books, amount);
+                    total += amount;
+                    tracing::info!(lease_id, amount, "withdrew earnings");
                 }
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::warn!(lease_id, %error, "withdraw failed");
+                    failed.get_or_insert_with(|| format!("lease {lease_id}: {error}"));
+                }
+            }
+        }
+        (total, failed)
+    }
+
+    /// Takes one of the owner's actions from the dashboard.
+    async fn act(&mut self, books: &mut Books, action: Action) -> Result<Value, ActionError> {
+        match action {
+            Action::PauseMining | Action::ResumeMining => {
+                books.mining_paused = action == Action::PauseMining;
+                // Now, before answering: the GPU stops within the batch in flight.
+                self.mine_if_idle(books);
+                self.publish_status(books);
+                tracing::info!(paused = books.mining_paused, "mining set by the owner");
+                let status = self.board.snapshot();
+                Ok(json!({ "miner": status.miner, "state": status.state }))
+            }
+            Action::SetPrice(price) => {
+                let tx = self
+                    .agent
+                    .set_price(price.u128())
+                    .await
+                    .map_err(|e| ActionError::Chain(e.to_string()))?;
+                tracing::info!(%price, tx = %tx.hash, "price set by the owner");
+                Ok(json!({ "tx": tx.hash, "price_per_hour": price }))
+            }
+            Action::Withdraw => {
+                let leases = self
+                    .agent
+                    .leases_after(books.scan_after)
+                    .await
+                    .map_err(|e| ActionError::Chain(e.to_string()))?;
+                let active: Vec<u64> = leases
+                    .iter()
+                    .filter(|l| l.state == LeaseState::Active && l.accepted_at.is_some())
+                    .map(|l| l.id)
+                    .collect();
+                let (total, failed) = self.withdraw(books, &active).await;
+                if let Some(failed) = failed
+                    && total == 0
+                {
+                    return Err(ActionError::Chain(failed));
+                }
+                Ok(json!({ "withdrawn_ugut": total.to_string(), "leases": active }))
             }
         }
     }
@@ -244,6 +320,8 @@ impl Node {
                 continue;
             }
             tracing::info!(lease_id, state = ?assigned.check.state, "drawn for a check");
+            self.board
+                .job_started(JobKind::Check, lease_id, &assigned.workload_cid);
             let settings = Arc::clone(&self.jobs);
             let task =
                 checks.spawn(async move { (lease_id, checks::answer(&settings, &assigned).await) });
@@ -254,17 +332,37 @@ impl Node {
     /// Posts a check's answer (a failed run is left to time out: it is drawn again).
     async fn check_finished(&mut self, books: &mut Books, (lease_id, done): CheckDone) {
         books.checking.remove(&lease_id);
-        match done {
+        let failure = match done {
             Ok(reply) => match self.agent.answer_check(lease_id, reply).await {
-                Ok(tx) => tracing::info!(
-                    lease_id,
-                    state = tx.attribute("wasm", "state").unwrap_or_default(),
-                    "check answer posted"
-                ),
-                Err(error) => tracing::warn!(lease_id, %error, "cannot post the check's answer"),
+                Ok(tx) => {
+                    tracing::info!(
+                        lease_id,
+                        state = tx.attribute("wasm", "state").unwrap_or_default(),
+                        "check answer posted"
+                    );
+                    None
+                }
+                Err(error) => {
+                    tracing::warn!(lease_id, %error, "cannot post the check's answer");
+                    Some(format!("cannot post the answer: {error}"))
+                }
             },
-            Err(error) => tracing::warn!(lease_id, %error, "cannot answer the check"),
-        }
+            Err(error) => {
+                tracing::warn!(lease_id, %error, "cannot answer the check");
+                Some(error.to_string())
+            }
+        };
+        let outcome = if failure.is_some() {
+            JobOutcome::Failed
+        } else {
+            JobOutcome::Succeeded
+        };
+        let end = JobEnd {
+            outcome,
+            failure,
+            result_cid: None,
+        };
+        self.board.job_finished(JobKind::Check, lease_id, end);
     }
 
     fn earned(&self, books: &mut Books, amount: u128) {
@@ -294,12 +392,23 @@ impl Node {
             }
         };
         let mut counts = books.settled.clone();
+        let mut pending = 0;
         for lease in &leases {
             *counts.entry(state_name(lease.state)).or_default() += 1;
             if let Err(error) = self.step(books, jobs, lease, now).await {
                 tracing::warn!(lease_id = lease.id, %error, "lease step failed; retrying");
             }
+            if lease.state == LeaseState::Active && lease.accepted_at.is_some() && now > lease.start
+            {
+                match self.agent.withdrawable(lease.id).await {
+                    Ok(amount) => pending += amount,
+                    Err(error) => {
+                        tracing::debug!(lease_id = lease.id, %error, "cannot read what the lease earned")
+                    }
+                }
+            }
         }
+        books.pending = pending;
         // Move the scan past the leading leases that are over for good.
         for lease in &leases {
             let done = matches!(
@@ -381,6 +490,11 @@ impl Node {
             state => {
                 if let Some(task) = books.running.remove(&lease.id) {
                     task.abort();
+                    self.board.job_finished(
+                        JobKind::Job,
+                        lease.id,
+                        JobEnd::plain(JobOutcome::Stopped),
+                    );
                     tracing::info!(lease_id = lease.id, ?state, "lease ended: job stopped");
                 }
                 if let Some(Phase::Ran {
@@ -443,6 +557,8 @@ impl Node {
             .spawn(async move { job::run(&settings, lease_id, &workload, slot, wall_clock).await });
         books.tasks.insert(handle.id(), lease_id);
         books.running.insert(lease_id, handle);
+        self.board
+            .job_started(JobKind::Job, lease_id, &lease.workload.cid);
         tracing::info!(
             lease_id,
             attempt,
@@ -479,6 +595,8 @@ impl Node {
         }
         self.set_phase(lease_id, Phase::Cancelling)
             .map_err(|e| e.to_string())?;
+        self.board
+            .job_finished(JobKind::Job, lease_id, JobEnd::plain(JobOutcome::Cancelled));
         self.publish_cancelled(books, jobs, lease_id);
         tracing::info!(lease_id, "job stopped by the customer");
         Ok(())
@@ -523,11 +641,16 @@ impl Node {
                     "failed"
                 };
                 self.metrics.job_finished(outcome, seconds);
-                if done.succeeded {
-                    books.jobs_succeeded += 1;
-                } else {
-                    books.jobs_failed += 1;
-                }
+                let end = JobEnd {
+                    outcome: if done.succeeded {
+                        JobOutcome::Succeeded
+                    } else {
+                        JobOutcome::Failed
+                    },
+                    failure: done.failure.clone(),
+                    result_cid: Some(done.result_cid.to_string()),
+                };
+                self.board.job_finished(JobKind::Job, lease_id, end);
                 tracing::info!(
                     lease_id,
                     outcome,
@@ -549,6 +672,12 @@ impl Node {
                 }
             }
             Err(error) => {
+                let end = JobEnd {
+                    outcome: JobOutcome::Retrying,
+                    failure: Some(error.clone()),
+                    result_cid: None,
+                };
+                self.board.job_finished(JobKind::Job, lease_id, end);
                 tracing::warn!(lease_id, %error, "job could not finish on the node's side; will retry");
                 books
                     .retry_at
@@ -653,19 +782,9 @@ impl Node {
     }
 
     fn publish_status(&self, books: &Books) {
-        let status = json!({
-            "provider": self.agent.address(),
-            "peer_id": self.p2p.as_ref().map(|h| h.peer_id().to_string()),
-            "miner": self.miner.state(),
-            "miner_pauses": self.miner.pauses(),
-            "running_leases": books.running.keys().collect::<Vec<_>>(),
-            "heartbeats": books.heartbeats,
-            "last_heartbeat_s_ago": books.last_heartbeat.map(|t| t.elapsed().as_secs()),
-            "jobs_succeeded": books.jobs_succeeded,
-            "jobs_failed": books.jobs_failed,
-            "earned_ugut": books.earned.to_string(),
-        });
-        self.metrics.set_status(status.to_string());
+        self.board
+            .set_miner(self.miner.state(), books.mining_paused);
+        self.board.set_earnings(books.earned, books.pending);
     }
 }
 
@@ -696,13 +815,6 @@ fn state_name(state: LeaseState) -> &'static str {
 
 fn amount(value: Option<&str>) -> u128 {
     value.and_then(|v| v.parse().ok()).unwrap_or(0)
-}
-
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 async fn next_event(events: &mut Option<TxStream>) -> Option<()> {

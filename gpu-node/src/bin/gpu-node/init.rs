@@ -1,6 +1,6 @@
 //! `gpu-node init`: a new node home with its configuration, an encrypted keystore
 //! holding a new key (or, with `--testnet-key`, one of the public test keys), and a
-//! libp2p identity.
+//! libp2p identity and the dashboard's token.
 
 use std::path::PathBuf;
 
@@ -54,6 +54,7 @@ pub fn run(options: &Options) -> Result<(), InitError> {
     })?;
     let mut config = Config::default().with(&options.home.overrides);
     config.deployment = absolute(&config.deployment);
+    config.dashboard = config.dashboard.with_new_token()?;
     let prefix = Deployment::load(&config.deployment)
         .map(|d| d.prefix())
         .unwrap_or_else(|_| "wasm".into());
@@ -78,6 +79,14 @@ pub fn run(options: &Options) -> Result<(), InitError> {
     println!("peer id     {peer}");
     println!("keystore    {} (encrypted)", keystore_path.display());
     println!("config      {}", home.join(config::CONFIG_FILE).display());
+    println!(
+        "dashboard   {} (once `gpu-node serve` runs)",
+        config.dashboard.url(config.metrics_listen)
+    );
+    println!(
+        "token       {} (the dashboard's actions need it; also in config.toml [dashboard])",
+        config.dashboard.token
+    );
     println!(
         "next: fund {} with GUT for the stake ({} ugut) and gas, then `gpu-node register --home {}`",
         keystore.address,

@@ -1,5 +1,5 @@
 //! `gpu-node serve`: assembles the provider's parts from the node's home and runs
-//! its event loop until SIGINT or SIGTERM.
+//! its event loop until SIGINT or SIGTERM; prints the dashboard's URL.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,6 +7,10 @@ use std::time::Duration;
 use gpu_node::gpu::Gpu;
 use gpu_node::miner::{GpuSearch, Kernels, MinerError};
 use gpu_node::provider::config::{JOBS_DIR, STATE_FILE};
+use gpu_node::provider::dashboard::access::Access;
+use gpu_node::provider::dashboard::board::{Board, GpuInfo};
+use gpu_node::provider::dashboard::errors::RecentErrors;
+use gpu_node::provider::dashboard::server::Api;
 use gpu_node::provider::job::JobSettings;
 use gpu_node::provider::metrics::Metrics;
 use gpu_node::provider::mining::MinerControl;
@@ -54,15 +58,20 @@ pub enum ServeCommandError {
 
 /// Runs the node.
 pub fn run(options: &Options) -> Result<(), ServeCommandError> {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let text = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    // The last warnings go to the dashboard as well as to the log.
+    let errors = RecentErrors::default();
+    let logger = tracing_subscriber::registry()
+        .with(filter)
+        .with(errors.clone());
     if options.log_json {
-        builder.json().init();
+        logger.with(text.json()).init();
     } else {
-        builder.init();
+        logger.with(text).init();
     }
     let opened = options.home.open()?;
     let signer = opened.signer()?;
@@ -80,6 +89,11 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
     std::fs::create_dir_all(&jobs_dir).map_err(io("the jobs folder"))?;
     let gpu = Arc::new(Gpu::new().map_err(MinerError::from)?);
     tracing::info!(adapter = %gpu.describe(), "GPU");
+    let gpu_info = GpuInfo {
+        adapter: gpu.describe(),
+        backend: gpu.backend(),
+        memory_mib: gpu.memory_mib(),
+    };
     let kubo = Kubo::new(&config.ipfs_api)?;
     let executable = std::env::current_exe().map_err(io("the gpu-node executable"))?;
     let allowance = Allowance::for_capability(
@@ -132,8 +146,6 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
         let listener = tokio::net::TcpListener::bind(config.metrics_listen)
             .await
             .map_err(io("the metrics address"))?;
-        tracing::info!(address = %config.metrics_listen, "metrics on /metrics, status on /status");
-        tokio::spawn(metrics.clone().serve(listener));
         let (cancel_requests, cancels) = tokio::sync::mpsc::channel(16);
         let p2p = if config.p2p.enabled {
             let keypair = identity::load_or_create(&opened.home)
@@ -155,9 +167,34 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
         } else {
             None
         };
+        let board = Board::new(
+            signer.address().to_string(),
+            p2p.as_ref().map(|h| h.peer_id().to_string()),
+            gpu_info,
+            metrics.clone(),
+            errors,
+        );
+        let (action_requests, actions) = tokio::sync::mpsc::channel(4);
+        let api = Api {
+            board: board.clone(),
+            metrics: metrics.clone(),
+            access: Arc::new(Access::new(&config.dashboard)),
+            actions: action_requests,
+            jobs_dir: settings.jobs_dir.clone(),
+        };
+        tokio::spawn(api.serve(listener));
+        let dashboard = config.dashboard.url(config.metrics_listen);
+        tracing::info!(address = %config.metrics_listen, "metrics on /metrics, the dashboard's API on /api/status");
+        if config.dashboard.token.is_empty() {
+            tracing::warn!("no [dashboard] token in config.toml: the dashboard can look but not act");
+        }
+        println!("dashboard  {dashboard}");
+        tracing::info!(%dashboard, "open the dashboard");
         let node = Node {
             p2p,
             cancels,
+            actions,
+            board,
             agent: ProviderAgent::new(signer.clone(), market.clone(), chain.gut()?),
             rpc: chain.rpc().clone(),
             market_address: market.address().to_string(),

@@ -1,4 +1,4 @@
-//! `gpu-node status`: what the running node reports on `/status`, and the provider's
+//! `gpu-node status`: what the running node reports on `/api/status`, and the provider's
 //! record on the market.
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -60,7 +60,7 @@ pub fn run(options: &Options) -> Result<(), StatusError> {
 async fn fetch_status(address: std::net::SocketAddr) -> std::io::Result<String> {
     let mut stream = tokio::net::TcpStream::connect(address).await?;
     stream
-        .write_all(b"GET /status HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .write_all(b"GET /api/status HTTP/1.0\r\nHost: localhost\r\n\r\n")
         .await?;
     let mut response = String::new();
     stream.read_to_string(&mut response).await?;
