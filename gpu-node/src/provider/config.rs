@@ -333,6 +333,18 @@ impl Config {
         file.write_all(text.as_bytes()).map_err(io)
     }
 
+    /// Gives the config file in `home` a dashboard token if it has none (a home made
+    /// before the dashboard existed); returns whether it made one.
+    pub fn ensure_dashboard_token(home: &Path) -> Result<bool, ConfigError> {
+        let mut config = Self::load(home)?;
+        if !config.dashboard.token.is_empty() {
+            return Ok(false);
+        }
+        config.dashboard = config.dashboard.with_new_token()?;
+        config.save(home)?;
+        Ok(true)
+    }
+
     /// The settings with `overrides` applied.
     pub fn with(mut self, overrides: &Overrides) -> Self {
         let o = overrides.clone();
@@ -432,9 +444,12 @@ mod tests {
         let loaded = Config::load(dir.path()).unwrap();
         assert_eq!(loaded.dashboard.token, "");
 
-        let mut config = loaded;
-        config.dashboard = config.dashboard.with_new_token().unwrap();
+        assert!(Config::ensure_dashboard_token(dir.path()).unwrap());
+        let mut config = Config::load(dir.path()).unwrap();
         assert_eq!(config.dashboard.token.len(), 64);
+        assert!(!Config::ensure_dashboard_token(dir.path()).unwrap());
+        assert_eq!(Config::load(dir.path()).unwrap(), config, "kept once made");
+        config.dashboard = config.dashboard.with_new_token().unwrap();
         let other = DashboardSettings::default().with_new_token().unwrap();
         assert_ne!(config.dashboard.token, other.token);
         config.save(dir.path()).unwrap();

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use gpu_node::gpu::Gpu;
 use gpu_node::miner::{GpuSearch, Kernels, MinerError};
-use gpu_node::provider::config::{JOBS_DIR, STATE_FILE};
+use gpu_node::provider::config::{Config, JOBS_DIR, STATE_FILE};
 use gpu_node::provider::dashboard::access::Access;
 use gpu_node::provider::dashboard::board::{Board, GpuInfo};
 use gpu_node::provider::dashboard::errors::RecentErrors;
@@ -72,6 +72,9 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
         logger.with(text.json()).init();
     } else {
         logger.with(text).init();
+    }
+    if Config::ensure_dashboard_token(&options.home.home).map_err(HomeError::from)? {
+        tracing::info!("made the dashboard's token: config.toml [dashboard] token");
     }
     let opened = options.home.open()?;
     let signer = opened.signer()?;
@@ -185,9 +188,6 @@ pub fn run(options: &Options) -> Result<(), ServeCommandError> {
         tokio::spawn(api.serve(listener));
         let dashboard = config.dashboard.url(config.metrics_listen);
         tracing::info!(address = %config.metrics_listen, "metrics on /metrics, the dashboard's API on /api/status");
-        if config.dashboard.token.is_empty() {
-            tracing::warn!("no [dashboard] token in config.toml: the dashboard can look but not act");
-        }
         println!("dashboard  {dashboard}");
         tracing::info!(%dashboard, "open the dashboard");
         let node = Node {
