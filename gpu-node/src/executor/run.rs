@@ -143,13 +143,14 @@ fn attempt<G: std::borrow::Borrow<Gpu>>(
     let trace_root = match &executed.trace {
         Some(trace) => {
             save_trace(out_dir, trace)?;
-            let root = trace.root().expect("the executor's states are hashes");
+            let root = trace
+                .root_binary()
+                .expect("the executor's states are hashes");
             log.note(format_args!(
-                "trace of {} dispatch(es) saved; root {}",
+                "trace of {} dispatch(es) saved; root {root}",
                 trace.states.len(),
-                hex::encode(root)
             ));
-            Some(HexBinary::from(root.to_vec()))
+            Some(root)
         }
         None => None,
     };

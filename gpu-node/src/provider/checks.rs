@@ -206,12 +206,9 @@ async fn run(
 }
 
 fn root(trace: &Trace) -> HexBinary {
-    HexBinary::from(
-        trace
-            .root()
-            .expect("the executor's states are hashes")
-            .to_vec(),
-    )
+    trace
+        .root_binary()
+        .expect("the executor's states are hashes")
 }
 
 fn no_trace(lease_id: u64, message: impl ToString) -> CheckError {

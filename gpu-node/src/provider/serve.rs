@@ -108,6 +108,8 @@ struct Books {
     settled: HashMap<&'static str, i64>,
     /// Checks being answered: lease id → its task.
     checking: HashMap<u64, AbortHandle>,
+    /// Checks whose task failed, and when to take them again.
+    check_retry_at: HashMap<u64, Instant>,
 }
 
 /// A finished check run: its lease and the answer (or why there is none).
@@ -180,11 +182,10 @@ impl Node {
                     self.job_finished(&mut books, done).await;
                     self.reconcile(&mut books, &mut jobs).await;
                 }
-                Some(done) = checks.join_next() => {
-                    if let Ok(done) = done {
-                        self.check_finished(&mut books, done).await;
-                    }
-                }
+                Some(done) = checks.join_next() => match done {
+                    Ok(done) => self.check_finished(&mut books, done).await,
+                    Err(error) => self.check_failed(&mut books, &error),
+                },
             }
             self.mine_if_idle(&books);
             self.publish_status(&books);
@@ -316,9 +317,15 @@ impl Node {
         };
         for assigned in assigned {
             let lease_id = assigned.check.lease_id;
-            if books.checking.contains_key(&lease_id) {
+            if books.checking.contains_key(&lease_id)
+                || books
+                    .check_retry_at
+                    .get(&lease_id)
+                    .is_some_and(|t| *t > Instant::now())
+            {
                 continue;
             }
+            books.check_retry_at.remove(&lease_id);
             tracing::info!(lease_id, state = ?assigned.check.state, "drawn for a check");
             self.board
                 .job_started(JobKind::Check, lease_id, &assigned.workload_cid);
@@ -327,6 +334,30 @@ impl Node {
                 checks.spawn(async move { (lease_id, checks::answer(&settings, &assigned).await) });
             books.checking.insert(lease_id, task);
         }
+    }
+
+    /// A check's task panicked or was cancelled: it is taken again after a while (the
+    /// check is still assigned to this node until its deadline).
+    fn check_failed(&mut self, books: &mut Books, error: &tokio::task::JoinError) {
+        let Some(lease_id) = books
+            .checking
+            .iter()
+            .find(|(_, task)| task.id() == error.id())
+            .map(|(lease_id, _)| *lease_id)
+        else {
+            return;
+        };
+        books.checking.remove(&lease_id);
+        books
+            .check_retry_at
+            .insert(lease_id, Instant::now() + RETRY_AFTER);
+        tracing::warn!(lease_id, %error, "the check's task failed; taking it again");
+        let end = JobEnd {
+            outcome: JobOutcome::Retrying,
+            failure: Some(format!("the check's task failed: {error}")),
+            result_cid: None,
+        };
+        self.board.job_finished(JobKind::Check, lease_id, end);
     }
 
     /// Posts a check's answer (a failed run is left to time out: it is drawn again).

@@ -109,6 +109,11 @@ impl Trace {
         Ok(self.tree()?.1)
     }
 
+    /// [`Self::root`] as the market's messages carry it.
+    pub fn root_binary(&self) -> Result<HexBinary, TraceError> {
+        Ok(HexBinary::from(self.root()?.to_vec()))
+    }
+
     /// A proof of this trace's state at `index`, or of its having none there.
     pub fn proof(&self, index: u64) -> Result<TraceProof, TraceError> {
         let (tree, _) = self.tree()?;

@@ -43,7 +43,7 @@ pub fn dispatch_verdict(provider: &Trace, checker: &Trace, honest: &Trace) -> Ve
 
 /// A trace's root as the market takes it.
 pub fn root(trace: &Trace) -> HexBinary {
-    HexBinary::from(trace.root().expect("hashes").to_vec())
+    trace.root_binary().expect("hashes")
 }
 
 impl Suite {
