@@ -280,36 +280,64 @@ impl Node {
     /// idle mining, counted once a window with a solution of its is complete.
     async fn wait_for_proof(&self, chain: &Chain) {
         let market = chain.market().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            let record = market.provider_unverified(&self.address).await.unwrap();
-            let proof = record.and_then(|record| record.hashrate);
-            if let Some(proof) = &proof
-                && !proof.proven.is_zero()
-            {
-                assert!(!proof.claimed.is_zero(), "register claims what it measured");
-                eprintln!(
-                    "node {}: claimed {} H/s, proven {} H/s ({}‰)",
-                    self.address, proof.claimed, proof.proven, proof.ratio_permille
-                );
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no proven hashrate ({proof:?}):\n{}",
-                self.log()
-            );
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
+        let proof = wait_for(
+            "a proven hashrate",
+            Duration::from_secs(120),
+            Duration::from_secs(1),
+            async || {
+                let record = market.provider_unverified(&self.address).await.unwrap();
+                match record.and_then(|record| record.hashrate) {
+                    Some(proof) if !proof.proven.is_zero() => Ok(proof),
+                    other => Err(format!("{other:?}")),
+                }
+            },
+            || self.log(),
+        )
+        .await;
+        assert!(!proof.claimed.is_zero(), "register claims what it measured");
+        eprintln!(
+            "node {}: claimed {} H/s, proven {} H/s ({}‰)",
+            self.address, proof.claimed, proof.proven, proof.ratio_permille
+        );
     }
 
     /// Waits up to a minute for the miner to be in `state`, else fails saying `what`.
     async fn wait_for_miner(&self, state: &str, what: &str) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while self.miner().as_deref() != Some(state) {
-            assert!(Instant::now() < deadline, "{what}:\n{}", self.log());
-            tokio::time::sleep(Duration::from_millis(500)).await;
+        wait_for(
+            what,
+            Duration::from_secs(60),
+            Duration::from_millis(500),
+            async || match self.miner() {
+                Some(now) if now == state => Ok(()),
+                other => Err(format!("miner {other:?}")),
+            },
+            || self.log(),
+        )
+        .await;
+    }
+}
+
+/// Asks `probe` every `every` until it gives `Ok`, for at most `within`; then fails
+/// saying what it waited for (`what`), what it saw last (the `Err`) and `context()`
+/// (a node's log).
+async fn wait_for<T>(
+    what: &str,
+    within: Duration,
+    every: Duration,
+    mut probe: impl AsyncFnMut() -> Result<T, String>,
+    context: impl Fn() -> String,
+) -> T {
+    let deadline = Instant::now() + within;
+    loop {
+        match probe().await {
+            Ok(value) => return value,
+            Err(seen) => assert!(
+                Instant::now() < deadline,
+                "{what} within {within:?}; last seen: {seen}\n{}",
+                context()
+            ),
         }
+        tokio::time::sleep(every).await;
     }
 }
 
@@ -698,18 +726,20 @@ async fn e2e_every_bad_input_ends_its_job_with_a_readable_error_and_the_node_ser
         .unwrap()
         .to_string();
     let lease = open(&customer, &provider, &good, WorkloadKind::OciImage).await;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let rejected = loop {
-        let l = customer.lease(lease).await.unwrap().unwrap().lease;
-        if l.state != LeaseState::Pending {
-            break l;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "lease {lease} was never answered"
-        );
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    };
+    let rejected = wait_for(
+        &format!("lease {lease} answered"),
+        Duration::from_secs(60),
+        Duration::from_secs(1),
+        async || {
+            let l = customer.lease(lease).await.unwrap().unwrap().lease;
+            match l.state {
+                LeaseState::Pending => Err("Pending".into()),
+                _ => Ok(l),
+            }
+        },
+        || node.log(),
+    )
+    .await;
     assert_eq!(rejected.state, LeaseState::Rejected);
     assert_eq!(rejected.refunded, rejected.deposit);
     let reason = customer.rejection_reason(lease).await.unwrap().unwrap();
@@ -818,19 +848,17 @@ echo "container says hi""#;
         )
         .await
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while customer
-        .lease(lease)
-        .await
-        .unwrap()
-        .unwrap()
-        .lease
-        .accepted_at
-        .is_none()
-    {
-        assert!(Instant::now() < deadline, "never accepted:\n{}", node.log());
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    wait_for(
+        "the lease accepted",
+        Duration::from_secs(60),
+        Duration::from_millis(500),
+        async || {
+            let l = customer.lease(lease).await.unwrap().unwrap().lease;
+            l.accepted_at.map(drop).ok_or(format!("{:?}", l.state))
+        },
+        || node.log(),
+    )
+    .await;
     node.kill();
     let mut config = Config::load(node.home.path()).unwrap();
     config.containers.enabled = false;
@@ -1105,45 +1133,51 @@ async fn e2e_a_node_killed_mid_job_resumes_and_nothing_is_posted_or_paid_twice()
         WorkloadKind::WgslBundle,
     )
     .await;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let running = node.status().is_some_and(|s| {
-            s["jobs"]["running"]
-                .as_array()
-                .is_some_and(|jobs| jobs.iter().any(|j| j["lease_id"] == lease))
-        });
-        if running {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the job never started:\n{}",
-            node.log()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_for(
+        "the job started",
+        Duration::from_secs(60),
+        Duration::from_millis(200),
+        async || {
+            let status = node.status().unwrap_or_default();
+            let running = &status["jobs"]["running"];
+            match running.as_array() {
+                Some(jobs) if jobs.iter().any(|j| j["lease_id"] == lease) => Ok(()),
+                _ => Err(format!("running {running}")),
+            }
+        },
+        || node.log(),
+    )
+    .await;
     let job_dir = node.home.path().join("jobs").join(lease.to_string());
     let job_dir = job_dir.to_string_lossy().to_string();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while processes_mentioning(&format!("{job_dir}/workload")).is_empty() {
-        assert!(
-            Instant::now() < deadline,
-            "the executor never ran:\n{}",
-            node.log()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let executor = format!("{job_dir}/workload");
+    wait_for(
+        "the executor running",
+        Duration::from_secs(30),
+        Duration::from_millis(100),
+        async || {
+            if processes_mentioning(&executor).is_empty() {
+                Err("no process".into())
+            } else {
+                Ok(())
+            }
+        },
+        || node.log(),
+    )
+    .await;
     node.kill();
     // The executor dies with its node: no orphan keeps the GPU.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let left = processes_mentioning(&format!("{job_dir}/workload"));
-        if left.is_empty() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "orphaned executor: {left:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_for(
+        "the executor gone with its node",
+        Duration::from_secs(10),
+        Duration::from_millis(200),
+        async || match processes_mentioning(&executor) {
+            left if left.is_empty() => Ok(()),
+            left => Err(format!("orphaned executor: {left:?}")),
+        },
+        String::new,
+    )
+    .await;
     assert!(
         customer
             .lease(lease)
@@ -1268,23 +1302,18 @@ async fn e2e_the_lease_link_reaches_a_provider_behind_a_nat_for_its_customer_onl
     })
     .await;
     // Proven reads see the state one block behind: wait for the registration there.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let record = loop {
-        if let Some(record) = chain
-            .market()
-            .unwrap()
-            .provider(&node.address)
-            .await
-            .unwrap()
-        {
-            break record;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the registration is not provable"
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    };
+    let market = chain.market().unwrap();
+    let record = wait_for(
+        "the registration provable",
+        Duration::from_secs(30),
+        Duration::from_millis(500),
+        async || {
+            let record = market.provider(&node.address).await.unwrap();
+            record.ok_or_else(|| "not in the proven state yet".to_string())
+        },
+        String::new,
+    )
+    .await;
     let relayed = format!(
         "{master_address}/p2p-circuit/p2p/{}",
         record.attributes.peer_id
@@ -1338,36 +1367,43 @@ echo job done"#;
     };
 
     // Status until the job runs; the connection is direct (hole punched through both NATs).
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let route = loop {
-        let (ok, stdout, stderr) = run(&mnemonic, &["--json", "lease", "status", &lease_arg]);
-        if ok {
-            let status: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-            assert_eq!(status["lease_id"], lease);
-            if status["job"] == "running" {
-                break stderr;
+    let route = wait_for(
+        "the job running, seen through the link",
+        Duration::from_secs(120),
+        Duration::from_secs(1),
+        async || {
+            let (ok, stdout, stderr) = run(&mnemonic, &["--json", "lease", "status", &lease_arg]);
+            if ok {
+                let status: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+                assert_eq!(status["lease_id"], lease);
+                if status["job"] == "running" {
+                    return Ok(stderr);
+                }
             }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the job never ran: {stdout}\n{stderr}\nnode log:\n{}",
-            node.log()
-        );
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    };
+            Err(format!("{stdout}\n{stderr}"))
+        },
+        || node.log(),
+    )
+    .await;
     assert!(route.contains("connected (direct)"), "{route}");
 
     // The job's live logs.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (ok, stdout, stderr) = run(&mnemonic, &["lease", "logs", &lease_arg]);
-        if ok && stdout.contains("job started") && stderr.contains("httpd starting") {
-            assert!(stderr.contains("-- not following"), "{stderr}");
-            break;
-        }
-        assert!(Instant::now() < deadline, "no logs: {stdout}\n{stderr}");
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
+    let logs = wait_for(
+        "the job's logs",
+        Duration::from_secs(60),
+        Duration::from_secs(1),
+        async || {
+            let (ok, stdout, stderr) = run(&mnemonic, &["lease", "logs", &lease_arg]);
+            if ok && stdout.contains("job started") && stderr.contains("httpd starting") {
+                Ok(stderr)
+            } else {
+                Err(format!("{stdout}\n{stderr}"))
+            }
+        },
+        String::new,
+    )
+    .await;
+    assert!(logs.contains("-- not following"), "{logs}");
 
     // A port forward to the container's HTTP server, like `ssh -L`.
     let forward_log = lab_files.path().join("forward.log");
@@ -1469,23 +1505,17 @@ echo job done"#;
     // hash the provider posted on chain.
     let result_dir = lab_files.path().join("result");
     let result_arg = result_dir.to_string_lossy().to_string();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while customer
-        .lease(lease)
-        .await
-        .unwrap()
-        .unwrap()
-        .lease
-        .result
-        .is_none()
-    {
-        assert!(
-            Instant::now() < deadline,
-            "no result posted:\n{}",
-            node.log()
-        );
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
+    wait_for(
+        "the result posted",
+        Duration::from_secs(120),
+        Duration::from_secs(1),
+        async || {
+            let l = customer.lease(lease).await.unwrap().unwrap().lease;
+            l.result.map(drop).ok_or(format!("{:?}", l.state))
+        },
+        || node.log(),
+    )
+    .await;
     loop {
         let (ok, stdout, stderr) = run(
             &mnemonic,
@@ -1518,15 +1548,22 @@ echo job done"#;
     )
     .await;
     let stopped_arg = stopped.to_string();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let (ok, stdout, stderr) = run(&mnemonic, &["--json", "lease", "status", &stopped_arg]);
-        if ok && serde_json::from_str::<serde_json::Value>(&stdout).unwrap()["job"] == "running" {
-            break;
-        }
-        assert!(Instant::now() < deadline, "never ran: {stdout}\n{stderr}");
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
+    wait_for(
+        "the second job running",
+        Duration::from_secs(120),
+        Duration::from_secs(1),
+        async || {
+            let (ok, stdout, stderr) = run(&mnemonic, &["--json", "lease", "status", &stopped_arg]);
+            if ok && serde_json::from_str::<serde_json::Value>(&stdout).unwrap()["job"] == "running"
+            {
+                Ok(())
+            } else {
+                Err(format!("{stdout}\n{stderr}"))
+            }
+        },
+        || node.log(),
+    )
+    .await;
     let (ok, stdout, stderr) = run(&mnemonic, &["--json", "lease", "stop", &stopped_arg]);
     assert!(ok, "{stdout}\n{stderr}");
     let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap();
@@ -1539,19 +1576,18 @@ echo job done"#;
     // Closed: the link is shut for that lease (once the close is in the proven state,
     // a block behind the newest).
     job::close_if_open(&customer, lease).await.unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let (ok, _, stderr) = run(&mnemonic, &["lease", "logs", &lease_arg]);
-        if !ok {
-            assert!(stderr.contains("is not open"), "{stderr}");
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the link stays open after the close"
-        );
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
+    let refusal = wait_for(
+        "the link shut after the close",
+        Duration::from_secs(30),
+        Duration::from_secs(1),
+        async || {
+            let (ok, stdout, stderr) = run(&mnemonic, &["lease", "logs", &lease_arg]);
+            if ok { Err(stdout) } else { Ok(stderr) }
+        },
+        String::new,
+    )
+    .await;
+    assert!(refusal.contains("is not open"), "{refusal}");
     assert_market_balanced(&chain).await;
     for task in exposed {
         task.abort();
@@ -1676,20 +1712,21 @@ async fn check_when(
     done: impl Fn(&Check) -> bool,
     logs: impl Fn() -> String,
 ) -> Check {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let check = customer.check(lease_id).await.unwrap().expect("requested");
-        if done(&check) {
-            return check;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "lease {lease_id}'s check stayed {:?}:\n{}",
-            check.state,
-            logs()
-        );
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
+    wait_for(
+        &format!("lease {lease_id}'s check to move on"),
+        Duration::from_secs(120),
+        Duration::from_secs(1),
+        async || {
+            let check = customer.check(lease_id).await.unwrap().expect("requested");
+            if done(&check) {
+                Ok(check)
+            } else {
+                Err(format!("{:?}", check.state))
+            }
+        },
+        logs,
+    )
+    .await
 }
 
 /// Checked results on the real chain, Kubo and two real `gpu-node serve` nodes in the
@@ -1715,19 +1752,21 @@ async fn e2e_checked_results_an_honest_pass_a_liar_refuted_and_a_silent_checker_
     first.start();
     second.start();
     let in_pool = async |node: &Node| {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let record = market.provider_unverified(&node.address).await.unwrap();
-            if record.is_some_and(|r| r.provider.in_check_pool) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "never joined the pool:\n{}",
-                node.log()
-            );
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
+        wait_for(
+            "the node in the check pool",
+            Duration::from_secs(60),
+            Duration::from_millis(500),
+            async || {
+                let record = market.provider_unverified(&node.address).await.unwrap();
+                if record.is_some_and(|r| r.provider.in_check_pool) {
+                    Ok(())
+                } else {
+                    Err("not in the pool".into())
+                }
+            },
+            || node.log(),
+        )
+        .await;
     };
     in_pool(&first).await;
     in_pool(&second).await;
@@ -1898,19 +1937,21 @@ async fn e2e_checked_results_an_honest_pass_a_liar_refuted_and_a_silent_checker_
     assert_eq!(check.assignee.unwrap().address.as_str(), second.address);
     // The node closes its lease once the result is posted: the customer's refund of
     // the unserved time lands first.
-    let deadline_lease = Instant::now() + Duration::from_secs(60);
-    while !customer
-        .lease(lease)
-        .await
-        .unwrap()
-        .unwrap()
-        .lease
-        .state
-        .is_final()
-    {
-        assert!(Instant::now() < deadline_lease, "{}", logs_of(&[&first]));
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
+    wait_for(
+        "the lease closed",
+        Duration::from_secs(60),
+        Duration::from_secs(1),
+        async || {
+            let state = customer.lease(lease).await.unwrap().unwrap().lease.state;
+            if state.is_final() {
+                Ok(())
+            } else {
+                Err(format!("{state:?}"))
+            }
+        },
+        || logs_of(&[&first]),
+    )
+    .await;
     let before = gut.balance_unverified(customer.address()).await.unwrap();
     loop {
         match customer.timeout_check(lease).await {
