@@ -1,7 +1,8 @@
 //! Cheaper paths someone might take through the market, each closed: a lease closed at
 //! once counted as completed, a disconnected provider closing its own lease, a fully
-//! served lease slashed, terms changed under open leases, a chain halt turned against
-//! providers, a borrowed mining record, and listings that read more than they return.
+//! served lease slashed, terms (the market's or the provider's price) changed under
+//! open leases, a chain halt turned against providers, a borrowed mining record, and
+//! listings that read more than they return.
 
 use cosmwasm_std::{Addr, Decimal};
 use gpunion_interface::market::{
@@ -130,6 +131,68 @@ fn an_open_lease_keeps_the_terms_it_was_opened_with() {
         record.stake.u128(),
         STAKE - STAKE / 10,
         "the lease's 10% slash"
+    );
+    suite.assert_escrow_invariant();
+}
+
+#[test]
+fn a_provider_raising_its_price_charges_its_open_leases_nothing_more() {
+    // One lease accepted and one still pending when the provider (from its dashboard,
+    // say) multiplies its price by 100.
+    let mut suite = SuiteBuilder::default()
+        .with_funds("customer", 100 * GUT)
+        .build();
+    let provider = suite.add_provider("provider", attributes(2, PRICE));
+    let customer = suite.addr("customer");
+    let request = suite.lease_request(&provider, 3600, PRICE);
+    let accepted = suite.open_lease(&customer, 3 * PRICE, request).unwrap();
+    suite.accept(&provider, accepted).unwrap();
+    let request = suite.lease_request(&provider, 600, PRICE);
+    let pending = suite.open_lease(&customer, PRICE, request).unwrap();
+    suite
+        .execute(
+            &provider,
+            &ExecuteMsg::UpdateProvider {
+                attributes: attributes(2, 100 * PRICE),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        suite
+            .get_provider(&provider)
+            .provider
+            .attributes
+            .price_per_hour
+            .u128(),
+        100 * PRICE
+    );
+    suite.accept(&provider, pending).unwrap();
+    // An extension is priced as its lease was opened: 1,000 ugut per second.
+    suite.extend(&customer, 60_000, accepted, 60).unwrap();
+    suite.advance(100);
+    suite.heartbeat(&provider).unwrap();
+    for id in [accepted, pending] {
+        let lease = suite.get_lease(id);
+        assert_eq!(lease.lease.price_per_hour.u128(), PRICE, "lease {id}");
+        assert_eq!(
+            lease.earned.u128(),
+            100_000,
+            "lease {id}: 100 s at the old price"
+        );
+    }
+    suite.close(&customer, pending).unwrap();
+    assert_eq!(
+        suite.get_lease(pending).lease.paid_to_provider.u128(),
+        100_000
+    );
+    // A new lease pays the new price only if its customer's cap allows it.
+    let capped = suite.lease_request(&provider, 600, PRICE);
+    assert_eq!(
+        market_err(suite.open_lease(&customer, PRICE, capped).unwrap_err()),
+        ContractError::PriceAboveCap {
+            price: (100 * PRICE).into(),
+            cap: PRICE.into(),
+        }
     );
     suite.assert_escrow_invariant();
 }
