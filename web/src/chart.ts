@@ -1,5 +1,8 @@
 // Charts as plain SVG (no chart library): a cumulative line over block heights (mining
-// solutions). Each is an image with a title saying what it shows in words.
+// solutions, a provider's earnings, GUT mined) and a provider's leases on a time axis.
+// Each is an image with a title saying what it shows in words.
+import { dateTime } from "./format";
+import type { Timeline } from "./provider-history";
 
 const NS = "http://www.w3.org/2000/svg";
 const W = 600;
@@ -48,6 +51,34 @@ export function lineChart(points: [number, number][], empty: string, words: Char
     text(P, H - P / 3, `block ${x0}`),
     text(W - P, H - P / 3, `block ${x1}`, "end"),
     text(P + 4, P / 2 + 10, top),
+  );
+  return svg;
+}
+
+/** Leases as bars on a time axis, one row each, coloured by state; each bar's title says it in words. */
+export function timelineChart(t: Timeline, summary: string): SVGSVGElement {
+  const bars = t.bars;
+  const ROW = 22;
+  const H = P + bars.length * ROW + 8;
+  const svg = frame(H, summary);
+  svg.classList.add("timeline");
+  const LEFT = 90;
+  const span = W - LEFT - 8;
+  bars.forEach((b, i) => {
+    const top = 8 + i * ROW;
+    const g = svgEl("g", { class: `bar bar-${b.state}` });
+    g.append(
+      svgEl("title", {}, b.label),
+      text(4, top + 14, `lease ${b.id}`),
+      svgEl("rect", { x: (LEFT + b.x0 * span).toFixed(1), y: top + 2, width: Math.max(2, (b.x1 - b.x0) * span).toFixed(1), height: ROW - 6, rx: 3 }),
+    );
+    svg.append(g);
+  });
+  const base = H - P + 8;
+  svg.append(
+    svgEl("path", { d: `M${LEFT},${base} H${W - 8}`, class: "axis" }),
+    text(LEFT, base + 16, dateTime(t.from)),
+    text(W - 8, base + 16, dateTime(t.until), "end"),
   );
   return svg;
 }

@@ -9,7 +9,12 @@ export const DEFAULT_NODE_API = "http://127.0.0.1:9464";
 
 export type NodeState = "serving" | "mining" | "idle" | "paused";
 export type MinerState = "disabled" | "mining" | "paused";
-export type JobOutcome = "succeeded" | "failed" | "cancelled" | "interrupted";
+/**
+ * How a job ended: as `gpu-node serve` writes it (board.rs `JobOutcome`): "stopped" when
+ * its lease ended while it ran, "retrying" when the node's side failed and it runs again.
+ */
+export type JobOutcome = "succeeded" | "failed" | "cancelled" | "stopped" | "retrying";
+const OUTCOMES: readonly JobOutcome[] = ["succeeded", "failed", "cancelled", "stopped", "retrying"];
 
 export interface NodeJob {
   leaseId: number;
@@ -154,7 +159,7 @@ function job(r: Reader): NodeJob {
     workloadCid: r.str("workload_cid"),
     startedAt: r.num("started_at"),
     finishedAt: r.numOrNull("finished_at"),
-    outcome: r.oneOfOrNull("outcome", ["succeeded", "failed", "cancelled", "interrupted"] as const),
+    outcome: r.oneOfOrNull("outcome", OUTCOMES),
     failure: r.strOrNull("failure"),
     resultCid: r.strOrNull("result_cid"),
   };
@@ -228,7 +233,7 @@ function nodeWords(body: string): string {
  * The error for an answer with HTTP status `status` and body `body`; `tokenSent` says
  * whether the request carried a token (a 401 then means a wrong one, else a missing one).
  */
-export function nodeError(status: number, body: string, tokenSent: boolean, origin: string): NodeApiError {
+export function nodeError(status: number, body: string, tokenSent: boolean): NodeApiError {
   const words = nodeWords(body);
   const said = words ? ` (the node says: ${words})` : "";
   switch (status) {
@@ -240,16 +245,15 @@ export function nodeError(status: number, body: string, tokenSent: boolean, orig
           : `The node refused: this needs the dashboard token, and none is set${said}. Paste the token ${TOKEN_WHERE}.`,
       );
     case 403:
-      return new NodeApiError(
-        "forbidden",
-        `The node refuses this page's origin ${origin}${said}: its [dashboard] web_url must be ${origin} (\`gpu-node init --web-url\`, or edit config.toml and restart the node).`,
-      );
+      // A page of another origin never reads the answer (no CORS header): this is the
+      // node refusing for another reason, e.g. no token configured.
+      return new NodeApiError("forbidden", `The node refuses this: ${words || "forbidden"}.`);
     case 400:
       return new NodeApiError("invalid", `The node refused the request: ${words || "bad request"}.`);
     case 502:
       return new NodeApiError("chain", `The chain refused the node's transaction: ${words || "no reason given"}.`);
     case 404:
-      return new NodeApiError("not-found", `The node has no such thing${said}.`);
+      return new NodeApiError("not-found", words ? `The node: ${words}.` : "The node has no such thing.");
     default:
       return new NodeApiError("other", `The node answered ${status}${said}.`);
   }
@@ -372,7 +376,7 @@ export class NodeApi {
       throw unreachable(this.base, location.origin);
     }
     const text = await res.text();
-    if (!res.ok) throw nodeError(res.status, text, method === "POST" && !!this.token, location.origin);
+    if (!res.ok) throw nodeError(res.status, text, method === "POST" && !!this.token);
     return text;
   }
 

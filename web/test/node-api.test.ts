@@ -9,7 +9,7 @@ const JOB = {
   workload_cid: "bafyjob",
   started_at: 1733380000,
   finished_at: 1733380050,
-  outcome: "failed",
+  outcome: "stopped",
   failure: "time limit of 40 s reached",
   result_cid: "bafyresult",
 };
@@ -53,7 +53,7 @@ describe("parseStatus", () => {
     expect(s.jobs.running[0]).toEqual({
       leaseId: 9, kind: "job", workloadCid: "bafyjob", startedAt: 1733380000, finishedAt: null, outcome: null, failure: null, resultCid: null,
     });
-    expect(s.jobs.recent[0].failure).toBe("time limit of 40 s reached");
+    expect(s.jobs.recent[0]).toMatchObject({ outcome: "stopped", failure: "time limit of 40 s reached" });
     expect(s.errors).toEqual([{ at: 1733380100, message: "heartbeat failed: timed out" }]);
   });
 
@@ -68,6 +68,7 @@ describe("parseStatus", () => {
     expect(malformedAt({ ...STATUS, mining: { ...STATUS.mining, hashes: "12.5" } })).toContain("status.mining.hashes should be a decimal string");
     expect(malformedAt({ ...STATUS, state: "sleeping" })).toContain("status.state should be serving | mining | idle | paused");
     expect(malformedAt({ ...STATUS, jobs: { running: [], recent: [{ ...JOB, kind: "other" }] } })).toContain("status.jobs.recent[0].kind");
+    expect(malformedAt({ ...STATUS, jobs: { running: [], recent: [{ ...JOB, outcome: "exploded" }] } })).toContain("status.jobs.recent[0].outcome should be succeeded | failed | cancelled | stopped | retrying");
     expect(malformedAt({ ...STATUS, errors: undefined })).toContain("status.errors should be a list");
     expect(malformedAt([])).toContain("status should be an object");
   });
@@ -76,23 +77,25 @@ describe("parseStatus", () => {
 describe("errors in words", () => {
   const origin = "http://127.0.0.1:4173";
   it("tells a missing token from a wrong one, and says where the token is", () => {
-    const missing = nodeError(401, '{"error":"no bearer token"}', false, origin);
+    const missing = nodeError(401, '{"error":"no bearer token"}', false);
     expect(missing.kind).toBe("unauthorized");
     expect(missing.message).toMatch(/needs the dashboard token, and none is set/);
     expect(missing.message).toContain("the node says: no bearer token");
     expect(missing.message).toContain("gpu-node init");
     expect(missing.message).toContain("[dashboard] token");
-    const wrong = nodeError(401, '{"error":"wrong token"}', true, origin);
+    const wrong = nodeError(401, '{"error":"wrong token"}', true);
     expect(wrong.message).toMatch(/refused the token: it is not this node's dashboard token/);
   });
-  it("names the origin the node refuses, the node's reason for bad input, and the chain's refusal", () => {
-    expect(nodeError(403, "", false, origin).message).toContain(`its [dashboard] web_url must be ${origin}`);
-    const bad = nodeError(400, '{"error":"price_per_hour: not a number"}', true, origin);
+  it("gives the node's reasons for a refusal, bad input, the chain's refusal and a missing log", () => {
+    const off = nodeError(403, '{"error":"the node has no dashboard token, so it takes no actions"}', true);
+    expect([off.kind, off.message]).toEqual(["forbidden", "The node refuses this: the node has no dashboard token, so it takes no actions."]);
+    const bad = nodeError(400, '{"error":"price_per_hour: not a number"}', true);
     expect([bad.kind, bad.message]).toEqual(["invalid", "The node refused the request: price_per_hour: not a number."]);
-    const chain = nodeError(502, '{"error":"provider is leaving"}', true, origin);
+    const chain = nodeError(502, '{"error":"provider is leaving"}', true);
     expect([chain.kind, chain.message]).toEqual(["chain", "The chain refused the node's transaction: provider is leaving."]);
-    expect(nodeError(404, "no such job", false, origin).kind).toBe("not-found");
-    expect(nodeError(500, "<html>oops</html>", false, origin).message).toBe("The node answered 500 (the node says: <html>oops</html>).");
+    const log = nodeError(404, '{"error":"no log of lease 8 on this node (yet)"}', false);
+    expect([log.kind, log.message]).toEqual(["not-found", "The node: no log of lease 8 on this node (yet)."]);
+    expect(nodeError(500, "<html>oops</html>", false).message).toBe("The node answered 500 (the node says: <html>oops</html>).");
   });
   it("says the node does not answer at its address", () => {
     const e = unreachable("http://127.0.0.1:9474", origin);
