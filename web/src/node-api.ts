@@ -216,7 +216,7 @@ const miningReply = (json: unknown): MiningReply => {
 
 // --- errors in words ---------------------------------------------------------------------
 
-const TOKEN_WHERE = "printed by `gpu-node init`, and in the node home's config.toml under [dashboard] token";
+const TOKEN_WHERE = "printed by gpu-node init (also in the node home's config.toml under [dashboard] token)";
 
 /** The node's own words from an error body `{"error": "…"}`, if it has any. */
 function nodeWords(body: string): string {
@@ -235,14 +235,14 @@ function nodeWords(body: string): string {
  */
 export function nodeError(status: number, body: string, tokenSent: boolean): NodeApiError {
   const words = nodeWords(body);
-  const said = words ? ` (the node says: ${words})` : "";
   switch (status) {
     case 401:
+      // The node's words say the same; these also say where the token is.
       return new NodeApiError(
         "unauthorized",
         tokenSent
-          ? `The node refused the token: it is not this node's dashboard token${said}. The token is ${TOKEN_WHERE}.`
-          : `The node refused: this needs the dashboard token, and none is set${said}. Paste the token ${TOKEN_WHERE}.`,
+          ? `The node refused the token: it is not this node's dashboard token. The right one is ${TOKEN_WHERE}.`
+          : `The node refused: this needs the dashboard token, and none is set. Paste the token ${TOKEN_WHERE}.`,
       );
     case 403:
       // A page of another origin never reads the answer (no CORS header): this is the
@@ -255,7 +255,7 @@ export function nodeError(status: number, body: string, tokenSent: boolean): Nod
     case 404:
       return new NodeApiError("not-found", words ? `The node: ${words}.` : "The node has no such thing.");
     default:
-      return new NodeApiError("other", `The node answered ${status}${said}.`);
+      return new NodeApiError("other", `The node answered ${status}${words ? ` (the node says: ${words})` : ""}.`);
   }
 }
 
@@ -263,7 +263,7 @@ export function nodeError(status: number, body: string, tokenSent: boolean): Nod
 export const unreachable = (base: string, origin: string) =>
   new NodeApiError(
     "unreachable",
-    `The node does not answer at ${base}. Is \`gpu-node serve\` running there, and is its [dashboard] web_url this page's origin (${origin})?`,
+    `The node does not answer at ${base}. Is gpu-node serve running there, and is its [dashboard] web_url this page's origin (${origin})?`,
   );
 
 // --- the API URL and the token ---------------------------------------------------------------

@@ -79,12 +79,11 @@ describe("errors in words", () => {
   it("tells a missing token from a wrong one, and says where the token is", () => {
     const missing = nodeError(401, '{"error":"no bearer token"}', false);
     expect(missing.kind).toBe("unauthorized");
-    expect(missing.message).toMatch(/needs the dashboard token, and none is set/);
-    expect(missing.message).toContain("the node says: no bearer token");
-    expect(missing.message).toContain("gpu-node init");
-    expect(missing.message).toContain("[dashboard] token");
+    expect(missing.message).toBe(
+      "The node refused: this needs the dashboard token, and none is set. Paste the token printed by gpu-node init (also in the node home's config.toml under [dashboard] token).",
+    );
     const wrong = nodeError(401, '{"error":"wrong token"}', true);
-    expect(wrong.message).toMatch(/refused the token: it is not this node's dashboard token/);
+    expect(wrong.message).toMatch(/^The node refused the token: it is not this node's dashboard token\. The right one is printed by gpu-node init/);
   });
   it("gives the node's reasons for a refusal, bad input, the chain's refusal and a missing log", () => {
     const off = nodeError(403, '{"error":"the node has no dashboard token, so it takes no actions"}', true);

@@ -33,7 +33,6 @@ const OUTCOME_WORDS: Record<JobOutcome, string> = {
   retrying: "to run again (the node's side failed)",
 };
 
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
@@ -86,12 +85,12 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
         void refreshChain();
       },
     },
-    field("node-api", "Node API address", apiInput, "`gpu-node serve` prints the dashboard link with it (the node's metrics_listen, 127.0.0.1:9464 unless changed)."),
+    field("node-api", "Node API address", apiInput, "gpu-node serve prints the dashboard link with it (the node's metrics_listen, 127.0.0.1:9464 unless changed)."),
     field(
       "node-token",
       "Dashboard token",
       tokenInput,
-      "Printed by `gpu-node init`; also in the node home's config.toml under [dashboard] token. Needed for the node's actions; kept in this browser tab only.",
+      "Printed by gpu-node init; also in the node home's config.toml under [dashboard] token. Needed for the node's actions; kept in this browser tab only.",
     ),
     h("button", { type: "submit" }, "Use this node"),
   );
@@ -119,7 +118,9 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
         ["Provider", h("span", { class: "mono" }, s.provider)],
         ["Peer id", h("span", { class: "mono" }, s.peerId ?? "no libp2p host")],
         ["Running since", dateTime(s.startedAt)],
-        ["GPU", `${s.gpu.adapter} (${s.gpu.backend}, ${s.gpu.memoryMib.toLocaleString()} MiB)`],
+        ["GPU", s.gpu.adapter],
+        ["Backend", s.gpu.backend],
+        ["GPU memory", `${s.gpu.memoryMib.toLocaleString()} MiB`],
         ["Hashrate", `${Math.round(s.mining.hashrate).toLocaleString()} H/s measured`],
         ["Hashes", h("span", { id: "node-hashes", "data-value": s.mining.hashes.toString() }, formatUnits(s.mining.hashes, 0))],
         ["Solutions", String(s.mining.solutions)],
@@ -131,15 +132,16 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
           h(
             "span",
             { id: "node-heartbeat" },
-            `${hb.count} sent` +
-              (hb.lastAt === null ? ", none yet" : `, last ${Math.max(0, nowSeconds() - hb.lastAt)} s ago`) +
-              (hb.lagS === null ? "" : `; lag ${hb.lagS.toFixed(1)} s`),
+            `${hb.count} sent` + (hb.lastAt === null || hb.lagS === null ? ", none included yet" : `, the last ${Math.round(hb.lagS)} s ago (${dateTime(hb.lastAt)})`),
           ),
         ],
       ]),
     );
     drawJobs(running, s.jobs.running, "No job is running.");
     drawJobs(recent, s.jobs.recent, "No job has finished since the node started.");
+    // The node keeps the last 20 finished jobs: forget the views of older ones.
+    const listed = new Set([...s.jobs.running, ...s.jobs.recent].map(jobKey));
+    for (const key of jobViews.keys()) if (!listed.has(key)) jobViews.delete(key);
     warnings.replaceChildren(
       s.errors.length
         ? h("ul", {}, ...s.errors.map((e) => h("li", {}, h("time", { datetime: new Date(e.at * 1000).toISOString() }, dateTime(e.at)), `: ${e.message}`)))
@@ -151,8 +153,10 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
   // and start; a list is reordered only when its jobs change.
   const jobViews = new Map<string, { el: HTMLDetailsElement; body: HTMLElement; log: HTMLPreElement; signature: string; job: NodeJob }>();
 
+  const jobKey = (j: NodeJob) => `${j.kind}:${j.leaseId}:${j.startedAt}`;
+
   function jobView(j: NodeJob): HTMLDetailsElement {
-    const key = `${j.kind}:${j.leaseId}:${j.startedAt}`;
+    const key = jobKey(j);
     let view = jobViews.get(key);
     if (!view) {
       const log = h("pre", { class: "log", tabindex: "0", role: "region", "aria-label": `Log of lease ${j.leaseId}` }, "Open to read the log.");
@@ -201,7 +205,8 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
 
   function drawJobs(list: HTMLElement, jobs: NodeJob[], none: string) {
     const els = jobs.map(jobView);
-    const same = els.length === list.children.length && els.every((el, i) => list.children[i] === el);
+    const shown = [...list.children];
+    const same = shown.length > 0 && els.length === shown.length && els.every((el, i) => shown[i] === el);
     if (!same) list.replaceChildren(...(els.length ? els : [h("p", {}, none)]));
   }
 
@@ -462,14 +467,14 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
   function drawChain(r: ProviderRecord, leases: Lease[], active: LeaseResponse[]) {
     const badge = statusBadge(r.p.status);
     const plan = withdrawPlan(active);
-    withdrawable.textContent = `${gut(plan.ugut)} due now from ${plan.leaseIds.length} Active lease${plan.leaseIds.length === 1 ? "" : "s"}`;
+    withdrawable.textContent = `${gut(plan.ugut)} due now (${active.length} Active lease${active.length === 1 ? "" : "s"})`;
     chainBody.replaceChildren(
       h("p", { id: "market-status" }, "Status as the market computes it: ", h("span", { class: badge.cls }, badge.text)),
       facts([
         ["Price", h("span", { id: "market-price", "data-value": r.p.provider.attributes.price_per_hour }, `${gut(r.p.provider.attributes.price_per_hour)} per GPU-hour`)],
         ["Open leases", `${r.p.provider.open_leases} (${r.p.provider.active_leases} Active)`],
         ["Withdrawable now", gut(plan.ugut)],
-        ["Earned in all", h("span", { id: "market-earned", "data-value": r.p.provider.stats.earned }, gut(r.p.provider.stats.earned))],
+        ["Earned in all (gross)", h("span", { id: "market-earned", "data-value": r.p.provider.stats.earned }, gut(r.p.provider.stats.earned))],
       ]),
       ...recordSections(r, "h4"),
     );
