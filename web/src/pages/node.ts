@@ -37,12 +37,13 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
   const settings = new NodeSettings(localStorage, sessionStorage);
+  /** Why the link's `api` was not taken (the address last used is, instead). */
   let linkProblem = "";
   if (apiParam) {
     try {
       settings.setApi(apiParam);
     } catch (e) {
-      linkProblem = `The dashboard link's node address is not usable: ${message(e)}`;
+      linkProblem = `The link's node address is not usable (${message(e)}): the one used before is shown.`;
     }
   }
   const node = () => new NodeApi(settings.api, settings.token);
@@ -97,7 +98,7 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
 
   // --- the node's live state ----------------------------------------------------------------
   const stateLine = h("p", { id: "node-state", class: "node-state", role: "status", "aria-live": "polite" }, "Asking the node…");
-  const problem = h("p", { id: "node-problem", role: "alert" }, linkProblem);
+  const problem = h("p", { id: "node-problem", role: "alert" });
   const nodeFacts = h("div", { id: "node-facts" }, loading());
   const running = h("div", { class: "jobs", id: "jobs-running" });
   const recent = h("div", { class: "jobs", id: "jobs-recent" });
@@ -110,7 +111,14 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
   function drawNode(s: NodeStatus) {
     const badge = h("span", { class: `badge badge-node-${s.state}` }, s.state);
     const hb = s.heartbeat;
-    const minerWords = { mining: "on", paused: "paused by you", disabled: "disabled in the node's config" }[s.miner];
+    const minerWords =
+      s.miner === "disabled"
+        ? "disabled in the node's config"
+        : s.miningPausedByOwner
+          ? "paused by you"
+          : s.miner === "paused"
+            ? "paused while a job runs"
+            : "on";
     nodeFacts.replaceChildren(
       facts([
         ["State", badge],
@@ -233,7 +241,7 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
       if (gen !== generation || disposed) return;
       say(problem, message(e));
       problem.className = "error";
-      say(stateLine, e instanceof NodeApiError && e.kind === "unreachable" ? "Unknown: the node does not answer." : "Unknown: see the error above.");
+      say(stateLine, e instanceof NodeApiError && e.kind === "unreachable" ? "Unknown: the node does not answer." : "Unknown: see the error below.");
       stateLine.dataset.state = "unknown";
     }
     // One loop: a poll asked for between two (after an action) takes over the next.
@@ -255,7 +263,7 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
       const r = pause ? await node().pauseMining() : await node().resumeMining();
       const text =
         r.miner === "disabled"
-          ? "Mining is disabled in the node's config ([mining] enabled = false): there is nothing to resume."
+          ? "Mining is disabled in the node's config ([mining] enabled = false): there is nothing to pause or resume."
           : `Done: the node's miner is ${r.miner}, the node is ${r.state}.`;
       setStatus(miningStatus, "done", text);
     } catch (e) {
@@ -288,7 +296,7 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
         "refused",
         `Keplr's account ${wallet.address} is not this node's provider ${provider}: nothing was signed. Import the node's key into Keplr, or let the node sign.`,
       );
-    setStatus(statusEl, "pending", "Reading the provider from the chain…");
+    setStatus(statusEl, "pending", "Reading the provider's record from the chain…");
     try {
       const built = await build(provider);
       if (typeof built === "string") return setStatus(statusEl, "refused", built);
@@ -360,7 +368,7 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
       return;
     }
     void signAsProvider(withdrawStatus, async (address) => {
-      const plan = withdrawPlan(await activeLeases(address));
+      const plan = withdrawPlan(await activeLeases(await ctx.chain.leasesOfProvider(address)));
       if (plan.leaseIds.length === 0)
         return "Nothing to withdraw now: no Active lease has earnings due (they count up to the node's last heartbeat).";
       return plan.leaseIds.map((lease_id) => ({ contractAddress: ctx.config.contracts.market, msg: { withdraw: { lease_id } } }));
@@ -373,7 +381,7 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
   const confirmText = h(
     "p",
     { id: "leave-confirm-text", tabindex: "-1" },
-    "Leave the market? The provider stops taking leases and its stake is held until the unbonding period ends, then `gpu-node` can claim it. It needs no open lease. Signed in Keplr with the node's key.",
+    "Leave the market? The provider takes no more leases; its stake stays bonded for the market's unbonding period, then it can be claimed back. The market refuses while a lease is open. Signed in Keplr with the node's key.",
   );
   const confirm = h("div", { class: "confirm", id: "leave-confirm", role: "group", "aria-labelledby": "leave-confirm-text", hidden: true }, confirmText, h("p", { class: "actions" }, confirmYes, confirmNo));
   const leaveButton = h("button", { type: "button", class: "secondary", "aria-expanded": "false", "aria-controls": "leave-confirm" }, "Leave the market…");
@@ -393,6 +401,7 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
   });
   confirmYes.addEventListener("click", () => {
     closeConfirm();
+    leaveButton.focus();
     void signAsProvider(leaveStatus, async () => [{ contractAddress: ctx.config.contracts.market, msg: { leave: {} } }]);
   });
 
@@ -429,8 +438,8 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
   let historyKey = "";
   let chainRead = 0;
 
-  async function activeLeases(address: string): Promise<LeaseResponse[]> {
-    const leases = await ctx.chain.leasesOfProvider(address);
+  /** The Active ones of `leases` with what each has earned and could withdraw now. */
+  async function activeLeases(leases: Lease[]): Promise<LeaseResponse[]> {
     const active = leases.filter((l) => l.state === "active");
     return (await Promise.all(active.map((l) => ctx.chain.lease(l.id)))).filter((l): l is LeaseResponse => !!l);
   }
@@ -448,10 +457,11 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
       const record = await readProviderRecord(ctx, address);
       if (read !== chainRead) return;
       if (!record) {
-        chainBody.replaceChildren(h("p", {}, `The market has no provider ${address}: register the node with \`gpu-node register\`.`));
+        chainBody.replaceChildren(h("p", {}, `The market has no provider ${address}: register the node with gpu-node register.`));
         return;
       }
-      const [leases, active] = await Promise.all([ctx.chain.leasesOfProvider(address), activeLeases(address)]);
+      const leases = await ctx.chain.leasesOfProvider(address);
+      const active = await activeLeases(leases);
       if (read !== chainRead) return;
       drawChain(record, leases, active);
       const key = `${record.p.provider.stats.earned}/${record.mining?.solutions ?? 0}`;
@@ -520,6 +530,7 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
     { "aria-labelledby": "node-title", class: "dashboard" },
     h("h2", { id: "node-title" }, "My node"),
     h("p", { class: "lead" }, "Your provider node as it runs (its local API, every 2 s) and as the market sees it."),
+    linkProblem ? h("p", { class: "error", role: "alert" }, linkProblem) : null,
     connectForm,
     stateLine,
     problem,
