@@ -3,20 +3,14 @@
 // and its result image, close and rate; a rejected signature, Keplr absent or locked,
 // bad input and a chain error, each shown in words. Screenshots of every page at desktop
 // and phone width go to GPUNION_ARTIFACTS.
-import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launch, shot as saveShot, shotPath, submitAndWait, URL, VIEWPORTS } from "./browser";
 import { installTestKeplr, type TestKeplr } from "./keplr";
 
-const URL = process.env.GPUNION_WEB_URL ?? "http://127.0.0.1:4273";
 const PROVIDER = process.env.GPUNION_E2E_PROVIDER!;
 const MNEMONIC = process.env.GPUNION_E2E_CUSTOMER_MNEMONIC!;
 const BUNDLE = process.env.GPUNION_E2E_BUNDLE!;
-const ARTIFACTS = process.env.GPUNION_ARTIFACTS ?? "test-results";
-const SHOTS = join(ARTIFACTS, "screenshots");
-const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 
 let browser: Browser;
 let context: BrowserContext;
@@ -25,53 +19,14 @@ let keplr: TestKeplr;
 let leaseId: string;
 /** Accessibility violations (axe-core, serious or critical) found on each page. */
 const violations: string[] = [];
-const AXE = createRequire(import.meta.url).resolve("axe-core");
 
-/** Runs axe-core on the page as it is, recording serious and critical violations. */
-async function audit(name: string) {
-  await page.addScriptTag({ path: AXE });
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe;
-    const r = await axe.run({ runOnly: ["wcag2a", "wcag2aa"] });
-    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length})`);
-  });
-  for (const v of found) violations.push(`${name}: ${v}`);
-}
-
-async function shot(name: string) {
-  await audit(name);
-  for (const [label, size] of Object.entries(VIEWPORTS)) {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: join(SHOTS, `${name}-${label}.png`), fullPage: true });
-  }
-  await page.setViewportSize(VIEWPORTS.desktop);
-}
-
+const shot = (name: string) => saveShot(page, name, violations);
 const txState = (selector: string) => page.locator(selector).getAttribute("data-state");
-
-/** Clicks `button` and waits for the transaction status `selector` to reach a final state. */
-async function submitTx(button: ReturnType<Page["locator"]>, selector: string) {
-  await page.locator(selector).evaluate((el) => el.removeAttribute("data-state"));
-  await button.click();
-  return waitTx(selector);
-}
-
-async function waitTx(selector: string, states = ["included", "failed", "rejected"], timeout = 60_000) {
-  await page.waitForFunction(
-    ([sel, ok]) => (ok as string[]).includes(document.querySelector(sel as string)?.getAttribute("data-state") ?? ""),
-    [selector, states] as const,
-    { timeout },
-  );
-  return page.locator(selector).textContent();
-}
+const submitTx = (button: Locator, selector: string) => submitAndWait(page, button, selector);
 
 beforeAll(async () => {
   expect(PROVIDER, "GPUNION_E2E_PROVIDER (e2e/run sets it)").toBeTruthy();
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-dev-shm-usage"],
-  });
+  browser = await launch();
 });
 
 afterAll(async () => {
@@ -86,7 +41,7 @@ describe("without Keplr", () => {
     await expect.poll(() => p.locator("#wallet-notice").textContent(), { timeout: 15_000 }).toContain("Keplr was not found");
     await p.locator("#connect").click();
     await expect.poll(() => p.locator("#wallet-notice").textContent(), { timeout: 10_000 }).toContain("Install the Keplr extension");
-    await p.screenshot({ path: join(SHOTS, "keplr-absent-desktop.png"), fullPage: true });
+    await p.screenshot({ path: shotPath("keplr-absent-desktop.png"), fullPage: true });
     await ctx.close();
   });
 });

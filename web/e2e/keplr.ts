@@ -2,7 +2,8 @@
 // getOfflineSigner, experimentalSuggestChain), so the app runs unchanged: the page gets
 // a small shim, and every call goes to this Node process, where a real cosmjs signer
 // (DirectSecp256k1HdWallet from a public test mnemonic) signs. The test can make the
-// next request be rejected or the wallet be locked, as a user or Keplr would.
+// next request be rejected or the wallet be locked, or switch to another account, as a
+// user or Keplr would.
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import type { ChainInfo } from "@keplr-wallet/types";
 import type { Page } from "playwright-core";
@@ -14,6 +15,11 @@ export interface TestKeplr {
   rejectNext(): void;
   locked: boolean;
   signatures: number;
+  /**
+   * Switches to the account of `mnemonic` (e.g. a provider's key imported into Keplr) and
+   * tells the page as Keplr does, with a `keplr_keystorechange` event.
+   */
+  use(mnemonic: string): Promise<void>;
 }
 
 /** The page side: forwards to the exposed functions, shaped like Keplr's API. */
@@ -66,9 +72,14 @@ function shim() {
   (window as unknown as { keplr: unknown }).keplr = keplr;
 }
 
-export async function installTestKeplr(page: Page, mnemonic: string): Promise<TestKeplr> {
+const open = async (mnemonic: string) => {
   const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: "wasm" });
   const [account] = await wallet.getAccounts();
+  return { wallet, account };
+};
+
+export async function installTestKeplr(page: Page, mnemonic: string): Promise<TestKeplr> {
+  let { wallet, account } = await open(mnemonic);
   const b64 = (u: Uint8Array) => Buffer.from(u).toString("base64");
   let reject = false;
   const known = new Set<string>();
@@ -78,6 +89,11 @@ export async function installTestKeplr(page: Page, mnemonic: string): Promise<Te
     rejectNext: () => void (reject = true),
     locked: false,
     signatures: 0,
+    async use(next: string) {
+      ({ wallet, account } = await open(next));
+      control.address = account.address;
+      await page.evaluate(() => window.dispatchEvent(new Event("keplr_keystorechange")));
+    },
   };
   const ops: Record<string, (arg: any) => Promise<unknown>> = {
     suggest: async (info: ChainInfo) => {

@@ -63,11 +63,18 @@ export class Chain {
   reputation = (provider: string) => this.endorsement<E.Reputation>({ reputation: { provider } });
 
   /** A customer's leases, newest first. */
-  async leasesOf(customer: string): Promise<M.Lease[]> {
+  leasesOf = (customer: string) => this.leases((start_after) => ({ leases_by_customer: { customer, start_after, limit: 30 } }));
+
+  /** A provider's leases, newest first. */
+  leasesOfProvider = (provider: string) =>
+    this.leases((start_after) => ({ leases_by_provider: { provider, start_after, limit: 30 } }));
+
+  /** Every lease a paged query lists (30 a page, by id), newest first. */
+  private async leases(query: (start_after: number | null) => M.QueryMsg): Promise<M.Lease[]> {
     const out: M.Lease[] = [];
     let start_after: number | null = null;
     for (let page = 0; page < 50; page++) {
-      const r: M.LeasesResponse = await this.market({ leases_by_customer: { customer, start_after, limit: 30 } });
+      const r: M.LeasesResponse = await this.market(query(start_after));
       out.push(...r.leases);
       if (r.leases.length < 30) break;
       start_after = r.leases[r.leases.length - 1].id;

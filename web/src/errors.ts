@@ -29,6 +29,13 @@ export function walletError(e: unknown): WalletError {
 }
 
 /**
+ * Another transaction from the same account got into the mempool first (the node's own,
+ * when Keplr holds the node's key): the account's next sequence is taken.
+ */
+export const isSequenceRace = (e: unknown) =>
+  /account sequence mismatch|incorrect account sequence/i.test(e instanceof Error ? e.message : String(e));
+
+/**
  * The chain's reason for refusing a transaction or query, in words: the contract's error
  * (e.g. "Duration must be more than zero") without cosmjs's and the SDK's wrapping.
  */
@@ -37,6 +44,8 @@ export function chainErrorText(e: unknown): string {
   if (/insufficient fees/i.test(text)) return "The fee was too low for this chain's minimum gas price.";
   if (/insufficient funds/i.test(text)) return "Not enough STAKE in this account to pay the fee.";
   if (/out of gas/i.test(text)) return "The transaction ran out of gas.";
+  if (isSequenceRace(text))
+    return "Another transaction from this account (the node's own, if this is the node's key) was sent at the same moment: nothing was sent, try again.";
   if (/account .* not found/i.test(text))
     return "This account does not exist on chain yet: it needs some STAKE for fees first.";
   if (/Cannot Sub with given operands|Overflow: Cannot Sub/i.test(text))

@@ -10,6 +10,7 @@ import { gut, shortAddress } from "./format";
 import { leasesPage } from "./pages/leases";
 import { miningPage } from "./pages/mining";
 import { newLeasePage } from "./pages/new-lease";
+import { nodePage } from "./pages/node";
 import { providerPage } from "./pages/provider";
 import { providersPage } from "./pages/providers";
 import { swapPage } from "./pages/swap";
@@ -22,6 +23,7 @@ const NAV: [string, string][] = [
   ["#/leases", "My leases"],
   ["#/mining", "Mining"],
   ["#/swap", "Token swap"],
+  ["#/node", "My node"],
 ];
 
 async function main() {
@@ -103,6 +105,7 @@ async function main() {
     else if (parts[0] === "leases") page = leasesPage(ctx);
     else if (parts[0] === "mining") page = miningPage(ctx);
     else if (parts[0] === "swap") page = swapPage(ctx);
+    else if (parts[0] === "node") page = nodePage(ctx, params.get("api") ?? undefined);
     else page = providersPage(ctx);
     for (const a of nav.querySelectorAll("a")) {
       if (a.getAttribute("href") === `#/${parts.join("/")}`) a.setAttribute("aria-current", "page");

@@ -4,16 +4,21 @@
 import type { ExecuteInstruction } from "@cosmjs/cosmwasm-stargate";
 import { calculateFee, GasPrice } from "@cosmjs/stargate";
 import type { AppConfig } from "./config";
-import { chainErrorText, walletError } from "./errors";
+import { chainErrorText, isSequenceRace, walletError } from "./errors";
 import type { Wallet } from "./wallet";
 
 export type TxState =
   | { kind: "simulating" }
-  | { kind: "signing" }
+  /** `again`: after another transaction from the account got in first. */
+  | { kind: "signing"; again: boolean }
   | { kind: "pending"; hash: string }
   | { kind: "included"; hash: string; height: number }
   | { kind: "failed"; message: string; hash?: string }
   | { kind: "rejected"; message: string };
+
+/** About two blocks of the test chain: the transaction that got in first is in one by then. */
+const RACE_WAIT_MS = 2_500;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function sendTx(
   config: AppConfig,
@@ -33,27 +38,42 @@ export async function sendTx(
       funds: [...(i.funds ?? [])],
     },
   }));
-  onState({ kind: "simulating" });
-  let gas: number;
-  try {
-    gas = Math.ceil((await client.simulate(address, msgs, memo)) * 1.4);
-  } catch (e) {
-    return finish({ kind: "failed", message: chainErrorText(e) });
-  }
-  const fee = calculateFee(gas, GasPrice.fromString(`${config.gasPrice}${config.feeDenom}`));
-  onState({ kind: "signing" });
-  let hash: string;
-  try {
-    hash = await client.signAndBroadcastSync(address, msgs, fee, memo);
-  } catch (e) {
-    const w = walletError(e);
-    if (w.kind === "rejected") return finish({ kind: "rejected", message: w.message });
-    if (w.kind === "other") return finish({ kind: "failed", message: chainErrorText(e) });
-    return finish({ kind: "failed", message: w.message });
+  // The account's sequence may be taken by another transaction from it still in the
+  // mempool (a provider node heartbeats from the key Keplr may hold): once, wait for a
+  // block and start again.
+  let hash: string | undefined;
+  for (let attempt = 0; hash === undefined; attempt++) {
+    const again = attempt > 0;
+    const raced = (e: unknown) => !again && isSequenceRace(e);
+    onState({ kind: "simulating" });
+    let gas: number;
+    try {
+      gas = Math.ceil((await client.simulate(address, msgs, memo)) * 1.4);
+    } catch (e) {
+      if (raced(e)) {
+        await sleep(RACE_WAIT_MS);
+        continue;
+      }
+      return finish({ kind: "failed", message: chainErrorText(e) });
+    }
+    const fee = calculateFee(gas, GasPrice.fromString(`${config.gasPrice}${config.feeDenom}`));
+    onState({ kind: "signing", again });
+    try {
+      hash = await client.signAndBroadcastSync(address, msgs, fee, memo);
+    } catch (e) {
+      if (raced(e)) {
+        await sleep(RACE_WAIT_MS);
+        continue;
+      }
+      const w = walletError(e);
+      if (w.kind === "rejected") return finish({ kind: "rejected", message: w.message });
+      if (w.kind === "other") return finish({ kind: "failed", message: chainErrorText(e) });
+      return finish({ kind: "failed", message: w.message });
+    }
   }
   onState({ kind: "pending", hash });
   for (let i = 0; i < 120; i++) {
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     const tx = await client.getTx(hash).catch(() => null);
     if (!tx) continue;
     if (tx.code !== 0) return finish({ kind: "failed", hash, message: chainErrorText(tx.rawLog) });
@@ -68,7 +88,9 @@ export function describeTx(s: TxState): string {
     case "simulating":
       return "Checking the transaction with the chain…";
     case "signing":
-      return "Waiting for your signature in Keplr…";
+      return s.again
+        ? "Another transaction from this account got in first (the node's own, if this is its key): sign again in Keplr…"
+        : "Waiting for your signature in Keplr…";
     case "pending":
       return `Pending: broadcast as ${s.hash.slice(0, 12)}…, waiting for a block.`;
     case "included":

@@ -77,14 +77,19 @@ export async function runTx(
 ): Promise<TxState | undefined> {
   const wallet = ctx.wallet ?? (await ctx.connect());
   if (!wallet) return undefined;
-  const show = (s: TxState) => {
-    status.textContent = describeTx(s);
-    status.className = `tx-status tx-${s.kind}`;
-    status.dataset.state = s.kind;
-  };
-  const s = await sendTx(ctx.config, wallet, instructions, show);
+  const s = await sendTx(ctx.config, wallet, instructions, (s) => setStatus(status, s.kind, describeTx(s)));
   if (s.kind === "included") void ctx.refreshBalance();
   return s;
+}
+
+/**
+ * Shows an action's state in its status line: `state` is a transaction's (`TxState`'s
+ * kind) or another action's ("pending", "done", "failed", "refused").
+ */
+export function setStatus(status: HTMLElement, state: string, text: string): void {
+  status.textContent = text;
+  status.className = `tx-status tx-${state}`;
+  status.dataset.state = state;
 }
 
 export function txStatus(id: string): HTMLElement {

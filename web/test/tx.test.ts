@@ -77,4 +77,40 @@ describe("sendTx", () => {
     expect(final.kind).toBe("failed");
     expect(describeTx(final)).toMatch(/Not included within a minute/);
   });
+
+  it("starts again once when another transaction from the account got in first (a node heartbeating from the key)", async () => {
+    const race = new Error("Broadcasting transaction failed with code 32 (codespace: sdk). Log: account sequence mismatch, expected 8, got 7: incorrect account sequence");
+    let broadcasts = 0;
+    const seen: TxState[] = [];
+    vi.useFakeTimers();
+    const done = sendTx(
+      config,
+      wallet({
+        simulate: async () => 1,
+        signAndBroadcastSync: async () => {
+          if (++broadcasts === 1) throw race;
+          return HASH;
+        },
+        getTx: async () => ({ code: 0, height: 7, rawLog: "" }) as never,
+      }),
+      [{ contractAddress: "wasm1c", msg: { x: {} } }],
+      (s) => seen.push(s),
+    );
+    await vi.runAllTimersAsync();
+    const final = await done;
+    vi.useRealTimers();
+    expect(seen.map((s) => s.kind)).toEqual(["simulating", "signing", "simulating", "signing", "pending", "included"]);
+    expect(describeTx(seen[3])).toMatch(/got in first .* sign again in Keplr/);
+    expect(final.kind).toBe("included");
+  });
+
+  it("gives up with the reason in words when the account's sequence is taken twice", async () => {
+    const { states, final } = await run({
+      simulate: async () => {
+        throw new Error("Query failed with (6): rpc error: code = Unknown desc = account sequence mismatch, expected 8, got 7: incorrect account sequence");
+      },
+    });
+    expect(states).toEqual(["simulating", "simulating", "failed"]);
+    expect(describeTx(final)).toMatch(/^Failed: Another transaction from this account .* was sent at the same moment: nothing was sent, try again\.$/);
+  });
 });

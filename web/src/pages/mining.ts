@@ -1,5 +1,6 @@
 // Mining: the current challenge and difficulty, emission so far against the cap, the top
 // miners, and a chart of solutions over blocks (from the chain's transaction index).
+import { lineChart } from "../chart";
 import type { ChallengeResponse, Config, EmissionResponse, MinersResponse } from "../contracts/mining";
 import { gut, shortAddress } from "../format";
 import { errorBox, h, loading, type Ctx, type Page } from "../ui";
@@ -14,45 +15,6 @@ export function difficulty(bits: number, powLimitBits: number): number {
 export function cumulative(heights: number[]): [number, number][] {
   const sorted = [...heights].sort((a, b) => a - b);
   return sorted.map((height, i) => [height, i + 1]);
-}
-
-function chart(points: [number, number][]): SVGSVGElement {
-  const ns = "http://www.w3.org/2000/svg";
-  const W = 600, H = 220, P = 36;
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-  svg.setAttribute("role", "img");
-  svg.setAttribute("class", "chart");
-  const title = document.createElementNS(ns, "title");
-  const last = points[points.length - 1];
-  title.textContent = points.length
-    ? `Solutions over blocks: ${last[1]} solutions by block ${last[0]}`
-    : "No solutions yet";
-  svg.append(title);
-  const text = (tx: number, ty: number, s: string, anchor = "start") => {
-    const t = document.createElementNS(ns, "text");
-    t.setAttribute("x", String(tx));
-    t.setAttribute("y", String(ty));
-    t.setAttribute("text-anchor", anchor);
-    t.textContent = s;
-    return t;
-  };
-  if (points.length === 0) {
-    svg.setAttribute("viewBox", `0 0 ${W} 40`);
-    svg.append(text(P, 25, "No solutions yet."));
-    return svg;
-  }
-  const x0 = points[0][0], x1 = Math.max(last[0], x0 + 1), y1 = Math.max(last[1], 1);
-  const x = (v: number) => P + ((v - x0) / (x1 - x0)) * (W - 2 * P);
-  const y = (v: number) => H - P - (v / y1) * (H - 2 * P);
-  const path = document.createElementNS(ns, "path");
-  path.setAttribute("d", points.map(([a, b], i) => `${i ? "L" : "M"}${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(" "));
-  path.setAttribute("class", "line");
-  const axis = document.createElementNS(ns, "path");
-  axis.setAttribute("d", `M${P},${P / 2} V${H - P} H${W - P}`);
-  axis.setAttribute("class", "axis");
-  svg.append(axis, path, text(P, H - P / 3, `block ${x0}`), text(W - P, H - P / 3, `block ${x1}`, "end"), text(P + 4, P / 2 + 10, `${y1} solutions`));
-  return svg;
 }
 
 export function miningPage(ctx: Ctx): Page {
@@ -100,7 +62,10 @@ export function miningPage(ctx: Ctx): Page {
             )
           : h("p", {}, "Nobody has mined yet."),
         h("h3", {}, "Solutions over blocks"),
-        chart(cumulative(search.map((t) => t.height))),
+        lineChart(cumulative(search.map((t) => t.height)), "No solutions yet.", ([block, n]) => ({
+          summary: `Solutions over blocks: ${n} solutions by block ${block}`,
+          top: `${n} solutions`,
+        })),
       );
     } catch (e) {
       body.replaceChildren(errorBox(e));
