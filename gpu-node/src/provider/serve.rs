@@ -26,6 +26,7 @@ use tokio::task::{AbortHandle, JoinSet};
 
 use super::checks::{self, CheckError};
 use super::dashboard::board::{Board, JobEnd, JobKind, JobOutcome, unix_now};
+use super::dashboard::payouts::Payouts;
 use super::dashboard::{Action, ActionError, ActionRequest};
 use super::job::{self, JobDone, JobError, JobSettings};
 use super::link::CancelRequest;
@@ -93,8 +94,8 @@ struct Books {
     retry_at: HashMap<u64, Instant>,
     last_heartbeat: Option<Instant>,
     heartbeats: u64,
-    /// Paid to the node since it started (withdrawals and settlements).
-    earned: u128,
+    /// Paid to the provider since the node started, whoever signed.
+    payouts: Payouts,
     /// What the Active leases have earned and not paid yet, as of the last poll.
     pending: u128,
     /// The owner paused mining from the dashboard.
@@ -246,7 +247,7 @@ impl Node {
                 Ok(Some(tx)) => {
                     let amount = amount(tx.attribute("wasm", "amount"));
                     *books.withdrawn.entry(lease_id).or_default() += amount;
-                    self.earned(books, amount);
+                    self.earned(amount);
                     total += amount;
                     tracing::info!(lease_id, amount, "withdrew earnings");
                 }
@@ -396,8 +397,7 @@ impl Node {
         self.board.job_finished(JobKind::Check, lease_id, end);
     }
 
-    fn earned(&self, books: &mut Books, amount: u128) {
-        books.earned += amount;
+    fn earned(&self, amount: u128) {
         self.metrics
             .gut_earned
             .inc_by(u64::try_from(amount).unwrap_or(u64::MAX));
@@ -426,6 +426,7 @@ impl Node {
         let mut pending = 0;
         for lease in &leases {
             *counts.entry(state_name(lease.state)).or_default() += 1;
+            books.payouts.saw(lease, now);
             if let Err(error) = self.step(books, jobs, lease, now).await {
                 tracing::warn!(lease_id = lease.id, %error, "lease step failed; retrying");
             }
@@ -450,6 +451,7 @@ impl Node {
                 break;
             }
             *books.settled.entry(state_name(lease.state)).or_default() += 1;
+            books.payouts.forget(lease.id);
             books.scan_after = Some(lease.id);
         }
         for state in [
@@ -768,7 +770,7 @@ impl Node {
             Ok(tx) => {
                 let paid = amount(tx.attribute("wasm", "paid"));
                 books.withdrawn.remove(&lease.id);
-                self.earned(books, paid);
+                self.earned(paid);
                 self.put(
                     lease,
                     Phase::Done {
@@ -786,7 +788,7 @@ impl Node {
                     Some(l) if l.lease.state.is_final() => {
                         let withdrawn = books.withdrawn.remove(&lease.id).unwrap_or(0);
                         let paid = l.lease.paid_to_provider.u128().saturating_sub(withdrawn);
-                        self.earned(books, paid);
+                        self.earned(paid);
                         self.put(
                             lease,
                             Phase::Done {
@@ -815,7 +817,8 @@ impl Node {
     fn publish_status(&self, books: &Books) {
         self.board
             .set_miner(self.miner.state(), books.mining_paused);
-        self.board.set_earnings(books.earned, books.pending);
+        self.board
+            .set_earnings(books.payouts.total(), books.pending);
     }
 }
 

@@ -121,7 +121,8 @@ pub struct MiningFigures {
 /// GUT from leases, ugut (decimal strings).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Earnings {
-    /// Paid to the node since it started (withdrawals and settlements, gross).
+    /// Paid to the provider since the node started (withdrawals and settlements, gross,
+    /// whoever signed them).
     pub withdrawn_ugut: String,
     /// Earned by its Active leases and not paid out yet.
     pub pending_ugut: String,
@@ -207,7 +208,8 @@ impl Board {
         view.paused_by_owner = paused_by_owner;
     }
 
-    /// What the node was paid since it started and what its Active leases hold for it.
+    /// What the provider was paid since the node started and what its Active leases
+    /// hold for it.
     pub fn set_earnings(&self, withdrawn: u128, pending: u128) {
         self.lock().earnings = Earnings {
             withdrawn_ugut: withdrawn.to_string(),

@@ -4,6 +4,7 @@
 //! - [`board`]: what the serve loop shows (state, GPU, jobs, earnings, mining,
 //!   heartbeats), read by `GET /api/status` together with the live mining counters.
 //! - [`errors`]: the node's last warnings, caught from its logs.
+//! - [`payouts`]: what the provider was paid since the node started, whoever signed.
 //! - [`access`]: who may ask: loopback peers, a loopback `Host` (no DNS rebinding), the
 //!   web app's origin only, and the token from the node's config for actions.
 //! - [`server`]: the routes; actions go to the serve loop as [`ActionRequest`]s, since
@@ -12,6 +13,7 @@
 pub mod access;
 pub mod board;
 pub mod errors;
+pub mod payouts;
 pub mod server;
 
 use cosmwasm_std::Uint128;
