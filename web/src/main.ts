@@ -10,7 +10,7 @@ import { gut, shortAddress } from "./format";
 import { leasesPage } from "./pages/leases";
 import { miningPage } from "./pages/mining";
 import { newLeasePage } from "./pages/new-lease";
-import { nodePage } from "./pages/node";
+import { nodePage } from "./pages/node/index";
 import { providerPage } from "./pages/provider";
 import { providersPage } from "./pages/providers";
 import { swapPage } from "./pages/swap";
