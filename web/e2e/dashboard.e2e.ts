@@ -215,15 +215,18 @@ describe("a provider's dashboard", () => {
     await page.setViewportSize(VIEWPORTS.desktop);
   });
 
-  it("withdraws with Keplr holding the node's key: the market's earnings and the earnings chart rise", async () => {
+  it("withdraws with Keplr holding the node's key: the market's earnings, the node's count and the earnings chart rise", async () => {
     await keplr.use(PROVIDER_MNEMONIC);
     await expect.poll(() => text("#wallet-match"), { timeout: 15_000 }).toContain("Keplr holds the node's key");
     // Earnings count up to the node's last heartbeat (every 10 s here).
     await expect.poll(() => text("#withdrawable"), { timeout: 60_000 }).toMatch(/^(?!0 GUT)[\d.,]+ GUT due now \(1 Active lease\)$/);
     const earned = await value("#market-earned");
+    const paid = BigInt((await nodeStatus()).earnings.withdrawn_ugut);
     const chart = await page.locator("#earnings-chart svg title").textContent();
     expect(await withdraw("keplr")).toMatch(/^Included in block \d+/);
     await expect.poll(() => value("#market-earned"), { timeout: 30_000 }).toBeGreaterThan(earned);
+    // The node reads its leases' payouts on chain: a withdrawal it did not sign counts too.
+    await expect.poll(async () => BigInt((await nodeStatus()).earnings.withdrawn_ugut), { timeout: 15_000 }).toBeGreaterThan(paid);
     await expect.poll(() => page.locator("#earnings-chart svg title").textContent(), { timeout: 30_000 }).not.toBe(chart);
     expect(await page.locator("#earnings-chart svg title").textContent()).toMatch(/^Paid to the provider by the market: [\d.,]+ GUT by block \d+$/);
   });

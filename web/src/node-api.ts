@@ -38,7 +38,7 @@ export interface NodeStatus {
   gpu: { adapter: string; backend: string; memoryMib: number };
   /** Counters since the node started. */
   mining: { hashrate: number; hashes: bigint; solutions: number; minedUgut: bigint };
-  /** Paid to the node by its leases since it started, and earned by its Active leases and not yet withdrawn. */
+  /** Paid to the provider by its leases since the node started (whoever signed), and earned by its Active leases and not yet withdrawn. */
   earnings: { withdrawnUgut: bigint; pendingUgut: bigint };
   heartbeat: { count: number; lastAt: number | null; lagS: number | null };
   /** Running jobs, and the last finished ones, newest first. */
