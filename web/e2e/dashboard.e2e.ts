@@ -148,7 +148,8 @@ describe("a provider's dashboard", () => {
     // of GUT mined (from the chain's transaction index) draws them.
     await expect.poll(async () => (await nodeStatus()).mining.solutions, { timeout: 120_000 }).toBeGreaterThan(0);
     await page.locator("#mined-chart svg path.line").waitFor({ timeout: 30_000 });
-    expect(await text("#node-mined")).not.toBe("0 GUT");
+    // The page shows it at its next poll of the node (every 2 s).
+    await expect.poll(() => text("#node-mined"), { timeout: 10_000 }).not.toBe("0 GUT");
 
     expect(await submitAndWait(page, page.getByRole("button", { name: "Pause mining" }), "#mining-action", ["done", "failed"])).toMatch(
       /^Done: the node's miner is paused, the node is paused\.$/,
@@ -169,16 +170,21 @@ describe("a provider's dashboard", () => {
   it("refuses actions without the token or with a wrong one, as the node says (401)", async () => {
     const direct = await fetch(`${NODE_API}/api/mining/resume`, { method: "POST" });
     expect(direct.status).toBe(401);
-    await useToken("");
-    expect(await submitAndWait(page, page.getByRole("button", { name: "Resume mining" }), "#mining-action", ["done", "failed"])).toMatch(
-      /^The node refused: this needs the dashboard token, and none is set\. Paste the token printed by gpu-node init/,
-    );
-    await useToken("0".repeat(64));
-    expect(await submitAndWait(page, page.getByRole("button", { name: "Pause mining" }), "#mining-action", ["done", "failed"])).toMatch(
-      /^The node refused the token: it is not this node's dashboard token/,
-    );
-    expect((await nodeStatus()).state).toBe("paused");
-    await useToken(TOKEN);
+    const mining = (await nodeStatus()).state;
+    try {
+      await useToken("");
+      expect(await submitAndWait(page, page.getByRole("button", { name: "Resume mining" }), "#mining-action", ["done", "failed"])).toMatch(
+        /^The node refused: this needs the dashboard token, and none is set\. Paste the token printed by gpu-node init/,
+      );
+      await useToken("0".repeat(64));
+      expect(await submitAndWait(page, page.getByRole("button", { name: "Pause mining" }), "#mining-action", ["done", "failed"])).toMatch(
+        /^The node refused the token: it is not this node's dashboard token/,
+      );
+      expect((await nodeStatus()).state, "neither request changed the node").toBe(mining);
+    } finally {
+      // The later tests act with the right token, whatever failed here.
+      await useToken(TOKEN);
+    }
   });
 
   it("refuses chain actions in words while Keplr holds another account than the node's", async () => {
