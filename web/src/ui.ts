@@ -30,6 +30,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** A dashboard panel: a section named by its `h3` title (`<id>` is the title's id). */
+export function panel(id: string, title: string, ...children: (Child | Child[])[]): HTMLElement {
+  return h("section", { "aria-labelledby": id, class: "panel" }, h("h3", { id }, title), ...children);
+}
+
 /** A labelled field: label, control, and a message slot the control is described by. */
 export function field(id: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
   control.id = id;

@@ -5,7 +5,7 @@ import type { ExecuteInstruction } from "@cosmjs/cosmwasm-stargate";
 import { gut, parseUnits, shortAddress } from "../../format";
 import type { NodeApi } from "../../node-api";
 import { withdrawPlan } from "../../provider-history";
-import { field, h, runTx, setFieldError, setStatus, txStatus, type Ctx } from "../../ui";
+import { field, h, panel, runTx, setFieldError, setStatus, txStatus, type Ctx } from "../../ui";
 import { activeLeases } from "./chain-view";
 import { message } from "./message";
 
@@ -180,10 +180,9 @@ export function actionsPanel(ctx: Ctx, { node, provider, pollNode, refreshChain 
     void signAsProvider(leaveStatus, async () => [{ contractAddress: ctx.config.contracts.market, msg: { leave: {} } }]);
   });
 
-  const el = h(
-    "section",
-    { "aria-labelledby": "actions-title", class: "panel" },
-    h("h3", { id: "actions-title" }, "Actions"),
+  const el = panel(
+    "actions-title",
+    "Actions",
     h("h4", {}, "Mining (the node, with the token)"),
     h(
       "p",

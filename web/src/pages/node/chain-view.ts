@@ -6,7 +6,7 @@ import type { Lease, LeaseResponse } from "../../contracts/market";
 import { dateTime, gut } from "../../format";
 import { leaseTimeline, miningRewards, payouts, runningTotal, withdrawPlan, type Credit } from "../../provider-history";
 import { statusBadge } from "../../providers";
-import { errorBox, h, type Ctx } from "../../ui";
+import { errorBox, h, panel, type Ctx } from "../../ui";
 import { facts, readProviderRecord, recordSections, type ProviderRecord } from "../provider-record";
 
 /** The Active ones of `leases` with what each has earned and could withdraw now. */
@@ -107,18 +107,19 @@ export function chainView(ctx: Ctx, showDue: (ugut: bigint, activeLeases: number
     minedChart.replaceChildren(chart(miningRewards(mined, { mining: mining ?? "", miner: r.miner }), "Nothing mined yet.", "GUT mined by the provider's mining account"));
   }
 
+  const market = panel("market-title", "On the market", chainBody);
+  market.classList.add("wide");
   return {
-    leases: h("section", { "aria-labelledby": "leases-title", class: "panel" }, h("h3", { id: "leases-title" }, "Leases"), timeline),
-    history: h(
-      "section",
-      { "aria-labelledby": "history-title", class: "panel" },
-      h("h3", { id: "history-title" }, "Earnings and mining over time"),
+    leases: panel("leases-title", "Leases", timeline),
+    history: panel(
+      "history-title",
+      "Earnings and mining over time",
       h("h4", {}, "Paid by the market"),
       earningsChart,
       h("h4", {}, "GUT mined"),
       minedChart,
     ),
-    market: h("section", { "aria-labelledby": "market-title", class: "panel wide" }, h("h3", { id: "market-title" }, "On the market"), chainBody),
+    market,
     refresh,
   };
 }

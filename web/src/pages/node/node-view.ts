@@ -3,7 +3,7 @@
 // recent jobs with their logs (read when a job is expanded), and its last warnings.
 import { dateTime, duration, formatUnits, gut } from "../../format";
 import { NodeApiError, type JobOutcome, type NodeApi, type NodeJob, type NodeState, type NodeStatus } from "../../node-api";
-import { h, loading } from "../../ui";
+import { h, loading, panel } from "../../ui";
 import { facts } from "../provider-record";
 import { message } from "./message";
 
@@ -176,17 +176,16 @@ export function nodeView(node: () => NodeApi): NodeView {
 
   return {
     state: [stateLine, problem],
-    facts: h("section", { "aria-labelledby": "node-title-facts", class: "panel" }, h("h3", { id: "node-title-facts" }, "The node"), nodeFacts),
-    jobs: h(
-      "section",
-      { "aria-labelledby": "jobs-title", class: "panel" },
-      h("h3", { id: "jobs-title" }, "Jobs"),
+    facts: panel("node-title-facts", "The node", nodeFacts),
+    jobs: panel(
+      "jobs-title",
+      "Jobs",
       h("h4", {}, "Running"),
       running,
       h("h4", {}, "Recent"),
       recent,
     ),
-    warnings: h("section", { "aria-labelledby": "warnings-title", class: "panel" }, h("h3", { id: "warnings-title" }, "Last warnings"), warnings),
+    warnings: panel("warnings-title", "Last warnings", warnings),
     draw,
     problem: showProblem,
   };
