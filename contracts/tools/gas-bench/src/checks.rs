@@ -4,10 +4,7 @@
 //! 10-dispatch traces, and by root), a timeout that draws again, and the check
 //! queries. Every step runs natively and in the VM, as `run_scale` does.
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
-
-use cosmwasm_std::testing::{MockApi, message_info, mock_dependencies, mock_env};
+use cosmwasm_std::testing::MockApi;
 use cosmwasm_std::{Addr, Uint128, from_json};
 use gpunion_interface::market::check::{Check, ChecksResponse, Verdict};
 use gpunion_interface::market::{
@@ -16,7 +13,7 @@ use gpunion_interface::market::{
 use gpunion_interface::trace::Trace;
 use gpunion_testing::{default_params, dispatch_verdict, honest_trace, lie_from, root};
 
-use super::{CID, Market, PRICE, STAKE, attributes, env_at, instance, vm_query};
+use super::{CID, Market, PRICE, STAKE, attributes, env_at, vm_query};
 
 /// Dispatches of the measured job's trace.
 const DISPATCHES: u8 = 10;
@@ -39,27 +36,8 @@ pub struct CheckRow {
 pub fn run(pool: usize, market_wasm: &[u8]) -> CheckRow {
     let api = MockApi::default();
     let gut = api.addr_make("gut");
-    let owner = api.addr_make("owner");
-    let t0 = mock_env().block.time.seconds();
-    let now = Rc::new(Cell::new(t0));
-    let native = Rc::new(RefCell::new(mock_dependencies()));
-    market::contract::instantiate(
-        native.borrow_mut().as_mut(),
-        env_at(t0),
-        message_info(&owner, &[]),
-        market_msg::InstantiateMsg {
-            owner: None,
-            gut_token: gut.to_string(),
-            treasury: api.addr_make("treasury").to_string(),
-            params: default_params(),
-        },
-    )
-    .unwrap();
-    let mut market = Market {
-        native,
-        vm: instance(market_wasm),
-        now: now.clone(),
-    };
+    let mut market = Market::new(&api, market_wasm);
+    let now = market.now.clone();
     let register = |market: &Market, address: &Addr, stake: u128| {
         let msg = market.hook(
             address,

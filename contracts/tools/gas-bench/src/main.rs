@@ -159,6 +159,31 @@ struct Market {
 }
 
 impl Market {
+    /// The market instantiated at the mock chain's time with the default parameters, by
+    /// `owner`, for GUT at `gut` and the treasury `treasury` (`api`'s addresses of those
+    /// names), natively and in the VM running `wasm`.
+    fn new(api: &MockApi, wasm: &[u8]) -> Self {
+        let t0 = mock_env().block.time.seconds();
+        let native = Rc::new(RefCell::new(mock_dependencies()));
+        market::contract::instantiate(
+            native.borrow_mut().as_mut(),
+            env_at(t0),
+            message_info(&api.addr_make("owner"), &[]),
+            market_msg::InstantiateMsg {
+                owner: None,
+                gut_token: api.addr_make("gut").to_string(),
+                treasury: api.addr_make("treasury").to_string(),
+                params: default_params(),
+            },
+        )
+        .unwrap();
+        Self {
+            native,
+            vm: instance(wasm),
+            now: Rc::new(Cell::new(t0)),
+        }
+    }
+
     fn native_execute(&self, sender: &Addr, msg: market_msg::ExecuteMsg) {
         let mut deps = self.native.borrow_mut();
         market::contract::execute(
@@ -228,26 +253,9 @@ fn run_scale(providers: usize, leases: usize, wasm: &Wasm) -> Row {
     let gut = api.addr_make("gut");
     let treasury = api.addr_make("treasury");
     let owner = api.addr_make("owner");
-    let t0 = mock_env().block.time.seconds();
-    let now = Rc::new(Cell::new(t0));
-    let native = Rc::new(RefCell::new(mock_dependencies()));
-    market::contract::instantiate(
-        native.borrow_mut().as_mut(),
-        env_at(t0),
-        message_info(&owner, &[]),
-        market_msg::InstantiateMsg {
-            owner: None,
-            gut_token: gut.to_string(),
-            treasury: treasury.to_string(),
-            params: default_params(),
-        },
-    )
-    .unwrap();
-    let mut market = Market {
-        native,
-        vm: instance(&wasm.market),
-        now: now.clone(),
-    };
+    let mut market = Market::new(&api, &wasm.market);
+    let now = market.now.clone();
+    let t0 = now.get();
 
     // Seed: providers, then leases booked on GPU slots in hour windows from t0 + 2 h.
     let provider_addrs: Vec<Addr> = (0..providers)
