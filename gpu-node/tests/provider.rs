@@ -1705,14 +1705,16 @@ fn logs_of(nodes: &[&Node]) -> String {
         .collect()
 }
 
-/// Lease `lease_id`'s check once `done` says so of it (two minutes at most).
+/// Lease `lease_id`'s check once `done` says so of it (two minutes at most), which
+/// must then be in state `expected`.
 async fn check_when(
     customer: &Customer,
     lease_id: u64,
     done: impl Fn(&Check) -> bool,
+    expected: CheckState,
     logs: impl Fn() -> String,
 ) -> Check {
-    wait_for(
+    let check = wait_for(
         &format!("lease {lease_id}'s check to move on"),
         Duration::from_secs(120),
         Duration::from_secs(1),
@@ -1724,9 +1726,11 @@ async fn check_when(
                 Err(format!("{:?}", check.state))
             }
         },
-        logs,
+        &logs,
     )
-    .await
+    .await;
+    assert_eq!(check.state, expected, "{check:?}\n{}", logs());
+    check
 }
 
 /// Checked results on the real chain, Kubo and two real `gpu-node serve` nodes in the
@@ -1785,15 +1789,10 @@ async fn e2e_checked_results_an_honest_pass_a_liar_refuted_and_a_silent_checker_
         &customer,
         lease,
         |c| c.state.is_final(),
+        CheckState::Passed,
         || logs_of(&[&first, &second]),
     )
     .await;
-    assert_eq!(
-        check.state,
-        CheckState::Passed,
-        "{check:?}\n{}",
-        logs_of(&[&first, &second])
-    );
     assert_eq!(
         check.checker.as_ref().map(|a| a.as_str()),
         Some(second.address.as_str())
@@ -1856,7 +1855,7 @@ async fn e2e_checked_results_an_honest_pass_a_liar_refuted_and_a_silent_checker_
             LeaseResult {
                 cid: result_cid,
                 output_hash: None,
-                trace_root: Some(made_up.root().unwrap().to_vec().into()),
+                trace_root: Some(made_up.root_binary().unwrap()),
             },
         )
         .await
@@ -1867,15 +1866,10 @@ async fn e2e_checked_results_an_honest_pass_a_liar_refuted_and_a_silent_checker_
         &customer,
         lease,
         |c| c.state.is_final(),
+        CheckState::Refuted,
         || logs_of(&[&first, &second]),
     )
     .await;
-    assert_eq!(
-        check.state,
-        CheckState::Refuted,
-        "{check:?}\n{}",
-        logs_of(&[&first, &second])
-    );
     let Some(Verdict::Dispatch { index, .. }) = &check.verdict else {
         panic!("the referee ran to the first difference: {check:?}");
     };
@@ -1924,15 +1918,10 @@ async fn e2e_checked_results_an_honest_pass_a_liar_refuted_and_a_silent_checker_
         &customer,
         lease,
         |c| c.state != CheckState::Requested,
+        CheckState::Checking,
         || logs_of(&[&first, &second]),
     )
     .await;
-    assert_eq!(
-        check.state,
-        CheckState::Checking,
-        "{check:?}\n{}",
-        logs_of(&[&first, &second])
-    );
     let deadline = check.assignee.as_ref().unwrap().deadline;
     assert_eq!(check.assignee.unwrap().address.as_str(), second.address);
     // The node closes its lease once the result is posted: the customer's refund of
