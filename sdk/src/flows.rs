@@ -107,17 +107,6 @@ impl ProviderAgent {
         self.market.withdraw(&self.signer, lease_id).await.map(Some)
     }
 
-    /// What lease `lease_id` has earned and not yet paid out (what `withdraw` would
-    /// receive now, gross), as the contract computes it; zero for a lease that is gone.
-    /// Not verified: for display.
-    pub async fn withdrawable(&self, lease_id: u64) -> Result<u128> {
-        Ok(self
-            .market
-            .lease_unverified(lease_id)
-            .await?
-            .map_or(0, |l| l.withdrawable.u128()))
-    }
-
     /// Changes the price of one GPU-hour to `price_per_hour` ugut, keeping the other
     /// attributes as the market holds them; the contract checks the price's bounds.
     pub async fn set_price(&self, price_per_hour: u128) -> Result<TxOutcome> {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
-use gpunion_interface::market::{Lease, LeaseResult, LeaseState, WorkloadKind};
+use gpunion_interface::market::{Lease, LeaseResponse, LeaseResult, LeaseState, WorkloadKind};
 use gpunion_sdk::events::{self, TxStream};
 use gpunion_sdk::flows::{CheckReply, ProviderAgent};
 use gpunion_sdk::{Error as SdkError, Rpc};
@@ -423,24 +423,14 @@ impl Node {
             }
         };
         let mut counts = books.settled.clone();
-        let mut pending = 0;
         for lease in &leases {
             *counts.entry(state_name(lease.state)).or_default() += 1;
             books.payouts.saw(lease, now);
             if let Err(error) = self.step(books, jobs, lease, now).await {
                 tracing::warn!(lease_id = lease.id, %error, "lease step failed; retrying");
             }
-            if lease.state == LeaseState::Active && lease.accepted_at.is_some() && now > lease.start
-            {
-                match self.agent.withdrawable(lease.id).await {
-                    Ok(amount) => pending += amount,
-                    Err(error) => {
-                        tracing::debug!(lease_id = lease.id, %error, "cannot read what the lease earned")
-                    }
-                }
-            }
         }
-        books.pending = pending;
+        self.count_pending(books, &leases, now).await;
         // Move the scan past the leading leases that are over for good.
         for lease in &leases {
             let done = matches!(
@@ -459,6 +449,35 @@ impl Node {
         ] {
             self.metrics
                 .set_leases(state, counts.get(state).copied().unwrap_or(0));
+        }
+    }
+
+    /// What the Active ones of `leases` have earned and not paid yet at chain time `now`,
+    /// by the market's own rule ([`LeaseResponse::at`]) under the provider's last
+    /// heartbeat (one read of its record, none without an Active lease). Kept as it was
+    /// when the record cannot be read.
+    async fn count_pending(&self, books: &mut Books, leases: &[Lease], now: u64) {
+        let active: Vec<&Lease> = leases
+            .iter()
+            .filter(|l| l.state == LeaseState::Active)
+            .collect();
+        if active.is_empty() {
+            books.pending = 0;
+            return;
+        }
+        match self.agent.record().await {
+            Ok(record) => {
+                let last_heartbeat = record.map_or(0, |r| r.provider.last_heartbeat);
+                books.pending = active
+                    .into_iter()
+                    .map(|l| {
+                        LeaseResponse::at(l.clone(), last_heartbeat, now)
+                            .withdrawable
+                            .u128()
+                    })
+                    .sum();
+            }
+            Err(error) => tracing::debug!(%error, "cannot read the provider's last heartbeat"),
         }
     }
 
