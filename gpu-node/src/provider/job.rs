@@ -101,6 +101,16 @@ pub fn container_label(lease_id: u64) -> String {
     format!("lease-{lease_id}")
 }
 
+/// Lease `lease_id`'s folder in the node's `jobs_dir`: `workload/` and `result/`.
+fn lease_dir(jobs_dir: &Path, lease_id: u64) -> PathBuf {
+    jobs_dir.join(lease_id.to_string())
+}
+
+/// Where lease `lease_id`'s job writes its result folder (outputs, logs, report).
+pub fn result_dir(jobs_dir: &Path, lease_id: u64) -> PathBuf {
+    lease_dir(jobs_dir, lease_id).join("result")
+}
+
 /// A finished job, ready to post.
 #[derive(Debug, Clone)]
 pub struct JobDone {
@@ -151,9 +161,9 @@ pub async fn run(
     slot: u32,
     wall_clock: Duration,
 ) -> Result<JobDone, JobError> {
-    let dir = settings.jobs_dir.join(lease_id.to_string());
+    let dir = lease_dir(&settings.jobs_dir, lease_id);
     let workload_dir = dir.join("workload");
-    let result_dir = dir.join("result");
+    let result_dir = result_dir(&settings.jobs_dir, lease_id);
     for d in [&workload_dir, &result_dir] {
         reset_dir(lease_id, d)?;
     }
@@ -228,7 +238,7 @@ pub async fn run(
 /// The result of lease `lease_id`'s job stopped by its customer: a failed report saying
 /// so, published like any other (what the job wrote before is discarded).
 pub async fn cancelled(settings: &JobSettings, lease_id: u64) -> Result<JobDone, JobError> {
-    let result_dir = settings.jobs_dir.join(lease_id.to_string()).join("result");
+    let result_dir = result_dir(&settings.jobs_dir, lease_id);
     reset_dir(lease_id, &result_dir)?;
     let failure = JobFailure {
         kind: FailureKind::Cancelled,

@@ -37,6 +37,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::access::{Access, Refusal};
 use super::board::Board;
 use super::{Action, ActionError, ActionRequest};
+use crate::provider::job;
 use crate::provider::metrics::Metrics;
 
 /// The largest request body read (a price).
@@ -192,7 +193,7 @@ impl Api {
 
     /// Lease `lease_id`'s job log: the node's `log.txt`, then a container's output.
     async fn job_log(&self, lease_id: u64) -> Reply {
-        let dir = self.jobs_dir.join(lease_id.to_string()).join("result");
+        let dir = job::result_dir(&self.jobs_dir, lease_id);
         let mut out = String::new();
         for name in [LOG_FILE, STDOUT_FILE, STDERR_FILE] {
             if let Some(text) = tail(&dir.join(name)).await {
@@ -505,7 +506,7 @@ mod tests {
     #[tokio::test]
     async fn job_logs_come_from_the_lease_folder_only() {
         let (address, jobs, _) = api().await;
-        let result = jobs.path().join("7").join("result");
+        let result = job::result_dir(jobs.path(), 7);
         std::fs::create_dir_all(&result).unwrap();
         std::fs::write(result.join(LOG_FILE), "fetched\nran 1 dispatch\n").unwrap();
         std::fs::write(result.join(STDOUT_FILE), "hello").unwrap();

@@ -127,7 +127,7 @@ impl LinkServer {
             Err(error) => return refuse(&mut stream, error).await,
         };
         let lease_id = hello.lease_id;
-        let result_dir = self.jobs_dir.join(lease_id.to_string()).join("result");
+        let result_dir = crate::provider::job::result_dir(&self.jobs_dir, lease_id);
         match hello.request {
             Request::Status => {
                 frame::write(&mut stream, &Answer::Granted, MAX_FRAME_BYTES).await?;
