@@ -1,5 +1,8 @@
 // Errors in words: what the wallet or the chain said, without the transport around it.
 
+/** What an error says, whatever was thrown. */
+export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 export type WalletProblem = "absent" | "locked" | "rejected" | "chain" | "other";
 
 /** A wallet failure the page explains; `kind` says which sentence applies. */
@@ -18,7 +21,7 @@ export const ABSENT_MESSAGE =
 /** Classifies what Keplr threw into one of the cases the page explains. */
 export function walletError(e: unknown): WalletError {
   if (e instanceof WalletError) return e;
-  const text = e instanceof Error ? e.message : String(e);
+  const text = errorMessage(e);
   if (/reject|denied|cancel/i.test(text))
     return new WalletError("rejected", "You rejected the request in Keplr: nothing was sent.");
   if (/locked|unlock/i.test(text))
@@ -33,14 +36,14 @@ export function walletError(e: unknown): WalletError {
  * when Keplr holds the node's key): the account's next sequence is taken.
  */
 export const isSequenceRace = (e: unknown) =>
-  /account sequence mismatch|incorrect account sequence/i.test(e instanceof Error ? e.message : String(e));
+  /account sequence mismatch|incorrect account sequence/i.test(errorMessage(e));
 
 /**
  * The chain's reason for refusing a transaction or query, in words: the contract's error
  * (e.g. "Duration must be more than zero") without cosmjs's and the SDK's wrapping.
  */
 export function chainErrorText(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
+  const text = errorMessage(e);
   if (/insufficient fees/i.test(text)) return "The fee was too low for this chain's minimum gas price.";
   if (/insufficient funds/i.test(text)) return "Not enough STAKE in this account to pay the fee.";
   if (/out of gas/i.test(text)) return "The transaction ran out of gas.";

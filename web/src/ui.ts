@@ -3,6 +3,7 @@ import type { ExecuteInstruction } from "@cosmjs/cosmwasm-stargate";
 import type { AppConfig } from "./config";
 import type { Chain } from "./chain";
 import type { ChainEvents } from "./events";
+import { errorMessage } from "./errors";
 import { describeTx, sendTx, type TxState } from "./tx";
 import type { Wallet } from "./wallet";
 
@@ -106,5 +107,5 @@ export function loading(): HTMLElement {
 }
 
 export function errorBox(e: unknown): HTMLElement {
-  return h("p", { class: "error", role: "alert" }, e instanceof Error ? e.message : String(e));
+  return h("p", { class: "error", role: "alert" }, errorMessage(e));
 }

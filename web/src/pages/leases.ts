@@ -2,6 +2,7 @@
 // as links to the Kubo gateway), and close, extend and rate.
 import type { Rating } from "../contracts/endorsement";
 import type { Lease } from "../contracts/market";
+import { errorMessage } from "../errors";
 import { dateTime, duration, gut, shortAddress } from "../format";
 import { isImage, listFiles } from "../ipfs";
 import { extendLeaseSend } from "../lease";
@@ -33,7 +34,7 @@ export function leasesPage(ctx: Ctx): Page {
             }),
           ),
         )
-        .catch((e) => errorBox(`Result ${cid}: ${e instanceof Error ? e.message : e}`));
+        .catch((e) => errorBox(`Result ${cid}: ${errorMessage(e)}`));
       results.set(cid, view);
     }
     return view;

@@ -2,6 +2,7 @@
 // the local Kubo, a provider, a start (now or a reservation) and a duration; the deposit
 // is shown before signing, then the GUT `send` with the market's hook is signed.
 import type { ProviderResponse } from "../contracts/market";
+import { errorMessage } from "../errors";
 import { gut, shortAddress } from "../format";
 import { addFolder, pickedFolder } from "../ipfs";
 import { FormError, openLeaseSend, planLease, type LeaseForm } from "../lease";
@@ -36,7 +37,7 @@ export function newLeasePage(ctx: Ctx, preselected?: string): Page {
       cidOut.textContent = form.cid;
     } catch (e) {
       cidOut.textContent = "not added";
-      bundleError = e instanceof Error ? e.message : String(e);
+      bundleError = errorMessage(e);
     }
     update();
   });

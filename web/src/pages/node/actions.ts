@@ -7,7 +7,7 @@ import type { NodeApi } from "../../node-api";
 import { withdrawPlan } from "../../provider-history";
 import { field, h, panel, runTx, setFieldError, setStatus, txStatus, type Ctx } from "../../ui";
 import { activeLeases } from "./chain-view";
-import { message } from "./message";
+import { errorMessage } from "../../errors";
 
 /** What the actions need from the page. */
 export interface ActionsDeps {
@@ -41,7 +41,7 @@ export function actionsPanel(ctx: Ctx, { node, provider, pollNode, refreshChain 
           : `Done: the node's miner is ${r.miner}, the node is ${r.state}.`;
       setStatus(miningStatus, "done", text);
     } catch (e) {
-      setStatus(miningStatus, "failed", message(e));
+      setStatus(miningStatus, "failed", errorMessage(e));
     }
     pollNode();
   }
@@ -77,7 +77,7 @@ export function actionsPanel(ctx: Ctx, { node, provider, pollNode, refreshChain 
       if (typeof built === "string") return setStatus(statusEl, "refused", built);
       await runTx(ctx, statusEl, built);
     } catch (e) {
-      setStatus(statusEl, "failed", message(e));
+      setStatus(statusEl, "failed", errorMessage(e));
     }
   }
 
@@ -86,7 +86,7 @@ export function actionsPanel(ctx: Ctx, { node, provider, pollNode, refreshChain 
     try {
       setStatus(statusEl, "done", await act());
     } catch (e) {
-      setStatus(statusEl, "failed", message(e));
+      setStatus(statusEl, "failed", errorMessage(e));
     }
     refreshChain();
   }
@@ -105,7 +105,7 @@ export function actionsPanel(ctx: Ctx, { node, provider, pollNode, refreshChain 
         try {
           ugut = parseUnits(priceInput.value);
         } catch (err) {
-          setFieldError("new-price", `The price must be a number of GUT, e.g. 3.6 (${message(err)}).`);
+          setFieldError("new-price", `The price must be a number of GUT, e.g. 3.6 (${errorMessage(err)}).`);
           return;
         }
         if (ugut <= 0n) return setFieldError("new-price", "The price must be more than 0 GUT.");

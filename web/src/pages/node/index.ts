@@ -12,7 +12,7 @@ import { NodeApi, NodeSettings } from "../../node-api";
 import { field, h, setFieldError, type Ctx, type Page } from "../../ui";
 import { actionsPanel } from "./actions";
 import { chainView } from "./chain-view";
-import { message } from "./message";
+import { errorMessage } from "../../errors";
 import { nodeView } from "./node-view";
 
 const POLL_MS = 2_000;
@@ -25,7 +25,7 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
     try {
       settings.setApi(apiParam);
     } catch (e) {
-      linkProblem = `The link's node address is not usable (${message(e)}): the one used before is shown.`;
+      linkProblem = `The link's node address is not usable (${errorMessage(e)}): the one used before is shown.`;
     }
   }
   const node = () => new NodeApi(settings.api, settings.token);
@@ -49,14 +49,14 @@ export function nodePage(ctx: Ctx, apiParam: string | undefined): Page {
         try {
           api = settings.setApi(apiInput.value);
         } catch (err) {
-          setFieldError("node-api", message(err));
+          setFieldError("node-api", errorMessage(err));
           apiInput.focus();
           return;
         }
         try {
           settings.setToken(tokenInput.value);
         } catch (err) {
-          setFieldError("node-token", message(err));
+          setFieldError("node-token", errorMessage(err));
           tokenInput.focus();
           return;
         }

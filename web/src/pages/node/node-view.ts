@@ -5,7 +5,7 @@ import { dateTime, duration, formatUnits, gut } from "../../format";
 import { NodeApiError, type JobOutcome, type NodeApi, type NodeJob, type NodeState, type NodeStatus } from "../../node-api";
 import { h, loading, panel } from "../../ui";
 import { facts } from "../provider-record";
-import { message } from "./message";
+import { errorMessage } from "../../errors";
 
 /** The node's state in words. */
 const NODE_STATE_WORDS: Record<NodeState, string> = {
@@ -58,7 +58,7 @@ export function nodeView(node: () => NodeApi): NodeView {
   }
 
   function showProblem(e: unknown) {
-    say(problem, message(e));
+    say(problem, errorMessage(e));
     problem.className = "error";
     say(stateLine, e instanceof NodeApiError && e.kind === "unreachable" ? "Unknown: the node does not answer." : "Unknown: see the error below.");
     stateLine.dataset.state = "unknown";
@@ -163,7 +163,7 @@ export function nodeView(node: () => NodeApi): NodeView {
     try {
       say(v.log, (await node().jobLog(v.job.leaseId)) || "The log is empty so far.");
     } catch (e) {
-      say(v.log, message(e));
+      say(v.log, errorMessage(e));
     }
   }
 
