@@ -497,11 +497,9 @@ fn run_scale(providers: usize, leases: usize, wasm: &Wasm) -> Row {
         },
     );
     let rate_queries = queries.get();
-    queries.set((0, 0));
-    let (recommend, response): (u64, RecommendResponse) = vm_query(
-        &mut endorsement_vm,
-        &env_at(now.get()),
-        &endorse_msg::QueryMsg::Recommend(RecommendRequest {
+    // The measured recommendation, with or without a minimum proven-hashrate ratio.
+    let recommend_for = |min_hashrate_ratio_permille| {
+        endorse_msg::QueryMsg::Recommend(RecommendRequest {
             country: "DE".into(),
             geohash: "u33d".into(),
             gpu_model: Some("NVIDIA RTX 4090".into()),
@@ -509,8 +507,14 @@ fn run_scale(providers: usize, leases: usize, wasm: &Wasm) -> Row {
             min_gpu_count: None,
             max_price_per_hour: Uint128::new(2 * PRICE),
             limit: Some(5),
-            min_hashrate_ratio_permille: None,
-        }),
+            min_hashrate_ratio_permille,
+        })
+    };
+    queries.set((0, 0));
+    let (recommend, response): (u64, RecommendResponse) = vm_query(
+        &mut endorsement_vm,
+        &env_at(now.get()),
+        &recommend_for(None),
     );
     let recommend_queries = queries.get();
     assert!(
@@ -521,16 +525,7 @@ fn run_scale(providers: usize, leases: usize, wasm: &Wasm) -> Row {
     let (recommend_min_ratio, believable): (u64, RecommendResponse) = vm_query(
         &mut endorsement_vm,
         &env_at(now.get()),
-        &endorse_msg::QueryMsg::Recommend(RecommendRequest {
-            country: "DE".into(),
-            geohash: "u33d".into(),
-            gpu_model: Some("NVIDIA RTX 4090".into()),
-            min_memory_mib: Some(16_000),
-            min_gpu_count: None,
-            max_price_per_hour: Uint128::new(2 * PRICE),
-            limit: Some(5),
-            min_hashrate_ratio_permille: Some(500),
-        }),
+        &recommend_for(Some(500)),
     );
     let recommend_min_ratio_queries = queries.get();
     assert!(
